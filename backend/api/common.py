@@ -1,0 +1,40 @@
+"""Small helpers shared by the API views."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request
+
+from backend.errors import ValidationFailed
+from backend.services.photos import Upload
+from backend.services.queries import Page
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def uploaded_photos(field: str = "photos") -> list[Upload]:
+    """Files of a multipart field; an empty file part is an error, not a silent skip."""
+    uploads = []
+    for position, storage in enumerate(request.files.getlist(field)):
+        data = storage.read()
+        if not data:
+            raise ValidationFailed(
+                "Tệp ảnh rỗng.",
+                "An uploaded photo is empty.",
+                code="empty_file",
+                fields={f"{field}[{position}]": ["Empty file."]},
+            )
+        uploads.append(Upload(filename=storage.filename, data=data))
+    return uploads
+
+
+def dump_page(page: Page, schema) -> dict:
+    return {
+        "items": schema.dump(page.items, many=True),
+        "page": page.page,
+        "page_size": page.page_size,
+        "total": page.total,
+    }

@@ -1,0 +1,216 @@
+"""Staff API ``/staff/v1``: department desks and the coordinator's office.
+
+Department staff see and act on their own unit's reports only (anything else
+answers 404) and never learn who filed a report.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from backend.api.common import dump_page, local_tz, uploaded_photos
+from backend.auth import current_staff, issue_token, staff_required
+from backend.db import commit, db, utcnow
+from backend.models import Department, Report, StaffUser
+from backend.schemas.common import DepartmentRefSchema, ErrorSchema
+from backend.schemas.filters import ReportListArgsSchema
+from backend.schemas.reports import (
+    StaffReportSchema,
+    StaffReportWithReporterSchema,
+    page_schema,
+)
+from backend.schemas.staff import (
+    DuplicateSchema,
+    ForwardSchema,
+    LoginSchema,
+    NoteSchema,
+    OptionalNoteSchema,
+    ReasonSchema,
+    ResolveFilesSchema,
+    ResolveFormSchema,
+    StaffAccountSchema,
+    StaffTokenSchema,
+)
+from backend.services import accounts, queries, workflow
+
+blp = Blueprint(
+    "staff",
+    __name__,
+    url_prefix="/staff/v1",
+    description="Handling units and the coordinator: work the reports.",
+)
+SECURITY = [{"staffToken": []}]
+StaffReportPage = page_schema(StaffReportSchema, "StaffReportPage")
+
+
+def _dump(staff: StaffUser, report: Report) -> dict:
+    schema = StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
+    return schema.dump(report)
+
+
+def _report_response(staff: StaffUser, report: Report):
+    return jsonify(_dump(staff, report))
+
+
+def _doc_report(func):
+    func = blp.alt_response(
+        200,
+        schema=StaffReportWithReporterSchema,
+        description="The report (``reporter`` only for coordinator, moderator and admin)",
+        success=True,
+    )(func)
+    func = blp.alt_response(404, schema=ErrorSchema, description="Not found or not yours")(func)
+    func = blp.alt_response(409, schema=ErrorSchema, description="Not allowed in this status")(func)
+    return blp.doc(security=SECURITY)(func)
+
+
+@blp.post("/auth/login")
+@blp.arguments(LoginSchema)
+@blp.response(200, StaffTokenSchema)
+@blp.alt_response(401, schema=ErrorSchema)
+def login(args):
+    """Sign in with username and password; returns a bearer token."""
+    staff = accounts.staff_login(args["username"], args["password"])
+    return {**issue_token(staff), "account": staff}
+
+
+@blp.get("/me")
+@blp.response(200, StaffAccountSchema)
+@blp.doc(security=SECURITY)
+@staff_required()
+def me():
+    """The signed-in staff account."""
+    return current_staff()
+
+
+@blp.get("/departments")
+@blp.response(200, DepartmentRefSchema(many=True))
+@blp.doc(security=SECURITY)
+@staff_required()
+def departments():
+    """Active handling units (targets for forwarding)."""
+    return db.session.scalars(
+        select(Department).where(Department.active.is_(True)).order_by(Department.code)
+    ).all()
+
+
+@blp.get("/reports")
+@blp.arguments(ReportListArgsSchema, location="query")
+@blp.alt_response(200, schema=StaffReportPage, success=True)
+@blp.doc(security=SECURITY)
+@staff_required()
+def list_reports(args):
+    """Reports on this desk: the unit's own for department staff, all for the coordinator."""
+    staff = current_staff()
+    page = queries.staff_reports(staff, args["filter"], args["page"], args["page_size"], local_tz())
+    schema = StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
+    return jsonify(dump_page(page, schema))
+
+
+@blp.get("/reports/<code>")
+@_doc_report
+@staff_required()
+def get_report(code):
+    """One report with its full timeline."""
+    staff = current_staff()
+    return _report_response(staff, workflow.get_for_staff(staff, code))
+
+
+def _action(code: str, run):
+    staff = current_staff()
+    report = workflow.get_for_staff(staff, code)
+    run(staff, report, utcnow())
+    commit()
+    return _report_response(staff, report)
+
+
+@blp.post("/reports/<code>/accept")
+@_doc_report
+@staff_required()
+def accept(code):
+    """The unit acknowledges the report (tiếp nhận)."""
+    return _action(code, workflow.accept)
+
+
+@blp.post("/reports/<code>/start")
+@blp.arguments(OptionalNoteSchema)
+@_doc_report
+@staff_required()
+def start(args, code):
+    """Work has started; an optional public note."""
+    return _action(code, lambda s, r, now: workflow.start(s, r, now, args.get("note")))
+
+
+@blp.post("/reports/<code>/updates")
+@blp.arguments(NoteSchema)
+@_doc_report
+@staff_required()
+def post_update(args, code):
+    """A public progress note on the timeline."""
+    return _action(code, lambda s, r, now: workflow.post_update(s, r, now, args["note"]))
+
+
+@blp.post("/reports/<code>/resolve")
+@blp.arguments(ResolveFormSchema, location="form")
+@blp.arguments(ResolveFilesSchema, location="files")
+@_doc_report
+@staff_required()
+def resolve(form, _files, code):
+    """Publish the answer, with optional after-photos (multipart/form-data)."""
+    uploads = uploaded_photos()
+    limit = current_app.config["MAX_PHOTOS_PER_REPORT"]
+    return _action(
+        code,
+        lambda s, r, now: workflow.resolve(s, r, now, form["response"], uploads, max_photos=limit),
+    )
+
+
+@blp.post("/reports/<code>/return")
+@blp.arguments(ReasonSchema)
+@_doc_report
+@staff_required()
+def return_report(args, code):
+    """Not this unit's business: back to the coordinator, with the reason (trả lại)."""
+    return _action(
+        code, lambda s, r, now: workflow.return_to_coordinator(s, r, now, args["reason"])
+    )
+
+
+@blp.post("/reports/<code>/forward")
+@blp.arguments(ForwardSchema)
+@_doc_report
+@staff_required()
+def forward(args, code):
+    """Coordinator: send (or reassign) the report to a handling unit (chuyển xử lý)."""
+    return _action(
+        code,
+        lambda s, r, now: workflow.forward(s, r, now, args["department"], args.get("note")),
+    )
+
+
+@blp.post("/reports/<code>/reject")
+@blp.arguments(ReasonSchema)
+@_doc_report
+@staff_required()
+def reject(args, code):
+    """Coordinator: refuse the report, with a public reason."""
+    return _action(code, lambda s, r, now: workflow.reject(s, r, now, args["reason"]))
+
+
+@blp.post("/reports/<code>/duplicate")
+@blp.arguments(DuplicateSchema)
+@_doc_report
+@staff_required()
+def duplicate(args, code):
+    """Coordinator: mark as a duplicate of another report."""
+    return _action(code, lambda s, r, now: workflow.mark_duplicate(s, r, now, args["original"]))
+
+
+@blp.post("/reports/<code>/close")
+@_doc_report
+@staff_required()
+def close(code):
+    """Coordinator: close a resolved report."""
+    return _action(code, workflow.close)

@@ -1,0 +1,88 @@
+"""The application factory.
+
+``backend`` never imports the feature packages (``mobile_api``, ``moderation``,
+``notifications``); the composition root (``wsgi.py``) hands them in as
+*plugins*: modules with an ``init_app(app, api)`` function.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+from flask import Flask
+
+from backend import cli
+from backend.config import Settings, flask_config
+from backend.db import db, has_pending_work, rollback
+from backend.errors import register_error_handlers
+from backend.extensions import Api, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    plugins: Iterable[ModuleType] = (),
+    overrides: dict | None = None,
+) -> Flask:
+    settings = settings or Settings.from_env()
+    settings.validate()
+    app = Flask("backend", instance_relative_config=True)
+    app.config.update(flask_config(settings, app.instance_path))
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    api = Api(app, spec_kwargs=_spec_kwargs())
+    register_error_handlers(app)
+
+    from backend.api import health, media, public, staff, swagger_assets
+
+    app.register_blueprint(health.blp)
+    app.register_blueprint(media.blp)
+    app.register_blueprint(swagger_assets.blp)
+    api.register_blueprint(staff.blp)
+    api.register_blueprint(public.blp)
+    for plugin in plugins:
+        plugin.init_app(app, api)
+
+    @app.teardown_request
+    def _discard_uncommitted(exc):
+        # A request that ended without committing leaves nothing half written.
+        if has_pending_work():
+            rollback()
+
+    cli.register(app)
+    return app
+
+
+def _spec_kwargs() -> dict:
+    return {
+        "info": {
+            "description": (
+                "Citizen feedback platform (phản ánh kiến nghị). Every error answer is "
+                '`{"error": {"status", "code", "message": {"vi", "en"}, "fields"}}`.'
+            )
+        },
+        "components": {
+            "securitySchemes": {
+                "residentToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "From POST /mobile/v1/auth/firebase",
+                },
+                "staffToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "From POST /staff/v1/auth/login",
+                },
+            }
+        },
+    }

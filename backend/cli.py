@@ -1,0 +1,131 @@
+"""Operator commands: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+geo_cli = AppGroup("geo", help="Administrative boundaries.")
+seed_cli = AppGroup("seed", help="Demo and reference data.")
+dev_cli = AppGroup("dev", help="Local development helpers (emulator tokens).")
+
+
+@geo_cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--name-prop",
+    default="ten_tinh",
+    show_default=True,
+    help="Feature property holding the unit's name.",
+)
+@click.option(
+    "--code-prop",
+    default="code",
+    show_default=True,
+    help="Feature property holding the unit's code.",
+)
+@click.option(
+    "--kind",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "province", "city", "district", "commune", "ward", "special_zone"]),
+    help="Unit kind; auto: 'TP ...' is a city, anything else a province.",
+)
+@click.option("--parent", "parent_code", default=None, help="Code of the enclosing unit.")
+@click.option(
+    "--match-by",
+    default="code",
+    type=click.Choice(["code", "name"]),
+    show_default=True,
+    help="Update existing units found by code, or by name (keeps official codes).",
+)
+@click.option("--only", "only_names", multiple=True, help="Import only features with this name.")
+def geo_import(files, name_prop, code_prop, kind, parent_code, match_by, only_names):
+    """Import or update unit boundaries from GeoJSON FILES."""
+    from backend.db import commit
+    from backend.services.boundaries import BoundaryImport, import_boundaries
+
+    total = {"created": 0, "updated": 0, "skipped": 0}
+    for path in files:
+        result = import_boundaries(
+            Path(path).read_bytes(),
+            BoundaryImport(
+                name_prop=name_prop,
+                code_prop=code_prop,
+                kind=kind,
+                parent_code=parent_code,
+                match_by=match_by,
+                only_names=frozenset(only_names),
+            ),
+        )
+        for key in total:
+            total[key] += result[key]
+    commit()
+    click.echo(json.dumps(total, ensure_ascii=False))
+
+
+@seed_cli.command("demo")
+@click.option("--reports", default=50, show_default=True, help="How many demo reports.")
+def seed_demo_command(reports):
+    """Build the TP Cần Thơ demo deployment (idempotent: does nothing if already seeded)."""
+    from backend.seed import seed_demo
+
+    click.echo(seed_demo(reports=reports))
+
+
+@dev_cli.command("id-token")
+@click.option("--phone", default="+84901234567", show_default=True)
+@click.option("--uid", default=None, help="Firebase uid (default: derived from the phone).")
+def dev_id_token(phone, uid):
+    """Print an emulator-style Firebase ID token (only valid where the emulator mode is on)."""
+    from backend.firebase import emulator_id_token
+
+    if not current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        raise click.ClickException("Emulator mode is off: real Firebase ID tokens are required.")
+    uid = uid or "phone-" + phone.lstrip("+")
+    click.echo(emulator_id_token(uid, phone, current_app.config["FIREBASE_PROJECT_ID"]))
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+def worker_command(burst):
+    """Run an RQ worker for the app's queue (needs REDIS_URL)."""
+    from rq import Worker
+
+    from backend.jobs import get_queue, redis_connection
+
+    Worker([get_queue()], connection=redis_connection()).work(burst=burst)
+
+
+@click.command("quickstart")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
+def quickstart_command(host, port, no_serve):
+    """Migrate the database, seed the demo if it is empty, and serve."""
+    from flask_migrate import upgrade
+
+    from backend.db import db
+    from backend.models import Report
+    from backend.seed import seed_demo
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    if not db.session.scalar(select(func.count(Report.id))):
+        click.echo(seed_demo())
+    db.session.remove()
+    if no_serve:
+        return
+    click.echo(f"phananh demo: http://{host}:{port}/docs  (staff logins in README.md)")
+    os.environ.setdefault("FLASK_DEBUG", "0")
+    current_app.run(host=host, port=port, use_reloader=False)
+
+
+def register(app: Flask) -> None:
+    for command in (geo_cli, seed_cli, dev_cli, worker_command, quickstart_command):
+        app.cli.add_command(command)

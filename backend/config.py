@@ -1,0 +1,153 @@
+"""Configuration: the one module that reads the process environment.
+
+With no variables set at all the app runs on the *embedded default*: SQLite in
+the instance folder, jobs run inline after each commit, pushes are recorded
+instead of sent and photos live on local disk. Production sets ``APP_ENV=production``
+together with ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` and ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a configuration the app refuses to run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from the environment, parsed once."""
+
+    app_env: str = "development"
+    database_url: str | None = None
+    redis_url: str | None = None
+    media_root: str | None = None
+    secret_key: str | None = None
+    firebase_project_id: str = "phananh-demo"
+    firebase_credentials: str | None = None
+    firebase_auth_emulator_host: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    public_base_url: str | None = None
+    max_photo_bytes: int = 15 * 1024 * 1024
+    max_photos_per_report: int = 6
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def auth_emulator_host(self) -> str | None:
+        """Where ID tokens come from outside production with no Firebase credentials.
+
+        The Firebase Auth emulator convention: firebase-admin then accepts unsigned
+        ID tokens, which is what the demo and the tests use. Never in production.
+        """
+        if self.firebase_auth_emulator_host or self.production or self.firebase_credentials:
+            return self.firebase_auth_emulator_host
+        return "127.0.0.1:9099"
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            # Empty values count as unset, as in most deployment tools.
+            value = env.get(name, "").strip()
+            return value or None
+
+        def get_int(name: str, default: int) -> int:
+            raw = get(name)
+            if raw is None:
+                return default
+            try:
+                return int(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+        return cls(
+            app_env=(get("APP_ENV") or "development").lower(),
+            database_url=get("DATABASE_URL"),
+            redis_url=get("REDIS_URL"),
+            media_root=get("MEDIA_ROOT"),
+            secret_key=get("SECRET_KEY"),
+            firebase_project_id=get("FIREBASE_PROJECT_ID") or "phananh-demo",
+            firebase_credentials=get("FIREBASE_CREDENTIALS"),
+            firebase_auth_emulator_host=get("FIREBASE_AUTH_EMULATOR_HOST"),
+            timezone=get("TIMEZONE") or "Asia/Ho_Chi_Minh",
+            public_base_url=get("PUBLIC_BASE_URL"),
+            max_photo_bytes=get_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024),
+            max_photos_per_report=get_int("MAX_PHOTOS_PER_REPORT", 6),
+        )
+
+    def validate(self) -> None:
+        """Refuse configurations that are unsafe in production."""
+        if not self.production:
+            return
+        problems = []
+        if not self.secret_key:
+            problems.append("SECRET_KEY must be set")
+        if not self.database_url:
+            problems.append("DATABASE_URL must be set (PostgreSQL)")
+        if self.firebase_auth_emulator_host:
+            problems.append(
+                "FIREBASE_AUTH_EMULATOR_HOST is set: it makes firebase-admin accept unsigned "
+                "ID tokens and must never be used in production"
+            )
+        if problems:
+            raise ConfigError("; ".join(problems))
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def flask_config(settings: Settings, instance_path: str) -> dict:
+    """Translate settings into the Flask/extension config keys."""
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    database_url = settings.database_url or f"sqlite:///{instance / 'phananh.sqlite3'}"
+    media_root = settings.media_root or str(instance / "media")
+    engine_options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        engine_options = {"connect_args": {"timeout": 30}}
+    return {
+        "SECRET_KEY": settings.secret_key or _dev_secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "REDIS_URL": settings.redis_url,
+        "MEDIA_ROOT": media_root,
+        "FIREBASE_PROJECT_ID": settings.firebase_project_id,
+        "FIREBASE_CREDENTIALS": settings.firebase_credentials,
+        "FIREBASE_AUTH_EMULATOR_HOST": settings.auth_emulator_host,
+        "TIMEZONE": settings.timezone,
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "MAX_PHOTO_BYTES": settings.max_photo_bytes,
+        "MAX_PHOTOS_PER_REPORT": settings.max_photos_per_report,
+        # Whole request bodies: every photo at its limit plus the form fields.
+        "MAX_CONTENT_LENGTH": settings.max_photo_bytes * settings.max_photos_per_report + 1_048_576,
+        "JSON_SORT_KEYS": False,
+        "API_TITLE": "phananh API",
+        "API_VERSION": "1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    }
+
+
+def _dev_secret_key(instance: Path) -> str:
+    """A per-installation key kept in the instance folder, so tokens survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

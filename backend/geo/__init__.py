@@ -1,0 +1,1 @@
+"""Pure geographic helpers: GeoJSON boundary import and point-to-jurisdiction lookup."""

@@ -1,0 +1,118 @@
+"""Background jobs: RQ on Redis in production, inline on the embedded default.
+
+Jobs are named by dotted path (``"package.module:function"``), take ids,
+reload their rows, are idempotent, and are only ever dispatched *after* the
+transaction that made them necessary has committed (:func:`enqueue`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+
+from backend.db import after_commit, db
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "phananh"
+_EXT = "phananh_redis"
+
+
+def enqueue(func: str, *args) -> None:
+    """Dispatch ``func(*args)`` once the current transaction commits."""
+    _resolve(func)  # fail fast on a typo, inside the request that asked for it
+    after_commit(lambda: dispatch(func, *args))
+
+
+def dispatch(func: str, *args) -> None:
+    """Run now (no Redis configured) or put on the RQ queue."""
+    if not current_app.config.get("REDIS_URL"):
+        # A fresh app context gives the job its own session, as a worker would have.
+        with current_app.app_context():
+            _call(func, args)
+        return
+    try:
+        get_queue().enqueue(run, func, *args, description=f"{func}{args}")
+    except RedisError:
+        # The data is committed; the periodic re-dispatch sweeps pick this up later.
+        log.exception("could not enqueue %s%s", func, args)
+
+
+def redis_connection() -> Redis | None:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    conn = current_app.extensions.get(_EXT)
+    if conn is None:
+        conn = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        current_app.extensions[_EXT] = conn
+    return conn
+
+
+def get_queue() -> Queue:
+    conn = redis_connection()
+    if conn is None:
+        raise RuntimeError("REDIS_URL is not configured")
+    return Queue(QUEUE_NAME, connection=conn)
+
+
+def queue_status() -> dict:
+    """For /healthz: which queue backend runs the jobs and whether it answers."""
+    conn = redis_connection()
+    if conn is None:
+        return {"backend": "inline", "ok": True}
+    try:
+        conn.ping()
+        return {"backend": "rq", "ok": True, "queued": get_queue().count}
+    except RedisError as exc:
+        return {"backend": "rq", "ok": False, "error": type(exc).__name__}
+
+
+# ---- the worker side -------------------------------------------------------
+
+_worker_app: Flask | None = None
+_app_pid: int | None = None
+
+
+def run(func: str, *args) -> None:
+    """Entry point of every RQ job: run ``func`` inside an application context."""
+    global _worker_app, _app_pid
+    if has_app_context():
+        _after_fork_guard()
+        _call(func, args)
+        return
+    if _worker_app is None:
+        from backend.app import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        _after_fork_guard()
+        _call(func, args)
+
+
+def _after_fork_guard() -> None:
+    """RQ forks a work horse per job: never share pooled connections across processes."""
+    global _app_pid
+    pid = os.getpid()
+    if _app_pid is not None and _app_pid != pid:
+        db.engine.dispose(close=False)
+    _app_pid = pid
+
+
+def _resolve(func: str) -> Callable:
+    module_name, _, attr = func.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _call(func: str, args: tuple) -> None:
+    try:
+        _resolve(func)(*args)
+    finally:
+        db.session.remove()

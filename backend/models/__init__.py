@@ -1,0 +1,30 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from backend.models.admin_unit import AdminUnit, LegacyUnitCode, UnitKind
+from backend.models.category import Category, Severity
+from backend.models.department import Department, DepartmentKind
+from backend.models.event import ActorKind, ReportEvent
+from backend.models.photo import Photo, PhotoKind
+from backend.models.report import Report, ReportSequence
+from backend.models.resident import Resident
+from backend.models.routing_rule import RoutingRule
+from backend.models.staff_user import StaffUser
+
+__all__ = [
+    "ActorKind",
+    "AdminUnit",
+    "Category",
+    "Department",
+    "DepartmentKind",
+    "LegacyUnitCode",
+    "Photo",
+    "PhotoKind",
+    "Report",
+    "ReportEvent",
+    "ReportSequence",
+    "Resident",
+    "RoutingRule",
+    "Severity",
+    "StaffUser",
+    "UnitKind",
+]

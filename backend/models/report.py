@@ -1,0 +1,75 @@
+"""Reports (phản ánh): the aggregate root. Its timeline and photos hang off it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.db import UTCDateTime, db, utcnow
+from backend.models.admin_unit import AdminUnit
+from backend.models.category import Category
+from backend.models.department import Department
+from backend.models.resident import Resident
+
+if TYPE_CHECKING:
+    from backend.models.event import ReportEvent
+    from backend.models.photo import Photo
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_status_created", "status", "created_at"),
+        Index("ix_reports_department_status", "department_id", "status"),
+        Index("ix_reports_lat_lng", "lat", "lng"),
+        Index("ix_reports_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public tracking code, e.g. PA-2026-000123.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    #: Folded (accent-insensitive) code + description + address, for search.
+    search_text: Mapped[str] = mapped_column(Text)
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(500))
+    #: Where the coordinates came from: "device" or "photo_exif".
+    location_source: Mapped[str] = mapped_column(String(16), default="device")
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(16))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    #: The department's answer, published when resolved.
+    response: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    admin_unit: Mapped[AdminUnit | None] = relationship()
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    reporter: Mapped[Resident] = relationship()
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
+    )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="report", order_by="Photo.id", cascade="all, delete-orphan"
+    )
+
+
+class ReportSequence(db.Model):
+    """Per-year counter behind the tracking codes (no gaps from rolled-back ids)."""
+
+    __tablename__ = "report_sequences"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,47 @@
+"""Staff accounts: administrators, coordinators, moderators and department staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from backend.db import UTCDateTime, db, utcnow
+from backend.domain.roles import CITYWIDE_ROLES, REPORTER_VISIBLE_ROLES, Role
+from backend.models.department import Department
+
+
+class StaffUser(db.Model):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(32))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    token_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def citywide(self) -> bool:
+        return self.role in CITYWIDE_ROLES
+
+    @property
+    def sees_reporter(self) -> bool:
+        return self.role in REPORTER_VISIBLE_ROLES
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)

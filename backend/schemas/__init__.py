@@ -1,0 +1,1 @@
+"""Marshmallow schemas, one per purpose (input arguments, public, staff and resident views)."""

@@ -1,0 +1,61 @@
+"""Shared pieces: the error envelope, pagination and catalogue entries."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class MessageSchema(Schema):
+    vi = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class ErrorBodySchema(Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.Nested(MessageSchema, required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class CategorySchema(Schema):
+    code = fields.String()
+    name_vi = fields.String()
+    name_en = fields.String()
+    group = fields.String()
+    photo_required = fields.Boolean()
+    default_severity = fields.String()
+
+
+class CategoryRefSchema(Schema):
+    code = fields.String()
+    name_vi = fields.String()
+    name_en = fields.String()
+    group = fields.String()
+
+
+class DepartmentRefSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+
+
+class AdminUnitRefSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+
+
+class LocationSchema(Schema):
+    lat = fields.Float()
+    lng = fields.Float()
+    address = fields.String(allow_none=True)
+    source = fields.String(attribute="location_source")

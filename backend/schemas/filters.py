@@ -1,0 +1,63 @@
+"""Query arguments for report lists (public board and staff desks)."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
+
+from backend.domain.workflow import Status
+from backend.schemas.common import PageArgsSchema
+from backend.services.queries import ReportFilter
+
+
+class CommaList(fields.List):
+    """``?status=new,assigned`` as well as ``?status=new&status=assigned``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [v for v in (part.strip() for part in value.split(",")) if v]
+        elif isinstance(value, list):
+            value = [v.strip() for item in value for v in str(item).split(",") if v.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class BBox(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            min_lng, min_lat, max_lng, max_lat = (float(v) for v in text.split(","))
+        except ValueError as exc:
+            raise ValidationError("Expected min_lng,min_lat,max_lng,max_lat.") from exc
+        if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise ValidationError("Out of range or min greater than max.")
+        return (min_lng, min_lat, max_lng, max_lat)
+
+
+class ReportListArgsSchema(PageArgsSchema):
+    status = CommaList(fields.String(validate=validate.OneOf([s.value for s in Status])))
+    category = fields.String()
+    department = fields.String()
+    admin_unit = fields.String()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    bbox = BBox(metadata={"description": "min_lng,min_lat,max_lng,max_lat"})
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Accent-insensitive search: 'duong le loi' finds 'Đường Lê Lợi'"},
+    )
+
+    @pre_load
+    def drop_empty(self, data, **kwargs):
+        # Empty parameters count as absent.
+        if hasattr(data, "to_dict"):
+            data = {k: (v if len(v) > 1 else v[0]) for k, v in data.to_dict(flat=False).items()}
+        return {k: v for k, v in data.items() if v not in ("", None, [])}
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("'from' is after 'to'.", "from")
+
+    @post_load
+    def to_filter(self, data, **kwargs):
+        page, page_size = data.pop("page"), data.pop("page_size")
+        return {"filter": ReportFilter(**data), "page": page, "page_size": page_size}

@@ -1,0 +1,169 @@
+"""Report representations: public, resident (own report) and staff views.
+
+The public and resident views never carry the reporter's identity, the
+private photo originals or any EXIF fact; the staff view adds internal notes,
+and only the reporter-visible view adds who filed the report.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from backend.domain.workflow import Status, allowed_actions
+from backend.models.photo import PhotoKind
+from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
+from backend.storage import public_url
+
+STATUS_LABELS = {
+    Status.NEW: ("Mới tiếp nhận", "Received"),
+    Status.ASSIGNED: ("Đã chuyển đơn vị xử lý", "Assigned"),
+    Status.IN_PROGRESS: ("Đang xử lý", "In progress"),
+    Status.RESOLVED: ("Đã xử lý", "Resolved"),
+    Status.CLOSED: ("Đã đóng", "Closed"),
+    Status.RETURNED: ("Đang phân công lại", "Being reassigned"),
+    Status.REJECTED: ("Không tiếp nhận", "Rejected"),
+    Status.DUPLICATE: ("Trùng phản ánh khác", "Duplicate"),
+}
+
+
+def status_label(status: str) -> dict:
+    vi, en = STATUS_LABELS[Status(status)]
+    return {"vi": vi, "en": en}
+
+
+class LocationSchema(Schema):
+    lat = fields.Float()
+    lng = fields.Float()
+    address = fields.String(allow_none=True)
+
+
+class PublicPhotoSchema(Schema):
+    kind = fields.String(metadata={"enum": [k.value for k in PhotoKind]})
+    thumb_url = fields.Function(lambda p: public_url(p.thumb_key))
+    display_url = fields.Function(lambda p: public_url(p.display_key))
+
+
+class ResidentPhotoSchema(PublicPhotoSchema):
+    id = fields.Integer()
+    rendition_status = fields.String(
+        metadata={"description": "pending until the public renditions are made"}
+    )
+
+
+class PublicEventSchema(Schema):
+    at = fields.DateTime()
+    type = fields.String()
+    status = fields.String(attribute="to_status")
+    note = fields.String(allow_none=True)
+    department = fields.Function(
+        lambda e: {"code": e.department.code, "name": e.department.name} if e.department else None
+    )
+
+
+class StaffEventSchema(PublicEventSchema):
+    id = fields.Integer()
+    from_status = fields.String(allow_none=True)
+    public = fields.Boolean()
+    internal_note = fields.String(allow_none=True)
+    actor_kind = fields.String()
+    actor = fields.Function(
+        lambda e: (
+            {"username": e.actor_staff.username, "name": e.actor_staff.full_name}
+            if e.actor_staff
+            else None
+        )
+    )
+    data = fields.Dict(allow_none=True)
+
+
+class _ReportBase(Schema):
+    code = fields.String(metadata={"example": "PA-2026-000123"})
+    status = fields.String(metadata={"enum": [s.value for s in Status]})
+    status_label = fields.Function(lambda r: status_label(r.status))
+    severity = fields.String()
+    category = fields.Nested(CategoryRefSchema)
+    description = fields.String()
+    location = fields.Function(
+        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address},
+        metadata={"type": "object"},
+    )
+    admin_unit = fields.Nested(AdminUnitRefSchema, allow_none=True)
+    department = fields.Nested(DepartmentRefSchema, allow_none=True)
+    response = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+
+
+class PublicReportSchema(_ReportBase):
+    photos = fields.Function(
+        lambda r: PublicPhotoSchema(many=True).dump([p for p in r.photos if p.public])
+    )
+    timeline = fields.Function(
+        lambda r: PublicEventSchema(many=True).dump([e for e in r.events if e.public])
+    )
+
+
+class PublicReportSummarySchema(_ReportBase):
+    """A board row: no timeline, first public photo's thumbnail."""
+
+    class Meta:
+        exclude = ("response",)
+
+    thumb_url = fields.Function(
+        lambda r: next(
+            (public_url(p.thumb_key) for p in r.photos if p.public and p.kind == PhotoKind.BEFORE),
+            None,
+        )
+    )
+
+
+class ResidentReportSchema(PublicReportSchema):
+    id = fields.Integer()
+    location_source = fields.String()
+    photos = fields.Function(
+        lambda r: ResidentPhotoSchema(many=True).dump([p for p in r.photos if not p.hidden])
+    )
+
+
+class StaffPhotoSchema(ResidentPhotoSchema):
+    width = fields.Integer()
+    height = fields.Integer()
+    hidden = fields.Boolean()
+
+
+class StaffReportSchema(_ReportBase):
+    id = fields.Integer()
+    location_source = fields.String()
+    assigned_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    allowed_actions = fields.Function(
+        lambda r: [a.value for a in allowed_actions(Status(r.status))]
+    )
+    photos = fields.List(fields.Nested(StaffPhotoSchema))
+    timeline = fields.List(fields.Nested(StaffEventSchema), attribute="events")
+
+
+class ReporterSchema(Schema):
+    id = fields.Integer()
+    phone = fields.String(allow_none=True)
+    display_name = fields.String(allow_none=True)
+
+
+class StaffReportWithReporterSchema(StaffReportSchema):
+    """Only for roles that may know who filed a report (coordinator, moderator, admin)."""
+
+    reporter = fields.Nested(ReporterSchema)
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "page": fields.Integer(),
+            "page_size": fields.Integer(),
+            "total": fields.Integer(),
+        },
+        name=name,
+    )

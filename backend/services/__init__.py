@@ -1,0 +1,1 @@
+"""Domain services: take the acting user and ``now``, raise domain errors, never commit."""

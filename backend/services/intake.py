@@ -1,0 +1,149 @@
+"""Intake: a resident's photo report becomes a routed report with a tracking code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from backend.db import db
+from backend.domain.text import fold, nfc
+from backend.domain.workflow import Action
+from backend.errors import ValidationFailed
+from backend.jobs import enqueue
+from backend.models import Category, Report, ReportSequence, Resident
+from backend.models.event import ActorKind
+from backend.models.photo import PhotoKind
+from backend.services import geo, photos, routing
+from backend.services.timeline import record
+
+DESCRIPTION_MAX = 5000
+
+
+@dataclass(frozen=True)
+class NewReport:
+    category: str
+    description: str
+    lat: float | None
+    lng: float | None
+    address: str | None
+
+
+class UnknownCategory(ValidationFailed):
+    code = "unknown_category"
+    message_vi = "Lĩnh vực không tồn tại."
+    message_en = "Unknown category."
+
+
+class LocationRequired(ValidationFailed):
+    code = "location_required"
+    message_vi = "Cần vị trí: gửi lat/lng hoặc một ảnh có tọa độ GPS."
+    message_en = "A location is required: send lat/lng or a photo with GPS coordinates."
+
+
+class OutsideServiceArea(ValidationFailed):
+    code = "outside_service_area"
+    message_vi = "Vị trí nằm ngoài địa bàn tiếp nhận phản ánh."
+    message_en = "The location is outside the service area."
+
+
+class PhotoRequired(ValidationFailed):
+    code = "photo_required"
+    message_vi = "Lĩnh vực này cần ít nhất một ảnh."
+    message_en = "This category needs at least one photo."
+
+
+def submit(
+    resident: Resident,
+    data: NewReport,
+    uploads: list[photos.Upload],
+    now: datetime,
+    *,
+    max_photos: int,
+) -> Report:
+    category = db.session.scalar(
+        select(Category).where(Category.code == data.category, Category.active.is_(True))
+    )
+    if category is None:
+        raise UnknownCategory(fields={"category": ["Unknown category."]})
+    description = nfc(data.description)
+    if not description:
+        raise ValidationFailed(fields={"description": ["Must not be empty."]})
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationFailed(fields={"description": [f"At most {DESCRIPTION_MAX} characters."]})
+    if category.photo_required and not uploads:
+        raise PhotoRequired(fields={"photos": ["At least one photo is required."]})
+    inspected = photos.inspect_all(uploads, max_photos=max_photos)
+
+    lat, lng, source = data.lat, data.lng, "device"
+    if lat is None or lng is None:
+        gps = next((p.info.gps for p in inspected[:1] if p.info.gps), None)
+        if gps is None:
+            raise LocationRequired(fields={"lat": ["Required."], "lng": ["Required."]})
+        (lat, lng), source = gps, "photo_exif"
+    unit = geo.locate(lat, lng)
+    if unit is None:
+        raise OutsideServiceArea(
+            fields={"lat": ["Outside the service area."], "lng": ["Outside the service area."]}
+        )
+
+    address = nfc(data.address) if data.address else None
+    code = next_code(now)
+    report = Report(
+        code=code,
+        category=category,
+        description=description,
+        search_text=fold(" ".join(filter(None, [code, description, address]))),
+        lat=lat,
+        lng=lng,
+        address=address or None,
+        location_source=source,
+        admin_unit=unit,
+        status="new",
+        severity=category.default_severity,
+        reporter=resident,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(report)
+    record(
+        report,
+        Action.SUBMIT,
+        now,
+        actor=resident,
+        actor_kind=ActorKind.RESIDENT,
+        department=routing.coordinator(),
+    )
+    routing.route_new_report(report, now)
+    for item in inspected:
+        report.photos.append(photos.store(item, PhotoKind.BEFORE, now))
+    db.session.flush()
+    for photo in report.photos:
+        enqueue("backend.services.photos:make_renditions", photo.id)
+    return report
+
+
+def next_code(now: datetime) -> str:
+    """``PA-<year>-<6 digits>``: a per-year counter, safe under concurrent submissions."""
+    year = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).year
+    stmt = (
+        update(ReportSequence)
+        .where(ReportSequence.year == year)
+        .values(last_value=ReportSequence.last_value + 1)
+        .returning(ReportSequence.last_value)
+    )
+    value = db.session.scalar(stmt)
+    if value is None:
+        # First report of the year. A concurrent first insert fails on the primary key
+        # inside this savepoint; the update then sees the winner's row.
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(ReportSequence).values(year=year, last_value=0))
+        except IntegrityError:
+            pass
+        value = db.session.scalar(stmt)
+    return f"PA-{year}-{value:06d}"

@@ -1,0 +1,119 @@
+"""Report photos: validate every upload before anything is stored, keep the original
+private, and publish only metadata-free renditions (made by a background job)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from backend.db import commit, db, on_rollback
+from backend.errors import ValidationFailed
+from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
+from backend.media.images import make_rendition as render
+from backend.models import Photo
+from backend.models.photo import RenditionStatus
+from backend.storage import get_storage, new_key
+
+log = logging.getLogger(__name__)
+
+_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heif": ".heic"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class InspectedUpload:
+    upload: Upload
+    info: PhotoInfo
+
+
+class TooManyPhotos(ValidationFailed):
+    code = "too_many_photos"
+    message_vi = "Gửi quá nhiều ảnh."
+    message_en = "Too many photos."
+
+
+class InvalidPhoto(ValidationFailed):
+    code = "invalid_photo"
+
+
+def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUpload]:
+    """Decode every upload; the first bad one refuses the whole request (nothing stored)."""
+    if len(uploads) > max_photos:
+        raise TooManyPhotos(fields={"photos": [f"At most {max_photos} photos."]})
+    limits = Limits(max_bytes=current_app.config["MAX_PHOTO_BYTES"])
+    inspected = []
+    for position, upload in enumerate(uploads):
+        try:
+            info = inspect_photo(upload.data, limits)
+        except PhotoError as exc:
+            name = upload.filename or f"#{position + 1}"
+            raise InvalidPhoto(
+                f"Ảnh {name}: {exc.message_vi}",
+                f"Photo {name}: {exc.message_en}",
+                code=exc.code,
+                fields={f"photos[{position}]": [exc.message_en]},
+            ) from exc
+        inspected.append(InspectedUpload(upload, info))
+    return inspected
+
+
+def store(item: InspectedUpload, kind: str, now: datetime) -> Photo:
+    """Write the private original; it is deleted again if the transaction rolls back."""
+    storage = get_storage()
+    key = new_key("private", _SUFFIX[item.info.mime])
+    storage.put(key, item.upload.data, item.info.mime)
+    on_rollback(lambda: storage.delete(key))
+    gps = item.info.gps
+    taken_at = item.info.taken_at
+    return Photo(
+        kind=kind,
+        original_key=key,
+        mime=item.info.mime,
+        width=item.info.width,
+        height=item.info.height,
+        size_bytes=len(item.upload.data),
+        sha256=item.info.sha256,
+        gps_lat=gps[0] if gps else None,
+        gps_lng=gps[1] if gps else None,
+        # EXIF times carry no zone; phones record local time.
+        taken_at=taken_at.replace(tzinfo=_local_tz()).astimezone(UTC) if taken_at else None,
+        rendition_status=RenditionStatus.PENDING,
+        created_at=now,
+    )
+
+
+def _local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def make_renditions(photo_id: int) -> None:
+    """Job: make the public thumbnail and display JPEGs. Idempotent."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.rendition_status == RenditionStatus.READY:
+        return
+    storage = get_storage()
+    try:
+        original = storage.get(photo.original_key)
+        made = {}
+        for name, size in RENDITIONS.items():
+            data, _w, _h = render(original, size)
+            key = new_key("public", ".jpg")
+            storage.put(key, data, "image/jpeg")
+            made[name] = key
+    except (PhotoError, OSError):
+        log.exception("renditions failed for photo %s", photo_id)
+        photo.rendition_status = RenditionStatus.FAILED
+        commit()
+        return
+    photo.thumb_key, photo.display_key = made["thumb"], made["display"]
+    photo.rendition_status = RenditionStatus.READY
+    commit()

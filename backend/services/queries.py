@@ -1,0 +1,133 @@
+"""Listing and searching reports, for the public board and the staff desks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from backend.db import db
+from backend.domain.roles import DEPARTMENT_ROLES
+from backend.domain.text import search_terms
+from backend.domain.workflow import Status
+from backend.errors import ValidationFailed
+from backend.models import AdminUnit, Category, Department, Report, StaffUser
+
+#: Never on the public board: refused as spam, abuse or out of scope.
+HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    status: list[str] | None = None
+    category: str | None = None
+    department: str | None = None
+    admin_unit: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    bbox: tuple[float, float, float, float] | None = None  # min_lng, min_lat, max_lng, max_lat
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Report]
+    page: int
+    page_size: int
+    total: int
+
+
+def _unit_and_descendants(code: str) -> list[int]:
+    root = db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
+    if root is None:
+        raise ValidationFailed(
+            "Đơn vị hành chính không tồn tại.",
+            "Unknown administrative unit.",
+            code="unknown_admin_unit",
+            fields={"admin_unit": ["Unknown administrative unit."]},
+        )
+    ids, frontier = [root], [root]
+    while frontier:
+        frontier = list(
+            db.session.scalars(select(AdminUnit.id).where(AdminUnit.parent_id.in_(frontier)))
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
+    if flt.status:
+        stmt = stmt.where(Report.status.in_(flt.status))
+    if flt.category:
+        stmt = stmt.where(
+            Report.category_id
+            == select(Category.id).where(Category.code == flt.category).scalar_subquery()
+        )
+    if flt.department:
+        stmt = stmt.where(
+            Report.department_id
+            == select(Department.id).where(Department.code == flt.department).scalar_subquery()
+        )
+    if flt.admin_unit:
+        stmt = stmt.where(Report.admin_unit_id.in_(_unit_and_descendants(flt.admin_unit)))
+    if flt.date_from:
+        stmt = stmt.where(Report.created_at >= datetime.combine(flt.date_from, time(), tz))
+    if flt.date_to:
+        end = datetime.combine(flt.date_to + timedelta(days=1), time(), tz)
+        stmt = stmt.where(Report.created_at < end)
+    if flt.bbox:
+        min_lng, min_lat, max_lng, max_lat = flt.bbox
+        stmt = stmt.where(
+            Report.lat.between(min_lat, max_lat), Report.lng.between(min_lng, max_lng)
+        )
+    for term in search_terms(flt.q or ""):
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Report.search_text.like(f"%{escaped}%", escape="\\"))
+    return stmt
+
+
+def _page(stmt: Select, page: int, page_size: int) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(
+        db.session.scalars(
+            stmt.order_by(Report.created_at.desc(), Report.id.desc())
+            .options(selectinload(Report.photos))
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    return Page(items, page, page_size, total or 0)
+
+
+def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -> Page:
+    stmt = select(Report).where(Report.status.not_in(list(HIDDEN_FROM_PUBLIC)))
+    return _page(_apply(stmt, flt, tz), page, page_size)
+
+
+def public_report(code: str) -> Report | None:
+    return db.session.scalar(
+        select(Report).where(Report.code == code, Report.status.not_in(list(HIDDEN_FROM_PUBLIC)))
+    )
+
+
+def staff_reports(
+    staff: StaffUser, flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo
+) -> Page:
+    stmt = select(Report)
+    if staff.role in DEPARTMENT_ROLES:
+        stmt = stmt.where(Report.department_id == staff.department_id)
+    return _page(_apply(stmt, flt, tz), page, page_size)
+
+
+def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
+    stmt = select(Report).where(Report.reporter_id == resident_id)
+    return _page(stmt, page, page_size)
+
+
+def resident_report(resident_id: int, code: str) -> Report | None:
+    return db.session.scalar(
+        select(Report).where(Report.code == code, Report.reporter_id == resident_id)
+    )

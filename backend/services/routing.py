@@ -1,0 +1,62 @@
+"""Routing service: loads the rules and applies :func:`backend.domain.routing.route`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from backend.db import db
+from backend.domain.routing import route
+from backend.domain.workflow import Action
+from backend.errors import DomainError
+from backend.models import Department, Report, RoutingRule
+from backend.models.department import DepartmentKind
+from backend.services.timeline import record
+
+
+class NoCoordinator(DomainError):
+    status = 503
+    code = "no_coordinator"
+    message_vi = "Chưa cấu hình đơn vị đầu mối tiếp nhận phản ánh."
+    message_en = "No coordinator unit is configured."
+
+
+def coordinator() -> Department:
+    dept = db.session.scalar(
+        select(Department)
+        .where(Department.kind == DepartmentKind.COORDINATOR, Department.active.is_(True))
+        .order_by(Department.id)
+        .limit(1)
+    )
+    if dept is None:
+        raise NoCoordinator()
+    return dept
+
+
+def route_new_report(report: Report, now: datetime) -> None:
+    """Assign a just-submitted report to its handling unit, or leave it with the coordinator."""
+    rules = {
+        (r.category_id, r.admin_unit_id): r.department_id
+        for r in db.session.execute(
+            select(RoutingRule.category_id, RoutingRule.admin_unit_id, RoutingRule.department_id)
+            .join(Department, Department.id == RoutingRule.department_id)
+            .where(Department.active.is_(True))
+        )
+    }
+    chain = [unit.id for unit in report.admin_unit.chain()] if report.admin_unit else []
+    decision = route(report.category.id, chain, rules)
+    if decision.to_coordinator:
+        return
+    department = db.session.get(Department, decision.department_id)
+    if department.is_coordinator:
+        return
+    category_id, unit_id = decision.matched
+    record(
+        report,
+        Action.ASSIGN,
+        now,
+        department=department,
+        data={"rule": {"category_id": category_id, "admin_unit_id": unit_id}},
+    )
+    report.assigned_at = now

@@ -1,0 +1,84 @@
+"""Appending to a report's timeline and moving it through the state machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from backend.domain.workflow import Action, InvalidTransition, Status, next_status
+from backend.errors import Conflict
+from backend.models import Department, Report, ReportEvent, Resident, StaffUser
+from backend.models.event import ActorKind
+
+STATUS_VI = {
+    Status.NEW: "mới tiếp nhận",
+    Status.ASSIGNED: "đã chuyển đơn vị xử lý",
+    Status.IN_PROGRESS: "đang xử lý",
+    Status.RESOLVED: "đã xử lý",
+    Status.CLOSED: "đã đóng",
+    Status.RETURNED: "đã trả lại đầu mối",
+    Status.REJECTED: "đã từ chối",
+    Status.DUPLICATE: "trùng lặp",
+}
+ACTION_VI = {
+    Action.SUBMIT: "gửi",
+    Action.ASSIGN: "phân công",
+    Action.FORWARD: "chuyển xử lý",
+    Action.ACCEPT: "tiếp nhận",
+    Action.START: "bắt đầu xử lý",
+    Action.UPDATE: "cập nhật",
+    Action.RESOLVE: "trả lời kết quả xử lý",
+    Action.RETURN: "trả lại",
+    Action.REJECT: "từ chối",
+    Action.MARK_DUPLICATE: "đánh dấu trùng",
+    Action.CLOSE: "đóng",
+    Action.REOPEN: "mở lại",
+}
+
+
+class InvalidTransitionError(Conflict):
+    code = "invalid_transition"
+
+
+def record(
+    report: Report,
+    action: Action,
+    now: datetime,
+    *,
+    actor: Resident | StaffUser | None = None,
+    actor_kind: ActorKind = ActorKind.SYSTEM,
+    department: Department | None = None,
+    note: str | None = None,
+    internal_note: str | None = None,
+    public: bool = True,
+    data: dict | None = None,
+) -> ReportEvent:
+    """Apply ``action`` to the report and append the matching timeline event."""
+    current = Status(report.status) if report.events else None
+    try:
+        target = next_status(current, action)
+    except InvalidTransition as exc:
+        status_vi = STATUS_VI.get(current, str(current))
+        raise InvalidTransitionError(
+            f"Không thể {ACTION_VI[action]} phản ánh đang ở trạng thái “{status_vi}”.",
+            f"Cannot {action.value.replace('_', ' ')} a report that is {current}.",
+        ) from exc
+    event = ReportEvent(
+        at=now,
+        type=action.value,
+        actor_kind=actor_kind,
+        actor_staff_id=actor.id if isinstance(actor, StaffUser) else None,
+        actor_resident_id=actor.id if isinstance(actor, Resident) else None,
+        department=department,
+        from_status=current.value if current else None,
+        to_status=target.value,
+        public=public,
+        note=note,
+        internal_note=internal_note,
+        data=data,
+    )
+    report.events.append(event)
+    report.status = target.value
+    report.updated_at = now
+    if department is not None:
+        report.department = department
+    return event

@@ -1,0 +1,210 @@
+"""Staff actions on a report: what each role may do, on which reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from backend.db import db
+from backend.domain.roles import DEPARTMENT_ROLES
+from backend.domain.text import nfc
+from backend.domain.workflow import Action, Status
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.jobs import enqueue
+from backend.models import Department, Report, StaffUser
+from backend.models.event import ActorKind
+from backend.models.photo import PhotoKind
+from backend.services import photos
+from backend.services.routing import coordinator
+from backend.services.timeline import record
+
+#: What the handling unit does with its own reports.
+DEPARTMENT_ACTIONS = frozenset(
+    {Action.ACCEPT, Action.START, Action.UPDATE, Action.RESOLVE, Action.RETURN}
+)
+#: What the coordinator's office does with any report.
+COORDINATOR_ACTIONS = frozenset(
+    {Action.FORWARD, Action.REJECT, Action.MARK_DUPLICATE, Action.CLOSE, Action.UPDATE}
+)
+NOTE_MAX = 5000
+
+
+class ReportNotFound(NotFound):
+    code = "report_not_found"
+    message_vi = "Không tìm thấy phản ánh."
+    message_en = "Report not found."
+
+
+class ActionNotAllowed(Forbidden):
+    code = "action_not_allowed"
+    message_vi = "Vai trò của bạn không được thực hiện thao tác này."
+    message_en = "Your role may not perform this action."
+
+
+class AlreadyAccepted(Conflict):
+    code = "already_accepted"
+    message_vi = "Phản ánh đã được tiếp nhận."
+    message_en = "The report has already been accepted."
+
+
+def visible_to(staff: StaffUser, report: Report | None) -> bool:
+    if report is None:
+        return False
+    if staff.role in DEPARTMENT_ROLES:
+        return report.department_id is not None and report.department_id == staff.department_id
+    return True
+
+
+def get_for_staff(staff: StaffUser, code: str) -> Report:
+    """A report the staff member may see; anything else is indistinguishable from absent."""
+    report = db.session.scalar(select(Report).where(Report.code == code))
+    if not visible_to(staff, report):
+        raise ReportNotFound()
+    return report
+
+
+def _authorise(staff: StaffUser, action: Action) -> None:
+    allowed = (
+        DEPARTMENT_ACTIONS
+        if staff.role in DEPARTMENT_ROLES
+        else (COORDINATOR_ACTIONS if staff.citywide else frozenset())
+    )
+    if action not in allowed:
+        raise ActionNotAllowed()
+
+
+def _text(value: str | None, field: str, *, required: bool) -> str | None:
+    text = nfc(value or "")
+    if required and not text:
+        raise ValidationFailed(fields={field: ["Must not be empty."]})
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed(fields={field: [f"At most {NOTE_MAX} characters."]})
+    return text or None
+
+
+def _act(staff: StaffUser, report: Report, action: Action, now: datetime, **kwargs):
+    _authorise(staff, action)
+    return record(report, action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs)
+
+
+def accept(staff: StaffUser, report: Report, now: datetime) -> Report:
+    if report.accepted_at is not None and report.status == Status.ASSIGNED:
+        raise AlreadyAccepted()
+    _act(staff, report, Action.ACCEPT, now)
+    report.accepted_at = now
+    return report
+
+
+def start(staff: StaffUser, report: Report, now: datetime, note: str | None = None) -> Report:
+    _act(staff, report, Action.START, now, note=_text(note, "note", required=False))
+    report.accepted_at = report.accepted_at or now
+    return report
+
+
+def post_update(staff: StaffUser, report: Report, now: datetime, note: str) -> Report:
+    _act(staff, report, Action.UPDATE, now, note=_text(note, "note", required=True))
+    return report
+
+
+def resolve(
+    staff: StaffUser,
+    report: Report,
+    now: datetime,
+    response: str,
+    uploads: list[photos.Upload],
+    *,
+    max_photos: int,
+) -> Report:
+    text = _text(response, "response", required=True)
+    inspected = photos.inspect_all(uploads, max_photos=max_photos)
+    _act(staff, report, Action.RESOLVE, now, note=text)
+    report.response = text
+    report.resolved_at = now
+    report.accepted_at = report.accepted_at or now
+    for item in inspected:
+        report.photos.append(photos.store(item, PhotoKind.AFTER, now))
+    db.session.flush()
+    for photo in report.photos:
+        if photo.kind == PhotoKind.AFTER and photo.thumb_key is None:
+            enqueue("backend.services.photos:make_renditions", photo.id)
+    return report
+
+
+def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reason: str) -> Report:
+    reason_text = _text(reason, "reason", required=True)
+    _act(
+        staff,
+        report,
+        Action.RETURN,
+        now,
+        department=coordinator(),
+        note="Đơn vị xử lý trả lại phản ánh cho đầu mối để phân công lại.",
+        internal_note=reason_text,
+    )
+    report.accepted_at = None
+    return report
+
+
+def forward(
+    staff: StaffUser, report: Report, now: datetime, department_code: str, note: str | None
+) -> Report:
+    department = db.session.scalar(
+        select(Department).where(Department.code == department_code, Department.active.is_(True))
+    )
+    if department is None or department.is_coordinator:
+        raise ValidationFailed(
+            "Đơn vị xử lý không tồn tại.",
+            "Unknown handling unit.",
+            code="unknown_department",
+            fields={"department": ["Unknown handling unit."]},
+        )
+    if department.id == report.department_id and report.status == Status.ASSIGNED:
+        raise Conflict(
+            "Phản ánh đã ở đơn vị này.",
+            "The report is already with this unit.",
+            code="already_assigned",
+        )
+    action = Action.ASSIGN if report.status == Status.NEW else Action.FORWARD
+    _authorise(staff, Action.FORWARD)
+    record(
+        report,
+        action,
+        now,
+        actor=staff,
+        actor_kind=ActorKind.STAFF,
+        department=department,
+        internal_note=_text(note, "note", required=False),
+    )
+    report.assigned_at = now
+    report.accepted_at = None
+    return report
+
+
+def reject(staff: StaffUser, report: Report, now: datetime, reason: str) -> Report:
+    text = _text(reason, "reason", required=True)
+    _act(staff, report, Action.REJECT, now, note=text)
+    report.closed_at = now
+    return report
+
+
+def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
+    original = db.session.scalar(select(Report).where(Report.code == original_code))
+    if original is None or original.id == report.id:
+        raise ValidationFailed(fields={"original": ["Unknown report code."]}, code="unknown_report")
+    _act(
+        staff,
+        report,
+        Action.MARK_DUPLICATE,
+        now,
+        note=f"Trùng với phản ánh {original.code}.",
+        data={"original": original.code},
+    )
+    report.closed_at = now
+    return report
+
+
+def close(staff: StaffUser, report: Report, now: datetime) -> Report:
+    _act(staff, report, Action.CLOSE, now)
+    report.closed_at = now
+    return report

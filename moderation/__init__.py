@@ -1,0 +1,1 @@
+"""Content and photo checks and the moderation queue (built on ``backend``)."""

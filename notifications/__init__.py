@@ -1,0 +1,1 @@
+"""Notification templates, outbox, FCM sender and jobs (built on ``backend``)."""
