@@ -11,7 +11,7 @@ from backend.auth import current_resident, issue_token, resident_required
 from backend.db import commit, db, utcnow
 from backend.firebase import verify_id_token
 from backend.models import Category
-from backend.schemas.common import CategorySchema, ErrorSchema, PageArgsSchema
+from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import PublicReportSchema, ResidentReportSchema, page_schema
 from backend.services import accounts, intake, queries
 from backend.services.workflow import ReportNotFound
@@ -35,7 +35,7 @@ ResidentReportPage = page_schema(ResidentReportSchema, "ResidentReportPage")
 @blp.post("/auth/firebase")
 @blp.arguments(FirebaseSignInSchema)
 @blp.response(200, ResidentTokenSchema)
-@blp.alt_response(401, schema=ErrorSchema)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
 def sign_in(args):
     """Exchange a Firebase ID token (phone sign-in) for an API access token."""
     identity = verify_id_token(args["id_token"])
@@ -57,7 +57,7 @@ def categories():
 @blp.arguments(NewReportFormSchema, location="form")
 @blp.arguments(NewReportFilesSchema, location="files")
 @blp.response(201, ResidentReportSchema)
-@blp.alt_response(422, schema=ErrorSchema, description="Invalid input, photo or location")
+@blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Invalid input, photo or location")
 @blp.doc(security=SECURITY)
 @resident_required
 def submit(form, _files):
@@ -97,7 +97,7 @@ def mine(args):
     success=True,
     description="Own report in full; someone else's as the public record",
 )
-@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
 @resident_required
 def get_report(code):

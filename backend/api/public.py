@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from backend.api.common import local_tz
-from backend.schemas.common import ErrorSchema
+from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
 from backend.services import queries
@@ -26,7 +26,7 @@ PublicReportPage = page_schema(PublicReportSummarySchema, "PublicReportPage")
 @blp.get("/reports")
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.response(200, PublicReportPage)
-@blp.alt_response(422, schema=ErrorSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def list_reports(args):
     """Browse and search reports (newest first)."""
     return queries.public_reports(args["filter"], args["page"], args["page_size"], local_tz())
@@ -34,7 +34,7 @@ def list_reports(args):
 
 @blp.get("/reports/<code>")
 @blp.response(200, PublicReportSchema)
-@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def get_report(code):
     """One report with its public timeline, handling unit and photos."""
     report = queries.public_report(code)

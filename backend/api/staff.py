@@ -14,7 +14,7 @@ from backend.api.common import dump_page, local_tz, uploaded_photos
 from backend.auth import current_staff, issue_token, staff_required
 from backend.db import commit, db, utcnow
 from backend.models import Department, Report, StaffUser
-from backend.schemas.common import DepartmentRefSchema, ErrorSchema
+from backend.schemas.common import DepartmentRefSchema, ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import (
     StaffReportSchema,
@@ -61,15 +61,15 @@ def _doc_report(func):
         description="The report (``reporter`` only for coordinator, moderator and admin)",
         success=True,
     )(func)
-    func = blp.alt_response(404, schema=ErrorSchema, description="Not found or not yours")(func)
-    func = blp.alt_response(409, schema=ErrorSchema, description="Not allowed in this status")(func)
+    func = blp.alt_response(404, schema=ErrorEnvelopeSchema, description="Not found or not yours")(func)
+    func = blp.alt_response(409, schema=ErrorEnvelopeSchema, description="Not allowed in this status")(func)
     return blp.doc(security=SECURITY)(func)
 
 
 @blp.post("/auth/login")
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
-@blp.alt_response(401, schema=ErrorSchema)
+@blp.alt_response(401, schema=ErrorEnvelopeSchema)
 def login(args):
     """Sign in with username and password; returns a bearer token."""
     staff = accounts.staff_login(args["username"], args["password"])

@@ -17,7 +17,7 @@ class ErrorBodySchema(Schema):
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class ErrorSchema(Schema):
+class ErrorEnvelopeSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 

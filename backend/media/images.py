@@ -1,0 +1,397 @@
+"""Photo validation, metadata extraction and public renditions.
+
+Pure image processing: no Flask, no database. Two entry points:
+
+* :func:`inspect_photo` proves that uploaded bytes are a real, fully decodable photo in an
+  accepted format and extracts what the app needs (displayed size, EXIF GPS position, EXIF
+  capture time, content hash). Everything is derived from the bytes themselves, never from a
+  file name or a client-declared content type.
+* :func:`make_rendition` produces the JPEG that may be shown publicly: correctly rotated,
+  downscaled, converted to sRGB and stripped of every piece of metadata (EXIF, GPS, XMP, ICC
+  profile, comments), so a citizen's exact location never leaks through a published photo.
+
+Both functions raise :class:`PhotoError` for input that is not an acceptable photo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import numbers
+import re
+import struct
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pillow_heif
+from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
+
+pillow_heif.register_heif_opener()
+
+RENDITIONS: dict[str, int] = {"thumb": 320, "display": 1280}
+"""Rendition name -> maximum length in pixels of the longest side."""
+
+_MIME_BY_FORMAT: dict[str, str] = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "HEIF": "image/heif",
+}
+# Pillow's JPEG opener reports JPEGs carrying a Multi-Picture (MPF) extension, which many
+# phone cameras write, as "MPO"; they are ordinary JPEG files.
+_FORMAT_ALIASES: dict[str, str] = {"MPO": "JPEG"}
+
+# What Pillow (Image.open, load, EXIF parsing) and pillow-heif (documented: ValueError,
+# EOFError, SyntaxError, RuntimeError, OSError) raise on malformed input.
+_DECODE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    IndexError,
+    EOFError,
+    RuntimeError,
+    struct.error,
+)
+_BOMB_ERRORS: tuple[type[Exception], ...] = (
+    Image.DecompressionBombError,
+    # Only raised when warnings are turned into errors (python -W error); otherwise
+    # the explicit pixel check against Limits.max_pixels rejects the image.
+    Image.DecompressionBombWarning,
+)
+
+# EXIF orientation -> transform that displays the image upright (same table as
+# ImageOps.exif_transpose, which is not used because it raises on malformed EXIF).
+_UPRIGHT: dict[int, Image.Transpose] = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS_AXES = frozenset({5, 6, 7, 8})
+
+_EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_WHITE = (255, 255, 255)
+
+
+class PhotoError(Exception):
+    """An upload that is not an acceptable photo.
+
+    ``code`` is machine-readable: ``empty_file``, ``image_too_large_bytes``,
+    ``not_an_image``, ``unsupported_image_format``, ``image_too_many_pixels`` or
+    ``image_truncated`` (truncated or otherwise corrupt image data).
+    """
+
+    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{code}: {message_en}")
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    """What :func:`inspect_photo` learned about a valid photo."""
+
+    format: str
+    """Container format: "JPEG", "PNG", "WEBP" or "HEIF"."""
+    mime: str
+    """MIME type matching ``format``."""
+    width: int
+    """Width as displayed, i.e. after applying the EXIF orientation."""
+    height: int
+    """Height as displayed, i.e. after applying the EXIF orientation."""
+    gps: tuple[float, float] | None
+    """(latitude, longitude) in decimal degrees from the EXIF GPS IFD, if usable."""
+    taken_at: datetime | None
+    """EXIF DateTimeOriginal (naive camera-local time), if present and valid."""
+    sha256: str
+    """Hex SHA-256 digest of the original bytes."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upload limits enforced by :func:`inspect_photo`."""
+
+    max_bytes: int = 15 * 1024 * 1024
+    max_pixels: int = 50_000_000
+
+
+def _empty_file() -> PhotoError:
+    return PhotoError("empty_file", "Tệp ảnh trống.", "The file is empty.")
+
+
+def _too_large_bytes(limits: Limits) -> PhotoError:
+    mib = limits.max_bytes / (1024 * 1024)
+    return PhotoError(
+        "image_too_large_bytes",
+        f"Ảnh quá lớn, dung lượng tối đa là {mib:g} MB.",
+        f"The photo is too large; the maximum size is {mib:g} MB.",
+    )
+
+
+def _not_an_image() -> PhotoError:
+    return PhotoError(
+        "not_an_image", "Tệp tải lên không phải là ảnh.", "The uploaded file is not an image."
+    )
+
+
+def _unsupported_format(found: str) -> PhotoError:
+    return PhotoError(
+        "unsupported_image_format",
+        f"Định dạng ảnh {found} không được hỗ trợ. Vui lòng dùng JPEG, PNG, WEBP hoặc HEIC.",
+        f"The {found} image format is not supported. Please use JPEG, PNG, WEBP or HEIC.",
+    )
+
+
+def _too_many_pixels() -> PhotoError:
+    return PhotoError(
+        "image_too_many_pixels",
+        "Ảnh có độ phân giải quá lớn.",
+        "The photo has too many pixels.",
+    )
+
+
+def _truncated() -> PhotoError:
+    return PhotoError(
+        "image_truncated",
+        "Ảnh bị hỏng hoặc tải lên chưa hết. Vui lòng thử lại.",
+        "The photo is corrupt or incompletely uploaded. Please try again.",
+    )
+
+
+def _open(data: bytes) -> ImageFile.ImageFile:
+    """Identify ``data`` from its content (header only, nothing is decoded yet)."""
+    try:
+        img = Image.open(io.BytesIO(data), formats=tuple(_MIME_BY_FORMAT))
+    except _BOMB_ERRORS as exc:
+        raise _too_many_pixels() from exc
+    except UnidentifiedImageError as exc:
+        raise _classify_unaccepted(data) from exc
+    except _DECODE_ERRORS as exc:
+        raise _truncated() from exc
+    if _canonical_format(img) not in _MIME_BY_FORMAT:  # an opener returned another format
+        img.close()
+        raise _unsupported_format(str(img.format))
+    return img
+
+
+def _classify_unaccepted(data: bytes) -> PhotoError:
+    """Tell an image in a format we refuse (GIF, BMP, TIFF...) apart from a non-image."""
+    try:
+        with Image.open(io.BytesIO(data)) as other:
+            return _unsupported_format(str(other.format))
+    except _BOMB_ERRORS:
+        return _too_many_pixels()
+    except _DECODE_ERRORS:
+        return _not_an_image()
+
+
+def _canonical_format(img: Image.Image) -> str:
+    fmt = str(img.format)
+    return _FORMAT_ALIASES.get(fmt, fmt)
+
+
+def _decode(img: ImageFile.ImageFile) -> None:
+    """Decode the pixel data completely, mapping every failure to a PhotoError."""
+    try:
+        img.load()
+    except _BOMB_ERRORS as exc:
+        raise _too_many_pixels() from exc
+    except _DECODE_ERRORS as exc:
+        raise _truncated() from exc
+
+
+def _read_exif(img: Image.Image) -> Image.Exif | None:
+    """EXIF of ``img``, or None when there is none or it cannot be parsed."""
+    try:
+        exif = img.getexif()
+    except _DECODE_ERRORS:
+        return None
+    return exif or None
+
+
+def _exif_ifd(exif: Image.Exif | None, ifd: ExifTags.IFD) -> dict[int, Any]:
+    if exif is None:
+        return {}
+    try:
+        return dict(exif.get_ifd(ifd))
+    except _DECODE_ERRORS:
+        return {}
+
+
+def _orientation(exif: Image.Exif | None) -> int:
+    """EXIF orientation 1-8; anything missing or invalid counts as 1 (upright)."""
+    value = exif.get(ExifTags.Base.Orientation) if exif is not None else None
+    return value if isinstance(value, int) and value in _UPRIGHT else 1
+
+
+def _text(value: Any) -> str | None:
+    """An EXIF ASCII value as stripped text (Pillow may hand back str or bytes)."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if not isinstance(value, str):
+        return None
+    return value.replace("\x00", "").strip()
+
+
+def _degrees(value: Any) -> float | None:
+    """Degrees from EXIF (degrees, minutes, seconds) rationals; None if malformed."""
+    if isinstance(value, numbers.Real):  # a single rational: decimal degrees
+        value = (value,)
+    if not isinstance(value, tuple) or not 1 <= len(value) <= 3:
+        return None
+    try:
+        parts = [float(part) for part in value]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not all(math.isfinite(part) and part >= 0 for part in parts):
+        return None
+    return sum(part / 60**i for i, part in enumerate(parts))
+
+
+def _gps(exif: Image.Exif | None) -> tuple[float, float] | None:
+    """(lat, lng) from the GPS IFD; None if absent, malformed, (0, 0) or out of range."""
+    gps = _exif_ifd(exif, ExifTags.IFD.GPSInfo)
+    lat = _degrees(gps.get(ExifTags.GPS.GPSLatitude))
+    lng = _degrees(gps.get(ExifTags.GPS.GPSLongitude))
+    lat_ref = _text(gps.get(ExifTags.GPS.GPSLatitudeRef))
+    lng_ref = _text(gps.get(ExifTags.GPS.GPSLongitudeRef))
+    if lat is None or lng is None or lat_ref not in ("N", "S") or lng_ref not in ("E", "W"):
+        return None
+    if lat_ref == "S":
+        lat = -lat
+    if lng_ref == "W":
+        lng = -lng
+    if (lat == 0 and lng == 0) or abs(lat) > 90 or abs(lng) > 180:
+        return None
+    return lat, lng
+
+
+def _taken_at(exif: Image.Exif | None) -> datetime | None:
+    """EXIF DateTimeOriginal as a naive datetime; None if absent or malformed."""
+    raw = _text(_exif_ifd(exif, ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal))
+    match = _EXIF_DATETIME.fullmatch(raw) if raw else None
+    if match is None:
+        return None
+    try:
+        return datetime(*(int(group) for group in match.groups()))
+    except ValueError:  # e.g. "0000:00:00 00:00:00" written by cameras with no clock set
+        return None
+
+
+def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
+    """Validate an uploaded photo by decoding it and describe it.
+
+    The format is determined from the content alone. The pixel count is checked against
+    ``limits.max_pixels`` from the header, before any pixel data is decoded, so
+    decompression bombs are never expanded in memory; the image is then decoded completely
+    so truncated or corrupt files are rejected. Malformed or empty EXIF data never fails
+    the upload: the affected ``gps`` / ``taken_at`` fields are simply None.
+
+    Raises:
+        PhotoError: ``empty_file``, ``image_too_large_bytes``, ``not_an_image``,
+            ``unsupported_image_format``, ``image_too_many_pixels`` or ``image_truncated``.
+        RuntimeError: if ``PIL.ImageFile.LOAD_TRUNCATED_IMAGES`` was enabled somewhere in
+            the process, which would make truncated uploads pass validation.
+    """
+    if not data:
+        raise _empty_file()
+    if len(data) > limits.max_bytes:
+        raise _too_large_bytes(limits)
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
+    with _open(data) as img:
+        width, height = img.size
+        if width * height > limits.max_pixels:
+            raise _too_many_pixels()
+        _decode(img)
+        exif = _read_exif(img)
+        fmt = _canonical_format(img)
+    if _orientation(exif) in _SWAPS_AXES:
+        width, height = height, width
+    return PhotoInfo(
+        format=fmt,
+        mime=_MIME_BY_FORMAT[fmt],
+        width=width,
+        height=height,
+        gps=_gps(exif),
+        taken_at=_taken_at(exif),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """Drop transparency onto white and reduce exotic modes to RGB, L or CMYK.
+
+    RGB, L and CMYK are kept as they are so the embedded ICC profile still applies.
+    """
+    if img.mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", img.size, _WHITE)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    if img.mode in ("I", "I;16", "I;16L", "I;16B"):  # 16-bit greyscale PNG
+        return img.point(lambda value: value / 256).convert("L")
+    if img.mode in ("RGB", "L", "CMYK"):
+        return img
+    return img.convert("RGB")
+
+
+def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """Convert to 8-bit sRGB, honouring the embedded ICC profile when it is usable.
+
+    The profile itself is not kept in the rendition, so colours of photos tagged with e.g.
+    Display P3 or Apple Generic RGB must be converted here or they would visibly shift.
+    """
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            return ImageCms.buildTransform(source, _SRGB, img.mode, "RGB").apply(img)
+        except (ImageCms.PyCMSError, *_DECODE_ERRORS):
+            pass  # unusable profile, or one not matching the pixel mode: convert plainly
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def make_rendition(data: bytes, max_side: int, quality: int = 82) -> tuple[bytes, int, int]:
+    """Render ``data`` as a metadata-free JPEG whose longest side is at most ``max_side``.
+
+    The EXIF orientation is applied, the image is scaled down (never up), transparency is
+    flattened onto white, colours are converted to sRGB and the result is saved as an
+    optimized progressive JPEG containing pixels only: no EXIF, GPS, XMP, ICC profile or
+    comment. JPEG sources are decoded at reduced scale (``Image.draft``) when possible.
+
+    ``data`` is expected to have passed :func:`inspect_photo`; undecodable input still
+    raises :class:`PhotoError`.
+
+    Returns:
+        ``(jpeg_bytes, width, height)`` of the rendition.
+    """
+    if max_side < 1:
+        raise ValueError("max_side must be positive")
+    if not 1 <= quality <= 95:
+        raise ValueError("quality must be between 1 and 95")
+    if not data:
+        raise _empty_file()
+    with _open(data) as img:
+        if _canonical_format(img) == "JPEG":
+            img.draft("RGB", (max_side, max_side))
+        _decode(img)
+        orientation = _orientation(_read_exif(img))
+        upright = img.transpose(_UPRIGHT[orientation]) if orientation != 1 else img
+        picture = _flatten(upright)
+        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        picture = _to_srgb(picture, img.info.get("icc_profile"))
+        # A brand-new image carries no .info at all; saving the decoded one could copy e.g.
+        # a JPEG comment from the source into the rendition.
+        clean = Image.new("RGB", picture.size)
+        clean.paste(picture)
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue(), clean.width, clean.height
