@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable
 
-from flask import Flask, current_app, has_app_context
+from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
@@ -77,24 +77,19 @@ def queue_status() -> dict:
 
 # ---- the worker side -------------------------------------------------------
 
-_worker_app: Flask | None = None
 _app_pid: int | None = None
 
 
 def run(func: str, *args) -> None:
-    """Entry point of every RQ job: run ``func`` inside an application context."""
-    global _worker_app, _app_pid
-    if has_app_context():
-        _after_fork_guard()
-        _call(func, args)
-        return
-    if _worker_app is None:
-        from backend.app import create_app
+    """Entry point of every RQ job: run ``func`` in the worker's application context.
 
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        _after_fork_guard()
-        _call(func, args)
+    Workers are started with ``flask --app wsgi worker``, which builds the whole app
+    (core and plugins) once; RQ's forked work horses inherit its context.
+    """
+    if not has_app_context():
+        raise RuntimeError("start workers with `flask --app wsgi worker`")
+    _after_fork_guard()
+    _call(func, args)
 
 
 def _after_fork_guard() -> None:

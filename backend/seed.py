@@ -54,72 +54,200 @@ WARDS = [
 
 # code, name, kind, supervisor code
 DEPARTMENTS = [
-    ("ioc", "Trung tâm Giám sát, điều hành đô thị thông minh TP Cần Thơ",
-     DepartmentKind.COORDINATOR, None),
+    (
+        "ioc",
+        "Trung tâm Giám sát, điều hành đô thị thông minh TP Cần Thơ",
+        DepartmentKind.COORDINATOR,
+        None,
+    ),
     ("so-xd", "Sở Xây dựng TP Cần Thơ", DepartmentKind.PROVINCIAL_DEPARTMENT, "ioc"),
-    ("so-nnmt", "Sở Nông nghiệp và Môi trường TP Cần Thơ",
-     DepartmentKind.PROVINCIAL_DEPARTMENT, "ioc"),
+    (
+        "so-nnmt",
+        "Sở Nông nghiệp và Môi trường TP Cần Thơ",
+        DepartmentKind.PROVINCIAL_DEPARTMENT,
+        "ioc",
+    ),
     ("ca-tp", "Công an TP Cần Thơ", DepartmentKind.POLICE, "ioc"),
     ("chieu-sang", "Công ty Chiếu sáng công cộng Cần Thơ", DepartmentKind.UTILITY, "so-xd"),
-    ("do-thi", "Công ty Công trình đô thị Cần Thơ (vệ sinh môi trường, cây xanh)",
-     DepartmentKind.UTILITY, "so-xd"),
+    (
+        "do-thi",
+        "Công ty Công trình đô thị Cần Thơ (vệ sinh môi trường, cây xanh)",
+        DepartmentKind.UTILITY,
+        "so-xd",
+    ),
     ("cap-thoat-nuoc", "Công ty Cấp thoát nước Cần Thơ", DepartmentKind.UTILITY, "so-xd"),
 ]
 
 # code, vi, en, group, photo required, severity, handling unit (None: place default)
 CATEGORIES = [
-    ("giao-thong", "Hư hỏng đường, ổ gà", "Road damage, potholes", "giao_thong", True,
-     "normal", "so-xd"),
-    ("chieu-sang", "Chiếu sáng công cộng", "Street lighting", "chieu_sang", True,
-     "normal", "chieu-sang"),
-    ("rac-thai", "Rác thải, vệ sinh môi trường", "Garbage and sanitation", "moi_truong", True,
-     "normal", "do-thi"),
-    ("ngap-nuoc", "Ngập nước, thoát nước", "Flooding and drainage", "cap_thoat_nuoc", True,
-     "urgent", "cap-thoat-nuoc"),
-    ("cap-nuoc", "Cấp nước sinh hoạt", "Water supply", "cap_thoat_nuoc", False, "normal",
-     "cap-thoat-nuoc"),
-    ("cay-xanh", "Cây xanh gãy đổ, nguy hiểm", "Fallen or dangerous trees", "moi_truong", True,
-     "urgent", "do-thi"),
-    ("o-nhiem", "Ô nhiễm môi trường, tiếng ồn", "Pollution and noise", "moi_truong", False,
-     "normal", "so-nnmt"),
-    ("an-ninh", "An ninh trật tự", "Public order and safety", "an_ninh_trat_tu", False,
-     "urgent", "ca-tp"),
-    ("trat-tu-do-thi", "Trật tự đô thị, lấn chiếm vỉa hè", "Urban order, blocked pavements",
-     "trat_tu_do_thi", True, "normal", None),
-    ("xay-dung", "Xây dựng trái phép", "Illegal construction", "trat_tu_do_thi", True,
-     "complex", None),
-    ("hanh-chinh", "Thủ tục hành chính, thái độ phục vụ",
-     "Administrative procedures, staff conduct", "thu_tuc_hanh_chinh", False, "normal", None),
+    (
+        "giao-thong",
+        "Hư hỏng đường, ổ gà",
+        "Road damage, potholes",
+        "giao_thong",
+        True,
+        "normal",
+        "so-xd",
+    ),
+    (
+        "chieu-sang",
+        "Chiếu sáng công cộng",
+        "Street lighting",
+        "chieu_sang",
+        True,
+        "normal",
+        "chieu-sang",
+    ),
+    (
+        "rac-thai",
+        "Rác thải, vệ sinh môi trường",
+        "Garbage and sanitation",
+        "moi_truong",
+        True,
+        "normal",
+        "do-thi",
+    ),
+    (
+        "ngap-nuoc",
+        "Ngập nước, thoát nước",
+        "Flooding and drainage",
+        "cap_thoat_nuoc",
+        True,
+        "urgent",
+        "cap-thoat-nuoc",
+    ),
+    (
+        "cap-nuoc",
+        "Cấp nước sinh hoạt",
+        "Water supply",
+        "cap_thoat_nuoc",
+        False,
+        "normal",
+        "cap-thoat-nuoc",
+    ),
+    (
+        "cay-xanh",
+        "Cây xanh gãy đổ, nguy hiểm",
+        "Fallen or dangerous trees",
+        "moi_truong",
+        True,
+        "urgent",
+        "do-thi",
+    ),
+    (
+        "o-nhiem",
+        "Ô nhiễm môi trường, tiếng ồn",
+        "Pollution and noise",
+        "moi_truong",
+        False,
+        "normal",
+        "so-nnmt",
+    ),
+    (
+        "an-ninh",
+        "An ninh trật tự",
+        "Public order and safety",
+        "an_ninh_trat_tu",
+        False,
+        "urgent",
+        "ca-tp",
+    ),
+    (
+        "trat-tu-do-thi",
+        "Trật tự đô thị, lấn chiếm vỉa hè",
+        "Urban order, blocked pavements",
+        "trat_tu_do_thi",
+        True,
+        "normal",
+        None,
+    ),
+    (
+        "xay-dung",
+        "Xây dựng trái phép",
+        "Illegal construction",
+        "trat_tu_do_thi",
+        True,
+        "complex",
+        None,
+    ),
+    (
+        "hanh-chinh",
+        "Thủ tục hành chính, thái độ phục vụ",
+        "Administrative procedures, staff conduct",
+        "thu_tuc_hanh_chinh",
+        False,
+        "normal",
+        None,
+    ),
 ]
 
 DESCRIPTIONS = {
-    "giao-thong": ["Ổ gà lớn giữa đường, xe máy đi qua rất nguy hiểm.",
-                   "Mặt đường bị sụt lún sau mưa, nước đọng thành vũng."],
-    "chieu-sang": ["Đèn đường không sáng cả đoạn, buổi tối rất tối.",
-                   "Cột đèn bị nghiêng, dây điện lòng thòng."],
-    "rac-thai": ["Rác thải đổ trộm ven đường, bốc mùi hôi thối.",
-                 "Điểm tập kết rác không được thu gom nhiều ngày."],
-    "ngap-nuoc": ["Mưa lớn làm ngập sâu, nước tràn vào nhà dân.",
-                  "Cống thoát nước bị tắc, triều cường gây ngập."],
-    "cap-nuoc": ["Mất nước sinh hoạt hai ngày chưa có lại.", "Ống nước bị vỡ, nước chảy lênh láng."],
-    "cay-xanh": ["Cây xanh bị gãy cành sau mưa dông, có nguy cơ rơi xuống.",
-                 "Cây nghiêng đổ chắn một phần lòng đường."],
+    "giao-thong": [
+        "Ổ gà lớn giữa đường, xe máy đi qua rất nguy hiểm.",
+        "Mặt đường bị sụt lún sau mưa, nước đọng thành vũng.",
+    ],
+    "chieu-sang": [
+        "Đèn đường không sáng cả đoạn, buổi tối rất tối.",
+        "Cột đèn bị nghiêng, dây điện lòng thòng.",
+    ],
+    "rac-thai": [
+        "Rác thải đổ trộm ven đường, bốc mùi hôi thối.",
+        "Điểm tập kết rác không được thu gom nhiều ngày.",
+    ],
+    "ngap-nuoc": [
+        "Mưa lớn làm ngập sâu, nước tràn vào nhà dân.",
+        "Cống thoát nước bị tắc, triều cường gây ngập.",
+    ],
+    "cap-nuoc": [
+        "Mất nước sinh hoạt hai ngày chưa có lại.",
+        "Ống nước bị vỡ, nước chảy lênh láng.",
+    ],
+    "cay-xanh": [
+        "Cây xanh bị gãy cành sau mưa dông, có nguy cơ rơi xuống.",
+        "Cây nghiêng đổ chắn một phần lòng đường.",
+    ],
     "o-nhiem": ["Quán karaoke hát lớn sau 22 giờ.", "Cơ sở sản xuất xả khói bụi ra khu dân cư."],
-    "an-ninh": ["Nhóm thanh niên tụ tập đua xe vào ban đêm.", "Có người lạ thường xuyên lảng vảng."],
-    "trat-tu-do-thi": ["Hàng quán lấn chiếm hết vỉa hè, người đi bộ phải xuống lòng đường.",
-                       "Đậu xe trái phép trước cổng trường học."],
-    "xay-dung": ["Công trình xây dựng không che chắn, vật liệu rơi ra đường.",
-                 "Nhà dân xây lấn ra hành lang an toàn kênh rạch."],
-    "hanh-chinh": ["Nộp hồ sơ đã quá hẹn nhưng chưa nhận được kết quả.",
-                   "Cán bộ một cửa hướng dẫn không rõ ràng, phải đi lại nhiều lần."],
+    "an-ninh": [
+        "Nhóm thanh niên tụ tập đua xe vào ban đêm.",
+        "Có người lạ thường xuyên lảng vảng.",
+    ],
+    "trat-tu-do-thi": [
+        "Hàng quán lấn chiếm hết vỉa hè, người đi bộ phải xuống lòng đường.",
+        "Đậu xe trái phép trước cổng trường học.",
+    ],
+    "xay-dung": [
+        "Công trình xây dựng không che chắn, vật liệu rơi ra đường.",
+        "Nhà dân xây lấn ra hành lang an toàn kênh rạch.",
+    ],
+    "hanh-chinh": [
+        "Nộp hồ sơ đã quá hẹn nhưng chưa nhận được kết quả.",
+        "Cán bộ một cửa hướng dẫn không rõ ràng, phải đi lại nhiều lần.",
+    ],
 }
-STREETS = ["Đường Hai Bà Trưng", "Đường 30 Tháng 4", "Đường Nguyễn Văn Cừ", "Đường Trần Hưng Đạo",
-           "Đường Mậu Thân", "Đường 3 Tháng 2", "Đường Cách Mạng Tháng 8", "Đường Trần Văn Khéo",
-           "Đường Lê Lợi", "Đường Hòa Bình"]
+STREETS = [
+    "Đường Hai Bà Trưng",
+    "Đường 30 Tháng 4",
+    "Đường Nguyễn Văn Cừ",
+    "Đường Trần Hưng Đạo",
+    "Đường Mậu Thân",
+    "Đường 3 Tháng 2",
+    "Đường Cách Mạng Tháng 8",
+    "Đường Trần Văn Khéo",
+    "Đường Lê Lợi",
+    "Đường Hòa Bình",
+]
 PHOTOS = ["DSCN0010.jpg", "DSCN0021.jpg", "landscape_6.jpg", "portrait_8.jpg"]
 # How the demo's reports end up, in order (the rest stay as routed).
-OUTCOMES = (["closed"] * 8 + ["resolved"] * 10 + ["in_progress"] * 10 + ["assigned"] * 8
-            + ["returned"] * 3 + ["rejected"] * 3 + ["duplicate"] * 3 + ["new"] * 5)
+OUTCOMES = (
+    ["closed"] * 8
+    + ["resolved"] * 10
+    + ["in_progress"] * 10
+    + ["assigned"] * 8
+    + ["returned"] * 3
+    + ["rejected"] * 3
+    + ["duplicate"] * 3
+    + ["new"] * 5
+)
 
 
 def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92) -> str:
@@ -137,8 +265,10 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
     commit()
     for number in range(reports):
         _demo_report(number, rng, now, city, wards, categories, residents, staff)
-    return (f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
-            f"{len(categories)} categories, {reports} reports")
+    return (
+        f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
+        f"{len(categories)} categories, {reports} reports"
+    )
 
 
 @functools.cache
@@ -150,8 +280,9 @@ def province_boundary(name: str):
 
 def _units() -> tuple[AdminUnit, dict[str, AdminUnit]]:
     shape = province_boundary("TP Cần Thơ")
-    city = AdminUnit(code=CITY_CODE, name="TP Cần Thơ", kind=UnitKind.CITY, depth=0,
-                     boundary=to_wkb(shape))
+    city = AdminUnit(
+        code=CITY_CODE, name="TP Cần Thơ", kind=UnitKind.CITY, depth=0, boundary=to_wkb(shape)
+    )
     city.legacy_codes = [
         LegacyUnitCode(code="93", name="Tỉnh Hậu Giang", note="Sáp nhập vào TP Cần Thơ 1/7/2025"),
         LegacyUnitCode(code="94", name="Tỉnh Sóc Trăng", note="Sáp nhập vào TP Cần Thơ 1/7/2025"),
@@ -160,8 +291,9 @@ def _units() -> tuple[AdminUnit, dict[str, AdminUnit]]:
     wards = {}
     for code, name, (min_lat, min_lng, max_lat, max_lng), kind in WARDS:
         area = box(min_lng, min_lat, max_lng, max_lat).intersection(shape)
-        wards[code] = AdminUnit(code=code, name=name, kind=kind, parent=city, depth=1,
-                                boundary=to_wkb(area))
+        wards[code] = AdminUnit(
+            code=code, name=name, kind=kind, parent=city, depth=1, boundary=to_wkb(area)
+        )
         db.session.add(wards[code])
     return city, wards
 
@@ -169,13 +301,18 @@ def _units() -> tuple[AdminUnit, dict[str, AdminUnit]]:
 def _departments(wards: dict[str, AdminUnit]) -> dict[str, Department]:
     departments: dict[str, Department] = {}
     for code, name, kind, supervisor in DEPARTMENTS:
-        departments[code] = Department(code=code, name=name, kind=kind,
-                                       supervisor=departments.get(supervisor))
+        departments[code] = Department(
+            code=code, name=name, kind=kind, supervisor=departments.get(supervisor)
+        )
     for ward_code, ward in wards.items():
         code = "ubnd-" + ward_code.removeprefix("92-")
-        departments[code] = Department(code=code, name="UBND " + ward.name,
-                                       kind=DepartmentKind.PEOPLES_COMMITTEE,
-                                       supervisor=departments["ioc"], areas=[ward])
+        departments[code] = Department(
+            code=code,
+            name="UBND " + ward.name,
+            kind=DepartmentKind.PEOPLES_COMMITTEE,
+            supervisor=departments["ioc"],
+            areas=[ward],
+        )
     db.session.add_all(departments.values())
     return departments
 
@@ -183,9 +320,15 @@ def _departments(wards: dict[str, AdminUnit]) -> dict[str, Department]:
 def _categories() -> dict[str, Category]:
     categories = {}
     for position, (code, vi, en, group, photo, severity, _unit) in enumerate(CATEGORIES):
-        categories[code] = Category(code=code, name_vi=vi, name_en=en, group=group,
-                                    photo_required=photo, default_severity=severity,
-                                    position=position)
+        categories[code] = Category(
+            code=code,
+            name_vi=vi,
+            name_en=en,
+            group=group,
+            photo_required=photo,
+            default_severity=severity,
+            position=position,
+        )
     db.session.add_all(categories.values())
     return categories
 
@@ -199,21 +342,36 @@ def _rules(categories, departments, wards) -> None:
         committee = departments["ubnd-" + ward_code.removeprefix("92-")]
         db.session.add(RoutingRule(admin_unit=ward, department=committee))
     # Topic and place together: in Vị Thanh the ward itself collects garbage complaints.
-    db.session.add(RoutingRule(category=categories["rac-thai"], admin_unit=wards["92-vi-thanh"],
-                               department=departments["ubnd-vi-thanh"]))
+    db.session.add(
+        RoutingRule(
+            category=categories["rac-thai"],
+            admin_unit=wards["92-vi-thanh"],
+            department=departments["ubnd-vi-thanh"],
+        )
+    )
 
 
 def _staff(departments: dict[str, Department]) -> dict[str, StaffUser]:
     accounts = [
         StaffUser(username="admin", full_name="Quản trị hệ thống", role=Role.ADMIN),
-        StaffUser(username="coordinator", full_name="Cán bộ đầu mối IOC", role=Role.COORDINATOR,
-                  department=departments["ioc"]),
+        StaffUser(
+            username="coordinator",
+            full_name="Cán bộ đầu mối IOC",
+            role=Role.COORDINATOR,
+            department=departments["ioc"],
+        ),
         StaffUser(username="moderator", full_name="Cán bộ kiểm duyệt", role=Role.MODERATOR),
     ]
     for code, department in departments.items():
         if department.kind != DepartmentKind.COORDINATOR:
-            accounts.append(StaffUser(username=f"{code}.officer", full_name=f"Cán bộ {code}",
-                                      role=Role.DEPARTMENT_OFFICER, department=department))
+            accounts.append(
+                StaffUser(
+                    username=f"{code}.officer",
+                    full_name=f"Cán bộ {code}",
+                    role=Role.DEPARTMENT_OFFICER,
+                    department=department,
+                )
+            )
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     for account in accounts:
         account.set_password(DEMO_PASSWORD, method)
@@ -222,10 +380,22 @@ def _staff(departments: dict[str, Department]) -> dict[str, StaffUser]:
 
 
 def _residents() -> list[Resident]:
-    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung",
-             "Võ Minh Em", "Huỳnh Thị Giang", "Đặng Quốc Huy", "Bùi Thị Lan"]
-    residents = [Resident(firebase_uid=f"demo-resident-{n + 1}", phone=f"+8490{n + 1:07d}",
-                          display_name=name) for n, name in enumerate(names)]
+    names = [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Hoàng Cường",
+        "Phạm Thị Dung",
+        "Võ Minh Em",
+        "Huỳnh Thị Giang",
+        "Đặng Quốc Huy",
+        "Bùi Thị Lan",
+    ]
+    residents = [
+        Resident(
+            firebase_uid=f"demo-resident-{n + 1}", phone=f"+8490{n + 1:07d}", display_name=name
+        )
+        for n, name in enumerate(names)
+    ]
     db.session.add_all(residents)
     return residents
 
@@ -275,31 +445,42 @@ def _advance(report, outcome: str, created: datetime, staff, rng) -> None:
         return staff[f"{report.department.code}.officer"]
 
     if report.status == Status.NEW and outcome != "new":
-        workflow.forward(coordinator, report, later(), "ubnd-ninh-kieu",
-                         "Giao UBND phường kiểm tra, xử lý.")
+        workflow.forward(
+            coordinator, report, later(), "ubnd-ninh-kieu", "Giao UBND phường kiểm tra, xử lý."
+        )
         commit()
     if outcome in ("new", "assigned"):
         return
     if outcome == "rejected":
-        workflow.reject(coordinator, report, later(),
-                        "Nội dung không thuộc phạm vi tiếp nhận phản ánh hiện trường.")
+        workflow.reject(
+            coordinator,
+            report,
+            later(),
+            "Nội dung không thuộc phạm vi tiếp nhận phản ánh hiện trường.",
+        )
     elif outcome == "duplicate":
         first = db.session.scalar(select(Report.code).order_by(Report.id).limit(1))
         workflow.mark_duplicate(coordinator, report, later(), first)
     elif outcome == "returned":
         workflow.accept(officer(), report, later())
-        workflow.return_to_coordinator(officer(), report, later(),
-                                       "Nội dung không thuộc thẩm quyền của đơn vị.")
+        workflow.return_to_coordinator(
+            officer(), report, later(), "Nội dung không thuộc thẩm quyền của đơn vị."
+        )
     else:
         workflow.accept(officer(), report, later())
         workflow.start(officer(), report, later(), "Đơn vị đã cử cán bộ kiểm tra hiện trường.")
         if outcome in ("resolved", "closed"):
-            workflow.post_update(officer(), report, later(),
-                                 "Đang phối hợp với đơn vị thi công để khắc phục.")
-            workflow.resolve(officer(), report, later(),
-                             "Đơn vị đã khắc phục xong, hiện trường đã được dọn dẹp.",
-                             [_photo(rng.choice(PHOTOS))],
-                             max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"])
+            workflow.post_update(
+                officer(), report, later(), "Đang phối hợp với đơn vị thi công để khắc phục."
+            )
+            workflow.resolve(
+                officer(),
+                report,
+                later(),
+                "Đơn vị đã khắc phục xong, hiện trường đã được dọn dẹp.",
+                [_photo(rng.choice(PHOTOS))],
+                max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
+            )
         if outcome == "closed":
             workflow.close(coordinator, report, later())
     commit()

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from rq import SimpleWorker
 from flask_migrate import upgrade
+from rq import SimpleWorker
 from sqlalchemy import text
 
 from backend.config import Settings
@@ -183,4 +183,3 @@ def submit(client, resident, run_jobs):
         return response
 
     return post
-

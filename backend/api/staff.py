@@ -61,8 +61,12 @@ def _doc_report(func):
         description="The report (``reporter`` only for coordinator, moderator and admin)",
         success=True,
     )(func)
-    func = blp.alt_response(404, schema=ErrorEnvelopeSchema, description="Not found or not yours")(func)
-    func = blp.alt_response(409, schema=ErrorEnvelopeSchema, description="Not allowed in this status")(func)
+    func = blp.alt_response(404, schema=ErrorEnvelopeSchema, description="Not found or not yours")(
+        func
+    )
+    func = blp.alt_response(
+        409, schema=ErrorEnvelopeSchema, description="Not allowed in this status"
+    )(func)
     return blp.doc(security=SECURITY)(func)
 
 

@@ -19,8 +19,9 @@ def test_sign_in_creates_the_resident_once(client, city):
     again = client.post("/mobile/v1/auth/firebase", json={"id_token": token}).get_json()
     assert again["resident"]["id"] == body["resident"]["id"]
     assert db.session.query(Resident).filter_by(phone="+84903333333").count() == 1
-    me = client.get("/mobile/v1/reports/mine", headers={
-        "Authorization": f"Bearer {body['access_token']}"})
+    me = client.get(
+        "/mobile/v1/reports/mine", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert me.status_code == 200
 
 
@@ -65,4 +66,6 @@ def test_categories_are_listed_in_both_languages(client, city):
     categories = client.get("/mobile/v1/categories").get_json()
     assert len(categories) >= 10
     lighting = next(c for c in categories if c["code"] == "chieu-sang")
-    assert lighting["name_vi"] == "Chiếu sáng công cộng" and lighting["name_en"] == "Street lighting"
+    assert (
+        lighting["name_vi"] == "Chiếu sáng công cộng" and lighting["name_en"] == "Street lighting"
+    )

@@ -30,20 +30,28 @@ CASES = {
     "no photo for a photo category": (dict(photos=[]), 422, "photo_required", "photos"),
     "text file as photo": (
         dict(photos=[(b"Xin chao, day khong phai anh\n" * 20, "a.jpg")]),
-        422, "not_an_image", "photos[0]",
+        422,
+        "not_an_image",
+        "photos[0]",
     ),
     "empty upload": (dict(photos=[(b"", "empty.jpg")]), 422, "empty_file", "photos[0]"),
     "truncated photo": (
         dict(photos=[(photo("DSCN0021.jpg")[:40_000], "cut.jpg")]),
-        422, "image_truncated", "photos[0]",
+        422,
+        "image_truncated",
+        "photos[0]",
     ),
     "good photo then bad one": (
         dict(photos=[(photo("DSCN0021.jpg"), "ok.jpg"), (b"%PDF-1.4 nope", "b.jpg")]),
-        422, "not_an_image", "photos[1]",
+        422,
+        "not_an_image",
+        "photos[1]",
     ),
     "too many photos": (
         dict(photos=[(photo("Canon_40D.jpg"), f"{i}.jpg") for i in range(7)]),
-        422, "too_many_photos", "photos",
+        422,
+        "too_many_photos",
+        "photos",
     ),
 }
 
@@ -94,8 +102,9 @@ def test_database_failure_after_files_were_written_leaves_no_orphans(
 
 
 def test_json_instead_of_multipart_is_a_clear_error(client, resident):
-    response = client.post("/mobile/v1/reports", json={"category": "giao-thong"},
-                           headers=resident())
+    response = client.post(
+        "/mobile/v1/reports", json={"category": "giao-thong"}, headers=resident()
+    )
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) >= {"category", "description"}
 

@@ -83,9 +83,7 @@ def test_outside_service_area(resident, submit):
 
 def test_unmatched_report_goes_to_the_coordinator(resident, submit):
     # Inside the city but in no ward and no city-wide rule for administrative procedures.
-    body = submit(
-        resident(), category="hanh-chinh", lat=10.13, lng=105.63, photos=[]
-    ).get_json()
+    body = submit(resident(), category="hanh-chinh", lat=10.13, lng=105.63, photos=[]).get_json()
     assert body["status"] == "new"
     assert body["department"]["code"] == "ioc"
 
@@ -107,9 +105,10 @@ def test_someone_elses_report_is_shown_as_public_record(client, resident, submit
     other = client.get(f"/mobile/v1/reports/{code}", headers=resident("+84902222222"))
     body = other.get_json()
     assert body["mine"] is False and "location_source" not in body
-    assert client.get("/mobile/v1/reports/mine", headers=resident("+84902222222")).get_json()[
-        "items"
-    ] == []
+    assert (
+        client.get("/mobile/v1/reports/mine", headers=resident("+84902222222")).get_json()["items"]
+        == []
+    )
 
 
 def test_originals_are_private_and_renditions_carry_no_metadata(app, client, resident, submit):
@@ -145,8 +144,11 @@ def _with_gps(data: bytes, lat: float, lng: float) -> bytes:
         degrees = int(value)
         minutes = int((value - degrees) * 60)
         seconds = Fraction((value - degrees - minutes / 60) * 3600).limit_denominator(10000)
-        return (IFDRational(degrees), IFDRational(minutes),
-                IFDRational(seconds.numerator, seconds.denominator))
+        return (
+            IFDRational(degrees),
+            IFDRational(minutes),
+            IFDRational(seconds.numerator, seconds.denominator),
+        )
 
     image = Image.open(io.BytesIO(data))
     exif = image.getexif()

@@ -50,8 +50,10 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
 
     resolved = client.post(
         f"{base}/resolve",
-        data={"response": "Đã vá xong ổ gà.", "photos": [(io.BytesIO(photo("landscape_6.jpg")),
-                                                           "after.jpg")]},
+        data={
+            "response": "Đã vá xong ổ gà.",
+            "photos": [(io.BytesIO(photo("landscape_6.jpg")), "after.jpg")],
+        },
         headers=officer,
         content_type="multipart/form-data",
     )
@@ -65,7 +67,12 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
     after = next(p for p in public["photos"] if p["kind"] == "after")
     assert client.get(after["display_url"]).status_code == 200
     assert [e["type"] for e in public["timeline"]] == [
-        "submit", "assign", "accept", "start", "update", "resolve"
+        "submit",
+        "assign",
+        "accept",
+        "start",
+        "update",
+        "resolve",
     ]
 
     twice = _post(client, officer, f"{base}/start")
@@ -110,8 +117,13 @@ def test_return_forward_and_reassignment(client, staff, report):
     # Gone from the department's desk.
     assert client.get(base, headers=officer).status_code == 404
     # The department may not forward: that is the coordinator's job.
-    forwarded = _post(client, coordinator, f"{base}/forward", department="ubnd-ninh-kieu",
-                      note="Giao phường xử lý")
+    forwarded = _post(
+        client,
+        coordinator,
+        f"{base}/forward",
+        department="ubnd-ninh-kieu",
+        note="Giao phường xử lý",
+    )
     assert forwarded.get_json()["status"] == "assigned"
     assert forwarded.get_json()["department"]["code"] == "ubnd-ninh-kieu"
     ward = staff("ubnd-ninh-kieu.officer")
@@ -120,7 +132,9 @@ def test_return_forward_and_reassignment(client, staff, report):
     assert not_allowed.status_code == 403
     assert not_allowed.get_json()["error"]["code"] == "action_not_allowed"
     unknown = _post(client, coordinator, f"{base}/forward", department="khong-co")
-    assert unknown.status_code == 422 and unknown.get_json()["error"]["code"] == "unknown_department"
+    assert (
+        unknown.status_code == 422 and unknown.get_json()["error"]["code"] == "unknown_department"
+    )
     # The public timeline shows the hand-offs but not the internal reason.
     public = client.get(f"/public/v1/reports/{report}").get_json()
     assert "Thuộc thẩm quyền phường." not in str(public)
@@ -135,15 +149,21 @@ def test_coordinator_rejects_and_marks_duplicates(client, staff, resident, submi
     third = submit(headers).get_json()["code"]
     dup = _post(client, coordinator, f"/staff/v1/reports/{second}/duplicate", original=first)
     assert dup.get_json()["status"] == "duplicate"
-    rejected = _post(client, coordinator, f"/staff/v1/reports/{third}/reject",
-                     reason="Nội dung không phải phản ánh hiện trường.")
+    rejected = _post(
+        client,
+        coordinator,
+        f"/staff/v1/reports/{third}/reject",
+        reason="Nội dung không phải phản ánh hiện trường.",
+    )
     assert rejected.get_json()["status"] == "rejected"
     # Rejected reports leave the public board; the resident still sees theirs.
     assert client.get(f"/public/v1/reports/{third}").status_code == 404
     mine = client.get(f"/mobile/v1/reports/{third}", headers=headers).get_json()
     assert mine["status"] == "rejected"
     officer = staff("so-xd.officer")
-    assert _post(client, officer, f"/staff/v1/reports/{first}/reject", reason="x").status_code == 403
+    assert (
+        _post(client, officer, f"/staff/v1/reports/{first}/reject", reason="x").status_code == 403
+    )
 
 
 def test_close_only_after_resolution(client, staff, report):
