@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_migrate import upgrade
+from rq import Worker
 from sqlalchemy import func, select
+from werkzeug.serving import run_simple
+
+from backend.db import commit, db, rollback
+from backend.errors import DomainError
+from backend.firebase import emulator_id_token
+from backend.jobs import get_queue, redis_connection
+from backend.models import Report
+from backend.seed import seed_demo
+from backend.services.boundaries import BoundaryImport, import_boundaries
 
 geo_cli = AppGroup("geo", help="Administrative boundaries.")
 seed_cli = AppGroup("seed", help="Demo and reference data.")
@@ -48,22 +58,21 @@ dev_cli = AppGroup("dev", help="Local development helpers (emulator tokens).")
 @click.option("--only", "only_names", multiple=True, help="Import only features with this name.")
 def geo_import(files, name_prop, code_prop, kind, parent_code, match_by, only_names):
     """Import or update unit boundaries from GeoJSON FILES."""
-    from backend.db import commit
-    from backend.services.boundaries import BoundaryImport, import_boundaries
-
+    options = BoundaryImport(
+        name_prop=name_prop,
+        code_prop=code_prop,
+        kind=kind,
+        parent_code=parent_code,
+        match_by=match_by,
+        only_names=frozenset(only_names),
+    )
     total = {"created": 0, "updated": 0, "skipped": 0}
     for path in files:
-        result = import_boundaries(
-            Path(path).read_bytes(),
-            BoundaryImport(
-                name_prop=name_prop,
-                code_prop=code_prop,
-                kind=kind,
-                parent_code=parent_code,
-                match_by=match_by,
-                only_names=frozenset(only_names),
-            ),
-        )
+        try:
+            result = import_boundaries(Path(path).read_bytes(), options)
+        except DomainError as exc:
+            rollback()
+            raise click.ClickException(f"{path}: {exc.message_en}") from exc
         for key in total:
             total[key] += result[key]
     commit()
@@ -74,8 +83,6 @@ def geo_import(files, name_prop, code_prop, kind, parent_code, match_by, only_na
 @click.option("--reports", default=50, show_default=True, help="How many demo reports.")
 def seed_demo_command(reports):
     """Build the TP Cần Thơ demo deployment (idempotent: does nothing if already seeded)."""
-    from backend.seed import seed_demo
-
     click.echo(seed_demo(reports=reports))
 
 
@@ -84,8 +91,6 @@ def seed_demo_command(reports):
 @click.option("--uid", default=None, help="Firebase uid (default: derived from the phone).")
 def dev_id_token(phone, uid):
     """Print an emulator-style Firebase ID token (only valid where the emulator mode is on)."""
-    from backend.firebase import emulator_id_token
-
     if not current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST"):
         raise click.ClickException("Emulator mode is off: real Firebase ID tokens are required.")
     uid = uid or "phone-" + phone.lstrip("+")
@@ -96,10 +101,6 @@ def dev_id_token(phone, uid):
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker_command(burst):
     """Run an RQ worker for the app's queue (needs REDIS_URL)."""
-    from rq import Worker
-
-    from backend.jobs import get_queue, redis_connection
-
     Worker([get_queue()], connection=redis_connection()).work(burst=burst)
 
 
@@ -109,12 +110,6 @@ def worker_command(burst):
 @click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
 def quickstart_command(host, port, no_serve):
     """Migrate the database, seed the demo if it is empty, and serve."""
-    from flask_migrate import upgrade
-
-    from backend.db import db
-    from backend.models import Report
-    from backend.seed import seed_demo
-
     upgrade(directory=current_app.extensions["migrate"].directory)
     if not db.session.scalar(select(func.count(Report.id))):
         click.echo(seed_demo())
@@ -122,8 +117,7 @@ def quickstart_command(host, port, no_serve):
     if no_serve:
         return
     click.echo(f"phananh demo: http://{host}:{port}/docs  (staff logins in README.md)")
-    os.environ.setdefault("FLASK_DEBUG", "0")
-    current_app.run(host=host, port=port, use_reloader=False)
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,88 @@
+"""App-wide behaviour: health, OpenAPI coverage, the error envelope, configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.config import ConfigError, Settings, normalise_database_url
+
+
+def test_healthz_reports_database_and_queue(client, settings):
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["database"] == {
+        "ok": True,
+        "backend": "postgresql"
+        if settings.database_url and "postgres" in settings.database_url
+        else "sqlite",
+    }
+    assert body["queue"]["backend"] == ("rq" if settings.redis_url else "inline")
+    assert body["queue"]["ok"] is True
+
+
+def test_healthz_degrades_when_redis_is_unreachable(app, client):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    app.extensions.pop("phananh_redis", None)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["queue"]["ok"] is False
+
+
+def test_every_json_endpoint_is_in_the_openapi_document(app, client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(("/mobile/", "/staff/", "/public/")):
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}").replace("path:", "")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented, (path, method)
+    assert "ErrorEnvelope" in spec["components"]["schemas"]
+
+
+def test_docs_page_works_offline(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and b"/docs/assets/" in page.data
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, path, status, code",
+    [
+        ("get", "/nowhere", 404, "not_found"),
+        ("delete", "/public/v1/reports", 405, "method_not_allowed"),
+        ("post", "/staff/v1/auth/login", 422, "validation_error"),
+    ],
+)
+def test_error_envelope_everywhere(client, method, path, status, code):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code and error["status"] == status
+    assert error["message"]["vi"] and error["message"]["en"]
+
+
+def test_malformed_json_is_a_400_envelope(client):
+    response = client.post("/staff/v1/auth/login", data="{nope", content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert "error" in response.get_json()
+
+
+def test_production_refuses_unsafe_configuration():
+    base = {"APP_ENV": "production", "DATABASE_URL": "postgresql://db/x", "SECRET_KEY": "s"}
+    Settings.from_env(base).validate()
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Settings.from_env({**base, "SECRET_KEY": ""}).validate()
+    with pytest.raises(ConfigError, match="unsigned"):
+        Settings.from_env({**base, "FIREBASE_AUTH_EMULATOR_HOST": "localhost:9099"}).validate()
+    assert Settings.from_env(base).auth_emulator_host is None
+    assert Settings.from_env({}).auth_emulator_host == "127.0.0.1:9099"
+    with pytest.raises(ConfigError):
+        Settings.from_env({"MAX_PHOTO_BYTES": "lots"})
+
+
+def test_database_url_uses_psycopg3():
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x") == "sqlite:///x"
