@@ -89,12 +89,13 @@ def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
     return stmt
 
 
-def _page(stmt: Select, page: int, page_size: int) -> Page:
+def _page(stmt: Select, page: int, page_size: int, *, with_events: bool = False) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(
         db.session.scalars(
             stmt.order_by(Report.created_at.desc(), Report.id.desc())
-            .options(selectinload(Report.photos))
+            .options(selectinload(Report.photos), selectinload(Report.admin_unit))
+            .options(*([selectinload(Report.events)] if with_events else []))
             .limit(page_size)
             .offset((page - 1) * page_size)
         )
@@ -119,12 +120,12 @@ def staff_reports(
     stmt = select(Report)
     if staff.role in DEPARTMENT_ROLES:
         stmt = stmt.where(Report.department_id == staff.department_id)
-    return _page(_apply(stmt, flt, tz), page, page_size)
+    return _page(_apply(stmt, flt, tz), page, page_size, with_events=True)
 
 
 def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
     stmt = select(Report).where(Report.reporter_id == resident_id)
-    return _page(stmt, page, page_size)
+    return _page(stmt, page, page_size, with_events=True)
 
 
 def resident_report(resident_id: int, code: str) -> Report | None:
