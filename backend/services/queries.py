@@ -14,7 +14,7 @@ from backend.domain.roles import DEPARTMENT_ROLES
 from backend.domain.text import search_terms
 from backend.domain.workflow import Status
 from backend.errors import ValidationFailed
-from backend.models import AdminUnit, Category, Department, Report, StaffUser
+from backend.models import AdminUnit, Category, Department, LegacyUnitCode, Report, StaffUser
 
 #: Never on the public board: refused as spam, abuse or out of scope.
 HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
@@ -41,7 +41,10 @@ class Page:
 
 
 def _unit_and_descendants(code: str) -> list[int]:
+    """The unit (by current or legacy code, e.g. Hậu Giang 93 -> Cần Thơ) and all units inside."""
     root = db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
+    if root is None:
+        root = db.session.scalar(select(LegacyUnitCode.unit_id).where(LegacyUnitCode.code == code))
     if root is None:
         raise ValidationFailed(
             "Đơn vị hành chính không tồn tại.",

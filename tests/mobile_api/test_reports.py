@@ -67,6 +67,17 @@ def test_exif_gps_inside_the_service_area_locates_the_report(app, resident, subm
     assert body["admin_unit"]["name"] == "Phường Ninh Kiều"
 
 
+def test_iphone_heic_photo_is_accepted_and_rendered_as_jpeg(client, resident, submit):
+    headers = resident()
+    response = submit(headers, photos=[(photo("samplefilehub.heif"), "IMG_0001.HEIC")])
+    assert response.status_code == 201, response.get_json()
+    code = response.get_json()["code"]
+    body = client.get(f"/mobile/v1/reports/{code}", headers=headers).get_json()
+    rendition = client.get(body["photos"][0]["display_url"])
+    assert rendition.status_code == 200 and rendition.data[:3] == b"\xff\xd8\xff"
+    assert db.session.query(Photo).one().mime == "image/heif"
+
+
 def test_no_location_anywhere_is_refused(resident, submit):
     response = submit(resident(), lat=None, lng=None, photos=[(photo("portrait_8.jpg"), "p.jpg")])
     assert response.status_code == 422

@@ -50,8 +50,9 @@ def test_filters(client, board):
     assert _codes(client, "?status=assigned") == everything
     assert _codes(client, "?status=resolved,closed") == set()
     assert _codes(client, "?admin_unit=92-vi-thanh") == {board["garbage"]}
-    # A city includes its wards.
+    # A city includes its wards; the codes of merged provinces lead to the new unit.
     assert _codes(client, "?admin_unit=92") == everything
+    assert _codes(client, "?admin_unit=93") == everything  # Hậu Giang, now part of Cần Thơ
     assert _codes(client, "?bbox=105.77,10.03,105.80,10.04") == {board["pothole"]}
     today = utcnow().date()
     assert (
