@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.schemas.common import EmptyAsAbsentSchema, PhotoField
 from backend.schemas.staff import TokenSchema
 
 
@@ -25,33 +26,25 @@ class ResidentTokenSchema(TokenSchema):
     resident = fields.Nested(ResidentSchema)
 
 
-class NewReportFormSchema(Schema):
+class NewReportSchema(EmptyAsAbsentSchema):
+    """One multipart/form-data body: the report's fields and its photos."""
+
     category = fields.String(required=True, validate=validate.Length(min=1, max=64))
     description = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     lat = fields.Float(
         validate=validate.Range(min=-90, max=90),
         allow_nan=False,
-        metadata={"description": "Omit to use the first photo's EXIF GPS"},
+        metadata={"description": "Omit lat and lng to use the first photo's EXIF GPS"},
     )
     lng = fields.Float(validate=validate.Range(min=-180, max=180), allow_nan=False)
     address = fields.String(validate=validate.Length(max=500))
-
-    @pre_load
-    def drop_empty(self, data, **kwargs):
-        # Empty form fields count as absent.
-        if hasattr(data, "to_dict"):
-            data = data.to_dict()
-        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+    photos = PhotoField(
+        load_default=list,
+        metadata={"description": "One or more photos (JPEG, PNG, WebP, HEIC)"},
+    )
 
     @validates_schema
     def both_or_neither(self, data, **kwargs):
         if ("lat" in data) != ("lng" in data):
             missing = "lng" if "lat" in data else "lat"
             raise ValidationError("Send lat and lng together.", missing)
-
-
-class NewReportFilesSchema(Schema):
-    photos = fields.List(
-        fields.Raw(metadata={"type": "string", "format": "binary"}),
-        metadata={"description": "One or more photos (JPEG, PNG, WebP, HEIC)"},
-    )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from backend.api.blueprint import Blueprint
 from backend.api.common import uploaded_photos
 from backend.auth import current_resident, issue_token, resident_required
 from backend.db import commit, db, utcnow
@@ -17,8 +17,7 @@ from backend.services import accounts, intake, queries
 from backend.services.workflow import ReportNotFound
 from mobile_api.schemas import (
     FirebaseSignInSchema,
-    NewReportFilesSchema,
-    NewReportFormSchema,
+    NewReportSchema,
     ResidentTokenSchema,
 )
 
@@ -54,13 +53,12 @@ def categories():
 
 
 @blp.post("/reports")
-@blp.arguments(NewReportFormSchema, location="form")
-@blp.arguments(NewReportFilesSchema, location="files")
+@blp.arguments(NewReportSchema, location="multipart")
 @blp.response(201, ResidentReportSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Invalid input, photo or location")
 @blp.doc(security=SECURITY)
 @resident_required
-def submit(form, _files):
+def submit(form):
     """Send a report (multipart/form-data). Without lat/lng the first photo's GPS is used."""
     data = intake.NewReport(
         category=form["category"],
@@ -72,7 +70,7 @@ def submit(form, _files):
     report = intake.submit(
         current_resident(),
         data,
-        uploaded_photos(),
+        uploaded_photos(form["photos"]),
         utcnow(),
         max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from backend.errors import ValidationFailed
 from backend.services.photos import Upload
@@ -15,10 +16,14 @@ def local_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
-def uploaded_photos(field: str = "photos") -> list[Upload]:
-    """Files of a multipart field; an empty file part is an error, not a silent skip."""
+def uploaded_photos(files: list, field: str = "photos") -> list[Upload]:
+    """Read uploaded files; an empty file part is an error, not a silent skip."""
     uploads = []
-    for position, storage in enumerate(request.files.getlist(field)):
+    for position, storage in enumerate(files):
+        if not isinstance(storage, FileStorage):
+            raise ValidationFailed(
+                fields={f"{field}[{position}]": ["Must be a file upload, not a text field."]}
+            )
         data = storage.read()
         if not data:
             raise ValidationFailed(

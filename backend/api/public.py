@@ -5,8 +5,7 @@ Nothing here identifies the reporter or carries photo metadata.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
+from backend.api.blueprint import Blueprint
 from backend.api.common import local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema

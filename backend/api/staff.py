@@ -7,9 +7,9 @@ answers 404) and never learn who filed a report.
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, local_tz, uploaded_photos
 from backend.auth import current_staff, issue_token, staff_required
 from backend.db import commit, db, utcnow
@@ -28,8 +28,7 @@ from backend.schemas.staff import (
     NoteSchema,
     OptionalNoteSchema,
     ReasonSchema,
-    ResolveFilesSchema,
-    ResolveFormSchema,
+    ResolveSchema,
     StaffAccountSchema,
     StaffTokenSchema,
 )
@@ -157,13 +156,12 @@ def post_update(args, code):
 
 
 @blp.post("/reports/<code>/resolve")
-@blp.arguments(ResolveFormSchema, location="form")
-@blp.arguments(ResolveFilesSchema, location="files")
+@blp.arguments(ResolveSchema, location="multipart")
 @_doc_report
 @staff_required()
-def resolve(form, _files, code):
+def resolve(form, code):
     """Publish the answer, with optional after-photos (multipart/form-data)."""
-    uploads = uploaded_photos()
+    uploads = uploaded_photos(form["photos"])
     limit = current_app.config["MAX_PHOTOS_PER_REPORT"]
     return _action(
         code,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 
 class MessageSchema(Schema):
@@ -21,7 +21,26 @@ class ErrorEnvelopeSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
-class PageArgsSchema(Schema):
+def _blank(value) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+class EmptyAsAbsentSchema(Schema):
+    """Query and form fields sent empty count as absent (as clients expect)."""
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        return {key: data[key] for key in data if not _blank(data[key])}
+
+
+class PhotoField(fields.List):
+    """Uploaded files of a multipart field (validated by decoding, in the service)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Raw(metadata={"type": "string", "format": "binary"}), **kwargs)
+
+
+class PageArgsSchema(EmptyAsAbsentSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from backend.domain.workflow import Status
 from backend.schemas.common import PageArgsSchema
@@ -44,13 +44,6 @@ class ReportListArgsSchema(PageArgsSchema):
         validate=validate.Length(max=200),
         metadata={"description": "Accent-insensitive search: 'duong le loi' finds 'Đường Lê Lợi'"},
     )
-
-    @pre_load
-    def drop_empty(self, data, **kwargs):
-        # Empty parameters count as absent.
-        if hasattr(data, "to_dict"):
-            data = {k: (v if len(v) > 1 else v[0]) for k, v in data.to_dict(flat=False).items()}
-        return {k: v for k, v in data.items() if v not in ("", None, [])}
 
     @validates_schema
     def dates_in_order(self, data, **kwargs):

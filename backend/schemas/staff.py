@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas.common import EmptyAsAbsentSchema, PhotoField
+
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -43,18 +45,14 @@ class ReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-class ResolveFormSchema(Schema):
+class ResolveSchema(EmptyAsAbsentSchema):
     response = fields.String(
         required=True,
         validate=validate.Length(min=1, max=5000),
         metadata={"description": "The answer published to everyone"},
     )
-
-
-class ResolveFilesSchema(Schema):
-    photos = fields.List(
-        fields.Raw(metadata={"type": "string", "format": "binary"}),
-        metadata={"description": "After-photos (JPEG, PNG, WebP, HEIC)"},
+    photos = PhotoField(
+        load_default=list, metadata={"description": "After-photos (JPEG, PNG, WebP, HEIC)"}
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from openapi_spec_validator import validate
 
 from backend.config import ConfigError, Settings, normalise_database_url
 
@@ -39,6 +40,19 @@ def test_every_json_endpoint_is_in_the_openapi_document(app, client):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
     assert "ErrorEnvelope" in spec["components"]["schemas"]
+    validate(spec)  # a valid OpenAPI 3 document, usable by client generators
+
+
+def test_report_upload_is_documented_as_one_multipart_body(client):
+    spec = client.get("/openapi.json").get_json()
+    body = spec["paths"]["/mobile/v1/reports"]["post"]["requestBody"]["content"]
+    schema = body["multipart/form-data"]["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert {"category", "description", "lat", "lng", "address", "photos"} <= set(
+        schema["properties"]
+    )
+    assert schema["properties"]["photos"]["items"]["format"] == "binary"
 
 
 def test_docs_page_works_offline(client):

@@ -105,8 +105,26 @@ def test_json_instead_of_multipart_is_a_clear_error(client, resident):
     response = client.post(
         "/mobile/v1/reports", json={"category": "giao-thong"}, headers=resident()
     )
+    assert response.status_code == 415
+    error = response.get_json()["error"]
+    assert error["code"] == "multipart_required" and "multipart/form-data" in error["message"]["en"]
+
+
+def test_text_in_the_photos_field_is_refused(client, resident):
+    response = client.post(
+        "/mobile/v1/reports",
+        data={
+            "category": "giao-thong",
+            "description": "Ổ gà",
+            "lat": "10.034",
+            "lng": "105.788",
+            "photos": "not a file",
+        },
+        headers=resident(),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
-    assert set(response.get_json()["error"]["fields"]) >= {"category", "description"}
+    assert "photos[0]" in response.get_json()["error"]["fields"]
 
 
 def test_oversized_request_is_413_in_the_envelope(app, client, resident):

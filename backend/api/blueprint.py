@@ -1,0 +1,39 @@
+"""flask-smorest Blueprint with one more argument location: ``multipart``.
+
+A report upload is one multipart/form-data body holding text fields and files.
+flask-smorest documents a single request body per operation, so form fields
+and files are parsed by one schema, from ``request.form`` and
+``request.files`` together, and documented as one ``multipart/form-data`` body.
+"""
+
+from __future__ import annotations
+
+import flask_smorest
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
+
+from backend.errors import DomainError
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "multipart_required"
+    message_vi = "Cần gửi dữ liệu dạng multipart/form-data (kèm ảnh)."
+    message_en = "Send this request as multipart/form-data (with the photos)."
+
+
+class Parser(FlaskParser):
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        if req.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            raise UnsupportedMediaType()
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
