@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from backend.db import rollback
@@ -77,6 +78,12 @@ class Conflict(DomainError):
     code = "conflict"
     message_vi = "Thao tác xung đột với trạng thái hiện tại."
     message_en = "This conflicts with the current state."
+
+
+class ConcurrentUpdate(Conflict):
+    code = "concurrent_update"
+    message_vi = "Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại."
+    message_en = "Someone else updated this report at the same time; reload and try again."
 
 
 # Generic HTTP errors, in both languages.
@@ -165,6 +172,11 @@ def register_error_handlers(app: Flask) -> None:
         )
         response.status_code = error.status
         return response
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError):
+        rollback()
+        return _domain(ConcurrentUpdate())
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

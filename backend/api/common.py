@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -36,9 +38,9 @@ def uploaded_photos(files: list, field: str = "photos") -> list[Upload]:
     return uploads
 
 
-def dump_page(page: Page, schema) -> dict:
+def dump_page(page: Page, dump: Callable[[Any], dict]) -> dict:
     return {
-        "items": schema.dump(page.items, many=True),
+        "items": [dump(item) for item in page.items],
         "page": page.page,
         "page_size": page.page_size,
         "total": page.total,

@@ -44,9 +44,15 @@ SECURITY = [{"staffToken": []}]
 StaffReportPage = page_schema(StaffReportSchema, "StaffReportPage")
 
 
+def _schema(staff: StaffUser):
+    return StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
+
+
 def _dump(staff: StaffUser, report: Report) -> dict:
-    schema = StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
-    return schema.dump(report)
+    return {
+        **_schema(staff).dump(report),
+        "allowed_actions": workflow.available_actions(staff, report),
+    }
 
 
 def _report_response(staff: StaffUser, report: Report):
@@ -108,8 +114,7 @@ def list_reports(args):
     """Reports on this desk: the unit's own for department staff, all for the coordinator."""
     staff = current_staff()
     page = queries.staff_reports(staff, args["filter"], args["page"], args["page_size"], local_tz())
-    schema = StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
-    return jsonify(dump_page(page, schema))
+    return jsonify(dump_page(page, lambda report: _dump(staff, report)))
 
 
 @blp.get("/reports/<code>")

@@ -53,6 +53,10 @@ class Report(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Optimistic lock: two staff acting on the same report at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     category: Mapped[Category] = relationship(lazy="joined")
     admin_unit: Mapped[AdminUnit | None] = relationship()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from backend.domain.workflow import Status, allowed_actions
+from backend.domain.workflow import Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
 from backend.storage import public_url
@@ -138,8 +138,9 @@ class StaffReportSchema(_ReportBase):
     assigned_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
-    allowed_actions = fields.Function(
-        lambda r: [a.value for a in allowed_actions(Status(r.status))]
+    allowed_actions = fields.List(
+        fields.String(),
+        metadata={"description": "Action endpoints the signed-in user may call now"},
     )
     photos = fields.List(fields.Nested(StaffPhotoSchema))
     timeline = fields.List(fields.Nested(StaffEventSchema), attribute="events")

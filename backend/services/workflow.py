@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES
 from backend.domain.text import nfc
-from backend.domain.workflow import Action, Status
+from backend.domain.workflow import Action, Status, allowed_actions
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.jobs import enqueue
 from backend.models import Department, Report, StaffUser
@@ -28,6 +28,18 @@ COORDINATOR_ACTIONS = frozenset(
     {Action.FORWARD, Action.REJECT, Action.MARK_DUPLICATE, Action.CLOSE, Action.UPDATE}
 )
 NOTE_MAX = 5000
+#: Action -> the staff API endpoint that performs it.
+ENDPOINTS = {
+    Action.ACCEPT: "accept",
+    Action.START: "start",
+    Action.UPDATE: "updates",
+    Action.RESOLVE: "resolve",
+    Action.RETURN: "return",
+    Action.FORWARD: "forward",
+    Action.REJECT: "reject",
+    Action.MARK_DUPLICATE: "duplicate",
+    Action.CLOSE: "close",
+}
 
 
 class ReportNotFound(NotFound):
@@ -64,14 +76,27 @@ def get_for_staff(staff: StaffUser, code: str) -> Report:
     return report
 
 
+def _role_actions(staff: StaffUser) -> frozenset[Action]:
+    if staff.role in DEPARTMENT_ROLES:
+        return DEPARTMENT_ACTIONS
+    return COORDINATOR_ACTIONS if staff.citywide else frozenset()
+
+
 def _authorise(staff: StaffUser, action: Action) -> None:
-    allowed = (
-        DEPARTMENT_ACTIONS
-        if staff.role in DEPARTMENT_ROLES
-        else (COORDINATOR_ACTIONS if staff.citywide else frozenset())
-    )
-    if action not in allowed:
+    if action not in _role_actions(staff):
         raise ActionNotAllowed()
+
+
+def available_actions(staff: StaffUser, report: Report) -> list[str]:
+    """The action endpoints this staff member may call on the report right now."""
+    status = Status(report.status)
+    possible = set(allowed_actions(status))
+    if report.accepted_at is not None:
+        possible.discard(Action.ACCEPT)
+    if status == Status.NEW:
+        possible.add(Action.FORWARD)  # the first assignment goes through the same endpoint
+    mine = _role_actions(staff)
+    return [ENDPOINTS[a] for a in ENDPOINTS if a in possible and a in mine]
 
 
 def _text(value: str | None, field: str, *, required: bool) -> str | None:

@@ -38,7 +38,13 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
     listed = client.get("/staff/v1/reports", headers=officer).get_json()
     assert [r["code"] for r in listed["items"]] == [report]
 
+    before = client.get(base, headers=officer).get_json()
+    assert before["allowed_actions"] == ["accept", "start", "updates", "resolve", "return"]
+    as_coordinator = client.get(base, headers=staff("coordinator")).get_json()
+    assert as_coordinator["allowed_actions"] == ["updates", "forward", "reject", "duplicate"]
+
     accepted = _post(client, officer, f"{base}/accept").get_json()
+    assert "accept" not in accepted["allowed_actions"]
     assert accepted["status"] == "assigned" and accepted["accepted_at"]
     again = _post(client, officer, f"{base}/accept")
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_accepted"
@@ -59,6 +65,7 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
     )
     assert resolved.status_code == 200, resolved.get_json()
     assert resolved.get_json()["status"] == "resolved"
+    assert resolved.get_json()["allowed_actions"] == []
     run_jobs()
 
     public = client.get(f"/public/v1/reports/{report}").get_json()
