@@ -91,7 +91,7 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "Yêu cầu không hợp lệ.", "The request is not valid."),
     401: ("unauthorized", "Bạn cần đăng nhập.", "Authentication is required."),
     403: ("forbidden", "Bạn không có quyền truy cập.", "Access is forbidden."),
-    404: ("not_found", "Không tìm thấy địa chỉ này.", "This address does not exist."),
+    404: ("not_found", "Không tìm thấy đường dẫn (URL) này.", "No such URL."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
     413: (
         "payload_too_large",
@@ -126,8 +126,7 @@ def envelope(
         "code": code,
         "message": {"vi": message_vi, "en": message_en},
     }
-    if fields:
-        body["fields"] = fields
+    body["fields"] = fields or {}
     return {"error": body}
 
 
@@ -136,16 +135,22 @@ def http_envelope(status: int, fields: dict | None = None) -> dict:
     return envelope(status, code, vi, en, fields)
 
 
+def _messages(errors) -> list[str]:
+    """Flatten marshmallow's nested messages (list items, nested fields) to plain strings."""
+    if isinstance(errors, dict):
+        return [message for value in errors.values() for message in _messages(value)]
+    if isinstance(errors, list | tuple):
+        return [message for value in errors for message in _messages(value)]
+    return [str(errors)]
+
+
 def _flatten_webargs(messages: dict) -> dict[str, list[str]]:
     """webargs nests messages by location (json, form, query); clients want field -> messages."""
     fields: dict[str, list[str]] = {}
     for by_field in messages.values():
-        if not isinstance(by_field, dict):
-            continue
-        for name, errs in by_field.items():
-            if isinstance(errs, dict):  # nested or list-index errors
-                errs = [f"{key}: {value}" for key, value in errs.items()]
-            fields.setdefault(name, []).extend(str(e) for e in errs)
+        if isinstance(by_field, dict):
+            for name, errs in by_field.items():
+                fields.setdefault(name, []).extend(_messages(errs))
     return fields
 
 

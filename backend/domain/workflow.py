@@ -38,6 +38,18 @@ class Action(StrEnum):
     REOPEN = "reopen"
 
 
+#: The one wording of each status, everywhere (API labels, error messages, pages).
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.NEW: ("Mới tiếp nhận", "Received"),
+    Status.ASSIGNED: ("Đã chuyển đơn vị xử lý", "Assigned"),
+    Status.IN_PROGRESS: ("Đang xử lý", "In progress"),
+    Status.RESOLVED: ("Đã xử lý", "Resolved"),
+    Status.CLOSED: ("Đã đóng", "Closed"),
+    Status.RETURNED: ("Đang phân công lại", "Being reassigned"),
+    Status.REJECTED: ("Không tiếp nhận", "Rejected"),
+    Status.DUPLICATE: ("Trùng phản ánh khác", "Duplicate"),
+}
+
 OPEN_STATUSES = frozenset({Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED})
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
 _WORKING = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})

@@ -9,21 +9,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from backend.domain.workflow import Status
+from backend.domain.workflow import STATUS_LABELS, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
 from backend.storage import public_url
-
-STATUS_LABELS = {
-    Status.NEW: ("Mới tiếp nhận", "Received"),
-    Status.ASSIGNED: ("Đã chuyển đơn vị xử lý", "Assigned"),
-    Status.IN_PROGRESS: ("Đang xử lý", "In progress"),
-    Status.RESOLVED: ("Đã xử lý", "Resolved"),
-    Status.CLOSED: ("Đã đóng", "Closed"),
-    Status.RETURNED: ("Đang phân công lại", "Being reassigned"),
-    Status.REJECTED: ("Không tiếp nhận", "Rejected"),
-    Status.DUPLICATE: ("Trùng phản ánh khác", "Duplicate"),
-}
 
 
 def status_label(status: str) -> dict:

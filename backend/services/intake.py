@@ -86,6 +86,12 @@ def submit(
             raise LocationRequired(fields={"lat": ["Required."], "lng": ["Required."]})
         (lat, lng), source = gps, "photo_exif"
     unit = geo.locate(lat, lng)
+    if unit is None and source == "photo_exif":
+        raise OutsideServiceArea(
+            "Vị trí GPS trong ảnh nằm ngoài địa bàn tiếp nhận phản ánh; hãy gửi kèm vị trí.",
+            "The GPS position in the photo is outside the service area; send lat and lng.",
+            fields={"photos[0]": ["GPS position outside the service area."]},
+        )
     if unit is None:
         raise OutsideServiceArea(
             fields={"lat": ["Outside the service area."], "lng": ["Outside the service area."]}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from backend.db import db
@@ -61,19 +61,25 @@ def _unit_and_descendants(code: str) -> list[int]:
     return ids
 
 
+def _id_of(model, code: str, field: str) -> int:
+    found = db.session.scalar(select(model.id).where(model.code == code))
+    if found is None:
+        raise ValidationFailed(
+            f"Mã “{code}” không tồn tại.",
+            f"Unknown code “{code}”.",
+            code=f"unknown_{field}",
+            fields={field: ["Unknown code."]},
+        )
+    return found
+
+
 def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
     if flt.status:
         stmt = stmt.where(Report.status.in_(flt.status))
     if flt.category:
-        stmt = stmt.where(
-            Report.category_id
-            == select(Category.id).where(Category.code == flt.category).scalar_subquery()
-        )
+        stmt = stmt.where(Report.category_id == _id_of(Category, flt.category, "category"))
     if flt.department:
-        stmt = stmt.where(
-            Report.department_id
-            == select(Department.id).where(Department.code == flt.department).scalar_subquery()
-        )
+        stmt = stmt.where(Report.department_id == _id_of(Department, flt.department, "department"))
     if flt.admin_unit:
         stmt = stmt.where(Report.admin_unit_id.in_(_unit_and_descendants(flt.admin_unit)))
     if flt.date_from:
@@ -87,8 +93,14 @@ def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
             Report.lat.between(min_lat, max_lat), Report.lng.between(min_lng, max_lng)
         )
     for term in search_terms(flt.q or ""):
+        # Word prefixes: "ga" finds "gà" but not "ngập"; the folded text is space-separated.
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Report.search_text.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(
+            or_(
+                Report.search_text.like(f"{escaped}%", escape="\\"),
+                Report.search_text.like(f"% {escaped}%", escape="\\"),
+            )
+        )
     return stmt
 
 
@@ -112,6 +124,7 @@ def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -
 
 
 def public_report(code: str) -> Report | None:
+    code = code.strip().upper()
     return db.session.scalar(
         select(Report).where(Report.code == code, Report.status.not_in(list(HIDDEN_FROM_PUBLIC)))
     )
@@ -132,6 +145,7 @@ def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
 
 
 def resident_report(resident_id: int, code: str) -> Report | None:
+    code = code.strip().upper()
     return db.session.scalar(
-        select(Report).where(Report.code == code, Report.reporter_id == resident_id)
+        select(Report).where(Report.code == code.strip().upper(), Report.reporter_id == resident_id)
     )

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backend.domain.workflow import Action, InvalidTransition, Status, next_status
+from backend.domain.workflow import (
+    STATUS_LABELS,
+    Action,
+    InvalidTransition,
+    Status,
+    next_status,
+)
 from backend.errors import Conflict
 from backend.models import Department, Report, ReportEvent, Resident, StaffUser
 from backend.models.event import ActorKind
 
-STATUS_VI = {
-    Status.NEW: "mới tiếp nhận",
-    Status.ASSIGNED: "đã chuyển đơn vị xử lý",
-    Status.IN_PROGRESS: "đang xử lý",
-    Status.RESOLVED: "đã xử lý",
-    Status.CLOSED: "đã đóng",
-    Status.RETURNED: "đã trả lại đầu mối",
-    Status.REJECTED: "đã từ chối",
-    Status.DUPLICATE: "trùng lặp",
-}
 ACTION_VI = {
     Action.SUBMIT: "gửi",
     Action.ASSIGN: "phân công",
@@ -57,10 +53,10 @@ def record(
     try:
         target = next_status(current, action)
     except InvalidTransition as exc:
-        status_vi = STATUS_VI.get(current, str(current))
+        vi, en = STATUS_LABELS[current] if current else ("chưa gửi", "not submitted")
         raise InvalidTransitionError(
-            f"Không thể {ACTION_VI[action]} phản ánh đang ở trạng thái “{status_vi}”.",
-            f"Cannot {action.value.replace('_', ' ')} a report that is {current}.",
+            f"Không thể {ACTION_VI[action]} phản ánh ở trạng thái “{vi}”.",
+            f"Cannot {action.value.replace('_', ' ')} a report that is “{en}”.",
         ) from exc
     event = ReportEvent(
         at=now,

@@ -68,9 +68,14 @@ def visible_to(staff: StaffUser, report: Report | None) -> bool:
     return True
 
 
+def find_report(code: str) -> Report | None:
+    """By tracking code, as typed: case and surrounding spaces do not matter."""
+    return db.session.scalar(select(Report).where(Report.code == code.strip().upper()))
+
+
 def get_for_staff(staff: StaffUser, code: str) -> Report:
     """A report the staff member may see; anything else is indistinguishable from absent."""
-    report = db.session.scalar(select(Report).where(Report.code == code))
+    report = find_report(code)
     if not visible_to(staff, report):
         raise ReportNotFound()
     return report
@@ -214,9 +219,24 @@ def reject(staff: StaffUser, report: Report, now: datetime, reason: str) -> Repo
 
 
 def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
-    original = db.session.scalar(select(Report).where(Report.code == original_code))
-    if original is None or original.id == report.id:
-        raise ValidationFailed(fields={"original": ["Unknown report code."]}, code="unknown_report")
+    original = find_report(original_code)
+    # A duplicate of a duplicate points at the report that stands.
+    while original is not None and original.status == Status.DUPLICATE:
+        original = find_report((original.events[-1].data or {}).get("original", ""))
+    if original is None:
+        raise ValidationFailed(
+            "Không tìm thấy phản ánh gốc.",
+            "The original report does not exist.",
+            code="unknown_report",
+            fields={"original": ["Unknown report code."]},
+        )
+    if original.id == report.id:
+        raise ValidationFailed(
+            "Phản ánh không thể trùng với chính nó.",
+            "A report cannot duplicate itself.",
+            code="same_report",
+            fields={"original": ["The same report."]},
+        )
     _act(
         staff,
         report,

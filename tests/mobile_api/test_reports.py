@@ -53,7 +53,9 @@ def test_location_from_photo_exif_when_lat_lng_missing(app, resident, submit):
     # DSCN0010.jpg was taken in Italy: located from its EXIF, then refused as outside.
     response = submit(resident(), lat=None, lng=None, photos=[(photo("DSCN0010.jpg"), "a.jpg")])
     assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "outside_service_area"
+    error = response.get_json()["error"]
+    assert error["code"] == "outside_service_area"
+    assert "photo" in error["message"]["en"] and "photos[0]" in error["fields"]
     assert db.session.query(Report).count() == 0
 
 

@@ -70,6 +70,9 @@ def test_accent_insensitive_search(client, board):
     assert _codes(client, "?q=den duong hong") == {board["light"]}
     assert _codes(client, f"?q={board['garbage'].lower()}") == {board["garbage"]}
     assert _codes(client, "?q=100%") == set()
+    # Word prefixes, not any substring: "ga" is in "ngập" but no word starts with it.
+    assert _codes(client, "?q=o ga") == {board["pothole"]}
+    assert _codes(client, "?q=hem 5") == {board["light"]}
 
 
 def test_pagination(client, board):
@@ -93,6 +96,8 @@ def test_pagination(client, board):
         ("?page=0", "page"),
         ("?page_size=1000", "page_size"),
         ("?admin_unit=khong-co", "admin_unit"),
+        ("?category=khong-co", "category"),
+        ("?department=khong-co", "department"),
     ],
 )
 def test_bad_filters_are_422(client, board, query, field):
@@ -120,6 +125,11 @@ def test_nothing_public_identifies_the_reporter_or_carries_exif(client, board, r
     # Original photos are not reachable under any public URL.
     for p in photos:
         assert client.get(f"/media/{p.original_key}").status_code == 404
+
+
+def test_codes_are_found_whatever_the_case(client, board):
+    lower = board["pothole"].lower()
+    assert client.get(f"/public/v1/reports/{lower}").get_json()["code"] == board["pothole"]
 
 
 def test_unknown_report_is_404_in_the_envelope(client, city):

@@ -85,7 +85,8 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
     twice = _post(client, officer, f"{base}/start")
     assert twice.status_code == 409
     error = twice.get_json()["error"]
-    assert error["code"] == "invalid_transition" and "đã xử lý" in error["message"]["vi"]
+    assert error["code"] == "invalid_transition"
+    assert error["message"]["vi"] == "Không thể bắt đầu xử lý phản ánh ở trạng thái “Đã xử lý”."
 
 
 def test_other_departments_cannot_see_or_touch_a_report(client, staff, report):
