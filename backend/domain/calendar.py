@@ -18,6 +18,7 @@ inside it, so "due at 17:00 on Monday" stays on Monday.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,8 +46,8 @@ def parse_hours(text: str) -> tuple[tuple[time, time], ...]:
             start, end = (time.fromisoformat(p.strip()) for p in part.split("-"))
             intervals.append((start, end))
     except ValueError as exc:
-        raise CalendarError(f"office hours must look like 07:30-11:30,13:00-17:00: {text!r}") from exc
-    for (s1, e1), (s2, _e2) in zip(intervals, intervals[1:], strict=False):
+        raise CalendarError(f"office hours look like 07:30-11:30,13:00-17:00: {text!r}") from exc
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(intervals):
         if not e1 <= s2:
             raise CalendarError(f"office hours overlap or are out of order: {text!r}")
     if not intervals or any(s >= e for s, e in intervals):

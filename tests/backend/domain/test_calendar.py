@@ -54,19 +54,29 @@ def test_working_hours_skip_lunch_and_nights():
 
 
 def test_holidays_in_the_real_calendar():
-    for day in [date(2026, 1, 1), date(2026, 2, 17), date(2026, 4, 27), date(2026, 4, 30),
-                date(2026, 5, 1), date(2026, 9, 2), date(2025, 4, 7), date(2025, 9, 1)]:
+    for day in [
+        date(2026, 1, 1),
+        date(2026, 2, 17),
+        date(2026, 4, 27),
+        date(2026, 4, 30),
+        date(2026, 5, 1),
+        date(2026, 9, 2),
+        date(2025, 4, 7),
+        date(2025, 9, 1),
+    ]:
         assert not CAL.is_working_day(day), day
     assert CAL.is_working_day(date(2025, 4, 26))  # Saturday made a working day
     assert not CAL.is_working_day(date(2026, 11, 21))  # an ordinary Saturday
 
 
 def test_administrator_exceptions():
-    cal = WorkingCalendar(exceptions=Exceptions(
-        days_off=frozenset({date(2026, 11, 23)}),
-        working_days=frozenset({date(2026, 11, 28)}),
-        ignored_holidays=frozenset({date(2026, 11, 24)}),
-    ))
+    cal = WorkingCalendar(
+        exceptions=Exceptions(
+            days_off=frozenset({date(2026, 11, 23)}),
+            working_days=frozenset({date(2026, 11, 28)}),
+            ignored_holidays=frozenset({date(2026, 11, 24)}),
+        )
+    )
     assert CAL.holiday_name(date(2026, 11, 24))  # the library lists 24/11 from 2026
     assert not CAL.is_working_day(date(2026, 11, 24))
     assert cal.is_working_day(date(2026, 11, 24)) and cal.holiday_name(date(2026, 11, 24)) is None
