@@ -13,6 +13,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.domain.calendar import CalendarError, parse_hours
+
 
 class ConfigError(RuntimeError):
     """The environment describes a configuration the app refuses to run with."""
@@ -32,6 +34,9 @@ class Settings:
     firebase_auth_emulator_host: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     public_base_url: str | None = None
+    office_hours: str = "07:30-11:30,13:00-17:00"
+    sla_reminders: str = "0.5,0.8"
+    apology_grace_hours: int = 8
     max_photo_bytes: int = 15 * 1024 * 1024
     max_photos_per_report: int = 6
 
@@ -79,6 +84,9 @@ class Settings:
             firebase_auth_emulator_host=get("FIREBASE_AUTH_EMULATOR_HOST"),
             timezone=get("TIMEZONE") or "Asia/Ho_Chi_Minh",
             public_base_url=get("PUBLIC_BASE_URL"),
+            office_hours=get("OFFICE_HOURS") or "07:30-11:30,13:00-17:00",
+            sla_reminders=get("SLA_REMINDERS") or "0.5,0.8",
+            apology_grace_hours=get_int("APOLOGY_GRACE_HOURS", 8),
             max_photo_bytes=get_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024),
             max_photos_per_report=get_int("MAX_PHOTOS_PER_REPORT", 6),
         )
@@ -129,6 +137,9 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "FIREBASE_AUTH_EMULATOR_HOST": settings.auth_emulator_host,
         "TIMEZONE": settings.timezone,
         "PUBLIC_BASE_URL": settings.public_base_url,
+        "OFFICE_HOURS": _office_hours(settings.office_hours),
+        "SLA_REMINDERS": _fractions(settings.sla_reminders),
+        "APOLOGY_GRACE_HOURS": settings.apology_grace_hours,
         "MAX_PHOTO_BYTES": settings.max_photo_bytes,
         "MAX_PHOTOS_PER_REPORT": settings.max_photos_per_report,
         # Whole request bodies: every photo at its limit plus the form fields.
@@ -142,6 +153,23 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
     }
+
+
+def _office_hours(text: str):
+    try:
+        return parse_hours(text)
+    except CalendarError as exc:
+        raise ConfigError(f"OFFICE_HOURS: {exc}") from exc
+
+
+def _fractions(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(sorted(float(part) for part in text.split(",") if part.strip()))
+    except ValueError as exc:
+        raise ConfigError(f"SLA_REMINDERS must look like 0.5,0.8: {text!r}") from exc
+    if any(not 0 < v < 1 for v in values):
+        raise ConfigError(f"SLA_REMINDERS fractions must be between 0 and 1: {text!r}")
+    return values
 
 
 def _dev_secret_key(instance: Path) -> str:

@@ -36,6 +36,8 @@ class Action(StrEnum):
     MARK_DUPLICATE = "mark_duplicate"
     CLOSE = "close"
     REOPEN = "reopen"
+    REQUEST_INFO = "request_info"  # ask the resident for more (the clocks stop)
+    PROVIDE_INFO = "provide_info"  # the resident answers (the clocks run again)
 
 
 #: The one wording of each status, everywhere (API labels, error messages, pages).
@@ -75,6 +77,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.MARK_DUPLICATE: Transition(_TRIAGE, Status.DUPLICATE),
     Action.CLOSE: Transition(frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.REOPEN: Transition(frozenset({Status.RESOLVED, Status.CLOSED}), Status.ASSIGNED),
+    Action.REQUEST_INFO: Transition(_WORKING, None),
+    Action.PROVIDE_INFO: Transition(_WORKING, None),
 }
 
 

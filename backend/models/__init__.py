@@ -8,10 +8,20 @@ from backend.models.photo import Photo, PhotoKind
 from backend.models.report import Report, ReportSequence
 from backend.models.resident import Resident
 from backend.models.routing_rule import RoutingRule
+from backend.models.sla import (
+    CalendarException,
+    ExtensionRequest,
+    ReportClock,
+    SlaPolicy,
+)
 from backend.models.staff_user import StaffUser
 
 __all__ = [
     "ActorKind",
+    "CalendarException",
+    "ExtensionRequest",
+    "ReportClock",
+    "SlaPolicy",
     "AdminUnit",
     "Category",
     "Department",

@@ -17,6 +17,7 @@ from backend.models.resident import Resident
 if TYPE_CHECKING:
     from backend.models.event import ReportEvent
     from backend.models.photo import Photo
+    from backend.models.sla import ReportClock
 
 
 class Report(db.Model):
@@ -53,6 +54,10 @@ class Report(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Waiting for the resident to answer a request for more information (clocks stopped).
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Overdue: the supervising unit the case was escalated to (it may then read the report).
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     #: Optimistic lock: two staff acting on the same report at once cannot both win.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -60,11 +65,14 @@ class Report(db.Model):
 
     category: Mapped[Category] = relationship(lazy="joined")
     admin_unit: Mapped[AdminUnit | None] = relationship()
-    department: Mapped[Department | None] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(
+        lazy="joined", foreign_keys=[department_id]
+    )
     reporter: Mapped[Resident] = relationship()
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )
+    clocks: Mapped[list[ReportClock]] = relationship(order_by="ReportClock.id")
     photos: Mapped[list[Photo]] = relationship(
         back_populates="report", order_by="Photo.id", cascade="all, delete-orphan"
     )

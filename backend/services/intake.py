@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from backend.db import db
 from backend.domain.text import fold, nfc
 from backend.domain.workflow import Action
-from backend.errors import ValidationFailed
+from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import enqueue
 from backend.models import Category, Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.services import geo, photos, routing
+from backend.services import geo, photos, routing, sla
 from backend.services.timeline import record
 
 DESCRIPTION_MAX = 5000
@@ -130,6 +130,32 @@ def submit(
     db.session.flush()
     for photo in report.photos:
         enqueue("backend.services.photos:make_renditions", photo.id)
+    return report
+
+
+class NotWaiting(Conflict):
+    code = "no_information_requested"
+    message_vi = "Phản ánh không chờ bổ sung thông tin."
+    message_en = "No information was requested for this report."
+
+
+def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Report:
+    """The reporter answers a request for more information: the SLA clocks run again."""
+    report = db.session.scalar(
+        select(Report).where(Report.code == code.strip().upper(), Report.reporter_id == resident.id)
+    )
+    if report is None:
+        raise NotFound("Không tìm thấy phản ánh.", "Report not found.", code="report_not_found")
+    if report.waiting_since is None:
+        raise NotWaiting()
+    answer = nfc(text)
+    if not answer:
+        raise ValidationFailed(fields={"text": ["Must not be empty."]})
+    record(
+        report, Action.PROVIDE_INFO, now, actor=resident, actor_kind=ActorKind.RESIDENT, note=answer
+    )
+    report.waiting_since = None
+    sla.resume(report, now)
     return report
 
 

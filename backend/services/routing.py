@@ -12,6 +12,7 @@ from backend.domain.workflow import Action
 from backend.errors import DomainError
 from backend.models import Department, Report, RoutingRule
 from backend.models.department import DepartmentKind
+from backend.services import sla
 from backend.services.timeline import record
 
 
@@ -60,3 +61,4 @@ def route_new_report(report: Report, now: datetime) -> None:
         data={"rule": {"category_id": category_id, "admin_unit_id": unit_id}},
     )
     report.assigned_at = now
+    sla.start_clocks(report, department, now)

@@ -11,7 +11,9 @@ from backend.domain.workflow import (
     Status,
     next_status,
 )
+from backend.db import db
 from backend.errors import Conflict
+from backend.signals import event_recorded
 from backend.models import Department, Report, ReportEvent, Resident, StaffUser
 from backend.models.event import ActorKind
 
@@ -28,6 +30,8 @@ ACTION_VI = {
     Action.MARK_DUPLICATE: "đánh dấu trùng",
     Action.CLOSE: "đóng",
     Action.REOPEN: "mở lại",
+    Action.REQUEST_INFO: "yêu cầu bổ sung thông tin cho",
+    Action.PROVIDE_INFO: "bổ sung thông tin cho",
 }
 
 
@@ -77,4 +81,38 @@ def record(
     report.updated_at = now
     if department is not None:
         report.department = department
+    event_recorded.send(report, event=event)
+    return event
+
+
+def note(
+    report: Report,
+    kind: str,
+    now: datetime,
+    *,
+    public: bool = False,
+    note: str | None = None,
+    internal_note: str | None = None,
+    data: dict | None = None,
+    actor: StaffUser | None = None,
+) -> ReportEvent:
+    """Append a timeline entry that does not move the report (SLA reminders, apologies...).
+
+    Added by id, so that the sweep does not load every report's whole timeline.
+    """
+    event = ReportEvent(
+        report_id=report.id,
+        at=now,
+        type=kind,
+        actor_kind=ActorKind.STAFF if actor else ActorKind.SYSTEM,
+        actor_staff_id=actor.id if actor else None,
+        from_status=report.status,
+        to_status=report.status,
+        public=public,
+        note=note,
+        internal_note=internal_note,
+        data=data,
+    )
+    db.session.add(event)
+    event_recorded.send(report, event=event)
     return event

@@ -15,13 +15,14 @@ from backend.jobs import enqueue
 from backend.models import Department, Report, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.services import photos
+from backend.domain.sla import ClockKind
+from backend.services import photos, sla
 from backend.services.routing import coordinator
 from backend.services.timeline import record
 
 #: What the handling unit does with its own reports.
 DEPARTMENT_ACTIONS = frozenset(
-    {Action.ACCEPT, Action.START, Action.UPDATE, Action.RESOLVE, Action.RETURN}
+    {Action.ACCEPT, Action.START, Action.UPDATE, Action.RESOLVE, Action.RETURN, Action.REQUEST_INFO}
 )
 #: What the coordinator's office does with any report.
 COORDINATOR_ACTIONS = frozenset(
@@ -39,6 +40,7 @@ ENDPOINTS = {
     Action.REJECT: "reject",
     Action.MARK_DUPLICATE: "duplicate",
     Action.CLOSE: "close",
+    Action.REQUEST_INFO: "request-info",
 }
 
 
@@ -64,7 +66,11 @@ def visible_to(staff: StaffUser, report: Report | None) -> bool:
     if report is None:
         return False
     if staff.role in DEPARTMENT_ROLES:
-        return report.department_id is not None and report.department_id == staff.department_id
+        # Its own reports, and those escalated to it as the supervising unit.
+        return staff.department_id is not None and staff.department_id in (
+            report.department_id,
+            report.escalated_to_id,
+        )
     return True
 
 
@@ -100,8 +106,18 @@ def available_actions(staff: StaffUser, report: Report) -> list[str]:
         possible.discard(Action.ACCEPT)
     if status == Status.NEW:
         possible.add(Action.FORWARD)  # the first assignment goes through the same endpoint
+    if report.waiting_since is not None:
+        possible.discard(Action.REQUEST_INFO)
+    if staff.role in DEPARTMENT_ROLES and report.department_id != staff.department_id:
+        return []  # a supervising unit reads an escalated report
     mine = _role_actions(staff)
-    return [ENDPOINTS[a] for a in ENDPOINTS if a in possible and a in mine]
+    actions = [ENDPOINTS[a] for a in ENDPOINTS if a in possible and a in mine]
+    handle = next(iter(sla.open_clocks(report, ClockKind.HANDLE)), None)
+    if handle is not None and Action.RESOLVE in mine:
+        actions.append("extensions")
+        if handle.overdue_at is not None and handle.apology_at is None:
+            actions.append("apology")
+    return actions
 
 
 def _text(value: str | None, field: str, *, required: bool) -> str | None:
@@ -115,6 +131,8 @@ def _text(value: str | None, field: str, *, required: bool) -> str | None:
 
 def _act(staff: StaffUser, report: Report, action: Action, now: datetime, **kwargs):
     _authorise(staff, action)
+    if staff.role in DEPARTMENT_ROLES and report.department_id != staff.department_id:
+        raise ActionNotAllowed()  # a supervising unit reads an escalated report, never acts
     return record(report, action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs)
 
 
@@ -123,12 +141,14 @@ def accept(staff: StaffUser, report: Report, now: datetime) -> Report:
         raise AlreadyAccepted()
     _act(staff, report, Action.ACCEPT, now)
     report.accepted_at = now
+    sla.complete(report, ClockKind.ACCEPT, now)
     return report
 
 
 def start(staff: StaffUser, report: Report, now: datetime, note: str | None = None) -> Report:
     _act(staff, report, Action.START, now, note=_text(note, "note", required=False))
     report.accepted_at = report.accepted_at or now
+    sla.complete(report, ClockKind.ACCEPT, now)
     return report
 
 
@@ -152,6 +172,8 @@ def resolve(
     report.response = text
     report.resolved_at = now
     report.accepted_at = report.accepted_at or now
+    report.waiting_since = None
+    sla.resolved(report, now)
     for item in inspected:
         report.photos.append(photos.store(item, PhotoKind.AFTER, now))
     db.session.flush()
@@ -173,6 +195,7 @@ def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reaso
         internal_note=reason_text,
     )
     report.accepted_at = None
+    sla.end_clocks(report, now)
     return report
 
 
@@ -208,6 +231,7 @@ def forward(
     )
     report.assigned_at = now
     report.accepted_at = None
+    sla.start_clocks(report, department, now)
     return report
 
 
@@ -215,6 +239,7 @@ def reject(staff: StaffUser, report: Report, now: datetime, reason: str) -> Repo
     text = _text(reason, "reason", required=True)
     _act(staff, report, Action.REJECT, now, note=text)
     report.closed_at = now
+    sla.end_clocks(report, now)
     return report
 
 
@@ -246,6 +271,7 @@ def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_cod
         data={"original": original.code},
     )
     report.closed_at = now
+    sla.end_clocks(report, now)
     return report
 
 
@@ -253,3 +279,45 @@ def close(staff: StaffUser, report: Report, now: datetime) -> Report:
     _act(staff, report, Action.CLOSE, now)
     report.closed_at = now
     return report
+
+
+class AlreadyWaiting(Conflict):
+    code = "already_waiting_for_resident"
+    message_vi = "Đang chờ người dân bổ sung thông tin."
+    message_en = "Already waiting for the resident to answer."
+
+
+def request_info(staff: StaffUser, report: Report, now: datetime, question: str) -> Report:
+    """Ask the resident for more information: the SLA clocks stop until they answer."""
+    if report.waiting_since is not None:
+        raise AlreadyWaiting()
+    _act(staff, report, Action.REQUEST_INFO, now, note=_text(question, "question", required=True))
+    report.waiting_since = now
+    sla.pause(report, now)
+    return report
+
+
+def request_extension(staff, report, now, reason: str, proposed):
+    """The unit asks the coordinator for more time (gia hạn)."""
+    _authorise(staff, Action.RESOLVE)  # only the handling unit asks
+    return sla.request_extension(
+        staff, report, now, _text(reason, "reason", required=True), proposed
+    )
+
+
+def decide_extension(staff, report, now, request_id: int, *, approve: bool, note: str | None):
+    _authorise(staff, Action.FORWARD)  # the coordinator decides
+    return sla.decide_extension(
+        staff,
+        report,
+        request_id,
+        now,
+        approve=approve,
+        note_text=_text(note, "note", required=False),
+    )
+
+
+def apologise(staff, report, now, reason: str, promised):
+    """The unit's public apology when late, with a new promised date (once)."""
+    _authorise(staff, Action.RESOLVE)
+    return sla.apologise(staff, report, now, _text(reason, "reason", required=True), promised)

@@ -23,13 +23,16 @@ def _officer() -> StaffUser:
 
 
 def test_the_second_of_two_interleaved_actions_is_refused(app, code):
-    with app.app_context():  # request A reads the report...
-        report_a = workflow.get_for_staff(_officer(), code)
-        workflow.start(_officer(), report_a, utcnow())
+    with app.app_context():  # request A reads the report (status "assigned")...
+        officer_a = _officer()
+        report_a = workflow.get_for_staff(officer_a, code)
+        assert report_a.status == Status.ASSIGNED
         with app.app_context():  # ...request B reads, acts and commits first
             workflow.start(_officer(), workflow.get_for_staff(_officer(), code), utcnow())
             commit()
+        # A still believes the report is "assigned": its write must not go through.
         with pytest.raises(StaleDataError):
+            workflow.start(officer_a, report_a, utcnow())
             commit()
     report = db.session.query(Report).filter_by(code=code).one()
     assert [e.type for e in report.events].count("start") == 1

@@ -39,7 +39,15 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
     assert [r["code"] for r in listed["items"]] == [report]
 
     before = client.get(base, headers=officer).get_json()
-    assert before["allowed_actions"] == ["accept", "start", "updates", "resolve", "return"]
+    assert before["allowed_actions"] == [
+        "accept",
+        "start",
+        "updates",
+        "resolve",
+        "return",
+        "request-info",
+        "extensions",
+    ]
     as_coordinator = client.get(base, headers=staff("coordinator")).get_json()
     assert as_coordinator["allowed_actions"] == ["updates", "forward", "reject", "duplicate"]
 

@@ -1,0 +1,95 @@
+"""SLA clocks (pure): durations by severity, thresholds, and how a case ended.
+
+A clock has a working-time *budget* (8 working hours to accept, 15 working
+days to handle...). It runs while the report is with a unit and stops while
+the report waits for the resident. ``consumed`` is the working time used
+before the current run started, so after a pause the deadline is the
+resume instant plus what was left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from backend.domain.calendar import WorkingCalendar
+
+WORKING_HOUR = timedelta(hours=1)
+WORKING_DAY = timedelta(hours=8)
+
+
+class ClockKind(StrEnum):
+    ACCEPT = "accept"  # the unit acknowledges the report
+    HANDLE = "handle"  # the unit resolves it
+    PUBLISH = "publish"  # the answer is published
+
+
+class Outcome(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"  # waiting for the resident
+    OVERDUE = "overdue"  # open and past its deadline
+    ON_TIME = "on_time"
+    LATE_WITH_EXTENSION = "late_with_extension"
+    LATE = "late"
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Working-time budgets of the three clocks (see DOMAIN.md "Time rules")."""
+
+    accept: timedelta
+    handle: timedelta
+    publish: timedelta
+
+
+#: National and city rules: accept within 8 working hours; handle within 15 working
+#: days (urgent: 4 working hours; complex: 30 working days, as for complex complaints);
+#: publish the answer within 2 working days after handling.
+DEFAULT_DURATIONS: dict[str, Durations] = {
+    "urgent": Durations(8 * WORKING_HOUR, 4 * WORKING_HOUR, 2 * WORKING_DAY),
+    "normal": Durations(8 * WORKING_HOUR, 15 * WORKING_DAY, 2 * WORKING_DAY),
+    "complex": Durations(8 * WORKING_HOUR, 30 * WORKING_DAY, 2 * WORKING_DAY),
+}
+#: Reminders to the unit at these fractions of each clock; at 1.0 the clock is overdue.
+DEFAULT_REMINDERS: tuple[float, ...] = (0.5, 0.8)
+
+
+def thresholds(
+    cal: WorkingCalendar,
+    run_started_at: datetime,
+    budget: timedelta,
+    consumed: timedelta,
+    fractions: tuple[float, ...],
+) -> list[datetime]:
+    """When each reminder fraction is crossed, for the clock's current run."""
+    return [
+        cal.add(run_started_at, max(budget * fraction - consumed, timedelta()))
+        for fraction in fractions
+    ]
+
+
+def outcome(
+    *,
+    completed_at: datetime | None,
+    due_at: datetime | None,
+    original_due_at: datetime | None,
+    extension_in_time: bool,
+    paused: bool,
+    now: datetime,
+) -> Outcome:
+    """How a clock stands (open) or ended (completed), as the scoreboard counts it."""
+    if completed_at is None:
+        if paused:
+            return Outcome.PAUSED
+        return Outcome.OVERDUE if due_at is not None and now > due_at else Outcome.RUNNING
+    if original_due_at is None or completed_at <= original_due_at:
+        return Outcome.ON_TIME
+    if extension_in_time and due_at is not None and completed_at <= due_at:
+        return Outcome.LATE_WITH_EXTENSION
+    return Outcome.LATE
+
+
+def on_time_rate(on_time: int, total: int) -> float | None:
+    """DOMAIN.md: handled early or on time / all feedback in the unit's remit."""
+    return on_time / total if total else None

@@ -1,0 +1,133 @@
+"""SLA configuration (policies, calendar exceptions) and the clocks that run on reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.db import UTCDateTime, db, utcnow
+from backend.models.category import Category
+from backend.models.department import Department
+from backend.models.staff_user import StaffUser
+
+
+class SlaPolicy(db.Model):
+    """Working-time budgets for a severity (optionally one category), from a date on.
+
+    A change is a new row: reports assigned before it keep the budgets they got.
+    """
+
+    __tablename__ = "sla_policies"
+    __table_args__ = (Index("ix_sla_policies_lookup", "severity", "category_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    severity: Mapped[str] = mapped_column(String(16))
+    accept_seconds: Mapped[int]
+    handle_seconds: Mapped[int]
+    publish_seconds: Mapped[int]
+    effective_from: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    category: Mapped[Category | None] = relationship()
+
+
+class ExceptionKind(StrEnum):
+    DAY_OFF = "day_off"  # an extra day off
+    WORKING_DAY = "working_day"  # a make-up working day (làm bù)
+    IGNORE_HOLIDAY = "ignore_holiday"  # a library holiday that does not apply
+
+
+class CalendarException(db.Model):
+    __tablename__ = "calendar_exceptions"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReportClock(db.Model):
+    """One clock (accept, handle or publish) of one report at one unit.
+
+    Forwarding a report ends the current unit's clocks ("superseded") and starts
+    new ones for the next unit; the report's total age stays on the report.
+    ``next_check_at`` is the next instant the sweep must look at this clock
+    (a reminder, the deadline, the apology deadline); the sweep reads only
+    clocks whose ``next_check_at`` has passed, through its index.
+    """
+
+    __tablename__ = "report_clocks"
+    __table_args__ = (
+        Index("ix_report_clocks_next_check", "next_check_at"),
+        Index("ix_report_clocks_department_started", "department_id", "started_at"),
+        Index("ix_report_clocks_due", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    #: Working-time budget; an approved extension adds to it, not to ``original_budget_seconds``.
+    budget_seconds: Mapped[int]
+    original_budget_seconds: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Start of the current run (None while paused or after completion).
+    run_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Working time used before the current run (runs end at pauses).
+    consumed_seconds: Mapped[int] = mapped_column(default=0)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The deadline before any extension (what "on time" is measured against).
+    original_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extension_in_time: Mapped[bool] = mapped_column(default=False)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded: Mapped[bool] = mapped_column(default=False)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    apology_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promised_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    apology_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promise_missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    department: Mapped[Department] = relationship()
+
+    @property
+    def open(self) -> bool:
+        return self.completed_at is None and not self.superseded
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class ExtensionRequest(db.Model):
+    """A unit asks for more time (gia hạn); the coordinator decides."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    clock_id: Mapped[int] = mapped_column(ForeignKey("report_clocks.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default=ExtensionStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    #: Approved before the original deadline: a late answer counts as "late with extension".
+    in_time: Mapped[bool] = mapped_column(default=False)
+
+    clock: Mapped[ReportClock] = relationship()
+    requested_by: Mapped[StaffUser] = relationship(foreign_keys=[requested_by_id])
