@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from backend.db import db
 from backend.domain.workflow import (
     STATUS_LABELS,
     Action,
@@ -11,11 +12,10 @@ from backend.domain.workflow import (
     Status,
     next_status,
 )
-from backend.db import db
 from backend.errors import Conflict
-from backend.signals import event_recorded
 from backend.models import Department, Report, ReportEvent, Resident, StaffUser
 from backend.models.event import ActorKind
+from backend.signals import event_recorded
 
 ACTION_VI = {
     Action.SUBMIT: "gửi",

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES
+from backend.domain.sla import ClockKind
 from backend.domain.text import nfc
 from backend.domain.workflow import Action, Status, allowed_actions
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -15,7 +16,6 @@ from backend.jobs import enqueue
 from backend.models import Department, Report, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.domain.sla import ClockKind
 from backend.services import photos, sla
 from backend.services.routing import coordinator
 from backend.services.timeline import record
