@@ -19,6 +19,7 @@ from backend.config import Settings, flask_config
 from backend.db import db, has_pending_work, rollback
 from backend.errors import register_error_handlers
 from backend.extensions import Api, migrate
+from backend.firebase import use_emulator
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -38,6 +39,7 @@ def create_app(
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO)
 
+    use_emulator(app.config.get("FIREBASE_AUTH_EMULATOR_HOST"))
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     api = Api(app, spec_kwargs=_spec_kwargs())

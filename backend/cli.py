@@ -10,13 +10,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from rq import Worker
+from rq.cron import CronScheduler
 from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
+from backend import tasks
 from backend.db import commit, db, rollback
 from backend.errors import DomainError
 from backend.firebase import emulator_id_token
-from backend.jobs import get_queue, redis_connection
+from backend.jobs import QUEUE_NAME, get_queue, redis_connection, run
 from backend.models import Report
 from backend.seed import seed_demo
 from backend.services.boundaries import BoundaryImport, import_boundaries
@@ -83,6 +85,8 @@ def geo_import(files, name_prop, code_prop, kind, parent_code, match_by, only_na
 @click.option("--reports", default=50, show_default=True, help="How many demo reports.")
 def seed_demo_command(reports):
     """Build the TP Cần Thơ demo deployment (idempotent: does nothing if already seeded)."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("the demo seed (passwords 'demo') never runs in production")
     click.echo(seed_demo(reports=reports))
 
 
@@ -95,6 +99,37 @@ def dev_id_token(phone, uid):
         raise click.ClickException("Emulator mode is off: real Firebase ID tokens are required.")
     uid = uid or "phone-" + phone.lstrip("+")
     click.echo(emulator_id_token(uid, phone, current_app.config["FIREBASE_PROJECT_ID"]))
+
+
+sla_cli = AppGroup("sla", help="SLA clocks.")
+jobs_cli = AppGroup("jobs", help="Background jobs.")
+
+#: The periodic jobs and their intervals in seconds.
+PERIODIC = (("backend.tasks:sla_sweep", 60), ("backend.tasks:redispatch_renditions", 300))
+
+
+@sla_cli.command("sweep")
+def sla_sweep_command():
+    """Send due reminders, mark overdue reports, escalate, check apologies (idempotent)."""
+    click.echo(json.dumps(tasks.sla_sweep()))
+
+
+@jobs_cli.command("redispatch")
+def redispatch_command():
+    """Enqueue again the photo renditions whose job was lost."""
+    click.echo(json.dumps({"redispatched": tasks.redispatch_renditions()}))
+
+
+@click.command("scheduler")
+def scheduler_command():
+    """Run RQ's cron scheduler for the periodic jobs (needs REDIS_URL; one or more)."""
+    conn = redis_connection()
+    if conn is None:
+        raise click.ClickException("REDIS_URL is not set; without it, run the CLI jobs from cron")
+    scheduler = CronScheduler(connection=conn)
+    for job, interval in PERIODIC:
+        scheduler.register(run, QUEUE_NAME, args=(job,), interval=interval, name=job)
+    scheduler.start()
 
 
 @click.command("worker")
@@ -110,6 +145,8 @@ def worker_command(burst):
 @click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
 def quickstart_command(host, port, no_serve):
     """Migrate the database, seed the demo if it is empty, and serve."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("quickstart is the demo; in production use gunicorn")
     upgrade(directory=current_app.extensions["migrate"].directory)
     if not db.session.scalar(select(func.count(Report.id))):
         click.echo(seed_demo())
@@ -121,5 +158,14 @@ def quickstart_command(host, port, no_serve):
 
 
 def register(app: Flask) -> None:
-    for command in (geo_cli, seed_cli, dev_cli, worker_command, quickstart_command):
+    for command in (
+        geo_cli,
+        seed_cli,
+        dev_cli,
+        sla_cli,
+        jobs_cli,
+        worker_command,
+        scheduler_command,
+        quickstart_command,
+    ):
         app.cli.add_command(command)

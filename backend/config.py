@@ -12,8 +12,13 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.domain.calendar import CalendarError, parse_hours
+
+#: development: the embedded default (emulator sign-in, generated key). production: the
+#: real thing, which refuses unsafe settings.
+APP_ENVS = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -51,9 +56,9 @@ class Settings:
         The Firebase Auth emulator convention: firebase-admin then accepts unsigned
         ID tokens, which is what the demo and the tests use. Never in production.
         """
-        if self.firebase_auth_emulator_host or self.production or self.firebase_credentials:
-            return self.firebase_auth_emulator_host
-        return "127.0.0.1:9099"
+        if self.app_env == "development" and not self.firebase_credentials:
+            return self.firebase_auth_emulator_host or "127.0.0.1:9099"
+        return self.firebase_auth_emulator_host
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
@@ -92,7 +97,13 @@ class Settings:
         )
 
     def validate(self) -> None:
-        """Refuse configurations that are unsafe in production."""
+        """Refuse unknown environments, bad values, and what is unsafe in production."""
+        if self.app_env not in APP_ENVS:
+            raise ConfigError(f"APP_ENV must be one of {', '.join(APP_ENVS)}: {self.app_env!r}")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"TIMEZONE is not a known time zone: {self.timezone!r}") from exc
         if not self.production:
             return
         problems = []
@@ -127,6 +138,7 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
     if database_url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 30}}
     return {
+        "APP_ENV": settings.app_env,
         "SECRET_KEY": settings.secret_key or _dev_secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,

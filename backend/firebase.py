@@ -23,11 +23,13 @@ from backend.errors import Unauthorized
 APP_NAME = "phananh"
 
 
+def use_emulator(host: str | None) -> None:
+    """firebase-admin reads the emulator address from the process environment only."""
+    if host:
+        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = host
+
+
 def firebase_app() -> firebase_admin.App:
-    emulator = current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST")
-    if emulator:
-        # firebase-admin reads the emulator address from the environment only.
-        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = emulator
     try:
         return firebase_admin.get_app(APP_NAME)
     except ValueError:

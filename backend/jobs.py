@@ -22,6 +22,8 @@ from backend.db import after_commit, db
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "phananh"
+#: Job paths named where the enqueueing services can see them (the jobs live in backend.tasks).
+RENDITIONS_JOB = "backend.tasks:make_renditions"
 _EXT = "phananh_redis"
 
 
@@ -41,7 +43,7 @@ def dispatch(func: str, *args) -> None:
     try:
         get_queue().enqueue(run, func, *args, description=f"{func}{args}")
     except RedisError:
-        # The data is committed; the periodic re-dispatch sweeps pick this up later.
+        # The data is committed; `backend.tasks.redispatch_renditions` picks this up later.
         log.exception("could not enqueue %s%s", func, args)
 
 

@@ -53,11 +53,11 @@ def categories():
 
 
 @blp.post("/reports")
+@resident_required
 @blp.arguments(NewReportSchema, location="multipart")
 @blp.response(201, ResidentReportSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Invalid input, photo or location")
 @blp.doc(security=SECURITY)
-@resident_required
 def submit(form):
     """Send a report (multipart/form-data). Without lat/lng the first photo's GPS is used."""
     data = intake.NewReport(
@@ -79,16 +79,17 @@ def submit(form):
 
 
 @blp.get("/reports/mine")
+@resident_required
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, ResidentReportPage)
 @blp.doc(security=SECURITY)
-@resident_required
 def mine(args):
     """My reports, newest first."""
     return queries.resident_reports(current_resident().id, args["page"], args["page_size"])
 
 
 @blp.get("/reports/<code>")
+@resident_required
 @blp.alt_response(
     200,
     schema=ResidentReportSchema,
@@ -97,7 +98,6 @@ def mine(args):
 )
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
-@resident_required
 def get_report(code):
     """One report: my own in full, anyone else's as the public sees it."""
     resident = current_resident()

@@ -86,18 +86,18 @@ def login(args):
 
 
 @blp.get("/me")
+@staff_required()
 @blp.response(200, StaffAccountSchema)
 @blp.doc(security=SECURITY)
-@staff_required()
 def me():
     """The signed-in staff account."""
     return current_staff()
 
 
 @blp.get("/departments")
+@staff_required()
 @blp.response(200, DepartmentRefSchema(many=True))
 @blp.doc(security=SECURITY)
-@staff_required()
 def departments():
     """Active handling units (targets for forwarding)."""
     return db.session.scalars(
@@ -106,10 +106,10 @@ def departments():
 
 
 @blp.get("/reports")
+@staff_required()
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.alt_response(200, schema=StaffReportPage, success=True)
 @blp.doc(security=SECURITY)
-@staff_required()
 def list_reports(args):
     """Reports on this desk: the unit's own for department staff, all for the coordinator."""
     staff = current_staff()
@@ -118,8 +118,8 @@ def list_reports(args):
 
 
 @blp.get("/reports/<code>")
-@_doc_report
 @staff_required()
+@_doc_report
 def get_report(code):
     """One report with its full timeline."""
     staff = current_staff()
@@ -135,35 +135,35 @@ def _action(code: str, run):
 
 
 @blp.post("/reports/<code>/accept")
-@_doc_report
 @staff_required()
+@_doc_report
 def accept(code):
     """The unit acknowledges the report (tiếp nhận)."""
     return _action(code, workflow.accept)
 
 
 @blp.post("/reports/<code>/start")
+@staff_required()
 @blp.arguments(OptionalNoteSchema)
 @_doc_report
-@staff_required()
 def start(args, code):
     """Work has started; an optional public note."""
     return _action(code, lambda s, r, now: workflow.start(s, r, now, args.get("note")))
 
 
 @blp.post("/reports/<code>/updates")
+@staff_required()
 @blp.arguments(NoteSchema)
 @_doc_report
-@staff_required()
 def post_update(args, code):
     """A public progress note on the timeline."""
     return _action(code, lambda s, r, now: workflow.post_update(s, r, now, args["note"]))
 
 
 @blp.post("/reports/<code>/resolve")
+@staff_required()
 @blp.arguments(ResolveSchema, location="multipart")
 @_doc_report
-@staff_required()
 def resolve(form, code):
     """Publish the answer, with optional after-photos (multipart/form-data)."""
     uploads = uploaded_photos(form["photos"])
@@ -175,9 +175,9 @@ def resolve(form, code):
 
 
 @blp.post("/reports/<code>/return")
+@staff_required()
 @blp.arguments(ReasonSchema)
 @_doc_report
-@staff_required()
 def return_report(args, code):
     """Not this unit's business: back to the coordinator, with the reason (trả lại)."""
     return _action(
@@ -186,9 +186,9 @@ def return_report(args, code):
 
 
 @blp.post("/reports/<code>/forward")
+@staff_required()
 @blp.arguments(ForwardSchema)
 @_doc_report
-@staff_required()
 def forward(args, code):
     """Coordinator: send (or reassign) the report to a handling unit (chuyển xử lý)."""
     return _action(
@@ -198,26 +198,26 @@ def forward(args, code):
 
 
 @blp.post("/reports/<code>/reject")
+@staff_required()
 @blp.arguments(ReasonSchema)
 @_doc_report
-@staff_required()
 def reject(args, code):
     """Coordinator: refuse the report, with a public reason."""
     return _action(code, lambda s, r, now: workflow.reject(s, r, now, args["reason"]))
 
 
 @blp.post("/reports/<code>/duplicate")
+@staff_required()
 @blp.arguments(DuplicateSchema)
 @_doc_report
-@staff_required()
 def duplicate(args, code):
     """Coordinator: mark as a duplicate of another report."""
     return _action(code, lambda s, r, now: workflow.mark_duplicate(s, r, now, args["original"]))
 
 
 @blp.post("/reports/<code>/close")
-@_doc_report
 @staff_required()
+@_doc_report
 def close(code):
     """Coordinator: close a resolved report."""
     return _action(code, workflow.close)

@@ -58,6 +58,8 @@ class Report(db.Model):
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Overdue: the supervising unit the case was escalated to (it may then read the report).
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    #: Marked as a duplicate of this report (which still stands).
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     #: Optimistic lock: two staff acting on the same report at once cannot both win.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -69,6 +71,7 @@ class Report(db.Model):
         lazy="joined", foreign_keys=[department_id]
     )
     reporter: Mapped[Resident] = relationship()
+    duplicate_of: Mapped[Report | None] = relationship(remote_side=[id])
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )

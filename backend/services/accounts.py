@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from backend.db import db
 from backend.domain.text import nfc
@@ -21,10 +22,16 @@ class InvalidCredentials(Unauthorized):
 
 def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
     """The resident behind a verified Firebase identity, created on first sign-in."""
-    resident = db.session.scalar(select(Resident).where(Resident.firebase_uid == identity.uid))
+    query = select(Resident).where(Resident.firebase_uid == identity.uid)
+    resident = db.session.scalar(query)
     if resident is None:
-        resident = Resident(firebase_uid=identity.uid, created_at=now)
-        db.session.add(resident)
+        # Two first sign-ins at once (a double tap, an app retry): one insert wins.
+        try:
+            with db.session.begin_nested():
+                db.session.add(Resident(firebase_uid=identity.uid, created_at=now))
+        except IntegrityError:
+            pass
+        resident = db.session.scalar(query)
     resident.phone = identity.phone
     if identity.name:
         resident.display_name = nfc(identity.name)

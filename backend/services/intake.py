@@ -7,14 +7,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
 from backend.domain.text import fold, nfc
 from backend.domain.workflow import Action
 from backend.errors import Conflict, NotFound, ValidationFailed
-from backend.jobs import enqueue
+from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Category, Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
@@ -98,12 +99,9 @@ def submit(
         )
 
     address = nfc(data.address) if data.address else None
-    code = next_code(now)
     report = Report(
-        code=code,
         category=category,
         description=description,
-        search_text=fold(" ".join(filter(None, [code, description, address]))),
         lat=lat,
         lng=lng,
         address=address or None,
@@ -115,21 +113,26 @@ def submit(
         created_at=now,
         updated_at=now,
     )
-    db.session.add(report)
-    record(
-        report,
-        Action.SUBMIT,
-        now,
-        actor=resident,
-        actor_kind=ActorKind.RESIDENT,
-        department=routing.coordinator(),
-    )
-    routing.route_new_report(report, now)
-    for item in inspected:
-        report.photos.append(photos.store(item, PhotoKind.BEFORE, now))
+    with db.session.no_autoflush:
+        db.session.add(report)
+        record(
+            report,
+            Action.SUBMIT,
+            now,
+            actor=resident,
+            actor_kind=ActorKind.RESIDENT,
+            department=routing.coordinator(),
+        )
+        routing.route_new_report(report, now)
+        for item in inspected:
+            report.photos.append(photos.store(item, PhotoKind.BEFORE, now))
+        # The tracking code comes last: its counter row stays locked until the commit,
+        # so nothing slow (photo storage) may happen after it.
+        report.code = next_code(now)
+        report.search_text = fold(" ".join(filter(None, [report.code, description, address])))
     db.session.flush()
     for photo in report.photos:
-        enqueue("backend.services.photos:make_renditions", photo.id)
+        enqueue(RENDITIONS_JOB, photo.id)
     return report
 
 
@@ -170,12 +173,11 @@ def next_code(now: datetime) -> str:
     )
     value = db.session.scalar(stmt)
     if value is None:
-        # First report of the year. A concurrent first insert fails on the primary key
-        # inside this savepoint; the update then sees the winner's row.
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(ReportSequence).values(year=year, last_value=0))
-        except IntegrityError:
-            pass
+        # First report of the year; of two concurrent first inserts one does nothing,
+        # and the update then counts on the winner's row.
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(ReportSequence).values(year=year, last_value=0).on_conflict_do_nothing()
+        )
         value = db.session.scalar(stmt)
     return f"PA-{year}-{value:06d}"

@@ -3,14 +3,17 @@ private, and publish only metadata-free renditions (made by a background job).""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import select
 
-from backend.db import commit, db, on_rollback
+from backend.db import db, on_rollback
 from backend.errors import ValidationFailed
 from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
 from backend.media.images import make_rendition as render
@@ -95,25 +98,48 @@ def _local_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
-def make_renditions(photo_id: int) -> None:
-    """Job: make the public thumbnail and display JPEGs. Idempotent."""
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or photo.rendition_status == RenditionStatus.READY:
-        return
+def rendition_key(photo: Photo, name: str) -> str:
+    """Deterministic (a re-run overwrites, never orphans) yet unguessable without the secret."""
+    token = hmac.new(
+        current_app.config["SECRET_KEY"].encode(),
+        f"{photo.id}:{photo.sha256}:{name}".encode(),
+        hashlib.sha256,
+    ).hexdigest()[:32]
+    return f"public/{token[:2]}/{photo.id}-{name}-{token}.jpg"
+
+
+def make_renditions(photo: Photo) -> None:
+    """Make the public thumbnail and display JPEGs (no metadata); the caller commits.
+
+    Files written before a failure are deleted again, so a failed run leaves nothing.
+    """
     storage = get_storage()
+    written: list[str] = []
     try:
         original = storage.get(photo.original_key)
-        made = {}
         for name, size in RENDITIONS.items():
-            data, _w, _h = render(original, size)
-            key = new_key("public", ".jpg")
+            data, _width, _height = render(original, size)
+            key = rendition_key(photo, name)
             storage.put(key, data, "image/jpeg")
-            made[name] = key
+            written.append(key)
     except (PhotoError, OSError):
-        log.exception("renditions failed for photo %s", photo_id)
+        for key in written:
+            storage.delete(key)
+        log.exception("renditions failed for photo %s", photo.id)
         photo.rendition_status = RenditionStatus.FAILED
-        commit()
         return
-    photo.thumb_key, photo.display_key = made["thumb"], made["display"]
+    on_rollback(lambda: [storage.delete(key) for key in written])
+    photo.thumb_key, photo.display_key = written
     photo.rendition_status = RenditionStatus.READY
-    commit()
+
+
+def stale_pending(now: datetime, older_than: timedelta) -> list[int]:
+    """Photos whose rendition job was lost (Redis down at commit, a crashed worker)."""
+    return list(
+        db.session.scalars(
+            select(Photo.id).where(
+                Photo.rendition_status == RenditionStatus.PENDING,
+                Photo.created_at < now - older_than,
+            )
+        )
+    )

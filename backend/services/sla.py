@@ -499,11 +499,6 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
     return result
 
 
-def sweep_job() -> dict[str, int]:
-    """The periodic RQ job (see ``flask --app wsgi scheduler``)."""
-    return sweep(datetime.now().astimezone()).as_dict()
-
-
 def _advance(clock: ReportClock, now: datetime, cal: WorkingCalendar, result: SweepResult):
     report = db.session.get(Report, clock.report_id)
     result.clocks += 1

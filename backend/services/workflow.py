@@ -12,7 +12,7 @@ from backend.domain.sla import ClockKind
 from backend.domain.text import nfc
 from backend.domain.workflow import Action, Status, allowed_actions
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from backend.jobs import enqueue
+from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Department, Report, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
@@ -179,7 +179,7 @@ def resolve(
     db.session.flush()
     for photo in report.photos:
         if photo.kind == PhotoKind.AFTER and photo.thumb_key is None:
-            enqueue("backend.services.photos:make_renditions", photo.id)
+            enqueue(RENDITIONS_JOB, photo.id)
     return report
 
 
@@ -202,6 +202,7 @@ def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reaso
 def forward(
     staff: StaffUser, report: Report, now: datetime, department_code: str, note: str | None
 ) -> Report:
+    _authorise(staff, Action.FORWARD)  # before any lookup
     department = db.session.scalar(
         select(Department).where(Department.code == department_code, Department.active.is_(True))
     )
@@ -212,14 +213,13 @@ def forward(
             code="unknown_department",
             fields={"department": ["Unknown handling unit."]},
         )
-    if department.id == report.department_id and report.status == Status.ASSIGNED:
+    if department.id == report.department_id:
         raise Conflict(
             "Phản ánh đã ở đơn vị này.",
             "The report is already with this unit.",
             code="already_assigned",
         )
     action = Action.ASSIGN if report.status == Status.NEW else Action.FORWARD
-    _authorise(staff, Action.FORWARD)
     record(
         report,
         action,
@@ -244,10 +244,15 @@ def reject(staff: StaffUser, report: Report, now: datetime, reason: str) -> Repo
 
 
 def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
+    _authorise(staff, Action.MARK_DUPLICATE)  # before any lookup: no probing of codes
     original = find_report(original_code)
     # A duplicate of a duplicate points at the report that stands.
-    while original is not None and original.status == Status.DUPLICATE:
-        original = find_report((original.events[-1].data or {}).get("original", ""))
+    seen = {report.id}
+    while original is not None and original.duplicate_of_id is not None:
+        if original.id in seen:
+            break
+        seen.add(original.id)
+        original = db.session.get(Report, original.duplicate_of_id)
     if original is None:
         raise ValidationFailed(
             "Không tìm thấy phản ánh gốc.",
@@ -255,7 +260,7 @@ def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_cod
             code="unknown_report",
             fields={"original": ["Unknown report code."]},
         )
-    if original.id == report.id:
+    if original.id in seen:
         raise ValidationFailed(
             "Phản ánh không thể trùng với chính nó.",
             "A report cannot duplicate itself.",
@@ -270,7 +275,11 @@ def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_cod
         note=f"Trùng với phản ánh {original.code}.",
         data={"original": original.code},
     )
+    report.duplicate_of_id = original.id
     report.closed_at = now
+    # Touch the original: two reports marked as each other's duplicate at the same
+    # moment then conflict on its version instead of forming a cycle.
+    original.updated_at = now
     sla.end_clocks(report, now)
     return report
 

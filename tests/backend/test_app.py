@@ -92,6 +92,12 @@ def test_production_refuses_unsafe_configuration():
         Settings.from_env({**base, "FIREBASE_AUTH_EMULATOR_HOST": "localhost:9099"}).validate()
     assert Settings.from_env(base).auth_emulator_host is None
     assert Settings.from_env({}).auth_emulator_host == "127.0.0.1:9099"
+    # Only the development default trusts emulator tokens; unknown environments are refused.
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        Settings.from_env({"APP_ENV": "staging"}).validate()
+    with pytest.raises(ConfigError, match="TIMEZONE"):
+        Settings.from_env({"TIMEZONE": "Mars/Olympus"}).validate()
+    assert Settings.from_env({"FIREBASE_CREDENTIALS": "/x.json"}).auth_emulator_host is None
     with pytest.raises(ConfigError):
         Settings.from_env({"MAX_PHOTO_BYTES": "lots"})
 
@@ -100,3 +106,11 @@ def test_database_url_uses_psycopg3():
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_authentication_comes_before_reading_the_body(client, city):
+    """An anonymous upload is refused as 401 without its body being parsed (no 422)."""
+    for path in ("/mobile/v1/reports", "/staff/v1/reports/PA-2026-000001/resolve"):
+        response = client.post(path, data={"x": "y"}, content_type="multipart/form-data")
+        assert response.status_code == 401, path
+        assert response.get_json()["error"]["code"] == "unauthorized"

@@ -69,3 +69,26 @@ def test_categories_are_listed_in_both_languages(client, city):
     assert (
         lighting["name_vi"] == "Chiếu sáng công cộng" and lighting["name_en"] == "Street lighting"
     )
+
+
+def test_simultaneous_first_sign_ins_make_one_resident(app, city):
+    import threading
+
+    token = id_token("+84906666666")
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def sign_in():
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(
+            client.post("/mobile/v1/auth/firebase", json={"id_token": token}).status_code
+        )
+
+    threads = [threading.Thread(target=sign_in) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 4
+    assert db.session.query(Resident).filter_by(phone="+84906666666").count() == 1

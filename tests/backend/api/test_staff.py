@@ -186,3 +186,39 @@ def test_close_only_after_resolution(client, staff, report):
     coordinator = staff("coordinator")
     early = _post(client, coordinator, f"/staff/v1/reports/{report}/close")
     assert early.status_code == 409
+
+
+def test_department_staff_cannot_probe_other_reports(client, staff, resident, submit, report):
+    """Permission is checked before anything is looked up: same answer, existing or not."""
+    officer = staff("so-xd.officer")
+    hidden = submit(resident(), category="chieu-sang").get_json()["code"]  # another unit's
+    answers = [
+        _post(client, officer, f"/staff/v1/reports/{report}/duplicate", original=code).get_json()
+        for code in (hidden, "PA-1999-000001")
+    ]
+    assert answers[0] == answers[1] and answers[0]["error"]["code"] == "action_not_allowed"
+    forwards = [
+        _post(client, officer, f"/staff/v1/reports/{report}/forward", department=code)
+        for code in ("chieu-sang", "khong-co")
+    ]
+    assert {f.status_code for f in forwards} == {403}
+
+
+def test_no_duplicate_cycles(client, staff, resident, submit):
+    coordinator = staff("coordinator")
+    headers = resident()
+    a, b = (submit(headers).get_json()["code"] for _ in range(2))
+    _post(client, coordinator, f"/staff/v1/reports/{a}/duplicate", original=b)
+    # b's original would be a, whose original is b: refused, not a loop.
+    back = _post(client, coordinator, f"/staff/v1/reports/{b}/duplicate", original=a)
+    assert back.status_code == 422 and back.get_json()["error"]["code"] == "same_report"
+
+
+def test_forwarding_to_the_same_unit_is_refused_in_any_state(client, staff, report):
+    officer, coordinator = staff("so-xd.officer"), staff("coordinator")
+    _post(client, officer, f"/staff/v1/reports/{report}/start")
+    again = _post(client, coordinator, f"/staff/v1/reports/{report}/forward", department="so-xd")
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_assigned"
+    assert client.get(f"/staff/v1/reports/{report}", headers=officer).get_json()["status"] == (
+        "in_progress"
+    )

@@ -1,0 +1,42 @@
+"""Background jobs: what RQ workers run (inline on the embedded default).
+
+Each job takes ids, reloads its rows, is idempotent, and commits its own work;
+the services it calls never commit. The periodic ones are run by
+``flask --app wsgi scheduler`` (RQ's cron scheduler) or by cron through the
+CLI (``flask --app wsgi sla sweep``, ``flask --app wsgi jobs redispatch``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from backend.db import commit, db
+from backend.jobs import RENDITIONS_JOB, dispatch
+from backend.models import Photo
+from backend.models.photo import RenditionStatus
+from backend.services import photos, sla
+
+#: A rendition still pending after this long lost its job: enqueue it again.
+REDISPATCH_AFTER = timedelta(minutes=5)
+
+
+def make_renditions(photo_id: int) -> None:
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.rendition_status != RenditionStatus.PENDING:
+        return
+    photos.make_renditions(photo)
+    commit()
+
+
+def redispatch_renditions(now: datetime | None = None) -> int:
+    """Re-enqueue renditions whose job never ran; safe to repeat (the job is idempotent)."""
+    ids = photos.stale_pending(now or datetime.now(UTC), REDISPATCH_AFTER)
+    db.session.remove()
+    for photo_id in ids:
+        dispatch(RENDITIONS_JOB, photo_id)
+    return len(ids)
+
+
+def sla_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Reminders, overdue marking, escalation and apology checks that have come due."""
+    return sla.sweep(now or datetime.now(UTC)).as_dict()
