@@ -79,7 +79,8 @@ def queue_status() -> dict:
 
 # ---- the worker side -------------------------------------------------------
 
-_app_pid: int | None = None
+#: The process that imported this module (the worker); RQ's work horses are its forks.
+_pool_pid = os.getpid()
 
 
 def run(func: str, *args) -> None:
@@ -95,12 +96,11 @@ def run(func: str, *args) -> None:
 
 
 def _after_fork_guard() -> None:
-    """RQ forks a work horse per job: never share pooled connections across processes."""
-    global _app_pid
-    pid = os.getpid()
-    if _app_pid is not None and _app_pid != pid:
-        db.engine.dispose(close=False)
-    _app_pid = pid
+    """RQ forks a work horse per job: never use the parent's pooled connections."""
+    global _pool_pid
+    if os.getpid() != _pool_pid:
+        db.engine.dispose(close=False)  # drop, without closing, what the fork inherited
+        _pool_pid = os.getpid()
 
 
 def _resolve(func: str) -> Callable:

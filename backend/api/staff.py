@@ -32,7 +32,7 @@ from backend.schemas.staff import (
     StaffAccountSchema,
     StaffTokenSchema,
 )
-from backend.services import accounts, queries, workflow
+from backend.services import accounts, queries, sla, workflow
 
 blp = Blueprint(
     "staff",
@@ -49,10 +49,14 @@ def _schema(staff: StaffUser):
 
 
 def _dump(staff: StaffUser, report: Report) -> dict:
-    return {
-        **_schema(staff).dump(report),
-        "allowed_actions": workflow.available_actions(staff, report),
-    }
+    data = _schema(staff).dump(report)
+    data["allowed_actions"] = workflow.available_actions(staff, report)
+    data["deadlines"] = sla.deadlines(report, utcnow())
+    hidden = workflow.internal_history_hidden_from(staff, report)
+    for entry in data["timeline"][:hidden]:
+        # What happened at other units before the report came here stays theirs.
+        entry.update(internal_note=None, actor=None, data=None)
+    return data
 
 
 def _report_response(staff: StaffUser, report: Report):

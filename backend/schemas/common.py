@@ -71,10 +71,3 @@ class AdminUnitRefSchema(Schema):
     code = fields.String()
     name = fields.String()
     kind = fields.String()
-
-
-class LocationSchema(Schema):
-    lat = fields.Float()
-    lng = fields.Float()
-    address = fields.String(allow_none=True)
-    source = fields.String(attribute="location_source")

@@ -20,12 +20,6 @@ def status_label(status: str) -> dict:
     return {"vi": vi, "en": en}
 
 
-class LocationSchema(Schema):
-    lat = fields.Float()
-    lng = fields.Float()
-    address = fields.String(allow_none=True)
-
-
 class PublicPhotoSchema(Schema):
     kind = fields.String(metadata={"enum": [k.value for k in PhotoKind]})
     thumb_url = fields.Function(lambda p: public_url(p.thumb_key))

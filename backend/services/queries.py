@@ -14,7 +14,16 @@ from backend.domain.roles import DEPARTMENT_ROLES
 from backend.domain.text import search_terms
 from backend.domain.workflow import Status
 from backend.errors import ValidationFailed
-from backend.models import AdminUnit, Category, Department, LegacyUnitCode, Report, StaffUser
+from backend.models import (
+    AdminUnit,
+    Category,
+    Department,
+    LegacyUnitCode,
+    Report,
+    ReportClock,
+    ReportEvent,
+    StaffUser,
+)
 
 #: Never on the public board: refused as spam, abuse or out of scope.
 HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
@@ -104,13 +113,25 @@ def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
     return stmt
 
 
+#: What the staff and resident views of a report read: its timeline, with who and where.
+_TIMELINE = (
+    selectinload(Report.events).joinedload(ReportEvent.actor_staff),
+    selectinload(Report.events).joinedload(ReportEvent.department),
+    selectinload(Report.reporter),
+)
+
+
 def _page(stmt: Select, page: int, page_size: int, *, with_events: bool = False) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(
         db.session.scalars(
             stmt.order_by(Report.created_at.desc(), Report.id.desc())
-            .options(selectinload(Report.photos), selectinload(Report.admin_unit))
-            .options(*([selectinload(Report.events)] if with_events else []))
+            .options(
+                selectinload(Report.photos),
+                selectinload(Report.admin_unit),
+                selectinload(Report.clocks).joinedload(ReportClock.department),
+            )
+            .options(*(_TIMELINE if with_events else ()))
             .limit(page_size)
             .offset((page - 1) * page_size)
         )

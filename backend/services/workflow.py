@@ -74,6 +74,23 @@ def visible_to(staff: StaffUser, report: Report | None) -> bool:
     return True
 
 
+def internal_history_hidden_from(staff: StaffUser, report: Report) -> int:
+    """How many timeline entries (from the start) carry other units' internal notes.
+
+    A handling unit sees the internal side of the timeline only from the moment
+    the report was last sent to it; the coordinator's office sees everything.
+    """
+    if staff.role not in DEPARTMENT_ROLES:
+        return 0
+    arrivals = [
+        index
+        for index, event in enumerate(report.events)
+        if event.department_id == staff.department_id
+        and event.type in (Action.ASSIGN, Action.FORWARD, Action.REOPEN)
+    ]
+    return arrivals[-1] if arrivals else len(report.events)
+
+
 def find_report(code: str) -> Report | None:
     """By tracking code, as typed: case and surrounding spaces do not matter."""
     return db.session.scalar(select(Report).where(Report.code == code.strip().upper()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_filters(client, board):
     assert _codes(client, "?admin_unit=92") == everything
     assert _codes(client, "?admin_unit=93") == everything  # Hậu Giang, now part of Cần Thơ
     assert _codes(client, "?bbox=105.77,10.03,105.80,10.04") == {board["pothole"]}
-    today = utcnow().date()
+    today = utcnow().astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     assert (
         _codes(client, f"?from={today - timedelta(days=1)}&to={today + timedelta(days=1)}")
         == everything
@@ -122,9 +123,15 @@ def test_nothing_public_identifies_the_reporter_or_carries_exif(client, board, r
             assert secret not in page
         for word in ("reporter", "phone", "firebase", "exif", "gps", "original", "taken_at"):
             assert word not in page.lower()
-    # Original photos are not reachable under any public URL.
+    # Original photos are not reachable under any public URL, even by path tricks.
     for p in photos:
-        assert client.get(f"/media/{p.original_key}").status_code == 404
+        for url in (
+            f"/media/{p.original_key}",
+            f"/media/public/../{p.original_key}",
+            f"/media/public/..%2F{p.original_key}",
+            f"/media/public/%2E%2E/{p.original_key}",
+        ):
+            assert client.get(url).status_code == 404, url
 
 
 def test_codes_are_found_whatever_the_case(client, board):
@@ -155,5 +162,6 @@ def test_old_reports_are_found_by_date(client, board):
     report = db.session.query(Report).filter_by(code=board["light"]).one()
     report.created_at = utcnow() - timedelta(days=40)
     commit()
-    old = (utcnow() - timedelta(days=40)).date()
+    # Dates in filters are Vietnamese dates, whatever the hour in UTC.
+    old = (utcnow() - timedelta(days=40)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     assert _codes(client, f"?from={old}&to={old}") == {board["light"]}

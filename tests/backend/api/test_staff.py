@@ -143,7 +143,12 @@ def test_return_forward_and_reassignment(client, staff, report):
     assert forwarded.get_json()["status"] == "assigned"
     assert forwarded.get_json()["department"]["code"] == "ubnd-ninh-kieu"
     ward = staff("ubnd-ninh-kieu.officer")
-    assert client.get(base, headers=ward).status_code == 200
+    seen_by_ward = client.get(base, headers=ward).get_json()
+    # The ward does not read what the department wrote internally before it came here.
+    assert "Thuộc thẩm quyền phường." not in str(seen_by_ward)
+    assert "so-xd.officer" not in str(seen_by_ward)
+    assert seen_by_ward["timeline"][-1]["internal_note"] == "Giao phường xử lý"
+    assert "Thuộc thẩm quyền phường." in str(client.get(base, headers=coordinator).get_json())
     not_allowed = _post(client, ward, f"{base}/forward", department="so-xd")
     assert not_allowed.status_code == 403
     assert not_allowed.get_json()["error"]["code"] == "action_not_allowed"
@@ -222,3 +227,30 @@ def test_forwarding_to_the_same_unit_is_refused_in_any_state(client, staff, repo
     assert client.get(f"/staff/v1/reports/{report}", headers=officer).get_json()["status"] == (
         "in_progress"
     )
+
+
+def test_list_queries_do_not_grow_with_the_page(app, client, staff, resident, submit):
+    from sqlalchemy import event
+
+    from backend.db import db
+
+    coordinator, headers = staff("coordinator"), resident()
+
+    def statements(n_reports: int) -> int:
+        while client.get("/staff/v1/reports", headers=coordinator).get_json()["total"] < n_reports:
+            submit(headers)
+        count = 0
+
+        def bump(*_args, **_kwargs):
+            nonlocal count
+            count += 1
+
+        event.listen(db.engine, "before_cursor_execute", bump)
+        try:
+            response = client.get("/staff/v1/reports?page_size=50", headers=coordinator)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", bump)
+        assert response.status_code == 200
+        return count
+
+    assert statements(2) == statements(6)
