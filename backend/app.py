@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from backend import cli
 from backend.config import Settings, flask_config
@@ -35,8 +37,7 @@ def create_app(
     app = Flask("backend", instance_relative_config=True)
     app.config.update(flask_config(settings, app.instance_path))
     app.config.update(overrides or {})
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = IsoJSONProvider(app)
     logging.basicConfig(level=logging.INFO)
 
     use_emulator(app.config.get("FIREBASE_AUTH_EMULATOR_HOST"))
@@ -45,13 +46,14 @@ def create_app(
     api = Api(app, spec_kwargs=_spec_kwargs())
     register_error_handlers(app)
 
-    from backend.api import health, media, public, staff, swagger_assets
+    from backend.api import admin, health, media, public, staff, swagger_assets
 
     app.register_blueprint(health.blp)
     app.register_blueprint(media.blp)
     app.register_blueprint(swagger_assets.blp)
     api.register_blueprint(staff.blp)
     api.register_blueprint(public.blp)
+    api.register_blueprint(admin.blp)
     for plugin in plugins:
         plugin.init_app(app, api)
 
@@ -63,6 +65,19 @@ def create_app(
 
     cli.register(app)
     return app
+
+
+class IsoJSONProvider(DefaultJSONProvider):
+    """JSON with ISO 8601 dates (Flask's default is the HTTP date format) and real UTF-8."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, date | datetime):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
 
 
 def _spec_kwargs() -> dict:

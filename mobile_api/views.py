@@ -13,6 +13,7 @@ from backend.firebase import verify_id_token
 from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import PublicReportSchema, ResidentReportSchema, page_schema
+from backend.schemas.sla import AnswerSchema
 from backend.services import accounts, intake, queries
 from backend.services.workflow import ReportNotFound
 from mobile_api.schemas import (
@@ -107,3 +108,16 @@ def get_report(code):
     if report.reporter_id == resident.id:
         return jsonify({**ResidentReportSchema().dump(report), "mine": True})
     return jsonify({**PublicReportSchema().dump(report), "mine": False})
+
+
+@blp.post("/reports/<code>/info")
+@resident_required
+@blp.arguments(AnswerSchema)
+@blp.response(200, ResidentReportSchema)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema, description="No information was requested")
+@blp.doc(security=SECURITY)
+def provide_info(args, code):
+    """Answer the unit's request for more information; its deadlines run again."""
+    report = intake.provide_info(current_resident(), code, utcnow(), args["text"])
+    commit()
+    return report

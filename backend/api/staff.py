@@ -21,6 +21,13 @@ from backend.schemas.reports import (
     StaffReportWithReporterSchema,
     page_schema,
 )
+from backend.schemas.sla import (
+    ApologySchema,
+    ExtensionDecisionSchema,
+    ExtensionRequestSchema,
+    ExtensionSchema,
+    QuestionSchema,
+)
 from backend.schemas.staff import (
     DuplicateSchema,
     ForwardSchema,
@@ -225,3 +232,62 @@ def duplicate(args, code):
 def close(code):
     """Coordinator: close a resolved report."""
     return _action(code, workflow.close)
+
+
+@blp.post("/reports/<code>/request-info")
+@staff_required()
+@blp.arguments(QuestionSchema)
+@_doc_report
+def request_info(args, code):
+    """Ask the resident for more information; the SLA clocks stop until they answer."""
+    return _action(code, lambda s, r, now: workflow.request_info(s, r, now, args["question"]))
+
+
+@blp.get("/reports/<code>/extensions")
+@staff_required()
+@blp.response(200, ExtensionSchema(many=True))
+@blp.doc(security=SECURITY)
+def list_extensions(code):
+    """Extension requests (gia hạn) of a report."""
+    return sla.extensions_of(workflow.get_for_staff(current_staff(), code))
+
+
+@blp.post("/reports/<code>/extensions")
+@staff_required()
+@blp.arguments(ExtensionRequestSchema)
+@_doc_report
+def request_extension(args, code):
+    """The unit asks for more time, with a reason and a proposed date."""
+    return _action(
+        code,
+        lambda s, r, now: workflow.request_extension(
+            s, r, now, args["reason"], args["proposed_date"]
+        ),
+    )
+
+
+@blp.post("/reports/<code>/extensions/<int:extension_id>/decision")
+@staff_required()
+@blp.arguments(ExtensionDecisionSchema)
+@_doc_report
+def decide_extension(args, code, extension_id):
+    """The coordinator approves or denies; approved in time, a late answer counts as
+    "late with approved extension", not overdue."""
+    return _action(
+        code,
+        lambda s, r, now: workflow.decide_extension(
+            s, r, now, extension_id, approve=args["approve"], note=args.get("note")
+        ),
+    )
+
+
+@blp.post("/reports/<code>/apology")
+@staff_required()
+@blp.arguments(ApologySchema)
+@_doc_report
+def apologise(args, code):
+    """Overdue: the unit apologises publicly, with the reason and a new promised date (once)."""
+    return _action(
+        code,
+        lambda s, r, now: workflow.apologise(s, r, now, args["reason"], args["promised_date"]),
+    )

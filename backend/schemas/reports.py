@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from backend.db import utcnow
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
+from backend.services import sla
 from backend.storage import public_url
 
 
@@ -79,6 +81,10 @@ class _ReportBase(Schema):
 
 
 class PublicReportSchema(_ReportBase):
+    deadlines = fields.Function(
+        lambda r: sla.deadlines(r, utcnow()),
+        metadata={"description": "SLA clocks: due dates, extension, overdue, apology date"},
+    )
     photos = fields.Function(
         lambda r: PublicPhotoSchema(many=True).dump([p for p in r.photos if p.public])
     )
@@ -93,6 +99,10 @@ class PublicReportSummarySchema(_ReportBase):
     class Meta:
         exclude = ("response",)
 
+    overdue = fields.Function(
+        lambda r: sla.public_flag(r, utcnow()),
+        metadata={"description": "“Quá hạn” with working days late, or null"},
+    )
     thumb_url = fields.Function(
         lambda r: next(
             (public_url(p.thumb_key) for p in r.photos if p.public and p.kind == PhotoKind.BEFORE),

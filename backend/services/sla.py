@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -21,7 +21,6 @@ from backend.domain.calendar import Exceptions, WorkingCalendar
 from backend.domain.sla import DEFAULT_DURATIONS, ClockKind, Durations, Outcome, outcome
 from backend.domain.sla import thresholds as reminder_thresholds
 from backend.domain.text import nfc
-from backend.domain.workflow import Status
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.models import (
     CalendarException,
@@ -337,6 +336,10 @@ def request_extension(
         data={"proposed_due_at": due.isoformat()},
     )
     return request
+
+
+def extensions_of(report: Report) -> list[ExtensionRequest]:
+    return _extensions(report)
 
 
 def _extensions(report: Report) -> list[ExtensionRequest]:
@@ -669,60 +672,3 @@ def public_flag(report: Report, now: datetime) -> dict | None:
             "working_days_late": view["working_days_late"],
         }
     return None
-
-
-# ---- statistics ---------------------------------------------------------------------------
-
-
-def timeliness(department: Department, start: date, end: date, now: datetime) -> dict:
-    """Handling clocks started at the unit in [start, end] (local dates), and how they ended.
-
-    On-time rate (DOMAIN.md): handled early or on time / all feedback in the unit's
-    remit. A report forwarded away is not in the first unit's remit.
-    """
-    cal = working_calendar()
-    begin = datetime.combine(start, time(), cal.tz)
-    finish = datetime.combine(end + timedelta(days=1), time(), cal.tz)
-    clocks = db.session.scalars(
-        select(ReportClock).where(
-            ReportClock.department_id == department.id,
-            ReportClock.kind == ClockKind.HANDLE,
-            ReportClock.superseded.is_(False),
-            ReportClock.started_at >= begin,
-            ReportClock.started_at < finish,
-        )
-    ).all()
-    counts = {outcome_.value: 0 for outcome_ in Outcome}
-    for clock in clocks:
-        state = outcome(
-            completed_at=clock.completed_at,
-            due_at=clock.due_at,
-            original_due_at=clock.original_due_at,
-            extension_in_time=clock.extension_in_time,
-            paused=clock.run_started_at is None and clock.completed_at is None,
-            now=now,
-        )
-        counts[state.value] += 1
-    received = len(clocks)
-    resolved = counts["on_time"] + counts["late_with_extension"] + counts["late"]
-    return {
-        "department": {"code": department.code, "name": department.name},
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "received": received,
-        "resolved": resolved,
-        "resolved_on_time": counts["on_time"],
-        "resolved_late_with_extension": counts["late_with_extension"],
-        "resolved_late": counts["late"],
-        "overdue_now": counts["overdue"],
-        "open_in_time": counts["running"],
-        "waiting_for_resident": counts["paused"],
-        "on_time_rate": round(counts["on_time"] / received, 4) if received else None,
-    }
-
-
-def is_waiting(report: Report) -> bool:
-    return report.waiting_since is not None and report.status in (
-        Status.ASSIGNED,
-        Status.IN_PROGRESS,
-    )

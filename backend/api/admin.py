@@ -1,0 +1,125 @@
+"""Administration and oversight under ``/staff/v1``: SLA policies, the calendar, timeliness."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import jsonify
+from sqlalchemy import select
+
+from backend.api.blueprint import Blueprint
+from backend.auth import current_staff, staff_required
+from backend.db import commit, db, utcnow
+from backend.domain.roles import DEPARTMENT_ROLES, Role
+from backend.errors import ValidationFailed
+from backend.models import Department
+from backend.schemas.common import ErrorEnvelopeSchema
+from backend.schemas.sla import (
+    CalendarArgsSchema,
+    CalendarExceptionInputSchema,
+    CalendarExceptionSchema,
+    PolicyInputSchema,
+    PolicySchema,
+    TimelinessArgsSchema,
+)
+from backend.services import sla_config, statistics
+
+blp = Blueprint(
+    "staff_admin",
+    __name__,
+    url_prefix="/staff/v1",
+    description="Administrators: SLA policies and the working calendar; timeliness figures.",
+)
+SECURITY = [{"staffToken": []}]
+
+
+@blp.get("/admin/sla-policies")
+@staff_required()
+@blp.response(200, PolicySchema(many=True))
+@blp.doc(security=SECURITY)
+def policies():
+    """The budgets a report assigned now would get (defaults follow the national rules)."""
+    return sla_config.current_policies(utcnow())
+
+
+@blp.post("/admin/sla-policies")
+@staff_required(Role.ADMIN)
+@blp.arguments(PolicyInputSchema)
+@blp.response(201, PolicySchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.doc(security=SECURITY)
+def set_policy(args):
+    """Change a severity's (or one category's) budgets; applies to reports assigned after."""
+    view = sla_config.set_policy(current_staff(), args, utcnow())
+    commit()
+    return view
+
+
+@blp.get("/admin/calendar")
+@staff_required()
+@blp.arguments(CalendarArgsSchema, location="query")
+@blp.doc(security=SECURITY)
+def calendar(args):
+    """A year's holidays, make-up working days, office hours and exceptions."""
+    year = args.get("year") or utcnow().year
+    return jsonify(sla_config.calendar_year(year))
+
+
+@blp.put("/admin/calendar/exceptions/<string:day>")
+@staff_required(Role.ADMIN)
+@blp.arguments(CalendarExceptionInputSchema)
+@blp.response(200, CalendarExceptionSchema)
+@blp.doc(security=SECURITY)
+def set_exception(args, day):
+    """An extra day off, a make-up working day, or a library holiday that does not apply."""
+    exception = sla_config.set_exception(_day(day), args["kind"], args.get("note"), utcnow())
+    commit()
+    return exception
+
+
+@blp.delete("/admin/calendar/exceptions/<string:day>")
+@staff_required(Role.ADMIN)
+@blp.response(204)
+@blp.doc(security=SECURITY)
+def delete_exception(day):
+    """Remove an exception."""
+    sla_config.delete_exception(_day(day))
+    commit()
+
+
+@blp.get("/stats/timeliness")
+@staff_required()
+@blp.arguments(TimelinessArgsSchema, location="query")
+@blp.doc(security=SECURITY)
+def timeliness(args):
+    """Received, on time, late with approved extension, late, overdue now, and the on-time
+    rate, per unit. Department staff see their own unit."""
+    staff = current_staff()
+    query = select(Department).where(Department.kind != "coordinator").order_by(Department.code)
+    if staff.role in DEPARTMENT_ROLES:
+        query = query.where(Department.id == staff.department_id)
+    elif args.get("department"):
+        query = query.where(Department.code == args["department"])
+    departments = db.session.scalars(query).all()
+    if not departments:
+        raise ValidationFailed(
+            "Đơn vị không tồn tại.",
+            "Unknown department.",
+            code="unknown_department",
+            fields={"department": ["Unknown department."]},
+        )
+    now = utcnow()
+    return jsonify(
+        [statistics.timeliness(d, args["date_from"], args["date_to"], now) for d in departments]
+    )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "Ngày không hợp lệ (YYYY-MM-DD).",
+            "Invalid date (YYYY-MM-DD).",
+            fields={"date": ["Invalid date."]},
+        ) from exc

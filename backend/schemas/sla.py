@@ -1,0 +1,103 @@
+"""SLA inputs and outputs: extensions, apologies, policies, calendar, timeliness."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.models.category import Severity
+from backend.models.sla import ExceptionKind
+from backend.schemas.common import EmptyAsAbsentSchema
+
+TEXT = validate.Length(min=1, max=5000)
+
+
+class QuestionSchema(Schema):
+    question = fields.String(
+        required=True, validate=TEXT, metadata={"description": "Shown to the resident"}
+    )
+
+
+class AnswerSchema(Schema):
+    text = fields.String(required=True, validate=TEXT)
+
+
+class ExtensionRequestSchema(Schema):
+    reason = fields.String(required=True, validate=TEXT)
+    proposed_date = fields.Date(
+        required=True, metadata={"description": "New deadline (a working day)"}
+    )
+
+
+class ExtensionDecisionSchema(Schema):
+    approve = fields.Boolean(required=True)
+    note = fields.String(validate=validate.Length(max=5000))
+
+
+class ExtensionSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    reason = fields.String()
+    proposed_due_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+    in_time = fields.Boolean()
+
+
+class ApologySchema(Schema):
+    reason = fields.String(
+        required=True, validate=TEXT, metadata={"description": "Why the unit is late (public)"}
+    )
+    promised_date = fields.Date(
+        required=True, metadata={"description": "New promised date (a working day)"}
+    )
+
+
+class PolicyInputSchema(Schema):
+    severity = fields.String(required=True, validate=validate.OneOf([s.value for s in Severity]))
+    category = fields.String(metadata={"description": "Category code; omit for every category"})
+    accept_hours = fields.Float(required=True, validate=validate.Range(min=0.25, max=2000))
+    handle_hours = fields.Float(validate=validate.Range(min=0.25, max=20000))
+    handle_days = fields.Float(validate=validate.Range(min=0.1, max=2500))
+    publish_days = fields.Float(required=True, validate=validate.Range(min=0.1, max=2500))
+
+    @validates_schema
+    def one_handle_budget(self, data, **kwargs):
+        if ("handle_hours" in data) == ("handle_days" in data):
+            raise ValidationError("Give handle_hours or handle_days.", "handle_days")
+
+
+class PolicySchema(Schema):
+    severity = fields.String()
+    category = fields.String(allow_none=True)
+    accept_hours = fields.Float()
+    handle_hours = fields.Float()
+    handle_days = fields.Float()
+    publish_days = fields.Float()
+    effective_from = fields.DateTime(allow_none=True)
+    source = fields.String(metadata={"description": "default (national rules) or policy"})
+
+
+class CalendarExceptionInputSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ExceptionKind]))
+    note = fields.String(validate=validate.Length(max=300))
+
+
+class CalendarExceptionSchema(Schema):
+    day = fields.Date(required=True, data_key="date")
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ExceptionKind]))
+    note = fields.String(validate=validate.Length(max=300))
+
+
+class CalendarArgsSchema(EmptyAsAbsentSchema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+
+
+class TimelinessArgsSchema(EmptyAsAbsentSchema):
+    department = fields.String()
+    date_from = fields.Date(data_key="from", required=True)
+    date_to = fields.Date(data_key="to", required=True)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("'from' is after 'to'.", "from")
