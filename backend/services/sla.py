@@ -491,10 +491,10 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
         clocks = [c for c in db.session.scalars(stmt).unique() if c.id not in seen]
         if not clocks:
             break
-        for clock in clocks:
-            seen.add(clock.id)
-            _advance(clock, now, cal, result)
+        seen.update(clock.id for clock in clocks)
         try:
+            for clock in clocks:
+                _advance(clock, now, cal, result)
             commit()
         except StaleDataError:
             rollback()  # another sweep or a staff action got there first; next run retries
