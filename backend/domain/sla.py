@@ -77,9 +77,16 @@ def outcome(
     extension_in_time: bool,
     paused: bool,
     now: datetime,
+    marked_overdue: bool = False,
 ) -> Outcome:
-    """How a clock stands (open) or ended (completed), as the scoreboard counts it."""
+    """How a clock stands (open) or ended (completed), as the scoreboard counts it.
+
+    An open clock the sweep has marked overdue stays overdue (a pause or a late
+    extension does not clear it).
+    """
     if completed_at is None:
+        if marked_overdue:
+            return Outcome.OVERDUE
         if paused:
             return Outcome.PAUSED
         return Outcome.OVERDUE if due_at is not None and now > due_at else Outcome.RUNNING

@@ -184,7 +184,7 @@ def start_clocks(report: Report, department: Department, now: datetime) -> None:
     if department.kind == DepartmentKind.COORDINATOR:
         return
     cal = working_calendar()
-    budgets = durations_for(report.category_id, report.severity, now)
+    budgets = durations_for(report.category.id, report.severity, now)
     for kind, budget in ((ClockKind.ACCEPT, budgets.accept), (ClockKind.HANDLE, budgets.handle)):
         clock = ReportClock(
             department=department,
@@ -225,7 +225,7 @@ def resolved(report: Report, now: datetime) -> None:
     handle = next((c for c in reversed(report.clocks) if c.kind == ClockKind.HANDLE), None)
     if handle is None:
         return
-    budget = durations_for(report.category_id, report.severity, now).publish
+    budget = durations_for(report.category.id, report.severity, now).publish
     cal = working_calendar()
     report.clocks.append(
         ReportClock(
@@ -622,6 +622,7 @@ def clock_view(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> dict:
         extension_in_time=clock.extension_in_time,
         paused=clock.open and clock.run_started_at is None,
         now=now,
+        marked_overdue=clock.overdue_at is not None,
     )
     view = {
         "status": state.value,
@@ -639,7 +640,8 @@ def clock_view(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> dict:
         view["working_hours_left"] = round(left / timedelta(hours=1), 2)
     if state in (Outcome.OVERDUE, Outcome.LATE, Outcome.LATE_WITH_EXTENSION):
         end = clock.completed_at or now
-        view["working_days_late"] = round(cal.in_days(cal.between(clock.original_due_at, end)), 2)
+        late = max(cal.between(clock.original_due_at, end), timedelta())
+        view["working_days_late"] = round(cal.in_days(late), 2)
     if clock.promised_due_at:
         view["promised_due_at"] = clock.promised_due_at
     return view

@@ -39,6 +39,7 @@ def timeliness(department: Department, start: date, end: date, now: datetime) ->
             extension_in_time=clock.extension_in_time,
             paused=clock.run_started_at is None and clock.completed_at is None,
             now=now,
+            marked_overdue=clock.overdue_at is not None,
         )
         counts[state] += 1
     received = len(clocks)
