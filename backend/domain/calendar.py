@@ -83,6 +83,7 @@ class WorkingCalendar:
         self._holidays = holidays_lib.country_holidays(country)
         self._is_working_day = functools.lru_cache(maxsize=8192)(self._working_day)
         self._make_up: dict[int, frozenset[date]] = {}
+        self._intervals = functools.lru_cache(maxsize=8192)(self._day_intervals)
 
     # ---- days -------------------------------------------------------------------------
 
@@ -112,13 +113,13 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         return self._is_working_day(day)
 
-    def _intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+    def _day_intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         if not self._is_working_day(day):
-            return []
-        return [
+            return ()
+        return tuple(
             (datetime.combine(day, s, self.tz), datetime.combine(day, e, self.tz))
             for s, e in self.hours
-        ]
+        )
 
     # ---- instants -----------------------------------------------------------------
 

@@ -75,7 +75,9 @@ class Report(db.Model):
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )
-    clocks: Mapped[list[ReportClock]] = relationship(order_by="ReportClock.id")
+    clocks: Mapped[list[ReportClock]] = relationship(
+        order_by="ReportClock.id", back_populates="report"
+    )
     photos: Mapped[list[Photo]] = relationship(
         back_populates="report", order_by="Photo.id", cascade="all, delete-orphan"
     )

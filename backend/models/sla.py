@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from backend.db import UTCDateTime, db, utcnow
 from backend.models.category import Category
 from backend.models.department import Department
 from backend.models.staff_user import StaffUser
+
+if TYPE_CHECKING:
+    from backend.models.report import Report
 
 
 class SlaPolicy(db.Model):
@@ -98,6 +102,7 @@ class ReportClock(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     department: Mapped[Department] = relationship()
+    report: Mapped[Report] = relationship(back_populates="clocks")
 
     @property
     def open(self) -> bool:

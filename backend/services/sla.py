@@ -484,7 +484,7 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
             .where(ReportClock.next_check_at <= now)
             .order_by(ReportClock.next_check_at, ReportClock.id)
             .limit(batch)
-            .options(joinedload(ReportClock.department))
+            .options(joinedload(ReportClock.department), joinedload(ReportClock.report))
         )
         if db.engine.dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True, of=ReportClock)
@@ -503,7 +503,7 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
 
 
 def _advance(clock: ReportClock, now: datetime, cal: WorkingCalendar, result: SweepResult):
-    report = db.session.get(Report, clock.report_id)
+    report = clock.report
     result.clocks += 1
     for _ in range(5):  # a clock has at most a handful of pending steps
         if clock.next_check_at is None or clock.next_check_at > now:
