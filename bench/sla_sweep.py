@@ -23,12 +23,12 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.config import Settings  # noqa: E402
-from backend.db import db  # noqa: E402
-from backend.domain.calendar import WorkingCalendar  # noqa: E402
-from backend.seed import seed_demo  # noqa: E402
-from backend.services import sla  # noqa: E402
-from wsgi import create_app  # noqa: E402
+from backend.config import Settings
+from backend.db import db
+from backend.domain.calendar import WorkingCalendar
+from backend.seed import seed_demo
+from backend.services import sla
+from wsgi import create_app
 
 DAY = 8 * 3600
 
