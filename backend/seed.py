@@ -33,7 +33,7 @@ from backend.models import (
 )
 from backend.models.admin_unit import UnitKind
 from backend.models.department import DepartmentKind
-from backend.services import intake, workflow
+from backend.services import intake, sla, workflow
 from backend.services.photos import Upload
 
 DATA = Path(__file__).parent / "data"
@@ -265,6 +265,8 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
     commit()
     for number in range(reports):
         _demo_report(number, rng, now, city, wards, categories, residents, staff)
+    # What the periodic sweep would have done over those weeks: reminders, overdue flags.
+    sla.sweep(now)
     return (
         f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
         f"{len(categories)} categories, {reports} reports"
