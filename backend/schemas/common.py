@@ -45,15 +45,6 @@ class PageArgsSchema(EmptyAsAbsentSchema):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class CategorySchema(Schema):
-    code = fields.String()
-    name_vi = fields.String()
-    name_en = fields.String()
-    group = fields.String()
-    photo_required = fields.Boolean()
-    default_severity = fields.String()
-
-
 class CategoryRefSchema(Schema):
     code = fields.String()
     name_vi = fields.String()
@@ -61,13 +52,20 @@ class CategoryRefSchema(Schema):
     group = fields.String()
 
 
-class DepartmentRefSchema(Schema):
+class CategorySchema(CategoryRefSchema):
+    photo_required = fields.Boolean()
+    default_severity = fields.String()
+
+
+class _NamedRefSchema(Schema):
     code = fields.String()
     name = fields.String()
     kind = fields.String()
 
 
-class AdminUnitRefSchema(Schema):
-    code = fields.String()
-    name = fields.String()
-    kind = fields.String()
+class DepartmentRefSchema(_NamedRefSchema):
+    pass
+
+
+class AdminUnitRefSchema(_NamedRefSchema):
+    pass
