@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from backend.db import rollback
+from backend.domain.calendar import CalendarError
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,16 @@ def register_error_handlers(app: Flask) -> None:
     def _stale(error: StaleDataError):
         rollback()
         return _domain(ConcurrentUpdate())
+
+    @app.errorhandler(CalendarError)
+    def _calendar(error: CalendarError):
+        return _domain(
+            ValidationFailed(
+                "Không tính được thời hạn theo lịch làm việc.",
+                f"The working calendar cannot answer: {error}",
+                code="calendar_error",
+            )
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

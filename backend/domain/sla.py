@@ -32,6 +32,7 @@ class Outcome(StrEnum):
     ON_TIME = "on_time"
     LATE_WITH_EXTENSION = "late_with_extension"
     LATE = "late"
+    HANDED_OVER = "handed_over"           # forwarded or returned in time: not this unit's
 
 
 @dataclass(frozen=True)
@@ -69,30 +70,38 @@ def thresholds(
     ]
 
 
-def outcome(
-    *,
-    completed_at: datetime | None,
-    due_at: datetime | None,
-    original_due_at: datetime | None,
-    extension_in_time: bool,
-    paused: bool,
-    now: datetime,
-    marked_overdue: bool = False,
-) -> Outcome:
-    """How a clock stands (open) or ended (completed), as the scoreboard counts it.
+@dataclass(frozen=True)
+class ClockFacts:
+    """What counts about a clock: working time used against the working time allowed."""
 
-    An open clock the sweep has marked overdue stays overdue (a pause or a late
-    extension does not clear it).
+    used: timedelta              # so far (open) or in total (ended)
+    original_budget: timedelta   # before any extension: what "on time" means
+    budget: timedelta            # with approved extensions
+    extension_in_time: bool      # an extension approved before the original deadline
+    completed: bool              # the unit did what the clock measures
+    handed_over: bool            # forwarded, returned or closed before completion
+    paused: bool                 # waiting for the resident
+    marked_overdue: bool         # the sweep flagged it
+
+
+def outcome(facts: ClockFacts) -> Outcome:
+    """How a clock stands (open) or ended, as the scoreboard counts it.
+
+    Judged on working time used, so time spent waiting for the resident never
+    counts against the unit. An open clock once marked overdue stays overdue (a
+    pause or a late extension does not clear it). A clock handed over to another
+    unit counts for the first unit only if it was already late.
     """
-    if completed_at is None:
-        if marked_overdue:
+    late_already = facts.marked_overdue or facts.used > facts.original_budget
+    if facts.handed_over:
+        return Outcome.LATE if late_already else Outcome.HANDED_OVER
+    if not facts.completed:
+        if facts.marked_overdue or facts.used > facts.budget:
             return Outcome.OVERDUE
-        if paused:
-            return Outcome.PAUSED
-        return Outcome.OVERDUE if due_at is not None and now > due_at else Outcome.RUNNING
-    if original_due_at is None or completed_at <= original_due_at:
+        return Outcome.PAUSED if facts.paused else Outcome.RUNNING
+    if facts.used <= facts.original_budget:
         return Outcome.ON_TIME
-    if extension_in_time and due_at is not None and completed_at <= due_at:
+    if facts.extension_in_time and facts.used <= facts.budget:
         return Outcome.LATE_WITH_EXTENSION
     return Outcome.LATE
 

@@ -113,6 +113,7 @@ class ExtensionStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DENIED = "denied"
+    CANCELLED = "cancelled"  # the unit no longer has the report
 
 
 class ExtensionRequest(db.Model):

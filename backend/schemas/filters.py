@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from backend.domain.workflow import Status
 from backend.schemas.common import PageArgsSchema
+from backend.schemas.sla import PERIOD
 from backend.services.queries import ReportFilter
 
 
@@ -37,8 +38,8 @@ class ReportListArgsSchema(PageArgsSchema):
     category = fields.String()
     department = fields.String()
     admin_unit = fields.String()
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = fields.Date(data_key="from", validate=PERIOD)
+    date_to = fields.Date(data_key="to", validate=PERIOD)
     bbox = BBox(metadata={"description": "min_lng,min_lat,max_lng,max_lat"})
     q = fields.String(
         validate=validate.Length(max=200),

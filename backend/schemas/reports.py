@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from backend.db import utcnow
-from backend.domain.workflow import STATUS_LABELS, Status
+from backend.domain.workflow import STATUS_LABELS, Action, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
 from backend.services import sla
@@ -112,8 +112,15 @@ class PublicReportSummarySchema(_ReportBase):
 
 
 class ResidentReportSchema(PublicReportSchema):
+    """The reporter's own view: the public record plus their own answers."""
+
     id = fields.Integer()
     location_source = fields.String()
+    timeline = fields.Function(
+        lambda r: PublicEventSchema(many=True).dump(
+            [e for e in r.events if e.public or e.type == Action.PROVIDE_INFO]
+        )
+    )
     photos = fields.Function(
         lambda r: ResidentPhotoSchema(many=True).dump([p for p in r.photos if not p.hidden])
     )

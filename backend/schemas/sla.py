@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.models.category import Severity
@@ -9,6 +11,7 @@ from backend.models.sla import ExceptionKind
 from backend.schemas.common import EmptyAsAbsentSchema
 
 TEXT = validate.Length(min=1, max=5000)
+PERIOD = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
 
 
 class QuestionSchema(Schema):
@@ -55,10 +58,11 @@ class ApologySchema(Schema):
 class PolicyInputSchema(Schema):
     severity = fields.String(required=True, validate=validate.OneOf([s.value for s in Severity]))
     category = fields.String(metadata={"description": "Category code; omit for every category"})
+    # At most a year of working time (about 250 working days) for any clock.
     accept_hours = fields.Float(required=True, validate=validate.Range(min=0.25, max=2000))
-    handle_hours = fields.Float(validate=validate.Range(min=0.25, max=20000))
-    handle_days = fields.Float(validate=validate.Range(min=0.1, max=2500))
-    publish_days = fields.Float(required=True, validate=validate.Range(min=0.1, max=2500))
+    handle_hours = fields.Float(validate=validate.Range(min=0.25, max=2000))
+    handle_days = fields.Float(validate=validate.Range(min=0.1, max=250))
+    publish_days = fields.Float(required=True, validate=validate.Range(min=0.1, max=250))
 
     @validates_schema
     def one_handle_budget(self, data, **kwargs):
@@ -94,8 +98,8 @@ class CalendarArgsSchema(EmptyAsAbsentSchema):
 
 class TimelinessArgsSchema(EmptyAsAbsentSchema):
     department = fields.String()
-    date_from = fields.Date(data_key="from", required=True)
-    date_to = fields.Date(data_key="to", required=True)
+    date_from = fields.Date(data_key="from", required=True, validate=PERIOD)
+    date_to = fields.Date(data_key="to", required=True, validate=PERIOD)
 
     @validates_schema
     def ordered(self, data, **kwargs):

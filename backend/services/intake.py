@@ -154,8 +154,15 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
     answer = nfc(text)
     if not answer:
         raise ValidationFailed(fields={"text": ["Must not be empty."]})
+    # The answer may carry personal details: for the unit and the resident, not the public.
     record(
-        report, Action.PROVIDE_INFO, now, actor=resident, actor_kind=ActorKind.RESIDENT, note=answer
+        report,
+        Action.PROVIDE_INFO,
+        now,
+        actor=resident,
+        actor_kind=ActorKind.RESIDENT,
+        note=answer,
+        public=False,
     )
     report.waiting_since = None
     sla.resume(report, now)

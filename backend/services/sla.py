@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -18,10 +18,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db import commit, db, rollback
 from backend.domain.calendar import Exceptions, WorkingCalendar
-from backend.domain.sla import DEFAULT_DURATIONS, ClockKind, Durations, Outcome, outcome
+from backend.domain.sla import (
+    DEFAULT_DURATIONS,
+    ClockFacts,
+    ClockKind,
+    Durations,
+    Outcome,
+    outcome,
+)
 from backend.domain.sla import thresholds as reminder_thresholds
 from backend.domain.text import nfc
-from backend.errors import Conflict, Forbidden, ValidationFailed
+from backend.errors import Conflict, ValidationFailed
 from backend.models import (
     CalendarException,
     Department,
@@ -133,12 +140,38 @@ def _plan(clock: ReportClock, cal: WorkingCalendar) -> None:
     if not clock.open or clock.run_started_at is None:
         clock.next_check_at = None
         return
-    consumed = timedelta(seconds=clock.consumed_seconds)
-    left = timedelta(seconds=clock.budget_seconds) - consumed
-    original_left = timedelta(seconds=clock.original_budget_seconds) - consumed
-    clock.due_at = cal.add(clock.run_started_at, max(left, timedelta()))
-    clock.original_due_at = cal.add(clock.run_started_at, max(original_left, timedelta()))
+    if clock.overdue_at is None:  # once overdue, the missed deadlines stay as they were
+        consumed = timedelta(seconds=clock.consumed_seconds)
+        left = timedelta(seconds=clock.budget_seconds) - consumed
+        original_left = timedelta(seconds=clock.original_budget_seconds) - consumed
+        clock.due_at = cal.add(clock.run_started_at, max(left, timedelta()))
+        clock.original_due_at = cal.add(clock.run_started_at, max(original_left, timedelta()))
     clock.next_check_at = _next_check(clock, cal)
+
+
+def used(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> timedelta:
+    """Working time the unit has had so far (pauses excluded)."""
+    running = cal.between(clock.run_started_at, now) if clock.run_started_at else timedelta()
+    return timedelta(seconds=clock.consumed_seconds) + max(running, timedelta())
+
+
+def facts(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> ClockFacts:
+    return ClockFacts(
+        used=used(clock, now, cal),
+        original_budget=timedelta(seconds=clock.original_budget_seconds),
+        budget=timedelta(seconds=clock.budget_seconds),
+        extension_in_time=clock.extension_in_time,
+        completed=clock.completed_at is not None,
+        handed_over=clock.superseded,
+        paused=clock.open and clock.run_started_at is None,
+        marked_overdue=clock.overdue_at is not None,
+    )
+
+
+def working_days_late(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> float:
+    """How late against the original budget, in working days (0 when not late)."""
+    late = used(clock, now, cal) - timedelta(seconds=clock.original_budget_seconds)
+    return round(cal.in_days(max(late, timedelta())), 2)
 
 
 def _next_check(clock: ReportClock, cal: WorkingCalendar) -> datetime | None:
@@ -206,9 +239,14 @@ def start_clocks(report: Report, department: Department, now: datetime) -> None:
 def end_clocks(report: Report, now: datetime) -> None:
     """The unit no longer has the report (forwarded, returned, rejected): its clocks stop."""
     cal = working_calendar()
-    for clock in open_clocks(report):
+    ended = open_clocks(report)
+    for clock in ended:
         _stop_run(clock, now, cal)
         clock.superseded = True
+    if ended:
+        for request in _extensions(report):
+            if request.status == ExtensionStatus.PENDING and request.clock in ended:
+                request.status = ExtensionStatus.CANCELLED
 
 
 def complete(report: Report, kind: ClockKind, now: datetime) -> None:
@@ -263,7 +301,29 @@ def resume(report: Report, now: datetime) -> None:
             _plan(clock, cal)
 
 
+def replan(from_day: date) -> int:
+    """After a calendar change: running clocks whose deadline reaches that day are recomputed."""
+    cal = working_calendar()
+    start = datetime.combine(from_day, time(), cal.tz)
+    clocks = db.session.scalars(
+        select(ReportClock).where(
+            ReportClock.completed_at.is_(None),
+            ReportClock.superseded.is_(False),
+            ReportClock.run_started_at.is_not(None),
+            ReportClock.overdue_at.is_(None),
+            ReportClock.due_at >= start,
+        )
+    ).all()
+    for clock in clocks:
+        _plan(clock, cal)
+    return len(clocks)
+
+
 # ---- extensions and apologies -----------------------------------------------------------
+
+
+#: Extensions and promised dates stay within a year.
+MAX_AHEAD = timedelta(days=366)
 
 
 class NoRunningClock(Conflict):
@@ -285,6 +345,12 @@ def end_of_office_day(day: date, cal: WorkingCalendar) -> datetime:
 
 def _future_date(value: date, field: str, now: datetime, cal: WorkingCalendar) -> datetime:
     due = end_of_office_day(value, cal)
+    if due > now + MAX_AHEAD:
+        raise ValidationFailed(
+            "Ngày hẹn không được quá một năm.",
+            "The date must be within a year.",
+            fields={field: ["More than a year ahead."]},
+        )
     if due <= now:
         raise ValidationFailed(
             "Ngày hẹn phải ở tương lai.",
@@ -312,7 +378,10 @@ def request_extension(
             "The proposed date must be after the current deadline.",
             fields={"proposed_date": ["Not after the current deadline."]},
         )
-    if any(e.status == ExtensionStatus.PENDING for e in _extensions(report)):
+    if any(
+        e.status == ExtensionStatus.PENDING and e.clock_id == clock.id
+        for e in _extensions(report)
+    ):
         raise Conflict(
             "Đã có một đề nghị gia hạn đang chờ duyệt.",
             "An extension request is already waiting for a decision.",
@@ -327,6 +396,7 @@ def request_extension(
         created_at=now,
     )
     db.session.add(request)
+    report.updated_at = now  # two requests at the same moment conflict on the report's version
     note(
         report,
         "extension_requested",
@@ -381,11 +451,24 @@ def decide_extension(
     request.decided_at = now
     request.decision_note = nfc(note_text) if note_text else None
     due_label = request.proposed_due_at.astimezone(working_calendar().tz).strftime("%d/%m/%Y")
-    if approve and clock.open:
+    if approve and not clock.open:
+        raise Conflict(
+            "Thời hạn này đã kết thúc.",
+            "That deadline is no longer running.",
+            code="extension_obsolete",
+        )
+    if approve:
         cal = working_calendar()
         current_due = clock.due_at or now
+        if request.proposed_due_at <= current_due:
+            raise Conflict(
+                "Ngày đề nghị không còn sau hạn hiện tại.",
+                "The proposed date is no longer after the current deadline.",
+                code="extension_not_later",
+            )
         clock.budget_seconds += _seconds(cal.between(current_due, request.proposed_due_at))
-        request.in_time = clock.overdue_at is None and now <= (clock.original_due_at or now)
+        original = timedelta(seconds=clock.original_budget_seconds)
+        request.in_time = clock.overdue_at is None and used(clock, now, cal) <= original
         clock.extension_in_time = clock.extension_in_time or request.in_time
         _plan(clock, cal)
     note(
@@ -444,11 +527,6 @@ def apologise(
     return clock
 
 
-def require_department(staff: StaffUser, report: Report) -> None:
-    if staff.department_id != report.department_id:
-        raise Forbidden()
-
-
 # ---- the sweep ---------------------------------------------------------------------------
 
 
@@ -477,29 +555,49 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
     """
     result = SweepResult()
     cal = working_calendar()
-    seen: set[int] = set()
+    skipped: set[int] = set()
     while True:
         stmt = (
             select(ReportClock)
             .where(ReportClock.next_check_at <= now)
             .order_by(ReportClock.next_check_at, ReportClock.id)
-            .limit(batch)
+            .limit(batch + len(skipped))
             .options(joinedload(ReportClock.department), joinedload(ReportClock.report))
         )
         if db.engine.dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True, of=ReportClock)
-        clocks = [c for c in db.session.scalars(stmt).unique() if c.id not in seen]
+        clocks = [c for c in db.session.scalars(stmt).unique() if c.id not in skipped][:batch]
         if not clocks:
             break
-        seen.update(clock.id for clock in clocks)
-        try:
-            for clock in clocks:
-                _advance(clock, now, cal, result)
-            commit()
-        except StaleDataError:
-            rollback()  # another sweep or a staff action got there first; next run retries
-            result.conflicts += 1
+        ids = [clock.id for clock in clocks]
+        if _apply(clocks, now, cal, result):
+            # A clock left due after its steps would be picked again forever.
+            skipped.update(c.id for c in clocks if c.next_check_at and c.next_check_at <= now)
+        else:
+            # Someone else changed one of them: go again one by one, skipping the loser.
+            for clock_id in ids:
+                clock = db.session.get(ReportClock, clock_id)
+                if clock is None or clock.next_check_at is None or clock.next_check_at > now:
+                    continue
+                if not _apply([clock], now, cal, result):
+                    skipped.add(clock_id)
+                    result.conflicts += 1
     return result
+
+
+def _apply(clocks: list[ReportClock], now: datetime, cal: WorkingCalendar, result) -> bool:
+    """Advance and commit; the counts are kept only if the commit went through."""
+    batch = SweepResult()
+    try:
+        for clock in clocks:
+            _advance(clock, now, cal, batch)
+        commit()
+    except StaleDataError:
+        rollback()
+        return False
+    for key, value in batch.as_dict().items():
+        setattr(result, key, getattr(result, key) + value)
+    return True
 
 
 def _advance(clock: ReportClock, now: datetime, cal: WorkingCalendar, result: SweepResult):
@@ -520,7 +618,6 @@ def _step(report, clock, now, cal, result) -> None:
             clock.overdue_at = clock.due_at
             clock.reminders_sent = len(_fractions())
             result.overdue += 1
-            late = cal.in_days(cal.between(clock.due_at, now))
             note(
                 report,
                 "overdue",
@@ -530,7 +627,7 @@ def _step(report, clock, now, cal, result) -> None:
                 data={
                     "clock": clock.kind,
                     "due_at": clock.due_at.isoformat(),
-                    "working_days_late": round(late, 2),
+                    "working_days_late": working_days_late(clock, now, cal),
                 },
             )
             _escalate(report, clock, now, reason="overdue")
@@ -615,15 +712,7 @@ def _escalate(report: Report, clock: ReportClock, now: datetime, *, reason: str)
 
 
 def clock_view(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> dict:
-    state = outcome(
-        completed_at=clock.completed_at,
-        due_at=clock.due_at,
-        original_due_at=clock.original_due_at,
-        extension_in_time=clock.extension_in_time,
-        paused=clock.open and clock.run_started_at is None,
-        now=now,
-        marked_overdue=clock.overdue_at is not None,
-    )
+    state = outcome(facts(clock, now, cal))
     view = {
         "status": state.value,
         "department": clock.department.code if clock.department else None,
@@ -633,15 +722,11 @@ def clock_view(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> dict:
         "extended": clock.budget_seconds > clock.original_budget_seconds,
         "completed_at": clock.completed_at,
     }
-    if state == Outcome.RUNNING:
-        view["working_hours_left"] = round(cal.between(now, clock.due_at) / timedelta(hours=1), 2)
-    if state == Outcome.PAUSED:
-        left = timedelta(seconds=clock.budget_seconds - clock.consumed_seconds)
-        view["working_hours_left"] = round(left / timedelta(hours=1), 2)
+    if state in (Outcome.RUNNING, Outcome.PAUSED):
+        left = timedelta(seconds=clock.budget_seconds) - used(clock, now, cal)
+        view["working_hours_left"] = round(max(left, timedelta()) / timedelta(hours=1), 2)
     if state in (Outcome.OVERDUE, Outcome.LATE, Outcome.LATE_WITH_EXTENSION):
-        end = clock.completed_at or now
-        late = max(cal.between(clock.original_due_at, end), timedelta())
-        view["working_days_late"] = round(cal.in_days(late), 2)
+        view["working_days_late"] = working_days_late(clock, now, cal)
     if clock.promised_due_at:
         view["promised_due_at"] = clock.promised_due_at
     return view

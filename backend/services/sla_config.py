@@ -12,7 +12,7 @@ from backend.domain.text import nfc
 from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
-from backend.services.sla import durations_for, working_calendar
+from backend.services.sla import durations_for, replan, working_calendar
 
 HOUR = timedelta(hours=1)
 
@@ -130,6 +130,7 @@ def set_exception(day: date, kind: str, note: str | None, now: datetime) -> Cale
     db.session.add(exception)
     db.session.flush()
     forget_calendar()
+    replan(day)
     return exception
 
 
@@ -145,6 +146,7 @@ def delete_exception(day: date) -> None:
     db.session.delete(exception)
     db.session.flush()
     forget_calendar()
+    replan(day)
 
 
 def forget_calendar() -> None:

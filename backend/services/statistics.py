@@ -9,14 +9,15 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.sla import ClockKind, Outcome, on_time_rate, outcome
 from backend.models import Department, ReportClock
-from backend.services.sla import working_calendar
+from backend.services.sla import facts, working_calendar
 
 
 def timeliness(department: Department, start: date, end: date, now: datetime) -> dict:
     """Handling clocks started at the unit in [start, end] (local dates), and how they ended.
 
     On-time rate (DOMAIN.md): handled early or on time / all feedback in the unit's
-    remit. A report forwarded away is not in the first unit's remit.
+    remit. A report the unit forwarded or returned in time is not in its remit; one it
+    handed over after its deadline counts as handled late ("resolved_late").
     """
     cal = working_calendar()
     begin = datetime.combine(start, time(), cal.tz)
@@ -25,24 +26,14 @@ def timeliness(department: Department, start: date, end: date, now: datetime) ->
         select(ReportClock).where(
             ReportClock.department_id == department.id,
             ReportClock.kind == ClockKind.HANDLE,
-            ReportClock.superseded.is_(False),
             ReportClock.started_at >= begin,
             ReportClock.started_at < finish,
         )
     ).all()
     counts = dict.fromkeys(Outcome, 0)
     for clock in clocks:
-        state = outcome(
-            completed_at=clock.completed_at,
-            due_at=clock.due_at,
-            original_due_at=clock.original_due_at,
-            extension_in_time=clock.extension_in_time,
-            paused=clock.run_started_at is None and clock.completed_at is None,
-            now=now,
-            marked_overdue=clock.overdue_at is not None,
-        )
-        counts[state] += 1
-    received = len(clocks)
+        counts[outcome(facts(clock, now, cal))] += 1
+    received = len(clocks) - counts[Outcome.HANDED_OVER]
     rate = on_time_rate(counts[Outcome.ON_TIME], received)
     return {
         "department": {"code": department.code, "name": department.name},

@@ -323,9 +323,16 @@ def request_info(staff: StaffUser, report: Report, now: datetime, question: str)
     return report
 
 
+def _authorise_unit(staff: StaffUser, report: Report) -> None:
+    """Only the handling unit itself (not a supervising unit reading it) does this."""
+    _authorise(staff, Action.RESOLVE)
+    if report.department_id != staff.department_id:
+        raise ActionNotAllowed()
+
+
 def request_extension(staff, report, now, reason: str, proposed):
     """The unit asks the coordinator for more time (gia hạn)."""
-    _authorise(staff, Action.RESOLVE)  # only the handling unit asks
+    _authorise_unit(staff, report)
     return sla.request_extension(
         staff, report, now, _text(reason, "reason", required=True), proposed
     )
@@ -345,5 +352,5 @@ def decide_extension(staff, report, now, request_id: int, *, approve: bool, note
 
 def apologise(staff, report, now, reason: str, promised):
     """The unit's public apology when late, with a new promised date (once)."""
-    _authorise(staff, Action.RESOLVE)
+    _authorise_unit(staff, report)
     return sla.apologise(staff, report, now, _text(reason, "reason", required=True), promised)

@@ -269,3 +269,65 @@ def test_reports_resolved_directly_have_a_published_answer(client, staff, report
     view = client.get(f"/public/v1/reports/{code}").get_json()["deadlines"]["clocks"]
     assert view["handle"]["status"] == "on_time" and view["publish"]["status"] == "on_time"
     assert db.session.query(Report).filter_by(code=code).one().waiting_since is None
+
+
+def test_the_residents_answer_is_not_public(client, staff, report, resident):
+    code, headers = report
+    _post(
+        client, staff("so-xd.officer"), f"/staff/v1/reports/{code}/request-info", question="Số nhà?"
+    )
+    _post(client, headers, f"/mobile/v1/reports/{code}/info", text="Tôi là An, 0901234567")
+    assert "0901234567" not in client.get(f"/public/v1/reports/{code}").get_data(as_text=True)
+    other = client.get(f"/mobile/v1/reports/{code}", headers=resident("+84908888888"))
+    assert "0901234567" not in other.get_data(as_text=True)
+    mine = client.get(f"/mobile/v1/reports/{code}", headers=headers).get_json()
+    assert mine["timeline"][-1]["note"] == "Tôi là An, 0901234567"
+    unit = client.get(f"/staff/v1/reports/{code}", headers=staff("so-xd.officer")).get_json()
+    assert unit["timeline"][-1]["note"] == "Tôi là An, 0901234567"
+
+
+def test_a_supervising_unit_reads_but_does_not_apologise(client, staff, resident, submit):
+    code = submit(resident(), category="chieu-sang").get_json()["code"]
+    sla.sweep(datetime.now(UTC) + timedelta(days=60))
+    commit()
+    supervisor = staff("so-xd.officer")  # supervises the lighting company
+    assert client.get(f"/staff/v1/reports/{code}", headers=supervisor).status_code == 200
+    for path, body in (
+        ("apology", {"reason": "x", "promised_date": _future_working_day(5)}),
+        ("extensions", {"reason": "x", "proposed_date": _future_working_day(50)}),
+    ):
+        response = _post(client, supervisor, f"/staff/v1/reports/{code}/{path}", **body)
+        assert response.status_code == 403, path
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        (
+            "/staff/v1/admin/sla-policies",
+            {"severity": "normal", "accept_hours": 8, "handle_days": 2500, "publish_days": 2},
+        ),
+        (
+            "/staff/v1/admin/sla-policies",
+            {"severity": "normal", "accept_hours": 8, "handle_hours": 99999, "publish_days": 2},
+        ),
+    ],
+)
+def test_absurd_budgets_are_refused(client, staff, path, body):
+    response = _post(client, staff("admin"), path, **body)
+    assert response.status_code == 422
+
+
+def test_far_dates_are_refused(client, staff, report):
+    code, _ = report
+    officer = staff("so-xd.officer")
+    far = _post(
+        client,
+        officer,
+        f"/staff/v1/reports/{code}/extensions",
+        reason="x",
+        proposed_date="9999-12-31",
+    )
+    assert far.status_code == 422 and "proposed_date" in far.get_json()["error"]["fields"]
+    stats = client.get("/staff/v1/stats/timeliness?from=0001-01-01&to=9999-12-31", headers=officer)
+    assert stats.status_code == 422

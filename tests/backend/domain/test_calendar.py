@@ -96,6 +96,14 @@ def test_office_hours_are_configurable_and_checked():
         CAL.add(datetime(2026, 1, 5, 8), timedelta(hours=1))  # naive
 
 
+def test_exact_boundaries_with_time_to_add():
+    assert CAL.add_hours(at(2026, 11, 23, 11, 30), 1) == at(2026, 11, 23, 14)
+    assert CAL.add_hours(at(2026, 11, 23, 17), 1) == at(2026, 11, 25, 8, 30)  # 24/11 off
+    assert CAL.add_hours(at(2026, 11, 23, 7, 30), 8) == at(2026, 11, 23, 17)
+    # Instants given in UTC are read in Vietnam's time.
+    assert CAL.add_hours(datetime(2026, 11, 23, 0, 30, tzinfo=UTC), 1) == at(2026, 11, 23, 8, 30)
+
+
 def test_end_of_office_day_stays_on_that_day():
     assert CAL.add_hours(at(2026, 11, 23, 13), 4) == at(2026, 11, 23, 17)
     assert CAL.next_working_instant(at(2026, 11, 23, 12)) == at(2026, 11, 23, 13)

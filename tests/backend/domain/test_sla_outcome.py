@@ -2,53 +2,69 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from backend.domain.sla import (
     DEFAULT_DURATIONS,
     WORKING_DAY,
     WORKING_HOUR,
+    ClockFacts,
     Outcome,
     on_time_rate,
     outcome,
 )
 
-T = datetime(2026, 11, 2, 1, tzinfo=UTC)
-DUE = T + timedelta(days=10)
+BUDGET = 15 * WORKING_DAY
 
 
-def count(**kwargs):
+def count(**kwargs) -> Outcome:
     base = dict(
-        completed_at=None,
-        due_at=DUE,
-        original_due_at=DUE,
+        used=timedelta(),
+        original_budget=BUDGET,
+        budget=BUDGET,
         extension_in_time=False,
+        completed=False,
+        handed_over=False,
         paused=False,
-        now=T,
+        marked_overdue=False,
     )
-    return outcome(**{**base, **kwargs})
+    return outcome(ClockFacts(**{**base, **kwargs}))
 
 
-def test_outcomes():
+def test_open_clocks():
     assert count() == Outcome.RUNNING
-    assert count(now=DUE + timedelta(minutes=1)) == Outcome.OVERDUE
+    assert count(used=BUDGET + timedelta(minutes=1)) == Outcome.OVERDUE
     assert count(paused=True) == Outcome.PAUSED
     assert count(paused=True, marked_overdue=True) == Outcome.OVERDUE
-    assert count(completed_at=DUE) == Outcome.ON_TIME  # on the deadline is on time
-    assert count(completed_at=DUE + timedelta(hours=1)) == Outcome.LATE
-    extended = DUE + timedelta(days=5)
+
+
+def test_ended_clocks():
+    assert count(completed=True, used=BUDGET) == Outcome.ON_TIME  # on the deadline is on time
+    assert count(completed=True, used=BUDGET + WORKING_HOUR) == Outcome.LATE
+    extended = BUDGET + 5 * WORKING_DAY
+    late = BUDGET + WORKING_DAY
     assert (
-        count(completed_at=DUE + timedelta(days=1), due_at=extended, extension_in_time=True)
+        count(completed=True, used=late, budget=extended, extension_in_time=True)
         == Outcome.LATE_WITH_EXTENSION
     )
     assert (
-        count(completed_at=DUE + timedelta(days=1), due_at=extended, extension_in_time=False)
-        == Outcome.LATE
+        count(completed=True, used=late, budget=extended, extension_in_time=False) == Outcome.LATE
     )
     assert (
-        count(completed_at=extended + timedelta(hours=1), due_at=extended, extension_in_time=True)
+        count(completed=True, used=extended + WORKING_HOUR, budget=extended, extension_in_time=True)
         == Outcome.LATE
     )
+
+
+def test_waiting_for_the_resident_never_counts_against_the_unit():
+    # Five calendar weeks passed, but only 8 working hours were the unit's.
+    assert count(completed=True, used=8 * WORKING_HOUR) == Outcome.ON_TIME
+
+
+def test_handing_over_counts_only_when_already_late():
+    assert count(handed_over=True, used=WORKING_DAY) == Outcome.HANDED_OVER
+    assert count(handed_over=True, used=BUDGET + WORKING_DAY) == Outcome.LATE
+    assert count(handed_over=True, marked_overdue=True, used=BUDGET) == Outcome.LATE
 
 
 def test_default_budgets_follow_the_rules():
