@@ -32,7 +32,7 @@ class Outcome(StrEnum):
     ON_TIME = "on_time"
     LATE_WITH_EXTENSION = "late_with_extension"
     LATE = "late"
-    HANDED_OVER = "handed_over"           # forwarded or returned in time: not this unit's
+    HANDED_OVER = "handed_over"  # forwarded or returned in time: not this unit's
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,14 @@ def thresholds(
 class ClockFacts:
     """What counts about a clock: working time used against the working time allowed."""
 
-    used: timedelta              # so far (open) or in total (ended)
-    original_budget: timedelta   # before any extension: what "on time" means
-    budget: timedelta            # with approved extensions
-    extension_in_time: bool      # an extension approved before the original deadline
-    completed: bool              # the unit did what the clock measures
-    handed_over: bool            # forwarded, returned or closed before completion
-    paused: bool                 # waiting for the resident
-    marked_overdue: bool         # the sweep flagged it
+    used: timedelta  # so far (open) or in total (ended)
+    original_budget: timedelta  # before any extension: what "on time" means
+    budget: timedelta  # with approved extensions
+    extension_in_time: bool  # an extension approved before the original deadline
+    completed: bool  # the unit did what the clock measures
+    handed_over: bool  # forwarded, returned or closed before completion
+    paused: bool  # waiting for the resident
+    marked_overdue: bool  # the sweep flagged it
 
 
 def outcome(facts: ClockFacts) -> Outcome:

@@ -379,8 +379,7 @@ def request_extension(
             fields={"proposed_date": ["Not after the current deadline."]},
         )
     if any(
-        e.status == ExtensionStatus.PENDING and e.clock_id == clock.id
-        for e in _extensions(report)
+        e.status == ExtensionStatus.PENDING and e.clock_id == clock.id for e in _extensions(report)
     ):
         raise Conflict(
             "Đã có một đề nghị gia hạn đang chờ duyệt.",
@@ -570,31 +569,33 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
         if not clocks:
             break
         ids = [clock.id for clock in clocks]
-        if _apply(clocks, now, cal, result):
-            # A clock left due after its steps would be picked again forever.
-            skipped.update(c.id for c in clocks if c.next_check_at and c.next_check_at <= now)
-        else:
+        if not _apply(clocks, now, cal, result, skipped):
             # Someone else changed one of them: go again one by one, skipping the loser.
             for clock_id in ids:
                 clock = db.session.get(ReportClock, clock_id)
                 if clock is None or clock.next_check_at is None or clock.next_check_at > now:
                     continue
-                if not _apply([clock], now, cal, result):
+                if not _apply([clock], now, cal, result, skipped):
                     skipped.add(clock_id)
                     result.conflicts += 1
     return result
 
 
-def _apply(clocks: list[ReportClock], now: datetime, cal: WorkingCalendar, result) -> bool:
+def _apply(
+    clocks: list[ReportClock], now: datetime, cal: WorkingCalendar, result, skipped: set[int]
+) -> bool:
     """Advance and commit; the counts are kept only if the commit went through."""
     batch = SweepResult()
     try:
         for clock in clocks:
             _advance(clock, now, cal, batch)
+        # A clock still due after its steps would be picked again forever.
+        stuck = {c.id for c in clocks if c.next_check_at is not None and c.next_check_at <= now}
         commit()
     except StaleDataError:
         rollback()
         return False
+    skipped.update(stuck)
     for key, value in batch.as_dict().items():
         setattr(result, key, getattr(result, key) + value)
     return True
