@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
@@ -27,6 +27,8 @@ class Report(db.Model):
         Index("ix_reports_department_status", "department_id", "status"),
         Index("ix_reports_lat_lng", "lat", "lng"),
         Index("ix_reports_created_at", "created_at"),
+        # Duplicate suggestions: same category, a narrow band of latitude first.
+        Index("ix_reports_category_lat", "category_id", "lat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +36,14 @@ class Report(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
+    #: What the public sees: the description with personal data masked, or as a
+    #: moderator edited it (the original stays in ``description`` and the timeline).
+    public_description: Mapped[str | None] = mapped_column(Text)
+    #: None: published without review; "pending": waiting in the moderation queue;
+    #: "approved" / "rejected": a moderator decided.
+    moderation_status: Mapped[str | None] = mapped_column(String(16), index=True)
+    #: What the automatic checks found (abusive words, personal data, duplicates...).
+    moderation_flags: Mapped[list | None] = mapped_column(JSON)
     #: Folded (accent-insensitive) code + description + address, for search.
     search_text: Mapped[str] = mapped_column(Text)
     lat: Mapped[float] = mapped_column(Float)
@@ -81,6 +91,20 @@ class Report(db.Model):
     photos: Mapped[list[Photo]] = relationship(
         back_populates="report", order_by="Photo.id", cascade="all, delete-orphan"
     )
+
+
+class ReportFollower(db.Model):
+    """A resident who supports ("me too") or follows someone else's report."""
+
+    __tablename__ = "report_followers"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: "me_too" (the resident saw it too), or "merged" (their own report was merged here).
+    source: Mapped[str] = mapped_column(String(16), default="me_too")
 
 
 class ReportSequence(db.Model):
