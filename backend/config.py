@@ -42,6 +42,10 @@ class Settings:
     office_hours: str = "07:30-11:30,13:00-17:00"
     sla_reminders: str = "0.5,0.8"
     apology_grace_hours: int = 8
+    moderation_mode: str = "flagged"
+    moderation_blocklist: str | None = None
+    duplicate_radius_m: int = 150
+    duplicate_days: int = 30
     max_photo_bytes: int = 15 * 1024 * 1024
     max_photos_per_report: int = 6
 
@@ -92,6 +96,10 @@ class Settings:
             office_hours=get("OFFICE_HOURS") or "07:30-11:30,13:00-17:00",
             sla_reminders=get("SLA_REMINDERS") or "0.5,0.8",
             apology_grace_hours=get_int("APOLOGY_GRACE_HOURS", 8),
+            moderation_mode=get("MODERATION_MODE") or "flagged",
+            moderation_blocklist=get("MODERATION_BLOCKLIST"),
+            duplicate_radius_m=get_int("DUPLICATE_RADIUS_M", 150),
+            duplicate_days=get_int("DUPLICATE_DAYS", 30),
             max_photo_bytes=get_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024),
             max_photos_per_report=get_int("MAX_PHOTOS_PER_REPORT", 6),
         )
@@ -152,6 +160,10 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "OFFICE_HOURS": _office_hours(settings.office_hours),
         "SLA_REMINDERS": _fractions(settings.sla_reminders),
         "APOLOGY_GRACE_HOURS": settings.apology_grace_hours,
+        "MODERATION_MODE": settings.moderation_mode,
+        "MODERATION_BLOCKLIST": settings.moderation_blocklist,
+        "DUPLICATE_RADIUS_M": settings.duplicate_radius_m,
+        "DUPLICATE_DAYS": settings.duplicate_days,
         "MAX_PHOTO_BYTES": settings.max_photo_bytes,
         "MAX_PHOTOS_PER_REPORT": settings.max_photos_per_report,
         # Whole request bodies: every photo at its limit plus the form fields.

@@ -10,11 +10,19 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from backend.db import utcnow
+from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Action, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
 from backend.services import sla
 from backend.storage import public_url
+
+
+def public_text(report) -> str:
+    """What everyone may read: the moderated text, or the description with personal data masked."""
+    if report.public_description is not None:
+        return report.public_description
+    return mask_personal_data(report.description)
 
 
 def status_label(status: str) -> dict:
@@ -67,7 +75,10 @@ class _ReportBase(Schema):
     status_label = fields.Function(lambda r: status_label(r.status))
     severity = fields.String()
     category = fields.Nested(CategoryRefSchema)
-    description = fields.String()
+    description = fields.Function(
+        lambda r: public_text(r),
+        metadata={"description": "Public text: personal data masked, or as moderated"},
+    )
     location = fields.Function(
         lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address},
         metadata={"type": "object"},
@@ -112,9 +123,11 @@ class PublicReportSummarySchema(_ReportBase):
 
 
 class ResidentReportSchema(PublicReportSchema):
-    """The reporter's own view: the public record plus their own answers."""
+    """The reporter's own view: the public record plus their own words and answers."""
 
     id = fields.Integer()
+    description = fields.String(metadata={"description": "As the resident wrote it"})
+    public_description = fields.Function(lambda r: public_text(r))
     location_source = fields.String()
     timeline = fields.Function(
         lambda r: PublicEventSchema(many=True).dump(
@@ -134,6 +147,10 @@ class StaffPhotoSchema(ResidentPhotoSchema):
 
 class StaffReportSchema(_ReportBase):
     id = fields.Integer()
+    description = fields.String(metadata={"description": "The original text"})
+    public_description = fields.Function(lambda r: public_text(r))
+    moderation_status = fields.String(allow_none=True)
+    moderation_flags = fields.Raw(allow_none=True)
     location_source = fields.String()
     assigned_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)

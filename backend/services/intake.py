@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
+from backend.domain.privacy import mask_personal_data
 from backend.domain.text import fold, nfc
 from backend.domain.workflow import Action
 from backend.errors import Conflict, NotFound, ValidationFailed
@@ -129,7 +130,9 @@ def submit(
         # The tracking code comes last: its counter row stays locked until the commit,
         # so nothing slow (photo storage) may happen after it.
         report.code = next_code(now)
-        report.search_text = fold(" ".join(filter(None, [report.code, description, address])))
+        # Search runs on what the public may read: a masked phone number finds nothing.
+        report.public_description = mask_personal_data(description)
+        report.search_text = search_text(report.code, report.public_description, address)
     db.session.flush()
     for photo in report.photos:
         enqueue(RENDITIONS_JOB, photo.id)
@@ -167,6 +170,10 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
     report.waiting_since = None
     sla.resume(report, now)
     return report
+
+
+def search_text(code: str, public_description: str, address: str | None) -> str:
+    return fold(" ".join(filter(None, [code, public_description, address])))
 
 
 def next_code(now: datetime) -> str:

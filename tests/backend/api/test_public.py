@@ -165,3 +165,17 @@ def test_old_reports_are_found_by_date(client, board):
     # Dates in filters are Vietnamese dates, whatever the hour in UTC.
     old = (utcnow() - timedelta(days=40)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     assert _codes(client, f"?from={old}&to={old}") == {board["light"]}
+
+
+def test_personal_data_is_masked_publicly_and_not_searchable(client, resident, submit, staff):
+    headers = resident()
+    code = submit(
+        headers, description="Ổ gà lớn, gọi tôi 0901 234 567 hoặc an@gmail.com"
+    ).get_json()["code"]
+    public = client.get(f"/public/v1/reports/{code}").get_json()
+    assert public["description"] == "Ổ gà lớn, gọi tôi [số điện thoại] hoặc [email]"
+    assert _codes(client, "?q=0901") == set() and _codes(client, "?q=gmail") == set()
+    mine = client.get(f"/mobile/v1/reports/{code}", headers=headers).get_json()
+    assert "0901 234 567" in mine["description"]
+    unit = client.get(f"/staff/v1/reports/{code}", headers=staff("so-xd.officer")).get_json()
+    assert unit["public_description"] == public["description"]
