@@ -1,4 +1,4 @@
-"""Composition root: the core app plus the feature packages (the residents' API so far).
+"""Composition root: the core app plus the feature packages (residents' API, moderation).
 
 ``flask --app wsgi ...`` and ``gunicorn 'wsgi:create_app()'`` both start here.
 """
@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import mobile_api
+import moderation
 from backend.app import create_app as create_core_app
 
-PLUGINS = (mobile_api,)
+PLUGINS = (mobile_api, moderation)
 
 
 def create_app(settings=None, overrides=None):

@@ -18,3 +18,11 @@ from blinker import Namespace
 _signals = Namespace()
 
 event_recorded = _signals.signal("event-recorded")
+
+#: ``report_received(report, now=datetime)``
+#:     Sent by intake once a new report exists, before it is routed. A receiver
+#:     (the moderation checks) returns ``None`` or a dict
+#:     ``{"hold": bool, "flags": [{"kind": ..., ...}]}``; if any asks to hold, the
+#:     report waits in the moderation queue (``moderation_status = "pending"``) and
+#:     is neither routed nor published until a moderator approves it.
+report_received = _signals.signal("report-received")

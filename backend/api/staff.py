@@ -55,7 +55,7 @@ def _schema(staff: StaffUser):
     return StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
 
 
-def _dump(staff: StaffUser, report: Report) -> dict:
+def report_view(staff: StaffUser, report: Report) -> dict:
     data = _schema(staff).dump(report)
     data["allowed_actions"] = workflow.available_actions(staff, report)
     data["deadlines"] = sla.deadlines(report, utcnow())
@@ -67,7 +67,7 @@ def _dump(staff: StaffUser, report: Report) -> dict:
 
 
 def _report_response(staff: StaffUser, report: Report):
-    return jsonify(_dump(staff, report))
+    return jsonify(report_view(staff, report))
 
 
 def _doc_report(func):
@@ -125,7 +125,7 @@ def list_reports(args):
     """Reports on this desk: the unit's own for department staff, all for the coordinator."""
     staff = current_staff()
     page = queries.staff_reports(staff, args["filter"], args["page"], args["page_size"], local_tz())
-    return jsonify(dump_page(page, lambda report: _dump(staff, report)))
+    return jsonify(dump_page(page, lambda report: report_view(staff, report)))
 
 
 @blp.get("/reports/<code>")

@@ -77,8 +77,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.MARK_DUPLICATE: Transition(_TRIAGE, Status.DUPLICATE),
     Action.CLOSE: Transition(frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.REOPEN: Transition(frozenset({Status.RESOLVED, Status.CLOSED}), Status.ASSIGNED),
-    Action.REQUEST_INFO: Transition(_WORKING, None),
-    Action.PROVIDE_INFO: Transition(_WORKING, None),
+    Action.REQUEST_INFO: Transition(_WORKING | {Status.NEW}, None),
+    Action.PROVIDE_INFO: Transition(_WORKING | {Status.NEW}, None),
 }
 
 

@@ -24,6 +24,7 @@ class RenditionStatus(StrEnum):
     PENDING = "pending"
     READY = "ready"
     FAILED = "failed"
+    REMOVED = "removed"  # hidden by a moderator: the public files are deleted
 
 
 class Photo(db.Model):

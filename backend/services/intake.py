@@ -22,6 +22,7 @@ from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.services import geo, photos, routing, sla
 from backend.services.timeline import record
+from backend.signals import report_received
 
 DESCRIPTION_MAX = 5000
 
@@ -124,7 +125,9 @@ def submit(
             actor_kind=ActorKind.RESIDENT,
             department=routing.coordinator(),
         )
-        routing.route_new_report(report, now)
+        _screen(report, now)
+        if report.moderation_status != PENDING:
+            routing.route_new_report(report, now)
         for item in inspected:
             report.photos.append(photos.store(item, PhotoKind.BEFORE, now))
         # The tracking code comes last: its counter row stays locked until the commit,
@@ -170,6 +173,18 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
     report.waiting_since = None
     sla.resume(report, now)
     return report
+
+
+PENDING = "pending"
+
+
+def _screen(report: Report, now: datetime) -> None:
+    """Let the subscribed checks (moderation) hold the report before it goes anywhere."""
+    answers = [answer for _receiver, answer in report_received.send(report, now=now) if answer]
+    flags = [flag for answer in answers for flag in answer.get("flags", [])]
+    report.moderation_flags = flags or None
+    if any(answer.get("hold") for answer in answers):
+        report.moderation_status = PENDING
 
 
 def search_text(code: str, public_description: str, address: str | None) -> str:

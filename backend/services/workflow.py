@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from backend.db import db
-from backend.domain.roles import DEPARTMENT_ROLES
+from backend.domain.roles import DEPARTMENT_ROLES, Role
 from backend.domain.sla import ClockKind
 from backend.domain.text import nfc
 from backend.domain.workflow import Action, Status, allowed_actions
@@ -26,8 +26,11 @@ DEPARTMENT_ACTIONS = frozenset(
 )
 #: What the coordinator's office does with any report.
 COORDINATOR_ACTIONS = frozenset(
-    {Action.FORWARD, Action.REJECT, Action.MARK_DUPLICATE, Action.CLOSE, Action.UPDATE}
+    {Action.FORWARD, Action.REJECT, Action.MARK_DUPLICATE, Action.CLOSE, Action.UPDATE,
+     Action.REQUEST_INFO}
 )
+#: What moderators do: refuse, merge duplicates, ask the resident for more.
+MODERATOR_ACTIONS = frozenset({Action.REJECT, Action.MARK_DUPLICATE, Action.REQUEST_INFO})
 NOTE_MAX = 5000
 #: Action -> the staff API endpoint that performs it.
 ENDPOINTS = {
@@ -107,6 +110,8 @@ def get_for_staff(staff: StaffUser, code: str) -> Report:
 def _role_actions(staff: StaffUser) -> frozenset[Action]:
     if staff.role in DEPARTMENT_ROLES:
         return DEPARTMENT_ACTIONS
+    if staff.role == Role.MODERATOR:
+        return MODERATOR_ACTIONS
     return COORDINATOR_ACTIONS if staff.citywide else frozenset()
 
 
@@ -252,9 +257,13 @@ def forward(
     return report
 
 
-def reject(staff: StaffUser, report: Report, now: datetime, reason: str) -> Report:
+def reject(
+    staff: StaffUser, report: Report, now: datetime, reason: str, *, reason_code: str | None = None
+) -> Report:
+    """Refuse the report; ``reason`` is the message the resident reads."""
     text = _text(reason, "reason", required=True)
-    _act(staff, report, Action.REJECT, now, note=text)
+    _act(staff, report, Action.REJECT, now, note=text,
+         data={"reason_code": reason_code} if reason_code else None)
     report.closed_at = now
     sla.end_clocks(report, now)
     return report

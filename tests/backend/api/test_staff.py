@@ -49,7 +49,9 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
         "extensions",
     ]
     as_coordinator = client.get(base, headers=staff("coordinator")).get_json()
-    assert as_coordinator["allowed_actions"] == ["updates", "forward", "reject", "duplicate"]
+    assert as_coordinator["allowed_actions"] == [
+        "updates", "forward", "reject", "duplicate", "request-info"
+    ]
 
     accepted = _post(client, officer, f"{base}/accept").get_json()
     assert "accept" not in accepted["allowed_actions"]

@@ -33,7 +33,7 @@ def file_report(city):
     def make(now: datetime, category: str = "giao-thong", lat=NINH_KIEU[0], lng=NINH_KIEU[1]):
         report = intake.submit(
             resident,
-            intake.NewReport(category, "Ổ gà", lat, lng, None),
+            intake.NewReport(category, "Ổ gà lớn giữa đường", lat, lng, None),
             [Upload("p.jpg", photo("Canon_40D.jpg"))],
             now,
             max_photos=6,

@@ -1,0 +1,221 @@
+"""Moderator actions. Each one is written to the report's timeline with the moderator
+and the reason; none of them commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from backend.db import after_commit, db
+from backend.domain.privacy import mask_personal_data
+from backend.domain.text import nfc
+from backend.domain.workflow import FINAL_STATUSES, Status
+from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.jobs import RENDITIONS_JOB, enqueue
+from backend.models import Photo, Report, ReportFollower, StaffUser
+from backend.models.photo import RenditionStatus
+from backend.services import intake, routing, workflow
+from backend.services.queries import Page
+from backend.services.timeline import note
+from backend.storage import get_storage
+
+PENDING = "pending"
+TEXT_MAX = 5000
+
+
+class RejectReason(StrEnum):
+    SPAM = "spam"
+    ABUSIVE = "abusive"
+    #: A complaint or denunciation that follows another legal procedure, or not a
+    #: problem on the ground.
+    OUT_OF_SCOPE = "out_of_scope"
+    DUPLICATE = "duplicate"
+    INSUFFICIENT_INFORMATION = "insufficient_information"
+
+
+class NotPending(Conflict):
+    code = "not_in_moderation_queue"
+    message_vi = "Phản ánh không chờ kiểm duyệt."
+    message_en = "The report is not waiting for moderation."
+
+
+class ReportClosed(Conflict):
+    code = "report_closed"
+    message_vi = "Phản ánh đã kết thúc xử lý."
+    message_en = "The report is already closed."
+
+
+def get(code: str) -> Report:
+    report = workflow.find_report(code)
+    if report is None:
+        raise NotFound("Không tìm thấy phản ánh.", "Report not found.", code="report_not_found")
+    return report
+
+
+def queue(page: int, page_size: int) -> Page:
+    """Reports waiting for a moderator, oldest first."""
+    stmt = select(Report).where(Report.moderation_status == PENDING)
+    total = db.session.query(Report.id).filter(Report.moderation_status == PENDING).count()
+    items = list(
+        db.session.scalars(
+            stmt.order_by(Report.created_at, Report.id)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    return Page(items, page, page_size, total)
+
+
+def approve(staff: StaffUser, report: Report, now: datetime, note_text: str | None) -> Report:
+    """Publish it and send it on: routing and the SLA clocks start now."""
+    if report.moderation_status != PENDING:
+        raise NotPending()
+    report.moderation_status = "approved"
+    note(report, "moderation_approved", now, actor=staff, internal_note=_clean(note_text))
+    if report.status == Status.NEW:
+        routing.route_new_report(report, now)
+    return report
+
+
+def reject(
+    staff: StaffUser, report: Report, now: datetime, reason: RejectReason, message: str
+) -> Report:
+    """Refuse it, with a reason code and a message the resident reads."""
+    workflow.reject(staff, report, now, message, reason_code=reason)
+    if report.moderation_status == PENDING:
+        report.moderation_status = "rejected"
+    return report
+
+
+def request_info(staff: StaffUser, report: Report, now: datetime, question: str) -> Report:
+    """Ask the resident for more; the SLA clocks (if running) stop until they answer."""
+    return workflow.request_info(staff, report, now, question)
+
+
+def edit_public_text(
+    staff: StaffUser, report: Report, now: datetime, text: str, reason: str
+) -> Report:
+    """Redact what the public reads; the resident's original stays, for staff and audit."""
+    new_text = _clean(text, field="text", required=True)
+    previous = report.public_description
+    report.public_description = mask_personal_data(new_text)
+    report.search_text = intake.search_text(report.code, report.public_description, report.address)
+    note(
+        report,
+        "text_edited",
+        now,
+        actor=staff,
+        internal_note=_clean(reason, field="reason", required=True),
+        data={"previous_public_text": previous},
+    )
+    return report
+
+
+def _photo(report: Report, photo_id: int) -> Photo:
+    photo = next((p for p in report.photos if p.id == photo_id), None)
+    if photo is None:
+        raise NotFound("Không tìm thấy ảnh.", "Photo not found.", code="photo_not_found")
+    return photo
+
+
+def hide_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, reason: str):
+    """Take a photo off every public view; its public files are deleted after the commit."""
+    photo = _photo(report, photo_id)
+    if photo.hidden:
+        return report
+    keys = [k for k in (photo.thumb_key, photo.display_key) if k]
+    photo.hidden = True
+    photo.thumb_key = photo.display_key = None
+    photo.rendition_status = RenditionStatus.REMOVED
+    storage = get_storage()
+    after_commit(lambda: [storage.delete(key) for key in keys])
+    note(
+        report,
+        "photo_hidden",
+        now,
+        actor=staff,
+        internal_note=_clean(reason, field="reason", required=True),
+        data={"photo_id": photo.id},
+    )
+    return report
+
+
+def show_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, reason: str):
+    """Undo a hide: public renditions are made again."""
+    photo = _photo(report, photo_id)
+    if not photo.hidden:
+        return report
+    photo.hidden = False
+    photo.rendition_status = RenditionStatus.PENDING
+    enqueue(RENDITIONS_JOB, photo.id)
+    note(
+        report,
+        "photo_shown",
+        now,
+        actor=staff,
+        internal_note=_clean(reason, field="reason", required=True),
+        data={"photo_id": photo.id},
+    )
+    return report
+
+
+def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
+    """A duplicate: closed into the original, whose follower the reporter becomes."""
+    workflow.mark_duplicate(staff, report, now, original_code)
+    if report.moderation_status == PENDING:
+        report.moderation_status = "rejected"
+    original = db.session.get(Report, report.duplicate_of_id)
+    if (
+        original.reporter_id != report.reporter_id
+        and db.session.get(ReportFollower, (original.id, report.reporter_id)) is None
+    ):
+        db.session.add(
+            ReportFollower(
+                report_id=original.id,
+                resident_id=report.reporter_id,
+                created_at=now,
+                source="merged",
+            )
+        )
+    return report
+
+
+def set_reporter_lock(
+    staff: StaffUser, report: Report, now: datetime, *, locked: bool, reason: str
+) -> Report:
+    """Lock (or unlock) the account of an abusive reporter; locking signs them out."""
+    resident = report.reporter
+    if locked == (resident.locked_at is not None):
+        raise Conflict(
+            "Tài khoản đã ở trạng thái này.",
+            "The account is already in that state.",
+            code="lock_unchanged",
+        )
+    resident.locked_at = now if locked else None
+    if locked:
+        resident.token_version += 1
+    note(
+        report,
+        "reporter_locked" if locked else "reporter_unlocked",
+        now,
+        actor=staff,
+        internal_note=_clean(reason, field="reason", required=True),
+        data={"resident_id": resident.id},
+    )
+    return report
+
+
+def require_open(report: Report) -> None:
+    if report.status in FINAL_STATUSES:
+        raise ReportClosed()
+
+
+def _clean(text: str | None, *, field: str = "note", required: bool = False) -> str | None:
+    value = nfc(text or "")
+    if required and not value:
+        raise ValidationFailed(fields={field: ["Must not be empty."]})
+    if len(value) > TEXT_MAX:
+        raise ValidationFailed(fields={field: [f"At most {TEXT_MAX} characters."]})
+    return value or None
