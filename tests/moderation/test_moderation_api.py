@@ -92,7 +92,7 @@ def test_request_info_pauses_the_clock(client, staff, resident, submit):
 
 
 def test_edit_public_text_keeps_the_original(client, staff, held):
-    code, headers = held
+    code, _headers = held
     moderator = staff("moderator")
     _post(client, moderator, f"/moderation/v1/reports/{code}/approve")
     edited = client.put(
