@@ -236,6 +236,10 @@ STREETS = [
     "Đường Lê Lợi",
     "Đường Hòa Bình",
 ]
+HELD = [
+    ("Địt mẹ, đèn đường hỏng cả tháng nay không ai sửa!", "chieu-sang"),
+    ("Rác", "rac-thai"),
+]
 PHOTOS = ["DSCN0010.jpg", "DSCN0021.jpg", "landscape_6.jpg", "portrait_8.jpg"]
 # How the demo's reports end up, in order (the rest stay as routed).
 OUTCOMES = (
@@ -265,11 +269,18 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
     commit()
     for number in range(reports):
         _demo_report(number, rng, now, city, wards, categories, residents, staff)
+    # Two reports the automatic checks hold for the moderator (when moderation is on).
+    for text, category in HELD:
+        intake.submit(residents[0], intake.NewReport(category, text, 10.031, 105.785, None),
+                      [_photo(PHOTOS[0])], now - timedelta(hours=3),
+                      max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"])
+        commit()
     # What the periodic sweep would have done over those weeks: reminders, overdue flags.
     sla.sweep(now)
     return (
         f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
-        f"{len(categories)} categories, {reports} reports"
+        f"{len(categories)} categories, {reports} reports "
+        f"(+{len(HELD)} for the moderation queue)"
     )
 
 

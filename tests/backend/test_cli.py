@@ -57,7 +57,8 @@ def test_seed_demo_is_idempotent(app):
     assert "seeded TP Cần Thơ demo" in first.output, first.output
     second = runner.invoke(args=["seed", "demo"])
     assert "already present" in second.output
-    assert db.session.query(Report).count() == 5
+    assert db.session.query(Report).count() == 5 + 2  # and two for the moderation queue
+    assert db.session.query(Report).filter_by(moderation_status="pending").count() == 2
 
 
 def test_dev_id_token_signs_in(app, client):
