@@ -270,10 +270,14 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
     for number in range(reports):
         _demo_report(number, rng, now, city, wards, categories, residents, staff)
     # Two reports the automatic checks hold for the moderator (when moderation is on).
-    for text, category in HELD:
-        intake.submit(residents[0], intake.NewReport(category, text, 10.031, 105.785, None),
-                      [_photo(PHOTOS[0])], now - timedelta(hours=3),
-                      max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"])
+    for text, category in HELD if reports else ():
+        intake.submit(
+            residents[0],
+            intake.NewReport(category, text, 10.031, 105.785, None),
+            [_photo(PHOTOS[0])],
+            now - timedelta(hours=3),
+            max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
+        )
         commit()
     # What the periodic sweep would have done over those weeks: reminders, overdue flags.
     sla.sweep(now)

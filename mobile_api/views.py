@@ -14,12 +14,17 @@ from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import PublicReportSchema, ResidentReportSchema, page_schema
 from backend.schemas.sla import AnswerSchema
-from backend.services import accounts, intake, queries
+from backend.services import accounts, intake, nearby, queries
 from backend.services.workflow import ReportNotFound
 from mobile_api.schemas import (
     FirebaseSignInSchema,
+    FollowedReportSchema,
+    NearbyArgsSchema,
+    NearbyReportSchema,
     NewReportSchema,
     ResidentTokenSchema,
+    SubmittedReportSchema,
+    dump_suggestion,
 )
 
 blp = Blueprint(
@@ -30,6 +35,8 @@ blp = Blueprint(
 )
 SECURITY = [{"residentToken": []}]
 ResidentReportPage = page_schema(ResidentReportSchema, "ResidentReportPage")
+#: Similar reports listed in the answer to a new report.
+SIMILAR_ON_SUBMIT = 5
 
 
 @blp.post("/auth/firebase")
@@ -56,11 +63,20 @@ def categories():
 @blp.post("/reports")
 @resident_required
 @blp.arguments(NewReportSchema, location="multipart")
-@blp.response(201, ResidentReportSchema)
+@blp.alt_response(
+    201,
+    schema=SubmittedReportSchema,
+    success=True,
+    description="The new report, and similar open reports close by (to follow instead)",
+)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Invalid input, photo or location")
 @blp.doc(security=SECURITY)
 def submit(form):
-    """Send a report (multipart/form-data). Without lat/lng the first photo's GPS is used."""
+    """Send a report (multipart/form-data). Without lat/lng the first photo's GPS is used.
+
+    The answer lists ``similar_reports``: up to 5 open reports of the same category
+    close by, nearest first, that the resident may follow ("me too") instead.
+    """
     data = intake.NewReport(
         category=form["category"],
         description=form["description"],
@@ -76,7 +92,19 @@ def submit(form):
         max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
     )
     commit()
-    return report
+    similar = nearby.similar(
+        current_resident(),
+        report,
+        utcnow(),
+        radius_m=current_app.config["DUPLICATE_RADIUS_M"],
+        days=current_app.config["DUPLICATE_DAYS"],
+        limit=SIMILAR_ON_SUBMIT,
+    )
+    body = {
+        **ResidentReportSchema().dump(report),
+        "similar_reports": [dump_suggestion(s) for s in similar],
+    }
+    return jsonify(body), 201
 
 
 @blp.get("/reports/mine")
@@ -107,7 +135,8 @@ def get_report(code):
         raise ReportNotFound()
     if report.reporter_id == resident.id:
         return jsonify({**ResidentReportSchema().dump(report), "mine": True})
-    return jsonify({**PublicReportSchema().dump(report), "mine": False})
+    following = nearby.is_following(resident, report)
+    return jsonify({**PublicReportSchema().dump(report), "mine": False, "following": following})
 
 
 @blp.post("/reports/<code>/info")
@@ -121,3 +150,61 @@ def provide_info(args, code):
     report = intake.provide_info(current_resident(), code, utcnow(), args["text"])
     commit()
     return report
+
+
+@blp.get("/reports/nearby")
+@resident_required
+@blp.arguments(NearbyArgsSchema, location="query")
+@blp.alt_response(
+    200,
+    schema=NearbyReportSchema(many=True),
+    success=True,
+    description="Open reports of the category close by, nearest first",
+)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Unknown category, bad position")
+@blp.doc(security=SECURITY)
+def nearby_reports(args):
+    """Before reporting: open reports of the same category close by, to follow instead.
+
+    Within ``DUPLICATE_RADIUS_M`` metres (default 150) and filed in the last
+    ``DUPLICATE_DAYS`` days (default 30), nearest first, with the number of supporters.
+    """
+    found = nearby.around(
+        current_resident(),
+        args["category"],
+        args["lat"],
+        args["lng"],
+        utcnow(),
+        radius_m=current_app.config["DUPLICATE_RADIUS_M"],
+        days=current_app.config["DUPLICATE_DAYS"],
+    )
+    return jsonify([dump_suggestion(s) for s in found])
+
+
+@blp.post("/reports/<code>/follow")
+@resident_required
+@blp.alt_response(
+    200,
+    schema=FollowedReportSchema,
+    success=True,
+    description="The public record, now followed (following twice is harmless)",
+)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema, description="One's own report")
+@blp.doc(security=SECURITY)
+def follow(code):
+    """“Me too”: support and follow someone else's report instead of filing a new one."""
+    report = nearby.follow(current_resident(), code, utcnow())
+    commit()
+    return jsonify({**PublicReportSchema().dump(report), "mine": False, "following": True})
+
+
+@blp.delete("/reports/<code>/follow")
+@resident_required
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.doc(security=SECURITY)
+def unfollow(code):
+    """Stop following a report (and withdraw the support)."""
+    nearby.unfollow(current_resident(), code)
+    commit()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
 from backend.models.admin_unit import AdminUnit
@@ -105,6 +105,17 @@ class ReportFollower(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: "me_too" (the resident saw it too), or "merged" (their own report was merged here).
     source: Mapped[str] = mapped_column(String(16), default="me_too")
+
+
+#: Residents who support the report ("me too", or their own report merged in); the
+#: reporter is not counted. Deferred: lists load it in their own query (``undefer``).
+Report.supporters = column_property(
+    select(func.count())
+    .where(ReportFollower.report_id == Report.id)
+    .correlate_except(ReportFollower)
+    .scalar_subquery(),
+    deferred=True,
+)
 
 
 class ReportSequence(db.Model):

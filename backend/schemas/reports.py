@@ -102,6 +102,9 @@ class PublicReportSchema(_ReportBase):
     timeline = fields.Function(
         lambda r: PublicEventSchema(many=True).dump([e for e in r.events if e.public])
     )
+    supporters = fields.Integer(
+        metadata={"description": "Residents who support it (“me too”), the reporter excluded"}
+    )
 
 
 class PublicReportSummarySchema(_ReportBase):
@@ -119,6 +122,9 @@ class PublicReportSummarySchema(_ReportBase):
             (public_url(p.thumb_key) for p in r.photos if p.public and p.kind == PhotoKind.BEFORE),
             None,
         )
+    )
+    supporters = fields.Integer(
+        metadata={"description": "Residents who support it (“me too”), the reporter excluded"}
     )
 
 

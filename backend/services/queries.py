@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES
@@ -121,34 +121,45 @@ _TIMELINE = (
 )
 
 
+#: What a board row reads besides the report: photos, place and clocks.
+_ROW = (
+    selectinload(Report.photos),
+    selectinload(Report.admin_unit),
+    selectinload(Report.clocks).joinedload(ReportClock.department),
+)
+
+
+def board_rows(stmt: Select) -> list[Report]:
+    """Run ``select(Report)...`` with what a row shows, supporters counted in the same query."""
+    return list(db.session.scalars(stmt.options(*_ROW, undefer(Report.supporters))))
+
+
 def _page(stmt: Select, page: int, page_size: int, *, with_events: bool = False) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(
-        db.session.scalars(
-            stmt.order_by(Report.created_at.desc(), Report.id.desc())
-            .options(
-                selectinload(Report.photos),
-                selectinload(Report.admin_unit),
-                selectinload(Report.clocks).joinedload(ReportClock.department),
-            )
-            .options(*(_TIMELINE if with_events else ()))
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
+    items = board_rows(
+        stmt.order_by(Report.created_at.desc(), Report.id.desc())
+        .options(*(_TIMELINE if with_events else ()))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     )
     return Page(items, page, page_size, total or 0)
 
 
+def publicly_visible():
+    """Not refused, and not waiting in (or refused by) moderation."""
+    return (Report.status.not_in(list(HIDDEN_FROM_PUBLIC))) & (
+        Report.moderation_status.is_(None) | (Report.moderation_status == "approved")
+    )
+
+
 def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -> Page:
-    stmt = select(Report).where(Report.status.not_in(list(HIDDEN_FROM_PUBLIC)))
+    stmt = select(Report).where(publicly_visible())
     return _page(_apply(stmt, flt, tz), page, page_size)
 
 
 def public_report(code: str) -> Report | None:
     code = code.strip().upper()
-    return db.session.scalar(
-        select(Report).where(Report.code == code, Report.status.not_in(list(HIDDEN_FROM_PUBLIC)))
-    )
+    return db.session.scalar(select(Report).where(Report.code == code, publicly_visible()))
 
 
 def staff_reports(

@@ -26,8 +26,14 @@ DEPARTMENT_ACTIONS = frozenset(
 )
 #: What the coordinator's office does with any report.
 COORDINATOR_ACTIONS = frozenset(
-    {Action.FORWARD, Action.REJECT, Action.MARK_DUPLICATE, Action.CLOSE, Action.UPDATE,
-     Action.REQUEST_INFO}
+    {
+        Action.FORWARD,
+        Action.REJECT,
+        Action.MARK_DUPLICATE,
+        Action.CLOSE,
+        Action.UPDATE,
+        Action.REQUEST_INFO,
+    }
 )
 #: What moderators do: refuse, merge duplicates, ask the resident for more.
 MODERATOR_ACTIONS = frozenset({Action.REJECT, Action.MARK_DUPLICATE, Action.REQUEST_INFO})
@@ -262,8 +268,14 @@ def reject(
 ) -> Report:
     """Refuse the report; ``reason`` is the message the resident reads."""
     text = _text(reason, "reason", required=True)
-    _act(staff, report, Action.REJECT, now, note=text,
-         data={"reason_code": reason_code} if reason_code else None)
+    _act(
+        staff,
+        report,
+        Action.REJECT,
+        now,
+        note=text,
+        data={"reason_code": reason_code} if reason_code else None,
+    )
     report.closed_at = now
     sla.end_clocks(report, now)
     return report

@@ -1,0 +1,279 @@
+"""Duplicate suggestions and "me too": open reports of the same kind close by.
+
+Before a resident files a report (and when a moderator looks at one) the open,
+public reports of the same category within ``DUPLICATE_RADIUS_M`` metres,
+filed in the last ``DUPLICATE_DAYS`` days, are suggested, nearest first. A
+resident may then follow ("me too") one of them instead of filing a new one;
+the public record shows how many residents support it.
+
+Fast at a million reports: the database narrows the search to a latitude and
+longitude box around the point (index ``ix_reports_category_lat`` on
+category and latitude, or ``ix_reports_lat_lng``), and only the few rows in
+the box get the exact geodesic distance (geopy, WGS 84 ellipsoid).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from geopy.distance import geodesic
+from sqlalchemy import Select, delete, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from backend.db import db
+from backend.domain.workflow import OPEN_STATUSES
+from backend.errors import Conflict, NotFound
+from backend.models import Category, Report, ReportFollower, Resident
+from backend.services import queries
+from backend.services.intake import UnknownCategory
+
+_OPEN = sorted(status.value for status in OPEN_STATUSES)
+
+# Metres per degree, never overestimated, so the box always holds the whole circle:
+# a degree of latitude is at least 110,574 m (at the equator, WGS 84); a degree of
+# longitude is at least 111,320 m times the cosine of the latitude.
+_LAT_DEGREE_M = 110_574.0
+_LNG_DEGREE_M = 111_320.0
+_MARGIN = 1.01
+
+
+class ReportNotFollowable(NotFound):
+    code = "report_not_found"
+    message_vi = "Không tìm thấy phản ánh."
+    message_en = "Report not found."
+
+
+class OwnReport(Conflict):
+    code = "own_report"
+    message_vi = "Bạn là người gửi phản ánh này nên không cần theo dõi thêm."
+    message_en = "This is your own report; you already follow it."
+
+
+@dataclass(frozen=True)
+class Box:
+    min_lat: float
+    max_lat: float
+    min_lng: float | None  # None: no longitude bound (near a pole or across 180°)
+    max_lng: float | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    report: Report
+    distance_m: float
+    mine: bool
+    following: bool
+
+
+def bounding_box(lat: float, lng: float, radius_m: float) -> Box:
+    """A latitude/longitude box holding every point within ``radius_m`` of (lat, lng)."""
+    dlat = radius_m / _LAT_DEGREE_M * _MARGIN
+    min_lat, max_lat = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
+    widest = max(abs(min_lat), abs(max_lat))
+    cos = math.cos(math.radians(widest))
+    if cos < 1e-6:
+        return Box(min_lat, max_lat, None, None)
+    dlng = radius_m / (_LNG_DEGREE_M * cos) * _MARGIN
+    if lng - dlng < -180.0 or lng + dlng > 180.0:
+        return Box(min_lat, max_lat, None, None)
+    return Box(min_lat, max_lat, lng - dlng, lng + dlng)
+
+
+def prefilter(
+    category_id: int,
+    lat: float,
+    lng: float,
+    now: datetime,
+    *,
+    radius_m: float,
+    days: int,
+    exclude_report_id: int | None = None,
+) -> Select:
+    """Candidates by index: same category, open, public, recent, inside the box.
+
+    Selects ``(id, lat, lng)`` only; the exact distance is computed afterwards.
+    """
+    box = bounding_box(lat, lng, radius_m)
+    stmt = select(Report.id, Report.lat, Report.lng).where(
+        Report.category_id == category_id,
+        Report.lat.between(box.min_lat, box.max_lat),
+        Report.status.in_(_OPEN),
+        Report.created_at >= now - timedelta(days=days),
+        queries.publicly_visible(),
+    )
+    if box.min_lng is not None:
+        stmt = stmt.where(Report.lng.between(box.min_lng, box.max_lng))
+    if exclude_report_id is not None:
+        stmt = stmt.where(Report.id != exclude_report_id)
+    return stmt
+
+
+def suggest(
+    category_id: int,
+    lat: float,
+    lng: float,
+    now: datetime,
+    *,
+    radius_m: float,
+    days: int,
+    limit: int = 10,
+    exclude_report_id: int | None = None,
+) -> list[tuple[Report, float]]:
+    """Open public reports of the category within ``radius_m`` metres: (report, metres),
+    nearest first (then the oldest first: the one most likely to be worked on)."""
+    candidates = db.session.execute(
+        prefilter(
+            category_id,
+            lat,
+            lng,
+            now,
+            radius_m=radius_m,
+            days=days,
+            exclude_report_id=exclude_report_id,
+        )
+    ).all()
+    here = (lat, lng)
+    within = []
+    for report_id, other_lat, other_lng in candidates:
+        metres = geodesic(here, (other_lat, other_lng)).meters
+        if metres <= radius_m:
+            within.append((metres, report_id))
+    within.sort()
+    within = within[:limit]
+    if not within:
+        return []
+    reports = {
+        report.id: report
+        for report in queries.board_rows(
+            select(Report).where(Report.id.in_([report_id for _, report_id in within]))
+        )
+    }
+    return [(reports[report_id], metres) for metres, report_id in within]
+
+
+def around(
+    resident: Resident,
+    category_code: str,
+    lat: float,
+    lng: float,
+    now: datetime,
+    *,
+    radius_m: float,
+    days: int,
+    limit: int = 10,
+) -> list[Suggestion]:
+    """What a resident about to file a report sees: similar open reports around a point."""
+    category_id = db.session.scalar(
+        select(Category.id).where(Category.code == category_code, Category.active.is_(True))
+    )
+    if category_id is None:
+        raise UnknownCategory(fields={"category": ["Unknown category."]})
+    found = suggest(category_id, lat, lng, now, radius_m=radius_m, days=days, limit=limit)
+    return _for(resident, found)
+
+
+def similar(
+    resident: Resident, report: Report, now: datetime, *, radius_m: float, days: int, limit: int
+) -> list[Suggestion]:
+    """Open reports like ``report`` (same category, close by, recent), itself excluded."""
+    found = suggest(
+        report.category_id,
+        report.lat,
+        report.lng,
+        now,
+        radius_m=radius_m,
+        days=days,
+        limit=limit,
+        exclude_report_id=report.id,
+    )
+    return _for(resident, found)
+
+
+def _for(resident: Resident, found: list[tuple[Report, float]]) -> list[Suggestion]:
+    followed = set(
+        db.session.scalars(
+            select(ReportFollower.report_id).where(
+                ReportFollower.resident_id == resident.id,
+                ReportFollower.report_id.in_([report.id for report, _ in found]),
+            )
+        )
+        if found
+        else ()
+    )
+    return [
+        Suggestion(
+            report,
+            metres,
+            mine=report.reporter_id == resident.id,
+            following=report.id in followed,
+        )
+        for report, metres in found
+    ]
+
+
+def follow(resident: Resident, report_code: str, now: datetime, source: str = "me_too") -> Report:
+    """The resident supports ("me too") and follows someone else's public report.
+
+    Following twice is harmless, also at the same instant from two devices.
+    """
+    report = queries.public_report(report_code)
+    if report is None:
+        raise ReportNotFollowable()
+    if report.reporter_id == resident.id:
+        raise OwnReport()
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(ReportFollower)
+        .values(report_id=report.id, resident_id=resident.id, created_at=now, source=source)
+        .on_conflict_do_nothing()
+    )
+    db.session.expire(report, ["supporters"])
+    return report
+
+
+def unfollow(resident: Resident, report_code: str) -> None:
+    """Stop following (idempotent). Also works once the report left the public record."""
+    code = report_code.strip().upper()
+    followed = (
+        select(ReportFollower.report_id)
+        .join(Report)
+        .where(Report.code == code, ReportFollower.resident_id == resident.id)
+    )
+    report_id = db.session.scalar(followed)
+    if report_id is None:
+        if queries.public_report(code) is None:
+            raise ReportNotFollowable()
+        return
+    db.session.execute(
+        delete(ReportFollower).where(
+            ReportFollower.report_id == report_id, ReportFollower.resident_id == resident.id
+        )
+    )
+    loaded = db.session.identity_map.get(
+        inspect(Report).identity_key_from_primary_key((report_id,))
+    )
+    if loaded is not None:
+        db.session.expire(loaded, ["supporters"])
+
+
+def is_following(resident: Resident, report: Report) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                ReportFollower.report_id == report.id, ReportFollower.resident_id == resident.id
+            )
+        )
+        > 0
+    )
+
+
+def supporters(report: Report) -> int:
+    """Residents who support the report ("me too", or their own report merged into it).
+
+    The reporter is not counted. Lists load the number with the reports
+    (:func:`backend.services.queries.board_rows`); a single report loads it here.
+    """
+    return report.supporters or 0
