@@ -50,7 +50,11 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
     ]
     as_coordinator = client.get(base, headers=staff("coordinator")).get_json()
     assert as_coordinator["allowed_actions"] == [
-        "updates", "forward", "reject", "duplicate", "request-info"
+        "updates",
+        "forward",
+        "reject",
+        "duplicate",
+        "request-info",
     ]
 
     accepted = _post(client, officer, f"{base}/accept").get_json()
