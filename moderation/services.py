@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app
 from sqlalchemy import select
 
 from backend.db import after_commit, db
@@ -16,7 +17,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
-from backend.services import intake, routing, workflow
+from backend.services import intake, nearby, routing, workflow
 from backend.services.queries import Page
 from backend.services.timeline import note
 from backend.storage import get_storage
@@ -66,6 +67,23 @@ def queue(page: int, page_size: int) -> Page:
         )
     )
     return Page(items, page, page_size, total)
+
+
+def similar(report: Report, now: datetime) -> list[dict]:
+    """Open public reports this one may duplicate (candidates for a merge)."""
+    return [
+        {"code": other.code, "distance_m": round(metres, 1), "status": other.status}
+        for other, metres in nearby.suggest(
+            report.category_id,
+            report.lat,
+            report.lng,
+            now,
+            radius_m=current_app.config["DUPLICATE_RADIUS_M"],
+            days=current_app.config["DUPLICATE_DAYS"],
+            limit=5,
+            exclude_report_id=report.id,
+        )
+    ]
 
 
 def approve(staff: StaffUser, report: Report, now: datetime, note_text: str | None) -> Report:

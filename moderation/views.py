@@ -54,10 +54,19 @@ def _act(code: str, run, *, open_only: bool = True):
 @blp.arguments(PageArgsSchema, location="query")
 @blp.doc(security=SECURITY)
 def queue(args):
-    """Reports held for review, oldest first, with what the automatic checks found."""
-    staff = current_staff()
+    """Reports held for review, oldest first, with what the automatic checks found and the
+    open reports nearby they may duplicate (``similar_reports``)."""
+    staff, now = current_staff(), utcnow()
     page = services.queue(args["page"], args["page_size"])
-    return jsonify(dump_page(page, lambda report: report_view(staff, report)))
+    return jsonify(
+        dump_page(
+            page,
+            lambda report: {
+                **report_view(staff, report),
+                "similar_reports": services.similar(report, now),
+            },
+        )
+    )
 
 
 @blp.post("/reports/<code>/approve")

@@ -206,3 +206,12 @@ def test_moderation_modes(app, client, resident, submit, mode, held_reports):
         )
     pending = db.session.query(Report).filter_by(moderation_status="pending").count()
     assert pending == held_reports
+
+
+def test_the_queue_suggests_what_a_held_report_may_duplicate(client, staff, resident, submit):
+    standing = submit(resident("+84902222222"), description="Ổ gà lớn trên đường Hai Bà Trưng")
+    held = submit(resident(), description=ABUSIVE).get_json()["code"]
+    (item,) = client.get("/moderation/v1/queue", headers=staff("moderator")).get_json()["items"]
+    assert item["code"] == held
+    assert [s["code"] for s in item["similar_reports"]] == [standing.get_json()["code"]]
+    assert item["similar_reports"][0]["distance_m"] == 0.0
