@@ -23,7 +23,7 @@ import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
@@ -74,6 +74,17 @@ _UPRIGHT: dict[int, Image.Transpose] = {
     8: Image.Transpose.ROTATE_90,
 }
 _SWAPS_AXES = frozenset({5, 6, 7, 8})
+
+# JPEG markers (ITU-T T.81, table B.1) used to recognise a complete baseline JPEG.
+_SOF_SEQUENTIAL_HUFFMAN = frozenset({0xC0, 0xC1})  # baseline and extended sequential DCT
+_DRI, _SOS, _EOI = 0xDD, 0xDA, 0xD9
+_RST0, _RST7 = 0xD0, 0xD7
+# Segments allowed between SOI and SOS on the fast path: DQT, DHT, DRI, COM and APP0-APP15.
+_TABLE_SEGMENTS = frozenset({0xDB, 0xC4, _DRI, 0xFE, *range(0xE0, 0xF0)})
+_MAX_JPEG_SIDE = 65500  # libjpeg's JPEG_MAX_DIMENSION
+# Inside entropy-coded data every 0xFF byte is followed by a stuffed 0x00; anything else
+# after an 0xFF is a marker (RST0-RST7 between restart intervals, EOI after the scan).
+_JPEG_MARKER = re.compile(rb"\xff(?!\x00)")
 
 _EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -199,13 +210,150 @@ def _canonical_format(img: Image.Image) -> str:
 
 
 def _decode(img: ImageFile.ImageFile) -> None:
-    """Decode the pixel data completely, mapping every failure to a PhotoError."""
+    """Decode the pixel data (at the scale set by ``draft``), mapping failures to PhotoError."""
     try:
         img.load()
     except _BOMB_ERRORS as exc:
         raise _too_many_pixels() from exc
     except _DECODE_ERRORS as exc:
         raise _truncated() from exc
+
+
+def _prove_complete(img: ImageFile.ImageFile, fmt: str, data: bytes) -> None:
+    """Reject ``img`` exactly when decoding all of its pixel data would fail.
+
+    PNG, WebP and HEIF are decoded completely. A JPEG never is, as the decode is what makes a
+    12 MP upload slow:
+
+    * a single-scan baseline JPEG whose entropy-coded data runs, with nothing but stuffed
+      bytes and in-sequence restart markers, up to an EOI marker is accepted once libjpeg
+      has accepted its headers (:func:`_complete_baseline_jpeg`). libjpeg only ever *warns*
+      about the content of baseline entropy-coded data (bad Huffman codes, a segment too
+      short or too long), and Pillow ignores warnings: what fails a full decode is headers
+      libjpeg refuses, a bogus marker, or data ending before the EOI, all checked here
+      (the tests compare the verdict with full decodes of damaged files);
+    * any other JPEG (progressive, truncated, corrupt, unusual layout) is decoded at 1/8
+      scale (``draft``): libjpeg still reads and entropy-decodes every scan, so it fails
+      where a full decode fails, but skips most of the inverse DCT, upsampling and colour
+      conversion, and allocates 1/64 of the pixels.
+    """
+    if fmt != "JPEG":
+        _decode(img)
+        return
+    if _complete_baseline_jpeg(data):
+        return
+    img.draft(None, (1, 1))  # the smallest scale libjpeg offers (1/8)
+    _decode(img)
+
+
+class _BaselineJpeg(NamedTuple):
+    """Where things are in a JPEG made of one sequential, Huffman-coded, interleaved scan."""
+
+    frame_at: int
+    """Offset of the frame header's (SOF0/SOF1) body."""
+    scan_at: int
+    """Offset of the entropy-coded data, just after the scan header (SOS)."""
+    restart_interval: int
+    """MCUs per restart interval (DRI), 0 without restart markers."""
+    mcus: int
+    """Minimum coded units in the scan."""
+    mcu_size: tuple[int, int]
+    """(width, height) in pixels of one MCU."""
+
+
+def _complete_baseline_jpeg(data: bytes) -> bool:
+    """True if ``data`` is a baseline JPEG whose pixel data a full decode would accept.
+
+    False means "not proved", never "invalid": the caller then decodes the image.
+    """
+    layout = _baseline_layout(data)
+    if layout is None:
+        return False
+    interval = layout.restart_interval
+    restarts = math.ceil(layout.mcus / interval) - 1 if interval else 0
+    seen = 0
+    for marker in _JPEG_MARKER.finditer(data, layout.scan_at):
+        code = data[marker.start() + 1] if marker.start() + 1 < len(data) else None
+        if code == _RST0 + seen % 8 and seen < restarts:
+            seen += 1
+            continue
+        if code != _EOI or seen != restarts:
+            return False  # a bogus or misplaced marker, or fill bytes: let libjpeg judge
+        break
+    else:
+        return False  # no EOI: truncated
+    # libjpeg checks the file's own tables, frame and scan headers: the same headers, but
+    # sized to one MCU, followed by an empty scan (which libjpeg pads and only warns about).
+    # The real size was checked by _baseline_layout and against the pixel limit.
+    headers = bytearray(data[: layout.scan_at])
+    width, height = layout.mcu_size
+    headers[layout.frame_at + 1 : layout.frame_at + 5] = struct.pack(">HH", height, width)
+    try:
+        with Image.open(io.BytesIO(bytes(headers) + b"\xff\xd9"), formats=("JPEG",)) as probe:
+            probe.load()
+    except (*_DECODE_ERRORS, *_BOMB_ERRORS):
+        return False
+    return True
+
+
+def _baseline_layout(data: bytes) -> _BaselineJpeg | None:
+    """The layout of a JPEG whose only scan is sequential, Huffman-coded and holds every
+    component, read from its segments up to the scan header; None for anything else."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    pos, frame_at, restart_interval = 2, 0, 0
+    frame: tuple[int, int, tuple[int, int]] | None = None
+    while True:
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            return None
+        body = data[pos + 4 : end]
+        if marker in _SOF_SEQUENTIAL_HUFFMAN:
+            if frame is not None:
+                return None
+            frame, frame_at = _frame(body), pos + 4
+            if frame is None:
+                return None
+        elif marker == _DRI:
+            if length != 4:
+                return None
+            restart_interval = int.from_bytes(body, "big")
+        elif marker == _SOS:
+            if frame is None or not body or body[0] != frame[1]:
+                return None  # before the frame header, or not every component in this scan
+            mcus, _, mcu_size = frame
+            return _BaselineJpeg(frame_at, end, restart_interval, mcus, mcu_size)
+        elif marker not in _TABLE_SEGMENTS:
+            return None
+        pos = end
+
+
+def _frame(sof: bytes) -> tuple[int, int, tuple[int, int]] | None:
+    """(MCU count, component count, MCU size) from an 8-bit SOF0/SOF1 body; None if odd."""
+    if len(sof) < 6:
+        return None
+    precision, components = sof[0], sof[5]
+    height = int.from_bytes(sof[1:3], "big")
+    width = int.from_bytes(sof[3:5], "big")
+    if precision != 8 or components not in (1, 3, 4) or len(sof) != 6 + 3 * components:
+        return None
+    if not (0 < width <= _MAX_JPEG_SIDE and 0 < height <= _MAX_JPEG_SIDE):
+        return None
+    sampling = [sof[7 + 3 * i] for i in range(components)]
+    h_factors = [value >> 4 for value in sampling]
+    v_factors = [value & 0x0F for value in sampling]
+    if not all(1 <= factor <= 4 for factor in h_factors + v_factors):
+        return None
+    if components == 1:  # a non-interleaved scan: one 8x8 block per MCU
+        mcu_width = mcu_height = 8
+    else:
+        mcu_width, mcu_height = 8 * max(h_factors), 8 * max(v_factors)
+    mcus = math.ceil(width / mcu_width) * math.ceil(height / mcu_height)
+    return mcus, components, (mcu_width, mcu_height)
 
 
 def _read_exif(img: Image.Image) -> Image.Exif | None:
@@ -287,13 +435,15 @@ def _taken_at(exif: Image.Exif | None) -> datetime | None:
 
 
 def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
-    """Validate an uploaded photo by decoding it and describe it.
+    """Validate an uploaded photo and describe it.
 
     The format is determined from the content alone. The pixel count is checked against
     ``limits.max_pixels`` from the header, before any pixel data is decoded, so
-    decompression bombs are never expanded in memory; the image is then decoded completely
-    so truncated or corrupt files are rejected. Malformed or empty EXIF data never fails
-    the upload: the affected ``gps`` / ``taken_at`` fields are simply None.
+    decompression bombs are never expanded in memory; the pixel data is then proved complete
+    and decodable (see :func:`_prove_complete`) so truncated or corrupt files are rejected,
+    exactly as a full decode would reject them, without paying for one on JPEG photos.
+    Malformed or empty EXIF data never fails the upload: the affected ``gps`` /
+    ``taken_at`` fields are simply None.
 
     Raises:
         PhotoError: ``empty_file``, ``image_too_large_bytes``, ``not_an_image``,
@@ -311,9 +461,9 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
         width, height = img.size
         if width * height > limits.max_pixels:
             raise _too_many_pixels()
-        _decode(img)
-        exif = _read_exif(img)
         fmt = _canonical_format(img)
+        _prove_complete(img, fmt, data)
+        exif = _read_exif(img)
     if _orientation(exif) in _SWAPS_AXES:
         width, height = height, width
     return PhotoInfo(
@@ -384,9 +534,12 @@ def make_rendition(data: bytes, max_side: int, quality: int = 82) -> tuple[bytes
             img.draft("RGB", (max_side, max_side))
         _decode(img)
         orientation = _orientation(_read_exif(img))
-        upright = img.transpose(_UPRIGHT[orientation]) if orientation != 1 else img
-        picture = _flatten(upright)
+        picture = _flatten(img)
+        # Scaled within a square, then turned upright: the same result as turning first,
+        # but only the small image is rotated.
         picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        if orientation != 1:
+            picture = picture.transpose(_UPRIGHT[orientation])
         picture = _to_srgb(picture, img.info.get("icc_profile"))
         # A brand-new image carries no .info at all; saving the decoded one could copy e.g.
         # a JPEG comment from the source into the rendition.

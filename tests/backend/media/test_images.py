@@ -17,12 +17,14 @@ that the expectations below rely on, checked by reading their EXIF by hand:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import random
 import struct
 import unicodedata
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -687,3 +689,159 @@ def test_refuses_to_validate_when_truncated_images_are_allowed(
 def test_rendition_arguments_are_checked(max_side: int, quality: int) -> None:
     with pytest.raises(ValueError):
         make_rendition(photo("Canon_40D.jpg"), max_side, quality)
+
+
+# --- validation without a full decode ---------------------------------------------------
+
+
+def decode_sizes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Record the size at which every JPEG (or MPO) is decoded from now on."""
+    sizes: list[tuple[int, int]] = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def spying_load(self: JpegImagePlugin.JpegImageFile) -> object:
+        sizes.append(self.size)
+        return load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", spying_load)
+    return sizes
+
+
+@functools.cache
+def twelve_megapixels(**params: object) -> bytes:
+    """A 4000x3000 JPEG with detail everywhere, as a phone camera makes them."""
+    channels = [
+        Image.linear_gradient("L"),
+        Image.radial_gradient("L"),
+        Image.effect_noise((256, 256), 40),
+    ]
+    picture = Image.merge("RGB", channels).resize((4000, 3000), Image.Resampling.BILINEAR)
+    return encode(picture, "JPEG", quality=90, **params)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({}, id="baseline"),
+        pytest.param({"restart_marker_rows": 2}, id="restart-markers"),
+        pytest.param({"subsampling": 0}, id="no-chroma-subsampling"),
+        pytest.param({"progressive": True}, id="progressive"),
+    ],
+)
+def test_twelve_megapixel_jpeg_is_validated_without_a_full_decode(
+    params: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = twelve_megapixels(**params)
+    if "restart_marker_rows" in params:
+        assert b"\xff\xdd" in data  # a DRI segment: the scan has restart markers
+    sizes = decode_sizes(monkeypatch)
+
+    info = inspect_photo(data)
+
+    assert (info.width, info.height) == (4000, 3000)
+    # libjpeg decodes at 1/8 scale (500x375) at most, never the 12 million pixels.
+    assert all(width * height <= 500 * 375 for width, height in sizes), sizes
+
+
+@pytest.mark.parametrize(
+    ("rendition", "decoded"), [("display", (2000, 1500)), ("thumb", (500, 375))]
+)
+def test_twelve_megapixel_renditions_are_decoded_at_reduced_scale(
+    rendition: str, decoded: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = twelve_megapixels()
+    sizes = decode_sizes(monkeypatch)
+
+    _, width, height = make_rendition(data, RENDITIONS[rendition])
+
+    # The largest libjpeg scale (1/2, 1/4 or 1/8) that still covers the rendition.
+    assert sizes[0] == decoded
+    assert max(width, height) == RENDITIONS[rendition]
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.9, 0.9999])
+@pytest.mark.parametrize("progressive", [False, True])
+def test_truncated_twelve_megapixel_jpeg_is_rejected(cut: float, progressive: bool) -> None:
+    data = twelve_megapixels(progressive=progressive, restart_marker_rows=4)
+
+    with pytest.raises(PhotoError) as caught:
+        inspect_photo(data[: int(len(data) * cut)])
+    assert caught.value.code == "image_truncated"
+
+
+def fully_decodes(data: bytes) -> bool:
+    """The reference: Pillow opens the file and decodes every pixel at full size."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > Limits().max_pixels:
+                return False
+            img.load()
+    except Exception:  # anything Pillow raises on bad data
+        return False
+    return True
+
+
+def accepted(data: bytes) -> bool:
+    try:
+        inspect_photo(data)
+    except PhotoError:
+        return False
+    return True
+
+
+def mutants(data: bytes, seed: int, count: int) -> Iterator[tuple[str, bytes]]:
+    """Damaged copies of ``data``: what a bad upload, disk or encoder can do to a file."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        mutant = bytearray(data)
+        kind = rng.choice(["overwrite", "marker", "delete", "insert", "truncate", "append"])
+        at = rng.randrange(2, len(data) - 1)
+        if kind == "overwrite":
+            for _ in range(rng.randint(1, 20)):
+                mutant[rng.randrange(2, len(data))] = rng.randrange(256)
+        elif kind == "marker":
+            mutant[at : at + 2] = bytes([0xFF, rng.randrange(256)])
+        elif kind == "delete":
+            del mutant[at : at + rng.randint(1, 64)]
+        elif kind == "insert":
+            mutant[at:at] = rng.randbytes(rng.randint(1, 64))
+        elif kind == "truncate":
+            del mutant[at:]
+        else:
+            mutant += rng.randbytes(rng.randint(1, 64))
+        yield f"{kind}@{at}", bytes(mutant)
+
+
+def noise_jpeg(**params: object) -> bytes:
+    return encode(Image.effect_noise((300, 200), 60).convert("RGB"), "JPEG", **params)
+
+
+JPEG_SOURCES: dict[str, Callable[[], bytes]] = {
+    "nikon-with-exif-thumbnail": lambda: photo("DSCN0010.jpg"),
+    "canon": lambda: photo("Canon_40D.jpg"),
+    "restart-markers": lambda: noise_jpeg(restart_marker_blocks=5),
+    "progressive": lambda: noise_jpeg(progressive=True),
+    "greyscale": lambda: encode(Image.effect_noise((300, 200), 60), "JPEG"),
+    "cmyk": lambda: encode(Image.effect_noise((120, 80), 60).convert("CMYK"), "JPEG"),
+    "multi-picture": lambda: encode(
+        Image.effect_noise((120, 80), 60).convert("RGB"),
+        "MPO",
+        save_all=True,
+        append_images=[Image.new("RGB", (120, 80), "blue")],
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # corrupt EXIF, decompression bombs
+@pytest.mark.parametrize("source", sorted(JPEG_SOURCES))
+def test_damaged_jpeg_is_accepted_exactly_when_a_full_decode_succeeds(source: str) -> None:
+    data = JPEG_SOURCES[source]()
+    assert accepted(data) and fully_decodes(data)
+
+    mismatches = [
+        (what, reference)
+        for what, mutant in mutants(data, seed=sum(source.encode()), count=80)
+        if accepted(mutant) != (reference := fully_decodes(mutant))
+    ]
+
+    assert not mismatches  # (mutation, what a full decode says): inspect_photo said otherwise
