@@ -10,10 +10,12 @@ from __future__ import annotations
 
 def init_app(app, api) -> None:
     from backend.signals import report_received
-    from moderation.checks import Policy, on_report_received
+    from moderation.checks import Policy, blocklist, on_report_received
     from moderation.views import blp
 
     Policy.parse(app.config["MODERATION_MODE"])  # refuse a bad mode at start-up
+    with app.app_context():
+        blocklist()  # and a blocklist file that cannot be read
     app.extensions["moderation"] = True
     report_received.connect(on_report_received, weak=False)  # once per process
     api.register_blueprint(blp)

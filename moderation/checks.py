@@ -17,7 +17,8 @@ from moderation.text import Blocklist, findings
 
 DEFAULT_BLOCKLIST = Path(__file__).parent / "data" / "blocklist.txt"
 #: Findings that keep a report out of public view until a moderator has looked.
-HOLDING = frozenset({"abusive_words", "too_short", "not_vietnamese"})
+#: ("not_vietnamese" only informs: phones often type Vietnamese without accents.)
+HOLDING = frozenset({"abusive_words", "too_short"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def screen(report: Report, now: datetime) -> dict:
     """Receiver of ``backend.signals.report_received``: findings, and whether to hold."""
     policy = Policy.parse(current_app.config["MODERATION_MODE"])
     found = findings(report.description, blocklist())
+    abusive_address = blocklist().matches(report.address or "")
+    if abusive_address:
+        found.append({"kind": "abusive_words", "words": abusive_address, "field": "address"})
     hold = policy.moderate_all or (
         policy.moderate_flagged and any(f["kind"] in HOLDING for f in found)
     )

@@ -9,7 +9,7 @@ from enum import StrEnum
 from flask import current_app
 from sqlalchemy import select
 
-from backend.db import after_commit, db
+from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import nfc
 from backend.domain.workflow import FINAL_STATUSES, Status
@@ -17,10 +17,9 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
-from backend.services import intake, nearby, routing, workflow
+from backend.services import intake, nearby, photos, queries, routing, workflow
 from backend.services.queries import Page
 from backend.services.timeline import note
-from backend.storage import get_storage
 
 PENDING = "pending"
 TEXT_MAX = 5000
@@ -57,8 +56,9 @@ def get(code: str) -> Report:
 
 def queue(page: int, page_size: int) -> Page:
     """Reports waiting for a moderator, oldest first."""
-    stmt = select(Report).where(Report.moderation_status == PENDING)
-    total = db.session.query(Report.id).filter(Report.moderation_status == PENDING).count()
+    waiting = (Report.moderation_status == PENDING) & (Report.status == Status.NEW)
+    stmt = select(Report).where(waiting)
+    total = db.session.query(Report.id).filter(waiting).count()
     items = list(
         db.session.scalars(
             stmt.order_by(Report.created_at, Report.id)
@@ -101,10 +101,7 @@ def reject(
     staff: StaffUser, report: Report, now: datetime, reason: RejectReason, message: str
 ) -> Report:
     """Refuse it, with a reason code and a message the resident reads."""
-    workflow.reject(staff, report, now, message, reason_code=reason)
-    if report.moderation_status == PENDING:
-        report.moderation_status = "rejected"
-    return report
+    return workflow.reject(staff, report, now, message, reason_code=reason)
 
 
 def request_info(staff: StaffUser, report: Report, now: datetime, question: str) -> Report:
@@ -143,12 +140,8 @@ def hide_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
     photo = _photo(report, photo_id)
     if photo.hidden:
         return report
-    keys = [k for k in (photo.thumb_key, photo.display_key) if k]
     photo.hidden = True
-    photo.thumb_key = photo.display_key = None
-    photo.rendition_status = RenditionStatus.REMOVED
-    storage = get_storage()
-    after_commit(lambda: [storage.delete(key) for key in keys])
+    photos.withdraw_public_files([photo])
     note(
         report,
         "photo_hidden",
@@ -180,23 +173,34 @@ def show_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
 
 
 def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
-    """A duplicate: closed into the original, whose follower the reporter becomes."""
-    workflow.mark_duplicate(staff, report, now, original_code)
-    if report.moderation_status == PENDING:
-        report.moderation_status = "rejected"
-    original = db.session.get(Report, report.duplicate_of_id)
-    if (
-        original.reporter_id != report.reporter_id
-        and db.session.get(ReportFollower, (original.id, report.reporter_id)) is None
-    ):
-        db.session.add(
-            ReportFollower(
-                report_id=original.id,
-                resident_id=report.reporter_id,
-                created_at=now,
-                source="merged",
-            )
+    """A duplicate: closed into the original (a public, open report), whose followers the
+    reporter and the duplicate's own followers become."""
+    original = queries.public_report(original_code)
+    if original is None or original.status in FINAL_STATUSES:
+        raise ValidationFailed(
+            "Chỉ gộp vào một phản ánh công khai đang xử lý.",
+            "Merge only into a public report that is still open.",
+            code="merge_target_invalid",
+            fields={"original": ["Not a public, open report."]},
         )
+    workflow.mark_duplicate(staff, report, now, original.code)
+    target = db.session.get(Report, report.duplicate_of_id)
+    supporters = {report.reporter_id} | set(
+        db.session.scalars(
+            select(ReportFollower.resident_id).where(ReportFollower.report_id == report.id)
+        )
+    )
+    for resident_id in sorted(supporters - {target.reporter_id}):
+        nearby.add_follower(target, resident_id, now, source="merged")
+    note(
+        target,
+        "merged_in",
+        now,
+        actor=staff,
+        public=True,
+        note=f"Phản ánh {report.code} được gộp vào phản ánh này.",
+        data={"merged": report.code},
+    )
     return report
 
 

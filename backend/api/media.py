@@ -20,7 +20,7 @@ def public_file(key: str):
     except ValueError:
         abort(404)
     response = Response(data, mimetype="image/jpeg")
-    # Keys are unguessable and content never changes under a key.
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    # Keys are unguessable, but a moderator may withdraw a photo: caches keep it an hour.
+    response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,6 +1,10 @@
 """Personal data in public text: Vietnamese phone numbers, identity numbers, e-mail addresses.
 
 The public sees the masked text; moderators and the reporter see the original.
+Numbers are found as runs of digits with the separators people type between
+them (spaces, dots, dashes, brackets), then classified by their digit count:
+12 digits (CCCD) or 9 (old CMND) is an identity number; 10 or 11 digits
+starting with 0, or with 84 after a plus or country code, is a phone number.
 """
 
 from __future__ import annotations
@@ -8,11 +12,8 @@ from __future__ import annotations
 import re
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# 12-digit citizen identity (CCCD) numbers and 9-digit old identity (CMND) numbers.
-_ID12 = re.compile(r"(?<!\d)\d{12}(?!\d)")
-_ID9 = re.compile(r"(?<!\d)\d{9}(?!\d)")
-# 0xx or +84 / 84 followed by 8-10 more digits, with optional spaces, dots or dashes.
-_PHONE = re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[\s.\-]?\d){8,10}(?![\d])")
+# A digit, then digits and separators, ending on a digit; not glued to letters or digits.
+_NUMBER = re.compile(r"(?<![\w])\+?\(?\d[\d \t.\-()]*\d(?![\w])")
 
 MASKS = {
     "email": "[email]",
@@ -21,21 +22,40 @@ MASKS = {
 }
 
 
+def _kind(run: str) -> str | None:
+    digits = re.sub(r"\D", "", run)
+    if run.count(" ") + run.count("\t") > 6:  # a list of numbers, not one number
+        return None
+    if digits.startswith("84") and (run.lstrip("(").startswith("+") or len(digits) in (11, 12)):
+        national = "0" + digits[2:]
+        if national.startswith("00"):  # +84 (0) 901 ...
+            national = national[1:]
+        digits = national
+    if len(digits) in (10, 11) and digits.startswith("0"):
+        return "phone"
+    if len(digits) in (9, 12):
+        return "identity_number"
+    return None
+
+
 def find_personal_data(text: str) -> list[str]:
     """Kinds of personal data present (for the moderator's findings)."""
-    kinds = []
+    kinds = set()
     if _EMAIL.search(text):
-        kinds.append("email")
-    if _ID12.search(text) or _ID9.search(text):
-        kinds.append("identity_number")
-    if _PHONE.search(_ID12.sub("", text)):
-        kinds.append("phone")
-    return kinds
+        kinds.add("email")
+    for match in _NUMBER.finditer(_EMAIL.sub(" ", text)):
+        kind = _kind(match.group())
+        if kind:
+            kinds.add(kind)
+    return sorted(kinds)
 
 
 def mask_personal_data(text: str) -> str:
     """The text with e-mails, identity numbers and phone numbers replaced by labels."""
     text = _EMAIL.sub(MASKS["email"], text)
-    text = _ID12.sub(MASKS["identity_number"], text)
-    text = _PHONE.sub(MASKS["phone"], text)
-    return _ID9.sub(MASKS["identity_number"], text)
+
+    def replace(match: re.Match) -> str:
+        kind = _kind(match.group())
+        return MASKS[kind] if kind else match.group()
+
+    return _NUMBER.sub(replace, text)

@@ -47,13 +47,19 @@ class PublicEventSchema(Schema):
     at = fields.DateTime()
     type = fields.String()
     status = fields.String(attribute="to_status")
-    note = fields.String(allow_none=True)
+    note = fields.Function(lambda e: mask_personal_data(e.note) if e.note else None)
     department = fields.Function(
         lambda e: {"code": e.department.code, "name": e.department.name} if e.department else None
     )
 
 
-class StaffEventSchema(PublicEventSchema):
+class ResidentEventSchema(PublicEventSchema):
+    """The reporter's own timeline: notes as written (their answers, questions to them)."""
+
+    note = fields.String(allow_none=True)
+
+
+class StaffEventSchema(ResidentEventSchema):
     id = fields.Integer()
     from_status = fields.String(allow_none=True)
     public = fields.Boolean()
@@ -80,12 +86,16 @@ class _ReportBase(Schema):
         metadata={"description": "Public text: personal data masked, or as moderated"},
     )
     location = fields.Function(
-        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address},
-        metadata={"type": "object"},
+        lambda r: {
+            "lat": r.lat,
+            "lng": r.lng,
+            "address": mask_personal_data(r.address) if r.address else None,
+        },
+        metadata={"type": "object", "description": "Personal data in the address is masked"},
     )
     admin_unit = fields.Nested(AdminUnitRefSchema, allow_none=True)
     department = fields.Nested(DepartmentRefSchema, allow_none=True)
-    response = fields.String(allow_none=True)
+    response = fields.Function(lambda r: mask_personal_data(r.response) if r.response else None)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
@@ -128,16 +138,23 @@ class PublicReportSummarySchema(_ReportBase):
     )
 
 
+#: Not public, but written for (or by) the resident: shown in their own view.
+_BETWEEN_UNIT_AND_RESIDENT = frozenset({Action.REQUEST_INFO, Action.PROVIDE_INFO})
+
+
 class ResidentReportSchema(PublicReportSchema):
     """The reporter's own view: the public record plus their own words and answers."""
 
     id = fields.Integer()
     description = fields.String(metadata={"description": "As the resident wrote it"})
+    location = fields.Function(
+        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address}, metadata={"type": "object"}
+    )
     public_description = fields.Function(lambda r: public_text(r))
     location_source = fields.String()
     timeline = fields.Function(
-        lambda r: PublicEventSchema(many=True).dump(
-            [e for e in r.events if e.public or e.type == Action.PROVIDE_INFO]
+        lambda r: ResidentEventSchema(many=True).dump(
+            [e for e in r.events if e.public or e.type in _BETWEEN_UNIT_AND_RESIDENT]
         )
     )
     photos = fields.Function(
@@ -154,6 +171,9 @@ class StaffPhotoSchema(ResidentPhotoSchema):
 class StaffReportSchema(_ReportBase):
     id = fields.Integer()
     description = fields.String(metadata={"description": "The original text"})
+    location = fields.Function(
+        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address}, metadata={"type": "object"}
+    )
     public_description = fields.Function(lambda r: public_text(r))
     moderation_status = fields.String(allow_none=True)
     moderation_flags = fields.Raw(allow_none=True)

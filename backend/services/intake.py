@@ -188,7 +188,9 @@ def _screen(report: Report, now: datetime) -> None:
 
 
 def search_text(code: str, public_description: str, address: str | None) -> str:
-    return fold(" ".join(filter(None, [code, public_description, address])))
+    """What public search matches: the code and the public text, personal data masked."""
+    public_address = mask_personal_data(address) if address else None
+    return fold(" ".join(filter(None, [code, public_description, public_address])))
 
 
 def next_code(now: datetime) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
-from backend.domain.workflow import OPEN_STATUSES
+from backend.domain.workflow import FINAL_STATUSES, OPEN_STATUSES
 from backend.errors import Conflict, NotFound
 from backend.models import Category, Report, ReportFollower, Resident
 from backend.services import queries
@@ -224,14 +224,21 @@ def follow(resident: Resident, report_code: str, now: datetime, source: str = "m
         raise ReportNotFollowable()
     if report.reporter_id == resident.id:
         raise OwnReport()
+    if report.status in FINAL_STATUSES:
+        raise ReportNotFollowable()  # closed, refused or merged away: nothing to support
+    add_follower(report, resident.id, now, source=source)
+    return report
+
+
+def add_follower(report: Report, resident_id: int, now: datetime, source: str) -> None:
+    """Idempotent, also when two requests add the same follower at once."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(ReportFollower)
-        .values(report_id=report.id, resident_id=resident.id, created_at=now, source=source)
+        .values(report_id=report.id, resident_id=resident_id, created_at=now, source=source)
         .on_conflict_do_nothing()
     )
     db.session.expire(report, ["supporters"])
-    return report
 
 
 def unfollow(resident: Resident, report_code: str) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from backend.db import db, on_rollback
+from backend.db import after_commit, db, on_rollback
 from backend.errors import ValidationFailed
 from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
 from backend.media.images import make_rendition as render
@@ -131,6 +131,18 @@ def make_renditions(photo: Photo) -> None:
     on_rollback(lambda: [storage.delete(key) for key in written])
     photo.thumb_key, photo.display_key = written
     photo.rendition_status = RenditionStatus.READY
+
+
+def withdraw_public_files(photos_: list[Photo]) -> None:
+    """Take photos off every public URL: their rendition files are deleted after the commit."""
+    storage = get_storage()
+    keys = []
+    for photo in photos_:
+        keys += [k for k in (photo.thumb_key, photo.display_key) if k]
+        photo.thumb_key = photo.display_key = None
+        photo.rendition_status = RenditionStatus.REMOVED
+    if keys:
+        after_commit(lambda: [storage.delete(key) for key in keys])
 
 
 def stale_pending(now: datetime, older_than: timedelta) -> list[int]:

@@ -247,6 +247,8 @@ def forward(
             "The report is already with this unit.",
             code="already_assigned",
         )
+    if report.moderation_status == "pending":
+        raise InModeration()
     action = Action.ASSIGN if report.status == Status.NEW else Action.FORWARD
     record(
         report,
@@ -278,6 +280,8 @@ def reject(
     )
     report.closed_at = now
     sla.end_clocks(report, now)
+    _leave_moderation(report)
+    photos.withdraw_public_files(report.photos)
     return report
 
 
@@ -315,11 +319,24 @@ def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_cod
     )
     report.duplicate_of_id = original.id
     report.closed_at = now
+    _leave_moderation(report)
     # Touch the original: two reports marked as each other's duplicate at the same
     # moment then conflict on its version instead of forming a cycle.
     original.updated_at = now
     sla.end_clocks(report, now)
     return report
+
+
+class InModeration(Conflict):
+    code = "in_moderation"
+    message_vi = "Phản ánh đang chờ kiểm duyệt; cần duyệt trước khi chuyển xử lý."
+    message_en = "The report is waiting for moderation; approve it before forwarding."
+
+
+def _leave_moderation(report: Report) -> None:
+    """Refused or merged: no longer waiting in the moderation queue."""
+    if report.moderation_status == "pending":
+        report.moderation_status = "rejected"
 
 
 def close(staff: StaffUser, report: Report, now: datetime) -> Report:
@@ -338,7 +355,15 @@ def request_info(staff: StaffUser, report: Report, now: datetime, question: str)
     """Ask the resident for more information: the SLA clocks stop until they answer."""
     if report.waiting_since is not None:
         raise AlreadyWaiting()
-    _act(staff, report, Action.REQUEST_INFO, now, note=_text(question, "question", required=True))
+    # For the resident (their own view) and staff only: the question may name them.
+    _act(
+        staff,
+        report,
+        Action.REQUEST_INFO,
+        now,
+        note=_text(question, "question", required=True),
+        public=False,
+    )
     report.waiting_since = now
     sla.pause(report, now)
     return report

@@ -194,16 +194,14 @@ def test_only_moderation_roles(client, staff, held):
     assert client.get("/moderation/v1/queue", headers=staff("coordinator")).status_code == 200
 
 
-@pytest.mark.parametrize("mode, held_reports", [("all", 3), ("first:2", 2), ("off", 0)])
+@pytest.mark.parametrize(
+    "mode, held_reports", [("all", 4), ("first:2", 3), ("flagged", 1), ("off", 0)]
+)
 def test_moderation_modes(app, client, resident, submit, mode, held_reports):
     app.config["MODERATION_MODE"] = mode
     headers = resident()
-    for _ in range(3):
-        submit(
-            headers,
-            description="Ổ gà lớn trên đường Hai Bà Trưng",
-            photos=[(photo("Canon_40D.jpg"), "a.jpg")],
-        )
+    for text in ["Ổ gà lớn trên đường Hai Bà Trưng"] * 3 + [ABUSIVE]:
+        submit(headers, description=text, photos=[(photo("Canon_40D.jpg"), "a.jpg")])
     pending = db.session.query(Report).filter_by(moderation_status="pending").count()
     assert pending == held_reports
 
@@ -215,3 +213,85 @@ def test_the_queue_suggests_what_a_held_report_may_duplicate(client, staff, resi
     assert item["code"] == held
     assert [s["code"] for s in item["similar_reports"]] == [standing.get_json()["code"]]
     assert item["similar_reports"][0]["distance_m"] == 0.0
+
+
+def test_staff_actions_respect_the_queue(client, staff, held):
+    code, _ = held
+    coordinator = staff("coordinator")
+    forward = _post(client, coordinator, f"/staff/v1/reports/{code}/forward", department="so-xd")
+    assert forward.status_code == 409 and forward.get_json()["error"]["code"] == "in_moderation"
+    _post(client, coordinator, f"/staff/v1/reports/{code}/reject", reason="Lời lẽ thô tục.")
+    assert client.get("/moderation/v1/queue", headers=coordinator).get_json()["items"] == []
+
+
+def test_merge_only_into_a_public_open_report_and_bring_the_supporters(
+    client, staff, resident, submit, held
+):
+    held_code, _ = held
+    moderator = staff("moderator")
+    first = submit(resident("+84902222222"), description="Ổ gà lớn trên đường Hai Bà Trưng")
+    original = first.get_json()["code"]
+    dup = submit(resident("+84903333333"), description="Đường Hai Bà Trưng có ổ gà rất to")
+    duplicate = dup.get_json()["code"]
+    _post(client, resident("+84904444444"), f"/mobile/v1/reports/{duplicate}/follow")
+    into_held = _post(
+        client, moderator, f"/moderation/v1/reports/{duplicate}/merge", original=held_code
+    )
+    assert into_held.status_code == 422
+    assert into_held.get_json()["error"]["code"] == "merge_target_invalid"
+    _post(client, moderator, f"/moderation/v1/reports/{duplicate}/merge", original=original)
+    public = client.get(f"/public/v1/reports/{original}").get_json()
+    assert public["supporters"] == 2  # the duplicate's reporter and its follower
+    assert public["timeline"][-1]["type"] == "merged_in"
+    following_dup = _post(
+        client, resident("+84905555555"), f"/mobile/v1/reports/{duplicate}/follow"
+    )
+    assert following_dup.status_code == 404
+
+
+def test_rejecting_withdraws_the_public_photos(client, staff, resident, submit):
+    code = submit(resident(), description="Ổ gà lớn trên đường Hai Bà Trưng").get_json()["code"]
+    url = client.get(f"/public/v1/reports/{code}").get_json()["photos"][0]["display_url"]
+    assert client.get(url).status_code == 200
+    _post(
+        client,
+        staff("moderator"),
+        f"/moderation/v1/reports/{code}/reject",
+        reason="spam",
+        message="Quảng cáo.",
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_questions_to_the_resident_are_not_public(client, staff, resident, submit):
+    headers = resident()
+    code = submit(headers, description="Ổ gà lớn trên đường Hai Bà Trưng").get_json()["code"]
+    _post(
+        client,
+        staff("moderator"),
+        f"/moderation/v1/reports/{code}/request-info",
+        question="Chị Lan ơi, gọi lại 0901234567 giúp em",
+    )
+    assert "Chị Lan" not in client.get(f"/public/v1/reports/{code}").get_data(as_text=True)
+    mine = client.get(f"/mobile/v1/reports/{code}", headers=headers).get_json()
+    assert mine["timeline"][-1]["note"] == "Chị Lan ơi, gọi lại 0901234567 giúp em"
+
+
+def test_units_read_the_masked_text(client, staff, resident, submit):
+    body = submit(
+        resident(), description="Ổ gà lớn, gọi tôi 0901234567", address="Nhà số 5, ĐT 0912345678"
+    ).get_json()
+    unit = client.get(f"/staff/v1/reports/{body['code']}", headers=staff("so-xd.officer"))
+    assert "0901234567" not in unit.get_data(as_text=True)
+    assert "0912345678" not in unit.get_data(as_text=True)
+    coordinator = client.get(f"/staff/v1/reports/{body['code']}", headers=staff("coordinator"))
+    assert "0901234567" in coordinator.get_data(as_text=True)
+
+
+def test_abusive_address_is_flagged(client, staff, resident, submit):
+    body = submit(
+        resident(), description="Ổ gà lớn trên đường Hai Bà Trưng", address="Hẻm vcl cuối đường"
+    ).get_json()
+    (item,) = client.get("/moderation/v1/queue", headers=staff("moderator")).get_json()["items"]
+    assert item["code"] == body["code"]
+    assert item["moderation_flags"][0]["field"] == "address"

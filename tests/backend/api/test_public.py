@@ -179,3 +179,13 @@ def test_personal_data_is_masked_publicly_and_not_searchable(client, resident, s
     assert "0901 234 567" in mine["description"]
     unit = client.get(f"/staff/v1/reports/{code}", headers=staff("so-xd.officer")).get_json()
     assert unit["public_description"] == public["description"]
+
+
+def test_personal_data_in_the_address_is_masked_too(client, resident, submit):
+    headers = resident()
+    code = submit(headers, address="Nhà anh Bình, ĐT 0912345678").get_json()["code"]
+    public = client.get(f"/public/v1/reports/{code}").get_json()
+    assert public["location"]["address"] == "Nhà anh Bình, ĐT [số điện thoại]"
+    assert _codes(client, "?q=0912345678") == set()
+    mine = client.get(f"/mobile/v1/reports/{code}", headers=headers).get_json()
+    assert mine["location"]["address"] == "Nhà anh Bình, ĐT 0912345678"

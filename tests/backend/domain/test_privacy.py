@@ -17,6 +17,12 @@ from backend.domain.privacy import find_personal_data, mask_personal_data
         ("máy bàn 02923 123 456", "máy bàn [số điện thoại]"),
         ("CCCD 001099012345, CMND 123456789", "CCCD [số giấy tờ], CMND [số giấy tờ]"),
         ("email an.nguyen+pa@gmail.com.vn", "email [email]"),
+        ("CCCD 079 085 001 234", "CCCD [số giấy tờ]"),
+        ("CMND 123 456 789", "CMND [số giấy tờ]"),
+        ("ID: 0010 9901 2345", "ID: [số giấy tờ]"),
+        ("+84 (0) 901 234 567", "[số điện thoại]"),
+        ("0901  234  567", "[số điện thoại]"),
+        ("(0292) 3 123 456", "[số điện thoại]"),
     ],
 )
 def test_masking(text, masked):
