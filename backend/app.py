@@ -54,6 +54,7 @@ def create_app(
     api.register_blueprint(staff.blp)
     api.register_blueprint(public.blp)
     api.register_blueprint(admin.blp)
+    cli.register(app)
     for plugin in plugins:
         plugin.init_app(app, api)
 
@@ -63,7 +64,6 @@ def create_app(
         if has_pending_work():
             rollback()
 
-    cli.register(app)
     return app
 
 

@@ -104,7 +104,8 @@ def dev_id_token(phone, uid):
 sla_cli = AppGroup("sla", help="SLA clocks.")
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 
-#: The periodic jobs and their intervals in seconds.
+#: The core's periodic jobs and their intervals in seconds; plugins add theirs to
+#: ``app.extensions["phananh_periodic"]``.
 PERIODIC = (("backend.tasks:sla_sweep", 60), ("backend.tasks:redispatch_renditions", 300))
 
 
@@ -127,7 +128,7 @@ def scheduler_command():
     if conn is None:
         raise click.ClickException("REDIS_URL is not set; without it, run the CLI jobs from cron")
     scheduler = CronScheduler(connection=conn)
-    for job, interval in PERIODIC:
+    for job, interval in current_app.extensions["phananh_periodic"]:
         scheduler.register(run, QUEUE_NAME, args=(job,), interval=interval, name=job)
     scheduler.start()
 
@@ -158,6 +159,7 @@ def quickstart_command(host, port, no_serve):
 
 
 def register(app: Flask) -> None:
+    app.extensions["phananh_periodic"] = list(PERIODIC)
     for command in (
         geo_cli,
         seed_cli,

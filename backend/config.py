@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,6 +45,8 @@ class Settings:
     apology_grace_hours: int = 8
     moderation_mode: str = "flagged"
     moderation_blocklist: str | None = None
+    quiet_hours: str = "22:00-06:30"
+    fcm_endpoint: str | None = None
     duplicate_radius_m: int = 150
     duplicate_days: int = 30
     max_photo_bytes: int = 15 * 1024 * 1024
@@ -98,6 +101,8 @@ class Settings:
             apology_grace_hours=get_int("APOLOGY_GRACE_HOURS", 8),
             moderation_mode=get("MODERATION_MODE") or "flagged",
             moderation_blocklist=get("MODERATION_BLOCKLIST"),
+            quiet_hours=get("QUIET_HOURS") or "22:00-06:30",
+            fcm_endpoint=get("FCM_ENDPOINT"),
             duplicate_radius_m=get_int("DUPLICATE_RADIUS_M", 150),
             duplicate_days=get_int("DUPLICATE_DAYS", 30),
             max_photo_bytes=get_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024),
@@ -162,6 +167,8 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "APOLOGY_GRACE_HOURS": settings.apology_grace_hours,
         "MODERATION_MODE": settings.moderation_mode,
         "MODERATION_BLOCKLIST": settings.moderation_blocklist,
+        "QUIET_HOURS": _window(settings.quiet_hours),
+        "FCM_ENDPOINT": settings.fcm_endpoint,
         "DUPLICATE_RADIUS_M": settings.duplicate_radius_m,
         "DUPLICATE_DAYS": settings.duplicate_days,
         "MAX_PHOTO_BYTES": settings.max_photo_bytes,
@@ -184,6 +191,14 @@ def _office_hours(text: str):
         return parse_hours(text)
     except CalendarError as exc:
         raise ConfigError(f"OFFICE_HOURS: {exc}") from exc
+
+
+def _window(text: str) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError as exc:
+        raise ConfigError(f"QUIET_HOURS must look like 22:00-06:30: {text!r}") from exc
+    return start, end
 
 
 def _fractions(text: str) -> tuple[float, ...]:

@@ -1,1 +1,22 @@
-"""Notification templates, outbox, FCM sender and jobs (built on ``backend``)."""
+"""Notifications (a plugin built on ``backend``): devices, templates, the outbox that is also
+the in-app inbox, delivery through FCM (firebase-admin), quiet hours.
+
+Subscribed to ``backend.signals.event_recorded``: outbox rows are written in the
+event's transaction and pushed after the commit.
+"""
+
+from __future__ import annotations
+
+
+def init_app(app, api) -> None:
+    from backend.signals import event_recorded
+    from notifications import models  # noqa: F401  (tables for the migrations)
+    from notifications.outbox import on_event_recorded
+    from notifications.views import mobile_blp, staff_blp
+
+    app.extensions["notifications"] = True
+    event_recorded.connect(on_event_recorded, weak=False)  # once per process
+    api.register_blueprint(mobile_blp)
+    api.register_blueprint(staff_blp)
+    # Left behind: Redis down at commit, quiet hours over, retries due.
+    app.extensions["phananh_periodic"].append(("notifications.delivery:deliver_due", 60))

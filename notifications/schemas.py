@@ -1,0 +1,41 @@
+"""Inputs and outputs of the device and inbox endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from backend.schemas.common import PageArgsSchema
+from notifications.models import Platform
+from notifications.templates import LOCALES, render
+
+
+class DeviceSchema(Schema):
+    token = fields.String(
+        required=True,
+        validate=validate.Length(min=10, max=4096),
+        metadata={"description": "FCM registration token"},
+    )
+    platform = fields.String(required=True, validate=validate.OneOf([p.value for p in Platform]))
+    locale = fields.String(load_default="vi", validate=validate.OneOf(LOCALES))
+
+
+class InboxArgsSchema(PageArgsSchema):
+    locale = fields.String(load_default="vi", validate=validate.OneOf(LOCALES))
+
+
+class UnreadSchema(Schema):
+    unread = fields.Integer()
+
+
+def inbox_item(row, locale: str) -> dict:
+    title, body = render(row.kind, row.params, locale, row.report.code)
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "title": title,
+        "body": body,
+        "report_code": row.report.code,
+        "created_at": row.created_at,
+        "read": row.read_at is not None,
+        "urgent": row.urgent,
+    }

@@ -1,0 +1,93 @@
+"""Devices and the in-app inbox, for residents (``/mobile/v1``) and staff (``/staff/v1``)."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from backend.api.blueprint import Blueprint
+from backend.api.common import dump_page
+from backend.auth import current_resident, current_staff, resident_required, staff_required
+from backend.db import commit, utcnow
+from backend.schemas.common import ErrorEnvelopeSchema
+from notifications import services
+from notifications.schemas import DeviceSchema, InboxArgsSchema, UnreadSchema, inbox_item
+
+mobile_blp = Blueprint(
+    "notifications_mobile",
+    __name__,
+    url_prefix="/mobile/v1",
+    description="Residents' devices (FCM tokens) and in-app inbox.",
+)
+staff_blp = Blueprint(
+    "notifications_staff",
+    __name__,
+    url_prefix="/staff/v1",
+    description="Staff devices (FCM tokens) and in-app inbox.",
+)
+
+
+def _routes(blp: Blueprint, guard, owner, security: str) -> None:
+    doc = {"security": [{security: []}]}
+
+    @blp.post("/devices")
+    @guard
+    @blp.arguments(DeviceSchema)
+    @blp.response(201, DeviceSchema)
+    @blp.doc(**doc)
+    def register(args):
+        """Register (or move here) an FCM registration token, with platform and locale."""
+        device = services.register_device(
+            owner(), args["token"], args["platform"], args["locale"], utcnow()
+        )
+        commit()
+        return device
+
+    @blp.delete("/devices/<path:token>")
+    @guard
+    @blp.response(204)
+    @blp.doc(**doc)
+    def unregister(token):
+        """Forget a device (sign-out, or push permission withdrawn)."""
+        services.unregister_device(owner(), token)
+        commit()
+
+    @blp.get("/inbox")
+    @guard
+    @blp.arguments(InboxArgsSchema, location="query")
+    @blp.doc(**doc)
+    def inbox(args):
+        """Every notification, newest first, in Vietnamese or English (``locale``)."""
+        page = services.inbox(owner(), args["page"], args["page_size"])
+        return jsonify(dump_page(page, lambda row: inbox_item(row, args["locale"])))
+
+    @blp.get("/inbox/unread-count")
+    @guard
+    @blp.response(200, UnreadSchema)
+    @blp.doc(**doc)
+    def unread():
+        """How many notifications are unread."""
+        return {"unread": services.unread_count(owner())}
+
+    @blp.post("/inbox/<int:notification_id>/read")
+    @guard
+    @blp.alt_response(404, schema=ErrorEnvelopeSchema)
+    @blp.doc(**doc)
+    def read(notification_id):
+        """Mark one notification read."""
+        row = services.mark_read(owner(), notification_id, utcnow())
+        commit()
+        return jsonify(inbox_item(row, "vi"))
+
+    @blp.post("/inbox/read-all")
+    @guard
+    @blp.response(200, UnreadSchema)
+    @blp.doc(**doc)
+    def read_all():
+        """Mark everything read."""
+        services.mark_all_read(owner(), utcnow())
+        commit()
+        return {"unread": 0}
+
+
+_routes(mobile_blp, resident_required, current_resident, "residentToken")
+_routes(staff_blp, staff_required(), current_staff, "staffToken")
