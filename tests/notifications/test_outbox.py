@@ -24,7 +24,7 @@ def daytime(app):
 
 
 def test_reporter_and_followers_hear_and_read_in_their_language(
-    client, resident, submit, staff, daytime
+    client, resident, submit, staff, daytime, run_jobs
 ):
     reporter, follower = resident("+84901111111"), resident("+84902222222")
     _post(
@@ -51,6 +51,7 @@ def test_reporter_and_followers_hear_and_read_in_their_language(
         f"/staff/v1/reports/{code}/updates",
         note="Đã cử đội thi công, gọi 0901234567",
     )
+    run_jobs()  # the RQ worker, where there is one
 
     mine = client.get("/mobile/v1/inbox", headers=reporter).get_json()
     assert [i["kind"] for i in mine["items"]] == ["update", "assigned", "received"]
@@ -128,7 +129,7 @@ def test_quiet_hours(app):
     assert after_quiet_hours(at(6, 30)) == at(6, 30)
 
 
-def test_urgent_pushes_skip_quiet_hours(app, client, resident, submit):
+def test_urgent_pushes_skip_quiet_hours(app, client, resident, submit, run_jobs):
     app.config["QUIET_HOURS"] = (datetime.min.time(), datetime.max.time())  # always quiet
     headers = resident()
     submit(headers, description="Ổ gà lớn trên đường Hai Bà Trưng")
