@@ -38,6 +38,9 @@ STAFF_KINDS = {
     "overdue": "overdue",
     "escalated": "escalated",
     "extension_decided": "extension_decided",
+    # Recorded by the rating feature: a resident's rating, a report reopened after one.
+    "rated": "resident_rated",
+    "reopen": "report_reopened",
 }
 #: Always pushed at once, whatever the hour.
 URGENT_KINDS = frozenset({"escalated"})
@@ -95,6 +98,7 @@ def _params(report: Report, event: ReportEvent) -> dict:
         "percent": str(round(100 * data["fraction"])) if "fraction" in data else "",
         "decision_vi": "Được chấp thuận." if approved else "Không được chấp thuận.",
         "decision_en": "Approved." if approved else "Denied.",
+        "rating": str(data.get("rating", "")),
     }
 
 

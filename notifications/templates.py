@@ -53,6 +53,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "en": ("Overdue report {code} escalated", "{department} missed the deadline."),
     },
+    "resident_rated": {
+        "vi": ("Người dân đánh giá phản ánh {code}", "Mức hài lòng: {rating}/5. {note}"),
+        "en": ("Resident rated report {code}", "Satisfaction: {rating}/5. {note}"),
+    },
+    "report_reopened": {
+        "vi": ("Phản ánh {code} được mở lại", "Người dân chưa hài lòng: {note}"),
+        "en": ("Report {code} reopened", "The resident is not satisfied: {note}"),
+    },
     "extension_decided": {
         "vi": ("Đề nghị gia hạn phản ánh {code}", "{decision_vi}"),
         "en": ("Extension request for report {code}", "{decision_en}"),
