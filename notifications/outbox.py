@@ -8,13 +8,14 @@ with the event that caused them, and are pushed after the commit (see
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from backend.db import after_commit, db
 from backend.domain.privacy import mask_personal_data
+from backend.jobs import dispatch
+from backend.localtime import local_tz
 from backend.models import Department, Report, ReportEvent, ReportFollower, StaffUser
 from backend.models.department import DepartmentKind
 from notifications.models import Notification
@@ -78,14 +79,12 @@ def on_event_recorded(report: Report, event: ReportEvent, **_kwargs) -> None:
 
 
 def _dispatch() -> None:
-    from backend.jobs import dispatch
-
     dispatch("notifications.delivery:deliver_due")
 
 
 def _params(report: Report, event: ReportEvent) -> dict:
     category = report.category
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = local_tz()
     data = event.data or {}
     due = data.get("promised_due_at") or data.get("due_at")
     approved = data.get("approved")
@@ -136,7 +135,7 @@ def _staff(report: Report, event: ReportEvent) -> list[int]:
 def after_quiet_hours(now: datetime) -> datetime:
     """Non-urgent pushes wait for the morning (``QUIET_HOURS``, default 22:00-06:30 local)."""
     start, end = current_app.config["QUIET_HOURS"]
-    local = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    local = now.astimezone(local_tz())
     clock = local.time()
     quiet = clock >= start or clock < end if start > end else start <= clock < end
     if not quiet:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from backend.errors import ValidationFailed
 from backend.services.photos import Upload
 from backend.services.queries import Page
-
-
-def local_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def uploaded_photos(files: list, field: str = "photos") -> list[Upload]:

@@ -10,11 +10,12 @@ from flask import current_app, jsonify
 from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
-from backend.api.common import dump_page, local_tz, uploaded_photos
+from backend.api.common import dump_page, uploaded_photos
 from backend.auth import current_staff, issue_token, staff_required
 from backend.db import commit, db, utcnow
 from backend.domain.privacy import mask_personal_data
 from backend.domain.roles import DEPARTMENT_ROLES
+from backend.localtime import local_tz
 from backend.models import Department, Report, StaffUser
 from backend.schemas.common import DepartmentRefSchema, ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema

@@ -29,6 +29,11 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", words).strip()
 
 
+def tracking_code(text: str) -> str:
+    """A tracking code as typed (``pa-2026-000123 ``) in its stored form (``PA-2026-000123``)."""
+    return text.strip().upper()
+
+
 def search_terms(query: str) -> list[str]:
     """Folded words of a search query; every word must match."""
     return [word for word in fold(query).split(" ") if word]

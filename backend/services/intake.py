@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
-from backend.domain.text import fold, nfc
+from backend.domain.text import fold, nfc, tracking_code
 from backend.domain.workflow import Action
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
+from backend.localtime import local_tz
 from backend.models import Category, Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
@@ -151,7 +150,7 @@ class NotWaiting(Conflict):
 def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Report:
     """The reporter answers a request for more information: the SLA clocks run again."""
     report = db.session.scalar(
-        select(Report).where(Report.code == code.strip().upper(), Report.reporter_id == resident.id)
+        select(Report).where(Report.code == tracking_code(code), Report.reporter_id == resident.id)
     )
     if report is None:
         raise NotFound("Không tìm thấy phản ánh.", "Report not found.", code="report_not_found")
@@ -195,7 +194,7 @@ def search_text(code: str, public_description: str, address: str | None) -> str:
 
 def next_code(now: datetime) -> str:
     """``PA-<year>-<6 digits>``: a per-year counter, safe under concurrent submissions."""
-    year = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).year
+    year = now.astimezone(local_tz()).year
     stmt = (
         update(ReportSequence)
         .where(ReportSequence.year == year)

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
+from backend.domain.text import tracking_code
 from backend.domain.workflow import FINAL_STATUSES, OPEN_STATUSES
 from backend.errors import Conflict, NotFound
 from backend.models import Category, Report, ReportFollower, Resident
@@ -243,7 +244,7 @@ def add_follower(report: Report, resident_id: int, now: datetime, source: str) -
 
 def unfollow(resident: Resident, report_code: str) -> None:
     """Stop following (idempotent). Also works once the report left the public record."""
-    code = report_code.strip().upper()
+    code = tracking_code(report_code)
     followed = (
         select(ReportFollower.report_id)
         .join(Report)

@@ -8,13 +8,13 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from backend.db import after_commit, db, on_rollback
 from backend.errors import ValidationFailed
+from backend.localtime import local_tz
 from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
 from backend.media.images import make_rendition as render
 from backend.models import Photo
@@ -88,14 +88,10 @@ def store(item: InspectedUpload, kind: str, now: datetime) -> Photo:
         gps_lat=gps[0] if gps else None,
         gps_lng=gps[1] if gps else None,
         # EXIF times carry no zone; phones record local time.
-        taken_at=taken_at.replace(tzinfo=_local_tz()).astimezone(UTC) if taken_at else None,
+        taken_at=taken_at.replace(tzinfo=local_tz()).astimezone(UTC) if taken_at else None,
         rendition_status=RenditionStatus.PENDING,
         created_at=now,
     )
-
-
-def _local_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def rendition_key(photo: Photo, name: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES
-from backend.domain.text import search_terms
+from backend.domain.text import search_terms, tracking_code
 from backend.domain.workflow import Status
 from backend.errors import ValidationFailed
 from backend.models import (
@@ -158,8 +158,9 @@ def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -
 
 
 def public_report(code: str) -> Report | None:
-    code = code.strip().upper()
-    return db.session.scalar(select(Report).where(Report.code == code, publicly_visible()))
+    return db.session.scalar(
+        select(Report).where(Report.code == tracking_code(code), publicly_visible())
+    )
 
 
 def staff_reports(
@@ -177,7 +178,6 @@ def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
 
 
 def resident_report(resident_id: int, code: str) -> Report | None:
-    code = code.strip().upper()
     return db.session.scalar(
-        select(Report).where(Report.code == code.strip().upper(), Report.reporter_id == resident_id)
+        select(Report).where(Report.code == tracking_code(code), Report.reporter_id == resident_id)
     )

@@ -95,8 +95,11 @@ def _current_calendar() -> WorkingCalendar:
     return calendar
 
 
-def durations_for(category_id: int, severity: str, now: datetime) -> Durations:
-    """The policy in force at ``now``: category-specific first, then the severity's."""
+def durations_for(category_id: int | None, severity: str, now: datetime) -> Durations:
+    """The policy in force at ``now``: category-specific first, then the severity's.
+
+    ``category_id`` None: the severity's own policy (what a category without one gets).
+    """
     policy = db.session.scalar(
         select(SlaPolicy)
         .where(
@@ -244,7 +247,7 @@ def end_clocks(report: Report, now: datetime) -> None:
         _stop_run(clock, now, cal)
         clock.superseded = True
     if ended:
-        for request in _extensions(report):
+        for request in extensions_of(report):
             if request.status == ExtensionStatus.PENDING and request.clock in ended:
                 request.status = ExtensionStatus.CANCELLED
 
@@ -379,7 +382,8 @@ def request_extension(
             fields={"proposed_date": ["Not after the current deadline."]},
         )
     if any(
-        e.status == ExtensionStatus.PENDING and e.clock_id == clock.id for e in _extensions(report)
+        e.status == ExtensionStatus.PENDING and e.clock_id == clock.id
+        for e in extensions_of(report)
     ):
         raise Conflict(
             "Đã có một đề nghị gia hạn đang chờ duyệt.",
@@ -408,10 +412,6 @@ def request_extension(
 
 
 def extensions_of(report: Report) -> list[ExtensionRequest]:
-    return _extensions(report)
-
-
-def _extensions(report: Report) -> list[ExtensionRequest]:
     return list(
         db.session.scalars(
             select(ExtensionRequest)
@@ -430,7 +430,7 @@ def decide_extension(
     approve: bool,
     note_text: str | None,
 ) -> ExtensionRequest:
-    request = next((e for e in _extensions(report) if e.id == request_id), None)
+    request = next((e for e in extensions_of(report) if e.id == request_id), None)
     if request is None:
         raise ValidationFailed(
             "Không có đề nghị gia hạn này.",

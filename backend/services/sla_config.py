@@ -35,7 +35,7 @@ def current_policies(now: datetime) -> list[dict]:
     views = []
     for severity in Severity:
         general = _latest(None, severity, now)
-        views.append(_view(durations_for(0, severity, now), severity, None, general))
+        views.append(_view(durations_for(None, severity, now), severity, None, general))
     categories = db.session.scalars(
         select(Category).join(SlaPolicy, SlaPolicy.category_id == Category.id).distinct()
     ).all()
@@ -91,7 +91,7 @@ def set_policy(staff: StaffUser, data: dict, now: datetime) -> dict:
     )
     db.session.add(policy)
     db.session.flush()
-    durations = durations_for(category.id if category else 0, data["severity"], now)
+    durations = durations_for(category.id if category else None, data["severity"], now)
     return _view(durations, data["severity"], category.code if category else None, policy)
 
 

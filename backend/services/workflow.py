@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES, Role
 from backend.domain.sla import ClockKind
-from backend.domain.text import nfc
+from backend.domain.text import nfc, tracking_code
 from backend.domain.workflow import Action, Status, allowed_actions
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
@@ -102,7 +102,7 @@ def internal_history_hidden_from(staff: StaffUser, report: Report) -> int:
 
 def find_report(code: str) -> Report | None:
     """By tracking code, as typed: case and surrounding spaces do not matter."""
-    return db.session.scalar(select(Report).where(Report.code == code.strip().upper()))
+    return db.session.scalar(select(Report).where(Report.code == tracking_code(code)))
 
 
 def get_for_staff(staff: StaffUser, code: str) -> Report:
