@@ -60,6 +60,12 @@ class NotFound(DomainError):
     message_en = "Not found."
 
 
+class ReportNotFound(NotFound):
+    code = "report_not_found"
+    message_vi = "Không tìm thấy phản ánh."
+    message_en = "Report not found."
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"

@@ -9,13 +9,13 @@ from backend.api.blueprint import Blueprint
 from backend.api.common import uploaded_photos
 from backend.auth import current_resident, issue_token, resident_required
 from backend.db import commit, db, utcnow
+from backend.errors import ReportNotFound
 from backend.firebase import verify_id_token
 from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import PublicReportSchema, ResidentReportSchema, page_schema
 from backend.schemas.sla import AnswerSchema
 from backend.services import accounts, intake, nearby, queries
-from backend.services.workflow import ReportNotFound
 from mobile_api.schemas import (
     FirebaseSignInSchema,
     FollowedReportSchema,

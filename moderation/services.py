@@ -13,7 +13,7 @@ from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import nfc
 from backend.domain.workflow import FINAL_STATUSES, Status
-from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.errors import Conflict, NotFound, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
@@ -50,7 +50,7 @@ class ReportClosed(Conflict):
 def get(code: str) -> Report:
     report = workflow.find_report(code)
     if report is None:
-        raise NotFound("Không tìm thấy phản ánh.", "Report not found.", code="report_not_found")
+        raise ReportNotFound()
     return report
 
 

@@ -6,12 +6,12 @@ Nothing here identifies the reporter or carries photo metadata.
 from __future__ import annotations
 
 from backend.api.blueprint import Blueprint
+from backend.errors import ReportNotFound
 from backend.localtime import local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
 from backend.services import queries
-from backend.services.workflow import ReportNotFound
 
 blp = Blueprint(
     "public",

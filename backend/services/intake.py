@@ -13,7 +13,7 @@ from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import fold, nfc, tracking_code
 from backend.domain.workflow import Action
-from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.errors import Conflict, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.localtime import local_tz
 from backend.models import Category, Report, ReportSequence, Resident
@@ -153,7 +153,7 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
         select(Report).where(Report.code == tracking_code(code), Report.reporter_id == resident.id)
     )
     if report is None:
-        raise NotFound("Không tìm thấy phản ánh.", "Report not found.", code="report_not_found")
+        raise ReportNotFound()
     if report.waiting_since is None:
         raise NotWaiting()
     answer = nfc(text)

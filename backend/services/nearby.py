@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from backend.db import db
 from backend.domain.text import tracking_code
 from backend.domain.workflow import FINAL_STATUSES, OPEN_STATUSES
-from backend.errors import Conflict, NotFound
+from backend.errors import Conflict, ReportNotFound
 from backend.models import Category, Report, ReportFollower, Resident
 from backend.services import queries
 from backend.services.intake import UnknownCategory
@@ -39,12 +39,6 @@ _OPEN = sorted(status.value for status in OPEN_STATUSES)
 _LAT_DEGREE_M = 110_574.0
 _LNG_DEGREE_M = 111_320.0
 _MARGIN = 1.01
-
-
-class ReportNotFollowable(NotFound):
-    code = "report_not_found"
-    message_vi = "Không tìm thấy phản ánh."
-    message_en = "Report not found."
 
 
 class OwnReport(Conflict):
@@ -222,11 +216,11 @@ def follow(resident: Resident, report_code: str, now: datetime, source: str = "m
     """
     report = queries.public_report(report_code)
     if report is None:
-        raise ReportNotFollowable()
+        raise ReportNotFound()
     if report.reporter_id == resident.id:
         raise OwnReport()
     if report.status in FINAL_STATUSES:
-        raise ReportNotFollowable()  # closed, refused or merged away: nothing to support
+        raise ReportNotFound()  # closed, refused or merged away: nothing to support
     add_follower(report, resident.id, now, source=source)
     return report
 
@@ -253,7 +247,7 @@ def unfollow(resident: Resident, report_code: str) -> None:
     report_id = db.session.scalar(followed)
     if report_id is None:
         if queries.public_report(code) is None:
-            raise ReportNotFollowable()
+            raise ReportNotFound()
         return
     db.session.execute(
         delete(ReportFollower).where(

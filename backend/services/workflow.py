@@ -11,7 +11,7 @@ from backend.domain.roles import DEPARTMENT_ROLES, Role
 from backend.domain.sla import ClockKind
 from backend.domain.text import nfc, tracking_code
 from backend.domain.workflow import Action, Status, allowed_actions
-from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.errors import Conflict, Forbidden, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Department, Report, StaffUser
 from backend.models.event import ActorKind
@@ -51,12 +51,6 @@ ENDPOINTS = {
     Action.CLOSE: "close",
     Action.REQUEST_INFO: "request-info",
 }
-
-
-class ReportNotFound(NotFound):
-    code = "report_not_found"
-    message_vi = "Không tìm thấy phản ánh."
-    message_en = "Report not found."
 
 
 class ActionNotAllowed(Forbidden):
