@@ -51,6 +51,9 @@ class Settings:
     duplicate_days: int = 30
     max_photo_bytes: int = 15 * 1024 * 1024
     max_photos_per_report: int = 6
+    rating_window_days: int = 7
+    map_tile_url: str | None = None
+    map_tile_attribution: str | None = None
 
     @property
     def production(self) -> bool:
@@ -107,6 +110,9 @@ class Settings:
             duplicate_days=get_int("DUPLICATE_DAYS", 30),
             max_photo_bytes=get_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024),
             max_photos_per_report=get_int("MAX_PHOTOS_PER_REPORT", 6),
+            rating_window_days=get_int("RATING_WINDOW_DAYS", 7),
+            map_tile_url=get("MAP_TILE_URL"),
+            map_tile_attribution=get("MAP_TILE_ATTRIBUTION"),
         )
 
     def validate(self) -> None:
@@ -117,6 +123,10 @@ class Settings:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"TIMEZONE is not a known time zone: {self.timezone!r}") from exc
+        if self.rating_window_days < 1:
+            raise ConfigError(f"RATING_WINDOW_DAYS must be at least 1: {self.rating_window_days}")
+        if self.map_tile_url and not self.map_tile_url.startswith("https://"):
+            raise ConfigError(f"MAP_TILE_URL must be an https:// URL: {self.map_tile_url!r}")
         if not self.production:
             return
         problems = []
@@ -173,6 +183,12 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "DUPLICATE_DAYS": settings.duplicate_days,
         "MAX_PHOTO_BYTES": settings.max_photo_bytes,
         "MAX_PHOTOS_PER_REPORT": settings.max_photos_per_report,
+        # Days after a resolution during which the reporter may rate it (and reopen it).
+        "RATING_WINDOW_DAYS": settings.rating_window_days,
+        # Leaflet tile template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+        # unset: the portal map draws the reports on a plain background (no network).
+        "MAP_TILE_URL": settings.map_tile_url,
+        "MAP_TILE_ATTRIBUTION": settings.map_tile_attribution,
         # Whole request bodies: every photo at its limit plus the form fields.
         "MAX_CONTENT_LENGTH": settings.max_photo_bytes * settings.max_photos_per_report + 1_048_576,
         "JSON_SORT_KEYS": False,
