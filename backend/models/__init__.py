@@ -5,7 +5,7 @@ from backend.models.category import Category, Severity
 from backend.models.department import Department, DepartmentKind
 from backend.models.event import ActorKind, ReportEvent
 from backend.models.photo import Photo, PhotoKind
-from backend.models.rating import Rating, RaterKind
+from backend.models.rating import RaterKind, Rating
 from backend.models.report import Report, ReportFollower, ReportSequence
 from backend.models.resident import Resident
 from backend.models.routing_rule import RoutingRule

@@ -15,10 +15,8 @@ from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.domain.scoring import UNSATISFIED_MAX
 from backend.models.sla import ReportClock
-
-#: Scores at or below this count as "unsatisfied" (DOMAIN.md "Scoring").
-UNSATISFIED_MAX = 2
 
 
 class RaterKind(StrEnum):

@@ -49,7 +49,7 @@ class Page:
     total: int
 
 
-def _unit_and_descendants(code: str) -> list[int]:
+def unit_and_descendants(code: str) -> list[int]:
     """The unit (by current or legacy code, e.g. Hậu Giang 93 -> Cần Thơ) and all units inside."""
     root = db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
     if root is None:
@@ -70,7 +70,7 @@ def _unit_and_descendants(code: str) -> list[int]:
     return ids
 
 
-def _id_of(model, code: str, field: str) -> int:
+def id_of(model, code: str, field: str) -> int:
     found = db.session.scalar(select(model.id).where(model.code == code))
     if found is None:
         raise ValidationFailed(
@@ -86,11 +86,11 @@ def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
     if flt.status:
         stmt = stmt.where(Report.status.in_(flt.status))
     if flt.category:
-        stmt = stmt.where(Report.category_id == _id_of(Category, flt.category, "category"))
+        stmt = stmt.where(Report.category_id == id_of(Category, flt.category, "category"))
     if flt.department:
-        stmt = stmt.where(Report.department_id == _id_of(Department, flt.department, "department"))
+        stmt = stmt.where(Report.department_id == id_of(Department, flt.department, "department"))
     if flt.admin_unit:
-        stmt = stmt.where(Report.admin_unit_id.in_(_unit_and_descendants(flt.admin_unit)))
+        stmt = stmt.where(Report.admin_unit_id.in_(unit_and_descendants(flt.admin_unit)))
     if flt.date_from:
         stmt = stmt.where(Report.created_at >= datetime.combine(flt.date_from, time(), tz))
     if flt.date_to:

@@ -1,53 +1,278 @@
-"""Statistics computed the same way for everyone, from the recorded clocks and timeline."""
+"""Statistics: one definition for the staff API, the public API, the portal and the exports.
+
+Cases (see :mod:`backend.domain.scoring`) are the handling clocks started in a
+period, read with the reporter's rating of the resolution that completed them.
+A case belongs to the period in which the unit received it (its clock started),
+to the unit whose clock it is, and to the administrative unit where the report
+is located. The figures are computed from the cases by the pure
+:func:`backend.domain.scoring.figures`.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from backend.db import db
-from backend.domain.sla import ClockKind, Outcome, on_time_rate, outcome
-from backend.models import Department, ReportClock
+from backend.domain.calendar import WorkingCalendar
+from backend.domain.scoring import Case, figures
+from backend.domain.sla import ClockKind, Outcome, outcome
+from backend.errors import ValidationFailed
+from backend.models import AdminUnit, Department, DepartmentKind, Rating, Report, ReportClock
+from backend.models.rating import RaterKind
+from backend.services.queries import id_of, unit_and_descendants
 from backend.services.sla import facts, working_calendar
 
+#: The longest period one request may cover (monthly series, exports of figures).
+MAX_PERIOD_DAYS = 3 * 366
 
-def timeliness(department: Department, start: date, end: date, now: datetime) -> dict:
-    """Handling clocks started at the unit in [start, end] (local dates), and how they ended.
 
-    On-time rate (DOMAIN.md): handled early or on time / all feedback in the unit's
-    remit. A report the unit forwarded or returned in time is not in its remit; one it
-    handed over after its deadline counts as handled late ("resolved_late").
-    """
-    cal = working_calendar()
-    begin = datetime.combine(start, time(), cal.tz)
-    finish = datetime.combine(end + timedelta(days=1), time(), cal.tz)
-    clocks = db.session.scalars(
-        select(ReportClock).where(
-            ReportClock.department_id == department.id,
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases: one handling unit, one administrative unit (with its wards), or all."""
+
+    department: str | None = None
+    admin_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar dates, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.start > self.end:
+            raise ValidationFailed(
+                "Ngày bắt đầu sau ngày kết thúc.",
+                "The period starts after it ends.",
+                code="invalid_period",
+                fields={"from": ["'from' is after 'to'."]},
+            )
+        if (self.end - self.start).days > MAX_PERIOD_DAYS:
+            raise ValidationFailed(
+                "Khoảng thời gian tối đa 3 năm.",
+                "The period may cover at most 3 years.",
+                code="period_too_long",
+                fields={"to": ["At most 3 years after 'from'."]},
+            )
+
+    @classmethod
+    def last_months(cls, today: date, months: int = 12) -> Period:
+        """The current month and the ``months - 1`` before it, up to today."""
+        year, month = today.year, today.month - (months - 1)
+        while month < 1:
+            year, month = year - 1, month + 12
+        return cls(date(year, month, 1), today)
+
+    def months(self) -> list[tuple[date, date]]:
+        """Calendar months overlapping the period, clipped to it."""
+        spans, first = [], self.start.replace(day=1)
+        while first <= self.end:
+            following = (first + timedelta(days=32)).replace(day=1)
+            spans.append((max(first, self.start), min(following - timedelta(days=1), self.end)))
+            first = following
+        return spans
+
+    def bounds(self, cal: WorkingCalendar) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(self.start, time(), cal.tz),
+            datetime.combine(self.end + timedelta(days=1), time(), cal.tz),
+        )
+
+    def as_dict(self) -> dict:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class _Row:
+    case: Case
+    department_id: int
+    admin_unit_id: int | None
+    started_at: datetime
+
+
+def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
+    begin, finish = period.bounds(cal)
+    stmt = (
+        select(ReportClock, Report.admin_unit_id, Rating.score, Rating.reopened_at)
+        .join(Report, Report.id == ReportClock.report_id)
+        .outerjoin(
+            Rating,
+            (Rating.clock_id == ReportClock.id) & (Rating.kind == RaterKind.REPORTER),
+        )
+        .where(
             ReportClock.kind == ClockKind.HANDLE,
             ReportClock.started_at >= begin,
             ReportClock.started_at < finish,
         )
-    ).all()
-    counts = dict.fromkeys(Outcome, 0)
-    for clock in clocks:
-        counts[outcome(facts(clock, now, cal))] += 1
-    received = len(clocks) - counts[Outcome.HANDED_OVER]
-    rate = on_time_rate(counts[Outcome.ON_TIME], received)
+    )
+    if scope.department:
+        stmt = stmt.where(
+            ReportClock.department_id == id_of(Department, scope.department, "department")
+        )
+    if scope.admin_unit:
+        stmt = stmt.where(Report.admin_unit_id.in_(unit_and_descendants(scope.admin_unit)))
+    return stmt
+
+
+def _rows(scope: Scope, period: Period, now: datetime) -> list[_Row]:
+    cal = working_calendar()
+    rows = []
+    for clock, admin_unit_id, score, reopened_at in db.session.execute(
+        _statement(scope, period, cal)
+    ):
+        clock_facts = facts(clock, now, cal)
+        state = outcome(clock_facts)
+        if state == Outcome.HANDED_OVER:
+            continue  # forwarded or returned in time: never in this unit's remit
+        completed = clock.completed_at is not None
+        case = Case(
+            outcome=state,
+            completed=completed,
+            working_days=cal.in_days(clock_facts.used) if completed else None,
+            score=score,
+            reraised=reopened_at is not None,
+        )
+        rows.append(_Row(case, clock.department_id, admin_unit_id, clock.started_at))
+    return rows
+
+
+def _figures(rows: list[_Row]) -> dict:
+    return figures(row.case for row in rows).as_dict()
+
+
+def _grouped(rows: list[_Row], key: Callable[[_Row], Hashable]) -> dict[Hashable, list[_Row]]:
+    groups: dict[Hashable, list[_Row]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return groups
+
+
+def summary(scope: Scope, period: Period, now: datetime) -> dict:
+    """The figures of one scope over one period."""
+    return {
+        "scope": {"department": scope.department, "admin_unit": scope.admin_unit},
+        "period": period.as_dict(),
+        "figures": _figures(_rows(scope, period, now)),
+    }
+
+
+def monthly(scope: Scope, period: Period, now: datetime) -> list[dict]:
+    """The figures month by month (cases by the month the unit received them)."""
+    cal = working_calendar()
+    rows = _rows(scope, period, now)
+    by_month = _grouped(rows, lambda r: r.started_at.astimezone(cal.tz).strftime("%Y-%m"))
+    return [
+        {
+            "month": start.strftime("%Y-%m"),
+            "period": Period(start, end).as_dict(),
+            "figures": _figures(by_month.get(start.strftime("%Y-%m"), [])),
+        }
+        for start, end in period.months()
+    ]
+
+
+def handling_units() -> list[Department]:
+    """The units that are scored: every active unit but the coordinator's office."""
+    return list(
+        db.session.scalars(
+            select(Department)
+            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .order_by(Department.name)
+        )
+    )
+
+
+def _rank_key(entry: dict):
+    f = entry["figures"]
+    total = (f["timeliness_points"] or 0) + (f["satisfaction_points"] or 0)
+    return (f["received"] == 0, -total, -(f["on_time_rate"] or 0), -f["received"])
+
+
+def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) -> list[dict]:
+    """Handling units ranked by their points (timeliness + satisfaction), best first.
+
+    Units with no case in the period come last, unranked.
+    """
+    rows = _grouped(_rows(Scope(admin_unit=admin_unit), period, now), lambda r: r.department_id)
+    entries = []
+    for department in handling_units():
+        result = _figures(rows.get(department.id, []))
+        result["points"] = _points_total(result)
+        entries.append(
+            {
+                "department": {
+                    "code": department.code,
+                    "name": department.name,
+                    "kind": department.kind,
+                },
+                "figures": result,
+            }
+        )
+    entries.sort(key=_rank_key)
+    rank = 0
+    for entry in entries:
+        if entry["figures"]["received"]:
+            rank += 1
+            entry["rank"] = rank
+        else:
+            entry["rank"] = None
+    return entries
+
+
+def _points_total(result: dict) -> float | None:
+    if result["timeliness_points"] is None:
+        return None
+    return round(result["timeliness_points"] + result["satisfaction_points"], 2)
+
+
+def by_admin_unit(
+    period: Period, now: datetime, *, parent: str | None = None, department: str | None = None
+) -> list[dict]:
+    """The figures per administrative unit directly under ``parent`` (default: the top units).
+
+    A case counts for the child unit that contains the report's location.
+    """
+    units = _children(parent)
+    parents = dict(db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all())
+    by_id = {unit.id: unit for unit in units}
+
+    def child_of(unit_id: int | None) -> AdminUnit | None:
+        while unit_id is not None and unit_id not in by_id:
+            unit_id = parents.get(unit_id)
+        return by_id.get(unit_id)
+
+    rows = _rows(Scope(department=department, admin_unit=parent), period, now)
+    groups = _grouped(rows, lambda r: child_of(r.admin_unit_id))
+    return [
+        {
+            "admin_unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+            "figures": _figures(groups.get(unit, [])),
+        }
+        for unit in units
+    ]
+
+
+def _children(parent: str | None) -> list[AdminUnit]:
+    if parent is None:
+        stmt = select(AdminUnit).where(AdminUnit.parent_id.is_(None))
+    else:
+        # By current or legacy code; unknown codes are refused the same way everywhere.
+        stmt = select(AdminUnit).where(AdminUnit.parent_id == unit_and_descendants(parent)[0])
+    return list(db.session.scalars(stmt.order_by(AdminUnit.name)))
+
+
+def timeliness(department: Department, start: date, end: date, now: datetime) -> dict:
+    """One unit's figures over [start, end], as the staff desk shows them."""
+    result = summary(Scope(department=department.code), Period(start, end), now)
     return {
         "department": {"code": department.code, "name": department.name},
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "received": received,
-        "resolved": counts[Outcome.ON_TIME]
-        + counts[Outcome.LATE_WITH_EXTENSION]
-        + counts[Outcome.LATE],
-        "resolved_on_time": counts[Outcome.ON_TIME],
-        "resolved_late_with_extension": counts[Outcome.LATE_WITH_EXTENSION],
-        "resolved_late": counts[Outcome.LATE],
-        "overdue_now": counts[Outcome.OVERDUE],
-        "open_in_time": counts[Outcome.RUNNING],
-        "waiting_for_resident": counts[Outcome.PAUSED],
-        "on_time_rate": None if rate is None else round(rate, 4),
+        **result["period"],
+        **result["figures"],
     }

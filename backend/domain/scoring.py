@@ -1,0 +1,167 @@
+"""Scoring (pure): the figures of a set of cases, as DOMAIN.md "Scoring" defines them.
+
+A *case* is one report in one unit's remit: the unit's handling clock, unless the
+unit forwarded or returned the report in time (then it was never the unit's).
+Everything here is computed from cases alone, so the API, the pages and the
+exports cannot disagree.
+
+Decision 766/QĐ-TTg (2022):
+
+- on-time rate = handled early or on time / all feedback in the unit's remit;
+- satisfaction = (total - rated unsatisfied - re-raised - overdue) / total;
+- a ratio of 90 % or more earns the group's full points, below that
+  rate x max / 90 %. Timeliness is worth 20 points, satisfaction 18.
+
+Choices where DOMAIN.md is silent, applied the same way everywhere:
+
+- "overdue" in the satisfaction ratio is a case that went past its deadline with
+  no extension approved in time: open and overdue now, or handled late (a case
+  handled within an extension approved in time is not overdue);
+- a case is deducted once even when it is several of these; it counts as overdue
+  first, then re-raised, then unsatisfied (re-raising requires an unsatisfied
+  rating, so the literal formula would otherwise count most re-raised cases twice);
+- resolution time is the working time the unit used (waiting for the resident
+  excluded), in working days of 8 hours; the median is the middle value (the mean
+  of the two middle values for an even count), the 90th percentile is the
+  nearest-rank value (the ceil(0.9 n)-th smallest).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from backend.domain.sla import Outcome
+
+TIMELINESS_POINTS = 20
+SATISFACTION_POINTS = 18
+FULL_POINTS_FROM = 0.9
+#: Scores at or below this count as unsatisfied.
+UNSATISFIED_MAX = 2
+
+#: Went past the deadline with no extension approved in time.
+_OVERDUE = frozenset({Outcome.OVERDUE, Outcome.LATE})
+_RESOLVED = frozenset({Outcome.ON_TIME, Outcome.LATE_WITH_EXTENSION, Outcome.LATE})
+
+
+@dataclass(frozen=True)
+class Case:
+    outcome: Outcome  # never HANDED_OVER: those are not in the unit's remit
+    completed: bool = False  # the unit resolved it (a late hand-over is LATE, not completed)
+    working_days: float | None = None  # working time used, when completed
+    score: int | None = None  # the reporter's rating of the resolution, 1..5
+    reraised: bool = False  # the reporter, unsatisfied, reopened it
+
+
+@dataclass(frozen=True)
+class Figures:
+    received: int
+    resolved: int
+    resolved_on_time: int
+    resolved_late_with_extension: int
+    resolved_late: int
+    handed_over_late: int
+    overdue_now: int
+    open_in_time: int
+    waiting_for_resident: int
+    on_time_rate: float | None
+    median_resolution_days: float | None
+    p90_resolution_days: float | None
+    ratings: int
+    average_rating: float | None
+    unsatisfied: int
+    reraised: int
+    overdue: int
+    satisfaction_rate: float | None
+    timeliness_points: float | None
+    satisfaction_points: float | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def points(rate: float | None, maximum: int) -> float | None:
+    """Full points from 90 %; below, ``rate x max / 90 %``."""
+    if rate is None:
+        return None
+    if rate >= FULL_POINTS_FROM:
+        return float(maximum)
+    return rate * maximum / FULL_POINTS_FROM
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest rank: the ceil(fraction x n)-th smallest value."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
+
+
+def deduction(case: Case) -> str | None:
+    """Why the case is not counted as satisfied (once, in this order), or None."""
+    if case.outcome in _OVERDUE:
+        return "overdue"
+    if case.reraised:
+        return "reraised"
+    if case.score is not None and case.score <= UNSATISFIED_MAX:
+        return "unsatisfied"
+    return None
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def figures(cases: Iterable[Case]) -> Figures:
+    cases = list(cases)
+    count = {outcome: 0 for outcome in Outcome}
+    deducted = {"overdue": 0, "reraised": 0, "unsatisfied": 0}
+    days, scores = [], []
+    handed_over_late = 0
+    for case in cases:
+        count[case.outcome] += 1
+        if case.outcome == Outcome.LATE and not case.completed:
+            handed_over_late += 1
+        if case.completed and case.working_days is not None:
+            days.append(case.working_days)
+        if case.score is not None:
+            scores.append(case.score)
+        reason = deduction(case)
+        if reason:
+            deducted[reason] += 1
+    received = len(cases)
+    on_time_rate = _ratio(count[Outcome.ON_TIME], received)
+    satisfied = received - sum(deducted.values())
+    satisfaction_rate = _ratio(satisfied, received)
+    return Figures(
+        received=received,
+        resolved=sum(count[o] for o in _RESOLVED) - handed_over_late,
+        resolved_on_time=count[Outcome.ON_TIME],
+        resolved_late_with_extension=count[Outcome.LATE_WITH_EXTENSION],
+        resolved_late=count[Outcome.LATE] - handed_over_late,
+        handed_over_late=handed_over_late,
+        overdue_now=count[Outcome.OVERDUE],
+        open_in_time=count[Outcome.RUNNING],
+        waiting_for_resident=count[Outcome.PAUSED],
+        on_time_rate=_round(on_time_rate, 4),
+        median_resolution_days=_round(median(days), 2),
+        p90_resolution_days=_round(percentile(days, 0.9), 2),
+        ratings=len(scores),
+        average_rating=_round(statistics.fmean(scores), 2) if scores else None,
+        unsatisfied=deducted["unsatisfied"],
+        reraised=deducted["reraised"],
+        overdue=deducted["overdue"],
+        satisfaction_rate=_round(satisfaction_rate, 4),
+        timeliness_points=_round(points(on_time_rate, TIMELINESS_POINTS), 2),
+        satisfaction_points=_round(points(satisfaction_rate, SATISFACTION_POINTS), 2),
+    )
