@@ -1,17 +1,29 @@
-"""Public API ``/public/v1``: what was reported, who handles it, how it ended.
+"""Public API ``/public/v1``: what was reported, who handles it, how it ended, how fast.
 
-Nothing here identifies the reporter or carries photo metadata.
+Nothing here identifies the reporter or carries photo metadata. Lists, reports and
+figures carry an ETag (a hash of the answer) and answer 304 when it is unchanged.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from backend.api.blueprint import Blueprint
+from backend.db import utcnow
 from backend.errors import ReportNotFound
 from backend.localtime import local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
-from backend.services import queries
+from backend.schemas.stats import (
+    DepartmentScoreboardSchema,
+    DepartmentStatsSchema,
+    PeriodArgsSchema,
+    StatsArgsSchema,
+    StatsSchema,
+)
+from backend.services import queries, statistics
+from backend.services.statistics import Period, Scope
 
 blp = Blueprint(
     "public",
@@ -23,6 +35,7 @@ PublicReportPage = page_schema(PublicReportSummarySchema, "PublicReportPage")
 
 
 @blp.get("/reports")
+@blp.etag
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.response(200, PublicReportPage)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
@@ -32,6 +45,7 @@ def list_reports(args):
 
 
 @blp.get("/reports/<code>")
+@blp.etag
 @blp.response(200, PublicReportSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def get_report(code):
@@ -40,3 +54,54 @@ def get_report(code):
     if report is None:
         raise ReportNotFound()
     return report
+
+
+def period_of(args: dict, today: date) -> Period:
+    """``from``/``to`` as given; by default the last 12 months (this one included)."""
+    default = Period.last_months(today)
+    return Period(args.get("date_from") or default.start, args.get("date_to") or today)
+
+
+def today() -> date:
+    return utcnow().astimezone(local_tz()).date()
+
+
+@blp.get("/departments")
+@blp.etag
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, DepartmentScoreboardSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+def departments(args):
+    """Handling units ranked by their Decision 766 points over the period (scoreboard)."""
+    period = period_of(args, today())
+    return {"period": period.as_dict(), "items": statistics.scoreboard(period, utcnow())}
+
+
+@blp.get("/departments/<code>")
+@blp.etag
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, DepartmentStatsSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+def department(args, code):
+    """One unit's figures over the period, and month by month."""
+    return statistics.department_page(code, period_of(args, today()), utcnow())
+
+
+@blp.get("/stats")
+@blp.etag
+@blp.arguments(StatsArgsSchema, location="query")
+@blp.response(200, StatsSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+def stats(args):
+    """Figures for everyone, a unit or an administrative unit, optionally grouped.
+
+    Definitions: README "Statistics" (Decision 766/QĐ-TTg): on-time rate = handled on
+    time / cases in the remit; satisfaction = (cases - unsatisfied - re-raised -
+    overdue) / cases; 90 % or more earns full points, below that rate x max / 90 %.
+    """
+    return statistics.report(
+        Scope(department=args.get("department"), admin_unit=args.get("admin_unit")),
+        period_of(args, today()),
+        utcnow(),
+        group=args.get("group"),
+    )

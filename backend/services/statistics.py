@@ -21,7 +21,7 @@ from backend.db import db
 from backend.domain.calendar import WorkingCalendar
 from backend.domain.scoring import Case, figures
 from backend.domain.sla import ClockKind, Outcome, outcome
-from backend.errors import ValidationFailed
+from backend.errors import NotFound, ValidationFailed
 from backend.models import AdminUnit, Department, DepartmentKind, Rating, Report, ReportClock
 from backend.models.rating import RaterKind
 from backend.services.queries import id_of, unit_and_descendants
@@ -144,7 +144,9 @@ def _rows(scope: Scope, period: Period, now: datetime) -> list[_Row]:
 
 
 def _figures(rows: list[_Row]) -> dict:
-    return figures(row.case for row in rows).as_dict()
+    result = figures(row.case for row in rows).as_dict()
+    result["points"] = _points_total(result)
+    return result
 
 
 def _grouped(rows: list[_Row], key: Callable[[_Row], Hashable]) -> dict[Hashable, list[_Row]]:
@@ -204,7 +206,6 @@ def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) 
     entries = []
     for department in handling_units():
         result = _figures(rows.get(department.id, []))
-        result["points"] = _points_total(result)
         entries.append(
             {
                 "department": {
@@ -276,3 +277,45 @@ def timeliness(department: Department, start: date, end: date, now: datetime) ->
         **result["period"],
         **result["figures"],
     }
+
+
+class DepartmentNotFound(NotFound):
+    code = "department_not_found"
+    message_vi = "Không tìm thấy đơn vị xử lý."
+    message_en = "No such handling unit."
+
+
+def handling_unit(code: str) -> Department:
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None or not department.active or department.is_coordinator:
+        raise DepartmentNotFound()
+    return department
+
+
+def department_page(code: str, period: Period, now: datetime) -> dict:
+    """A unit's figures over the period and month by month (its public page)."""
+    department = handling_unit(code)
+    scope = Scope(department=department.code)
+    return {
+        "department": department,
+        **summary(scope, period, now),
+        "by_month": monthly(scope, period, now),
+    }
+
+
+def report(scope: Scope, period: Period, now: datetime, *, group: str | None = None) -> dict:
+    """The figures of a scope, optionally with the same figures by month, unit or place."""
+    result = summary(scope, period, now)
+    if group == "month":
+        result["by_month"] = monthly(scope, period, now)
+    elif group == "department":
+        result["by_department"] = scoreboard(period, now, admin_unit=scope.admin_unit)
+        if scope.department:
+            result["by_department"] = [
+                e for e in result["by_department"] if e["department"]["code"] == scope.department
+            ]
+    elif group == "admin_unit":
+        result["by_admin_unit"] = by_admin_unit(
+            period, now, parent=scope.admin_unit, department=scope.department
+        )
+    return result

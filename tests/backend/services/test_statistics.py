@@ -98,6 +98,7 @@ def test_a_department_over_a_month(november):
         "satisfaction_rate": 0.3333,  # (6 - 1 - 1 - 2) / 6
         "timeliness_points": 11.11,  # 0.5 x 20 / 0.9
         "satisfaction_points": 6.67,  # 1/3 x 18 / 0.9
+        "points": 17.78,
     }
 
 
