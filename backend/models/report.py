@@ -27,6 +27,11 @@ class Report(db.Model):
         Index("ix_reports_department_status", "department_id", "status"),
         Index("ix_reports_lat_lng", "lat", "lng"),
         Index("ix_reports_created_at", "created_at"),
+        # The public board filtered by handling unit, newest first (?department=): walked
+        # backward it yields the first page and stops. Without it PostgreSQL either walks
+        # ix_reports_created_at discarding other units' rows (many for a quiet unit) or
+        # reads all the unit's rows through ix_reports_department_status and sorts them.
+        Index("ix_reports_department_created", "department_id", "created_at"),
         # Duplicate suggestions: same category, a narrow band of latitude first.
         Index("ix_reports_category_lat", "category_id", "lat"),
     )
