@@ -54,6 +54,9 @@ def create_app(
     api.register_blueprint(staff.blp)
     api.register_blueprint(public.blp)
     api.register_blueprint(admin.blp)
+    from backend.web import views as portal
+
+    app.register_blueprint(portal.bp)
     cli.register(app)
     for plugin in plugins:
         plugin.init_app(app, api)

@@ -181,3 +181,38 @@ def resident_report(resident_id: int, code: str) -> Report | None:
     return db.session.scalar(
         select(Report).where(Report.code == tracking_code(code), Report.reporter_id == resident_id)
     )
+
+
+#: The columns of the open-data export: public fields only, never the reporter.
+EXPORT_COLUMNS = (
+    Report.code,
+    Report.created_at,
+    Report.status,
+    Category.code.label("category"),
+    Category.name_vi.label("category_name"),
+    Department.code.label("department"),
+    Department.name.label("department_name"),
+    AdminUnit.code.label("admin_unit"),
+    AdminUnit.name.label("admin_unit_name"),
+    Report.address,
+    Report.description,
+    Report.public_description,
+    Report.lat,
+    Report.lng,
+    Report.resolved_at,
+)
+
+
+def public_export(flt: ReportFilter, tz: ZoneInfo, limit: int | None = None):
+    """Rows of public fields, newest first, streamed in batches (for CSV and GeoJSON)."""
+    stmt = (
+        select(*EXPORT_COLUMNS)
+        .join(Category, Category.id == Report.category_id)
+        .outerjoin(Department, Department.id == Report.department_id)
+        .outerjoin(AdminUnit, AdminUnit.id == Report.admin_unit_id)
+        .where(publicly_visible())
+    )
+    stmt = _apply(stmt, flt, tz).order_by(Report.created_at.desc(), Report.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return db.session.execute(stmt.execution_options(yield_per=1000))

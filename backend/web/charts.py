@@ -1,0 +1,77 @@
+"""Monthly ratio charts as plain SVG geometry (drawn by the template, no script needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 40
+#: The level that earns full points (Decision 766): drawn as a dashed line.
+THRESHOLD = 0.9
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # 0..1, None when the month had no case
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def percent(self) -> str:
+        return "–" if self.value is None else f"{self.value * 100:.0f}%"
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    plot_height: float = HEIGHT - TOP - BOTTOM
+    threshold_y: float = 0.0
+
+    def y_of(self, value: float) -> float:
+        return self.top + self.plot_height * (1 - value)
+
+    @property
+    def gridlines(self) -> list[tuple[str, float]]:
+        return [(f"{p}%", self.y_of(p / 100)) for p in (0, 25, 50, 75, 100)]
+
+    @property
+    def baseline(self) -> float:
+        return self.y_of(0)
+
+
+def month_label(month: str, lang: str) -> str:
+    """``2026-11`` -> ``11/26`` (Vietnamese) or ``Nov 26`` (English)."""
+    year, number = month.split("-")
+    if lang == "en":
+        names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return f"{names[int(number) - 1]} {year[2:]}"
+    return f"{number}/{year[2:]}"
+
+
+def ratio_chart(points: list[tuple[str, float | None]]) -> Chart:
+    """One bar per (label, ratio); months without a case get no bar."""
+    plot_width = WIDTH - LEFT - RIGHT
+    plot_height = HEIGHT - TOP - BOTTOM
+    slot = plot_width / max(len(points), 1)
+    bars = []
+    for index, (label, value) in enumerate(points):
+        height = 0.0 if value is None else plot_height * max(0.0, min(value, 1.0))
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                x=round(LEFT + index * slot + slot * 0.15, 1),
+                y=round(TOP + plot_height - height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(height, 1),
+            )
+        )
+    chart = Chart(bars=bars)
+    return Chart(bars=bars, threshold_y=chart.y_of(THRESHOLD))

@@ -1,0 +1,96 @@
+"""Open data: the public fields of reports as CSV and GeoJSON, streamed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from backend.domain.privacy import mask_personal_data
+from backend.domain.workflow import STATUS_LABELS, Status
+
+FIELDS = (
+    "code",
+    "created_at",
+    "status",
+    "status_vi",
+    "category",
+    "category_name",
+    "department",
+    "department_name",
+    "admin_unit",
+    "admin_unit_name",
+    "address",
+    "description",
+    "lat",
+    "lng",
+    "resolved_at",
+    "url",
+)
+#: A spreadsheet would run a cell starting with these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def record(row, base_url: str) -> dict:
+    """One report's public fields: personal data masked, as the board shows them."""
+    description = row.public_description
+    if description is None:
+        description = mask_personal_data(row.description)
+    return {
+        "code": row.code,
+        "created_at": row.created_at.isoformat(),
+        "status": row.status,
+        "status_vi": STATUS_LABELS[Status(row.status)][0],
+        "category": row.category,
+        "category_name": row.category_name,
+        "department": row.department,
+        "department_name": row.department_name,
+        "admin_unit": row.admin_unit,
+        "admin_unit_name": row.admin_unit_name,
+        "address": mask_personal_data(row.address) if row.address else None,
+        "description": description,
+        "lat": round(row.lat, 6),
+        "lng": round(row.lng, 6),
+        "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
+        "url": f"{base_url}/r/{row.code}",
+    }
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_lines(rows: Iterable, base_url: str) -> Iterator[str]:
+    """UTF-8 with a byte-order mark, so that spreadsheets read Vietnamese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FIELDS)
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        data = record(row, base_url)
+        writer.writerow([_cell(data[name]) for name in FIELDS])
+        yield buffer.getvalue()
+
+
+def geojson_chunks(rows: Iterable, base_url: str) -> Iterator[str]:
+    """A FeatureCollection of points (lng, lat), one feature per report."""
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    for row in rows:
+        data = record(row, base_url)
+        feature = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [data.pop("lng"), data.pop("lat")]},
+            "properties": data,
+        }
+        yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)
+        first = False
+    yield "]}"

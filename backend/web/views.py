@@ -1,0 +1,316 @@
+"""The public transparency portal: server-rendered pages, Vietnamese first.
+
+Every page reads the same services as the public API (queries, statistics) and
+the same public representations (the public schemas), so the portal, the API and
+the exports cannot disagree. Nothing here identifies a reporter.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from backend.db import db, utcnow
+from backend.domain.workflow import STATUS_LABELS, Status
+from backend.errors import DomainError
+from backend.localtime import local_tz
+from backend.models import AdminUnit, Category
+from backend.schemas.filters import ReportListArgsSchema
+from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
+from backend.schemas.stats import PeriodArgsSchema
+from backend.services import queries, statistics
+from backend.services.statistics import Period
+from backend.web import exports
+from backend.web.charts import month_label, ratio_chart
+from backend.web.i18n import DEFAULT, LANGUAGES, MESSAGES, translate
+
+bp = Blueprint(
+    "portal",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/portal",
+)
+PAGE_SIZE = 20
+#: The map draws at most this many reports (the newest matching the filters).
+MAP_LIMIT = 2000
+#: Filters the board, the map and the exports share (query-string names).
+FILTER_KEYS = ("q", "status", "category", "department", "admin_unit", "from", "to")
+LANG_COOKIE = "lang"
+
+
+# ---- language, headers, errors ---------------------------------------------------------
+
+
+@bp.before_app_request
+def _language():
+    requested = request.args.get("lang")
+    if requested in LANGUAGES:
+        g.lang = requested
+    else:
+        cookie = request.cookies.get(LANG_COOKIE)
+        g.lang = cookie if cookie in LANGUAGES else DEFAULT
+
+
+@bp.app_template_global("_")
+def _translate(key: str, **params) -> str:
+    return translate(key, g.get("lang", DEFAULT), **params)
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    vi, en = STATUS_LABELS[Status(status)]
+    return en if g.get("lang") == "en" else vi
+
+
+@bp.app_template_global()
+def lang_url(lang: str) -> str:
+    """This page in the other language (the choice is remembered in a cookie)."""
+    args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+    return f"{request.path}?{urlencode([*args.items(), ('lang', lang)])}"
+
+
+@bp.app_template_filter()
+def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(local_tz()).strftime(fmt)
+
+
+@bp.app_template_filter()
+def percent(value) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%".replace(".0%", "%")
+
+
+@bp.app_template_filter()
+def number(value) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _content_security_policy() -> str:
+    tiles = current_app.config.get("MAP_TILE_URL") or ""
+    tile_origin = "/".join(tiles.split("/")[:3]).replace("{s}.", "*.") if tiles else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src 'self' data: {tile_origin}".strip(),
+            "script-src 'self'",
+            "style-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = _content_security_policy()
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.vary.add("Cookie")
+    if request.args.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 86400, samesite="Lax", httponly=True)
+    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
+        # Unchanged pages answer 304 (the ETag is a hash of the page).
+        response.cache_control.no_cache = True
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    message = error.message_en if g.get("lang") == "en" else error.message_vi
+    fields = ", ".join(error.fields or {})
+    return _page("portal/error.html", status=error.status, message=message, fields=fields)
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(error: ValidationError):
+    vi, en = "Bộ lọc không hợp lệ", "Invalid filter"
+    message = en if g.get("lang") == "en" else vi
+    fields = ", ".join(error.messages if isinstance(error.messages, dict) else [])
+    return _page("portal/error.html", status=422, message=message, fields=fields)
+
+
+def _page(template: str, status: int = 200, **context):
+    return render_template(template, lang=g.lang, **context), status
+
+
+# ---- shared pieces ---------------------------------------------------------------------
+
+
+def _filters() -> dict:
+    """The board's filters as typed (blank ones dropped), for links and forms."""
+    return {k: request.args.get(k, "").strip() for k in FILTER_KEYS if request.args.get(k)}
+
+
+def _parsed_filters():
+    return ReportListArgsSchema().load({**_filters(), "page": request.args.get("page", "1")})
+
+
+def _choices() -> dict:
+    categories = db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.position)
+    ).all()
+    top = db.session.scalars(select(AdminUnit).where(AdminUnit.parent_id.is_(None))).all()
+    wards = db.session.scalars(
+        select(AdminUnit)
+        .where(AdminUnit.parent_id.in_([u.id for u in top]))
+        .order_by(AdminUnit.name)
+    ).all()
+    statuses = [s for s in Status if s not in queries.HIDDEN_FROM_PUBLIC]
+    return {
+        "categories": categories,
+        "departments": statistics.handling_units(),
+        "wards": wards,
+        "statuses": statuses,
+    }
+
+
+def _base_url() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+def _period() -> Period:
+    args = PeriodArgsSchema().load(
+        {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+    )
+    today = utcnow().astimezone(local_tz()).date()
+    default = Period.last_months(today)
+    return Period(args.get("date_from") or default.start, args.get("date_to") or today)
+
+
+# ---- pages -----------------------------------------------------------------------------
+
+
+@bp.get("/")
+def board():
+    """Latest reports, filters, accent-insensitive search and the map."""
+    args = _parsed_filters()
+    page = queries.public_reports(args["filter"], args["page"], PAGE_SIZE, local_tz())
+    pages = max(math.ceil(page.total / PAGE_SIZE), 1)
+    filters = _filters()
+    query = urlencode(filters)
+    return _page(
+        "portal/board.html",
+        reports=PublicReportSummarySchema(many=True).dump(page.items),
+        page=page.page,
+        pages=pages,
+        total=page.total,
+        filters=filters,
+        query=query,
+        page_url=lambda n: url_for(".board", **filters, page=n),
+        map_data=url_for(".export_geojson", **filters, limit=MAP_LIMIT),
+        map_limit=MAP_LIMIT,
+        tiles=current_app.config.get("MAP_TILE_URL") or "",
+        attribution=current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
+        **_choices(),
+    )
+
+
+@bp.get("/r/<code>")
+def report_page(code: str):
+    """One report: photos before and after, deadlines, the public timeline, the rating."""
+    report = queries.public_report(code)
+    if report is None:
+        return _page("portal/error.html", status=404, message=_translate("report.not_found"))
+    return _page(
+        "portal/report.html", report=PublicReportSchema().dump(report), event_keys=MESSAGES
+    )
+
+
+@bp.get("/departments")
+def scoreboard():
+    """Handling units ranked by their Decision 766 points over the period."""
+    period = _period()
+    return _page(
+        "portal/scoreboard.html",
+        entries=statistics.scoreboard(period, utcnow()),
+        period=period,
+    )
+
+
+@bp.get("/departments/<code>")
+def department(code: str):
+    """A unit's figures, charts of its on-time rate and satisfaction by month, its reports."""
+    period = _period()
+    data = statistics.department_page(code, period, utcnow())
+    months = data["by_month"]
+    labels = [month_label(m["month"], g.lang) for m in months]
+    latest = queries.public_reports(queries.ReportFilter(department=code), 1, 10, local_tz()).items
+    return _page(
+        "portal/department.html",
+        department=data["department"],
+        figures=data["figures"],
+        months=list(zip(labels, months, strict=True)),
+        on_time_chart=ratio_chart(
+            [(label, m["figures"]["on_time_rate"]) for label, m in zip(labels, months, strict=True)]
+        ),
+        satisfaction_chart=ratio_chart(
+            [
+                (label, m["figures"]["satisfaction_rate"])
+                for label, m in zip(labels, months, strict=True)
+            ]
+        ),
+        period=period,
+        reports=PublicReportSummarySchema(many=True).dump(latest),
+    )
+
+
+@bp.get("/open-data")
+def open_data():
+    filters = _filters()
+    return _page(
+        "portal/open_data.html",
+        filters=filters,
+        fields=exports.FIELDS,
+        csv_url=url_for(".export_csv", **filters),
+        geojson_url=url_for(".export_geojson", **filters),
+    )
+
+
+def _export_rows():
+    args = _parsed_filters()
+    limit = request.args.get("limit", type=int)
+    return queries.public_export(args["filter"], local_tz(), limit if limit and limit > 0 else None)
+
+
+@bp.get("/open-data/reports.csv")
+def export_csv():
+    """The public fields of the reports matching the board's filters, as CSV."""
+    rows = _export_rows()
+    return Response(
+        stream_with_context(exports.csv_lines(rows, _base_url())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="phan-anh.csv"'},
+    )
+
+
+@bp.get("/open-data/reports.geojson")
+def export_geojson():
+    """The same, as a GeoJSON FeatureCollection of points (the map reads it too)."""
+    rows = _export_rows()
+    return Response(
+        stream_with_context(exports.geojson_chunks(rows, _base_url())),
+        mimetype="application/geo+json",
+    )

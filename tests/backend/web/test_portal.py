@@ -1,0 +1,147 @@
+"""The public portal through the test client: what a visitor reads, in either language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import NINH_KIEU
+
+
+@pytest.fixture
+def board(client, resident, submit, staff):
+    """Three public reports, one with markup and personal data in it, one refused."""
+    alice = resident("+84907777777")
+    codes = {
+        "road": submit(alice, description="Ổ gà to trên Đường Lê Lợi").get_json()["code"],
+        "light": submit(
+            alice, category="chieu-sang", description="Đèn đường hỏng", lat=10.05, lng=105.78
+        ).get_json()["code"],
+        "markup": submit(
+            alice,
+            description='=HYPERLINK("x") <script>alert("xss")</script> gọi 0912345678',
+            address="<b>hẻm</b> 12",
+        ).get_json()["code"],
+        "spam": submit(alice, description="Bán hàng giá rẻ").get_json()["code"],
+    }
+    client.post(
+        f"/staff/v1/reports/{codes['spam']}/reject",
+        json={"reason": "Spam"},
+        headers=staff("coordinator"),
+    )
+    client.delete_cookie("lang")
+    return codes
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def test_board_lists_public_reports_in_vietnamese(client, board):
+    html = page(client, "/")
+    assert '<html lang="vi">' in html and "Phản ánh của người dân" in html
+    assert board["road"] in html and board["light"] in html
+    assert board["spam"] not in html  # refused reports are not public
+    assert "3 phản ánh" in html
+
+
+def test_search_without_accents_finds_accented_text(client, board):
+    html = page(client, "/?q=duong+le+loi")
+    assert board["road"] in html and board["light"] not in html
+    assert "1 phản ánh" in html
+    html = page(client, "/?category=chieu-sang")
+    assert board["light"] in html and board["road"] not in html
+
+
+def test_user_text_is_escaped_and_personal_data_masked(client, board):
+    for html in (page(client, "/"), page(client, f"/r/{board['markup']}")):
+        assert "<script>alert" not in html and "&lt;script&gt;" in html
+        assert "<b>hẻm</b>" not in html
+        assert "0912345678" not in html
+        assert "+84907777777" not in html  # the reporter's phone, never public
+
+
+def test_pages_send_a_content_security_policy(client, board):
+    response = client.get(f"/r/{board['road']}")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_english_switch_is_remembered(client, board):
+    html = page(client, "/?lang=en")
+    assert '<html lang="en">' in html and "Residents&#39; reports" in html
+    assert "Tiếng Việt" in html  # the way back
+    html = page(client, "/departments")  # the cookie keeps the choice
+    assert "Handling units ranked" in html
+    html = page(client, "/departments?lang=vi")
+    assert "Xếp hạng đơn vị xử lý" in html
+
+
+def test_report_page_shows_timeline_deadlines_and_photos(client, board):
+    html = page(client, f"/r/{board['road'].lower()}")
+    assert 'id="timeline"' in html and "Người dân gửi phản ánh" in html
+    assert "Hạn xử lý" in html and "Sở Xây dựng" in html
+    assert 'id="photos"' in html and "Trước khi xử lý" in html
+    assert "Chưa có đánh giá." in html
+    missing = page(client, "/r/PA-2000-000001", status=404)
+    assert "Không tìm thấy phản ánh." in missing
+
+
+def test_bad_filters_answer_a_page_not_a_crash(client, board):
+    assert "Bộ lọc không hợp lệ" in page(client, "/?from=hôm-qua", status=422)
+    assert "Mã “khong-co” không tồn tại." in page(client, "/?department=khong-co", status=422)
+
+
+def test_scoreboard_and_department_page_with_charts(client, board):
+    html = page(client, "/departments")
+    assert 'id="scoreboard"' in html and "Sở Xây dựng TP Cần Thơ" in html
+    html = page(client, "/departments/so-xd")
+    assert html.count('<svg class="chart"') == 2
+    assert 'id="chart-on-time"' in html and 'id="chart-satisfaction"' in html
+    assert page(client, "/departments/ioc", status=404)
+
+
+def test_unchanged_pages_answer_304(client, board):
+    for url in ("/", f"/r/{board['road']}", "/departments", "/departments/so-xd"):
+        first = client.get(url)
+        assert first.headers["ETag"], url
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, url
+
+
+def test_csv_export_has_public_fields_only(client, board):
+    response = client.get("/open-data/reports.csv")
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # spreadsheets then read UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {r["code"] for r in rows} == {board["road"], board["light"], board["markup"]}
+    markup = next(r for r in rows if r["code"] == board["markup"])
+    assert markup["description"].startswith("'=HYPERLINK")  # no formula runs in a spreadsheet
+    assert "0912345678" not in text and "+84907777777" not in text
+    assert "reporter" not in rows[0] and "phone" not in rows[0]
+    road = next(r for r in rows if r["code"] == board["road"])
+    assert road["department"] == "so-xd" and road["status_vi"] == "Đã chuyển đơn vị xử lý"
+    filtered = client.get("/open-data/reports.csv?q=den+duong").get_data(as_text=True)
+    assert board["light"] in filtered and board["road"] not in filtered
+
+
+def test_geojson_export_with_filters(client, board):
+    response = client.get("/open-data/reports.geojson?category=giao-thong")
+    assert response.mimetype == "application/geo+json"
+    data = json.loads(response.get_data(as_text=True))
+    assert data["type"] == "FeatureCollection"
+    codes = {f["properties"]["code"] for f in data["features"]}
+    assert codes == {board["road"], board["markup"]}
+    point = next(f for f in data["features"] if f["properties"]["code"] == board["road"])
+    assert point["geometry"] == {"type": "Point", "coordinates": [NINH_KIEU[1], NINH_KIEU[0]]}
+    limited = json.loads(client.get("/open-data/reports.geojson?limit=1").get_data(as_text=True))
+    assert len(limited["features"]) == 1
