@@ -84,6 +84,7 @@ class WorkingCalendar:
         self._is_working_day = functools.lru_cache(maxsize=8192)(self._working_day)
         self._make_up: dict[int, frozenset[date]] = {}
         self._intervals = functools.lru_cache(maxsize=8192)(self._day_intervals)
+        self._counts: dict[int, list[int]] = {}
 
     # ---- days -------------------------------------------------------------------------
 
@@ -167,19 +168,52 @@ class WorkingCalendar:
         return self.add(start, self.day_length * days)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
-        """Working time from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+        """Working time from ``start`` to ``end`` (negative when ``end`` is earlier).
+
+        The whole days in between are counted from a per-year table, so the cost
+        does not grow with the distance (a report open for a year costs as much as
+        one opened this morning).
+        """
         a, b = self._local(start), self._local(end)
         if b < a:
             return -self.between(end, start)
+        if a.date() == b.date():
+            return self._within_day(a.date(), a, b)
+        first = self._within_day(a.date(), a, None)
+        last = self._within_day(b.date(), None, b)
+        middle = self.working_days_in(a.date() + timedelta(days=1), b.date() - timedelta(days=1))
+        return first + last + self.day_length * middle
+
+    def _within_day(self, day: date, lo: datetime | None, hi: datetime | None) -> timedelta:
         total = timedelta()
-        day = a.date()
-        while day <= b.date():
-            for s, e in self._intervals(day):
-                lo, hi = max(s, a), min(e, b)
-                if hi > lo:
-                    total += hi - lo
-            day += timedelta(days=1)
+        for s, e in self._intervals(day):
+            begin, finish = max(s, lo) if lo else s, min(e, hi) if hi else e
+            if finish > begin:
+                total += finish - begin
         return total
+
+    def working_days_in(self, first: date, last: date) -> int:
+        """How many working days from ``first`` to ``last``, both included."""
+        total = 0
+        for year in range(first.year, last.year + 1):
+            counts = self._cumulative(year)
+            start = date(year, 1, 1)
+            lo = (max(first, start) - start).days
+            hi = (min(last, date(year, 12, 31)) - start).days
+            if hi >= lo:
+                total += counts[hi] - (counts[lo - 1] if lo else 0)
+        return total
+
+    def _cumulative(self, year: int) -> list[int]:
+        """Working days from 1 January to each day of the year, included."""
+        if year not in self._counts:
+            counts, running, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                running += self._is_working_day(day)
+                counts.append(running)
+                day += timedelta(days=1)
+            self._counts[year] = counts
+        return self._counts[year]
 
     def in_days(self, duration: timedelta) -> float:
         """A working duration expressed in working days."""

@@ -146,6 +146,26 @@ def test_measuring_is_additive(a, b, c):
     assert CAL.between(z, x) == -CAL.between(x, z)
 
 
+def _walk(a: datetime, b: datetime) -> timedelta:
+    """Working time from a to b, summed office interval by office interval."""
+    a, b = a.astimezone(VN), b.astimezone(VN)
+    total, day = timedelta(), a.date()
+    while day <= b.date():
+        if CAL.is_working_day(day):
+            for s, e in CAL.hours:
+                lo, hi = max(datetime.combine(day, s, VN), a), min(datetime.combine(day, e, VN), b)
+                total += max(hi - lo, timedelta())
+        day += timedelta(days=1)
+    return total
+
+
+@settings(max_examples=300, deadline=None)
+@given(instants, instants)
+def test_measuring_by_the_year_table_equals_walking_the_days(a, b):
+    first, second = sorted([a, b])
+    assert CAL.between(first, second) == _walk(first, second)
+
+
 def test_negative_working_time_is_refused():
     with pytest.raises(CalendarError):
         CAL.add(at(2026, 1, 5, 8), timedelta(hours=-1))
