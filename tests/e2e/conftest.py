@@ -77,7 +77,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass  # errors are still logged; one line per asset request is noise
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory) -> Iterator[str]:
     """The app with the demo (50 reports) on a free loopback port; yields its base URL."""
     from backend.seed import seed_demo
@@ -117,9 +117,14 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Headless Debian chromium, launched by Playwright's driver (no browser download)."""
+    """Headless Debian chromium, launched by Playwright's driver (no browser download).
+
+    Package scope, not session: while the sync API is open its event loop counts as
+    running in this thread, and later tests calling ``asyncio.run`` (firebase-admin
+    closing its HTTP client) would fail.
+    """
     executable = chromium_path()
     if executable is None:
         _unavailable("chromium is not installed (apt-get install --no-install-recommends chromium)")
