@@ -94,18 +94,23 @@ def note(
     note: str | None = None,
     internal_note: str | None = None,
     data: dict | None = None,
-    actor: StaffUser | None = None,
+    actor: StaffUser | Resident | None = None,
 ) -> ReportEvent:
-    """Append a timeline entry that does not move the report (SLA reminders, apologies...).
+    """Append a timeline entry that does not move the report (reminders, apologies, ratings...).
 
     Added by id, so that the sweep does not load every report's whole timeline.
     """
+    if isinstance(actor, Resident):
+        actor_kind = ActorKind.RESIDENT
+    else:
+        actor_kind = ActorKind.STAFF if actor else ActorKind.SYSTEM
     event = ReportEvent(
         report_id=report.id,
         at=now,
         type=kind,
-        actor_kind=ActorKind.STAFF if actor else ActorKind.SYSTEM,
-        actor_staff_id=actor.id if actor else None,
+        actor_kind=actor_kind,
+        actor_staff_id=actor.id if isinstance(actor, StaffUser) else None,
+        actor_resident_id=actor.id if isinstance(actor, Resident) else None,
         from_status=report.status,
         to_status=report.status,
         public=public,
