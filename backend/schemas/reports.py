@@ -7,6 +7,7 @@ and only the reporter-visible view adds who filed the report.
 
 from __future__ import annotations
 
+from flask import current_app
 from marshmallow import Schema, fields
 
 from backend.db import utcnow
@@ -14,6 +15,7 @@ from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Action, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
+from backend.services import ratings as rating_service
 from backend.services import sla
 from backend.storage import public_url
 
@@ -75,6 +77,64 @@ class StaffEventSchema(ResidentEventSchema):
     data = fields.Dict(allow_none=True)
 
 
+def _rating_window() -> int:
+    return current_app.config["RATING_WINDOW_DAYS"]
+
+
+def _reporter_may(check, report) -> bool:
+    """``ratings.can_rate`` / ``can_reopen`` for the reporter, now, with the configured window."""
+    return check(report, report.reporter_id, utcnow(), window_days=_rating_window())
+
+
+class RatingSummarySchema(Schema):
+    """The public side of the ratings: no comment, nobody named."""
+
+    score = fields.Integer(
+        allow_none=True, metadata={"description": "The reporter's score, 1 to 5 (or null)"}
+    )
+    unsatisfied = fields.Boolean(allow_none=True, metadata={"description": "Score 1 or 2"})
+    reopened = fields.Boolean(metadata={"description": "Reopened after an unsatisfied rating"})
+    followers_helped = fields.Integer()
+    followers_not_helped = fields.Integer()
+
+
+class MyRatingSchema(Schema):
+    """The resident's own rating of the current resolution, comment included."""
+
+    kind = fields.String(metadata={"enum": ["reporter", "follower"]})
+    score = fields.Integer(allow_none=True)
+    helped = fields.Boolean(allow_none=True)
+    comment = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    reopened_at = fields.DateTime(allow_none=True)
+    reopen_reason = fields.String(allow_none=True)
+
+
+def dump_my_rating(report, resident_id: int) -> dict | None:
+    found = rating_service.mine(report, resident_id)
+    return MyRatingSchema().dump(found) if found else None
+
+
+class StaffRatingSchema(MyRatingSchema):
+    """A rating as the unit reads it: who rated is never shown, personal data masked."""
+
+    department = fields.Function(
+        lambda r: r.clock.department.code,
+        metadata={"description": "The unit whose resolution was rated"},
+    )
+    comment = fields.Function(lambda r: mask_personal_data(r.comment) if r.comment else None)
+    reopen_reason = fields.Function(
+        lambda r: mask_personal_data(r.reopen_reason) if r.reopen_reason else None
+    )
+
+
+class StaffRatingUnmaskedSchema(StaffRatingSchema):
+    """For the roles that may know the reporter: comments as written."""
+
+    comment = fields.String(allow_none=True)
+    reopen_reason = fields.String(allow_none=True)
+
+
 class _ReportBase(Schema):
     code = fields.String(metadata={"example": "PA-2026-000123"})
     status = fields.String(metadata={"enum": [s.value for s in Status]})
@@ -114,6 +174,15 @@ class PublicReportSchema(_ReportBase):
     )
     supporters = fields.Integer(
         metadata={"description": "Residents who support it (“me too”), the reporter excluded"}
+    )
+    rating = fields.Function(
+        lambda r: rating_service.public_rating(r),
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": "The latest rated resolution: score, reopened, followers' answers "
+            "(RatingSummarySchema); null until rated",
+        },
     )
 
 
@@ -160,6 +229,25 @@ class ResidentReportSchema(PublicReportSchema):
     photos = fields.Function(
         lambda r: ResidentPhotoSchema(many=True).dump([p for p in r.photos if not p.hidden])
     )
+    my_rating = fields.Function(
+        lambda r: dump_my_rating(r, r.reporter_id),
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": "My rating of the current resolution (MyRatingSchema), or null",
+        },
+    )
+    can_rate = fields.Function(
+        lambda r: _reporter_may(rating_service.can_rate, r),
+        metadata={"type": "boolean", "description": "Resolved, within the window, not rated"},
+    )
+    can_reopen = fields.Function(
+        lambda r: _reporter_may(rating_service.can_reopen, r),
+        metadata={
+            "type": "boolean",
+            "description": "Rated 1-2, within the window, never reopened before",
+        },
+    )
 
 
 class StaffPhotoSchema(ResidentPhotoSchema):
@@ -187,6 +275,14 @@ class StaffReportSchema(_ReportBase):
     )
     photos = fields.List(fields.Nested(StaffPhotoSchema))
     timeline = fields.List(fields.Nested(StaffEventSchema), attribute="events")
+    ratings = fields.Function(
+        lambda r: StaffRatingSchema(many=True).dump(rating_service.ratings_of(r)),
+        metadata={
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Every rating (StaffRatingSchema), oldest first; personal data masked",
+        },
+    )
 
 
 class ReporterSchema(Schema):
@@ -199,6 +295,14 @@ class StaffReportWithReporterSchema(StaffReportSchema):
     """Only for roles that may know who filed a report (coordinator, moderator, admin)."""
 
     reporter = fields.Nested(ReporterSchema)
+    ratings = fields.Function(
+        lambda r: StaffRatingUnmaskedSchema(many=True).dump(rating_service.ratings_of(r)),
+        metadata={
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Every rating, oldest first, comments as written",
+        },
+    )
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
