@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from backend.schemas.common import EmptyAsAbsentSchema, PhotoField
 from backend.schemas.reports import (
+    MyRatingSchema,
     PublicReportSchema,
     PublicReportSummarySchema,
     ResidentReportSchema,
@@ -91,3 +92,60 @@ def dump_suggestion(suggestion) -> dict:
         "mine": suggestion.mine,
         "following": suggestion.following,
     }
+
+
+#: Comments and reasons that go with a rating (never public).
+RATING_TEXT = validate.Length(max=2000)
+
+
+class RatingArgsSchema(Schema):
+    """The reporter's rating of the resolution: 1-2 unsatisfied, 5 very satisfied."""
+
+    score = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=5),
+        metadata={"description": "1 (very unsatisfied) to 5 (very satisfied)"},
+    )
+    comment = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=RATING_TEXT,
+        metadata={"description": "Optional; read by the unit and the coordinator, never public"},
+    )
+
+    @pre_load
+    def _no_booleans(self, data, **kwargs):
+        # JSON true is not a score (Python counts it as the integer 1).
+        if isinstance(data, dict) and isinstance(data.get("score"), bool):
+            raise ValidationError("Not a valid integer.", "score")
+        return data
+
+
+class ReopenArgsSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Why the resolution is not satisfactory (for the unit)"},
+    )
+
+
+class FeedbackArgsSchema(Schema):
+    """A follower's answer: did the resolution help?"""
+
+    helped = fields.Boolean(required=True, metadata={"description": "JSON true or false"})
+    comment = fields.String(load_default=None, allow_none=True, validate=RATING_TEXT)
+
+    @pre_load
+    def _only_booleans(self, data, **kwargs):
+        # Not "yes", 1 or "true": an answer the app sends as JSON true or false.
+        if isinstance(data, dict) and "helped" in data and not isinstance(data["helped"], bool):
+            raise ValidationError("Must be true or false.", "helped")
+        return data
+
+
+class FeedbackReportSchema(FollowedReportSchema):
+    my_feedback = fields.Nested(MyRatingSchema, allow_none=True)
+    can_give_feedback = fields.Boolean(
+        metadata={"description": "Following, resolved, within the window, not answered yet"}
+    )

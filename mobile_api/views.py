@@ -13,15 +13,24 @@ from backend.errors import ReportNotFound
 from backend.firebase import verify_id_token
 from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
-from backend.schemas.reports import PublicReportSchema, ResidentReportSchema, page_schema
+from backend.schemas.reports import (
+    MyRatingSchema,
+    PublicReportSchema,
+    ResidentReportSchema,
+    page_schema,
+)
 from backend.schemas.sla import AnswerSchema
-from backend.services import accounts, intake, nearby, queries
+from backend.services import accounts, intake, nearby, queries, ratings
 from mobile_api.schemas import (
+    FeedbackArgsSchema,
+    FeedbackReportSchema,
     FirebaseSignInSchema,
     FollowedReportSchema,
     NearbyArgsSchema,
     NearbyReportSchema,
     NewReportSchema,
+    RatingArgsSchema,
+    ReopenArgsSchema,
     ResidentTokenSchema,
     SubmittedReportSchema,
     dump_suggestion,
@@ -136,7 +145,25 @@ def get_report(code):
     if report.reporter_id == resident.id:
         return jsonify({**ResidentReportSchema().dump(report), "mine": True})
     following = nearby.is_following(resident, report)
-    return jsonify({**PublicReportSchema().dump(report), "mine": False, "following": following})
+    return jsonify(_as_follower(resident, report, following))
+
+
+def _as_follower(resident, report, following: bool) -> dict:
+    """Someone else's report: the public record, and what this resident may say about it."""
+    answer = ratings.mine(report, resident.id) if following else None
+    return {
+        **PublicReportSchema().dump(report),
+        "mine": False,
+        "following": following,
+        "my_feedback": MyRatingSchema().dump(answer) if answer else None,
+        "can_give_feedback": ratings.can_give_feedback(
+            report,
+            resident.id,
+            utcnow(),
+            following=following,
+            window_days=current_app.config["RATING_WINDOW_DAYS"],
+        ),
+    }
 
 
 @blp.post("/reports/<code>/info")
@@ -208,3 +235,104 @@ def unfollow(code):
     """Stop following a report (and withdraw the support)."""
     nearby.unfollow(current_resident(), code)
     commit()
+
+
+@blp.post("/reports/<code>/rating")
+@resident_required
+@blp.arguments(RatingArgsSchema)
+@blp.response(201, ResidentReportSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
+@blp.alt_response(404, schema=ErrorEnvelopeSchema, description="Not a report the resident can see")
+@blp.alt_response(
+    409,
+    schema=ErrorEnvelopeSchema,
+    description="not_resolved, rating_window_closed or already_rated",
+)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Score not a whole number 1 to 5")
+@blp.doc(security=SECURITY)
+def rate(args, code):
+    """Rate the resolution of my report: 1 to 5 (1-2: unsatisfied), with an optional comment.
+
+    Once per resolution, within ``RATING_WINDOW_DAYS`` days (default 7) of it. The
+    comment goes to the unit and the coordinator; the public sees only the score.
+    Someone else's public report is ``403 not_reporter``; a report the resident
+    cannot see at all is ``404``.
+    """
+    report = ratings.rate(
+        current_resident(),
+        code,
+        utcnow(),
+        args["score"],
+        args["comment"],
+        window_days=current_app.config["RATING_WINDOW_DAYS"],
+    )
+    commit()
+    return report
+
+
+@blp.post("/reports/<code>/reopen")
+@resident_required
+@blp.arguments(ReopenArgsSchema)
+@blp.response(200, ResidentReportSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(
+    409,
+    schema=ErrorEnvelopeSchema,
+    description="not_resolved, rating_window_closed, already_reopened or "
+    "reopen_requires_unsatisfied_rating",
+)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema, description="No reason given")
+@blp.doc(security=SECURITY)
+def reopen(args, code):
+    """Not satisfied (rated 1 or 2): reopen my report, once, with the reason.
+
+    It goes back to the unit that resolved it, with new deadlines, and counts as
+    re-raised against that unit. Within the rating window; never a second time.
+    """
+    report = ratings.reopen(
+        current_resident(),
+        code,
+        utcnow(),
+        args["reason"],
+        window_days=current_app.config["RATING_WINDOW_DAYS"],
+    )
+    commit()
+    return report
+
+
+@blp.post("/reports/<code>/feedback")
+@resident_required
+@blp.arguments(FeedbackArgsSchema)
+@blp.alt_response(
+    201,
+    schema=FeedbackReportSchema,
+    success=True,
+    description="The public record with my answer",
+)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not a follower (not_follower)")
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+@blp.alt_response(
+    409,
+    schema=ErrorEnvelopeSchema,
+    description="not_resolved, rating_window_closed or already_rated",
+)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
+@blp.doc(security=SECURITY)
+def give_feedback(args, code):
+    """Following someone else's report ("me too"): did its resolution help me too?
+
+    Once per resolution, within the rating window. The public sees how many
+    followers said yes and no; the comment goes to the unit only.
+    """
+    resident = current_resident()
+    report = ratings.feedback(
+        resident,
+        code,
+        utcnow(),
+        args["helped"],
+        args["comment"],
+        window_days=current_app.config["RATING_WINDOW_DAYS"],
+    )
+    commit()
+    return jsonify(_as_follower(resident, report, True)), 201
