@@ -33,7 +33,7 @@ from backend.models import (
 )
 from backend.models.admin_unit import UnitKind
 from backend.models.department import DepartmentKind
-from backend.services import intake, sla, workflow
+from backend.services import intake, ratings, sla, workflow
 from backend.services.photos import Upload
 
 DATA = Path(__file__).parent / "data"
@@ -252,6 +252,17 @@ OUTCOMES = (
     + ["duplicate"] * 3
     + ["new"] * 5
 )
+#: Report number -> the reporter's score of the resolution (closed: 0-7, resolved: 8-17).
+#: Report 10 is reopened (unsatisfied), resolved again and then rated anew.
+DEMO_SCORES = {0: 5, 1: 4, 2: 2, 3: 5, 5: 3, 6: 4, 8: 5, 9: 4, 10: 1, 11: 3, 13: 5, 14: 2, 16: 4}
+REOPENED = 10
+RATING_COMMENTS = {
+    5: "Xử lý nhanh, cảm ơn đơn vị.",
+    4: "Đã ổn, nhưng hơi lâu.",
+    3: None,
+    2: "Mới xử lý tạm, chưa triệt để.",
+    1: "Ngoài hiện trường vẫn như cũ.",
+}
 
 
 def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92) -> str:
@@ -447,10 +458,10 @@ def _demo_report(number, rng, now, city, wards, categories, residents, staff) ->
         max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
     )
     commit()
-    _advance(report, outcome, created, staff, rng)
+    _advance(report, outcome, created, staff, rng, number % len(OUTCOMES))
 
 
-def _advance(report, outcome: str, created: datetime, staff, rng) -> None:
+def _advance(report, outcome: str, created: datetime, staff, rng, number: int) -> None:
     coordinator = staff["coordinator"]
     step = [created]
 
@@ -498,6 +509,51 @@ def _advance(report, outcome: str, created: datetime, staff, rng) -> None:
                 [_photo(rng.choice(PHOTOS))],
                 max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
             )
+            if number in DEMO_SCORES:
+                _rate(report, number, staff)
         if outcome == "closed":
             workflow.close(coordinator, report, later())
     commit()
+
+
+def _rate(report: Report, number: int, staff) -> None:
+    """The reporter rates the resolution an hour later (before any closing: at least 2 h).
+
+    Times are fixed offsets, so the random sequence (and the rest of the demo) is unchanged.
+    """
+    window = current_app.config["RATING_WINDOW_DAYS"]
+    score = DEMO_SCORES[number]
+    resolved = report.resolved_at
+    ratings.rate(
+        report.reporter,
+        report.code,
+        resolved + timedelta(hours=1),
+        score,
+        RATING_COMMENTS[score],
+        window_days=window,
+    )
+    if number != REOPENED:
+        return
+    ratings.reopen(
+        report.reporter,
+        report.code,
+        resolved + timedelta(hours=2),
+        "Chỉ xử lý tạm, vài hôm sau tình trạng cũ lại tái diễn.",
+        window_days=window,
+    )
+    workflow.resolve(
+        staff[f"{report.department.code}.officer"],
+        report,
+        resolved + timedelta(days=1),
+        "Đơn vị đã xử lý lại triệt để và kiểm tra lại hiện trường.",
+        [],
+        max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
+    )
+    ratings.rate(
+        report.reporter,
+        report.code,
+        resolved + timedelta(days=1, hours=1),
+        4,
+        "Lần này đã làm tốt.",
+        window_days=window,
+    )
