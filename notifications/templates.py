@@ -58,8 +58,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Resident rated report {code}", "Satisfaction: {rating}/5. {note}"),
     },
     "report_reopened": {
-        "vi": ("Phản ánh {code} được mở lại", "Người dân chưa hài lòng: {note}"),
-        "en": ("Report {code} reopened", "The resident is not satisfied: {note}"),
+        "vi": (
+            "Phản ánh {code} được mở lại",
+            "Người dân chưa hài lòng với kết quả và yêu cầu xử lý lại.",
+        ),
+        "en": (
+            "Report {code} reopened",
+            "The resident is not satisfied with the resolution and reopened the report.",
+        ),
     },
     "extension_decided": {
         "vi": ("Đề nghị gia hạn phản ánh {code}", "{decision_vi}"),

@@ -144,25 +144,22 @@ def test_urgent_pushes_skip_quiet_hours(app, client, resident, submit, run_jobs)
 
 
 def test_the_unit_hears_of_ratings_and_reopened_reports(client, resident, submit, staff, daytime):
-    from backend.db import commit, utcnow
-    from backend.domain.workflow import Action
-    from backend.models import Report
-    from backend.services.timeline import note, record
-
-    officer = staff("so-xd.officer")
-    code = submit(resident(), description="Ổ gà lớn trên đường Hai Bà Trưng").get_json()["code"]
+    officer, alice = staff("so-xd.officer"), resident()
+    code = submit(alice, description="Ổ gà lớn trên đường Hai Bà Trưng").get_json()["code"]
     client.post(
         f"/staff/v1/reports/{code}/resolve",
         data={"response": "Đã vá xong."},
         headers=officer,
         content_type="multipart/form-data",
     )
-    report = db.session.query(Report).filter_by(code=code).one()
-    # As the rating feature records them:
-    note(report, "rated", utcnow(), public=True, note="Chưa sạch", data={"rating": 2})
-    record(report, Action.REOPEN, utcnow(), department=report.department, note="Vẫn còn ổ gà")
-    commit()
-    kinds = [i["kind"] for i in client.get("/staff/v1/inbox", headers=officer).get_json()["items"]]
-    assert kinds[:2] == ["report_reopened", "resident_rated"]
-    titles = client.get("/staff/v1/inbox?locale=en", headers=officer).get_json()["items"]
-    assert titles[1]["body"] == "Satisfaction: 2/5. Chưa sạch"
+    base = f"/mobile/v1/reports/{code}"
+    rated = client.post(f"{base}/rating", json={"score": 2, "comment": "Chưa sạch"}, headers=alice)
+    assert rated.status_code == 201, rated.get_json()
+    reopened = client.post(f"{base}/reopen", json={"reason": "Vẫn còn ổ gà"}, headers=alice)
+    assert reopened.status_code == 200, reopened.get_json()
+    items = client.get("/staff/v1/inbox?locale=en", headers=officer).get_json()["items"]
+    assert [i["kind"] for i in items[:2]] == ["report_reopened", "resident_rated"]
+    assert items[0]["body"] == (
+        "The resident is not satisfied with the resolution and reopened the report."
+    )
+    assert items[1]["body"] == "Satisfaction: 2/5."  # the comment stays in the staff view
