@@ -145,3 +145,46 @@ def test_geojson_export_with_filters(client, board):
     assert point["geometry"] == {"type": "Point", "coordinates": [NINH_KIEU[1], NINH_KIEU[0]]}
     limited = json.loads(client.get("/open-data/reports.geojson?limit=1").get_data(as_text=True))
     assert len(limited["features"]) == 1
+
+
+def test_report_page_shows_extension_overdue_and_apology(app, client, resident, submit, staff):
+    from datetime import timedelta
+
+    from backend.db import commit, utcnow
+    from backend.services import sla
+
+    def working_day(days: int):
+        day = utcnow().date() + timedelta(days=days)
+        while not sla.working_calendar().is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    code = submit(resident("+84908888888")).get_json()["code"]
+    officer, coordinator = staff("so-xd.officer"), staff("coordinator")
+    promised = working_day(10)
+    asked = client.post(
+        f"/staff/v1/reports/{code}/extensions",
+        json={"reason": "Chờ vật tư", "proposed_date": str(working_day(40))},
+        headers=officer,
+    )
+    assert asked.status_code in (200, 201), asked.get_json()
+    decided = client.post(
+        f"/staff/v1/reports/{code}/extensions/{asked.get_json()['id']}/decision",
+        json={"approve": True},
+        headers=coordinator,
+    )
+    assert decided.status_code == 200, decided.get_json()
+    sla.sweep(utcnow() + timedelta(days=90))  # long past even the extended deadline
+    commit()
+    apology = client.post(
+        f"/staff/v1/reports/{code}/apology",
+        json={"reason": "Mưa lớn kéo dài", "promised_date": str(promised)},
+        headers=officer,
+    )
+    assert apology.status_code == 200, apology.get_json()
+    html = page(client, f"/r/{code}")
+    assert 'id="overdue-flag"' in html and "Quá hạn" in html
+    assert 'id="extension"' in html and "Đã được gia hạn" in html
+    assert 'id="promised"' in html and promised.strftime("%d/%m/%Y") in html
+    assert "Đơn vị xin lỗi vì chậm trễ" in html and "Mưa lớn kéo dài" in html
+    assert "Được gia hạn" in html  # the approval on the public timeline
