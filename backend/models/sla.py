@@ -97,12 +97,16 @@ class ReportClock(db.Model):
     promised_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     apology_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     promise_missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Reopened by the unsatisfied reporter: the handling clock of the same case before
+    #: (the case is counted once, in the period it was first received).
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("report_clocks.id"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
 
     department: Mapped[Department] = relationship()
     report: Mapped[Report] = relationship(back_populates="clocks")
+    continues: Mapped[ReportClock | None] = relationship(remote_side=[id])
 
     @property
     def open(self) -> bool:

@@ -375,9 +375,9 @@ def reopen(
     """
     text = _comment(reason, "reason", required=True)
     report = _own_report(resident, code)
-    clock = _open_resolution(report, now, window_days)
-    if ever_reopened(report):
+    if ever_reopened(report):  # first: a reopened report being handled again is not "unrated"
         raise AlreadyReopened()
+    clock = _open_resolution(report, now, window_days)
     rating = _of(report, clock, resident.id)
     if rating is None or not rating.unsatisfied:
         raise ReopenNeedsUnsatisfiedRating()
@@ -398,6 +398,9 @@ def reopen(
     report.closed_at = None
     report.waiting_since = None
     sla.start_clocks(report, department, now)
+    for new in sla.open_clocks(report, ClockKind.HANDLE):
+        # The same case, handled again: the scoreboard counts it once (statistics.py).
+        new.continues = clock
     rating.reopened_at = now
     rating.reopen_reason = text
     return report

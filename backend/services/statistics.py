@@ -134,9 +134,23 @@ class _Clock:
 
 
 def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
+    """Handling clocks started in the period, and the reopenings that continue them."""
     begin, finish = period.bounds(cal)
+    started = (
+        (ReportClock.kind == ClockKind.HANDLE)
+        & (ReportClock.started_at >= begin)
+        & (ReportClock.started_at < finish)
+    )
+    first_ones = select(ReportClock.id).where(started, ReportClock.continues_id.is_(None))
     stmt = (
-        select(*_CLOCK_COLUMNS, Report.admin_unit_id, Rating.score, Rating.reopened_at)
+        select(
+            ReportClock.id,
+            ReportClock.continues_id,
+            *_CLOCK_COLUMNS,
+            Report.admin_unit_id,
+            Rating.score,
+            Rating.reopened_at,
+        )
         .join(Report, Report.id == ReportClock.report_id)
         .outerjoin(
             Rating,
@@ -144,9 +158,9 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
         )
         .where(
             ReportClock.kind == ClockKind.HANDLE,
-            ReportClock.started_at >= begin,
-            ReportClock.started_at < finish,
+            started | ReportClock.continues_id.in_(first_ones),
         )
+        .order_by(ReportClock.id)
     )
     if scope.department:
         department_id = id_of(Department, scope.department, "department")
@@ -156,26 +170,65 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
     return stmt
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One handling clock of a case (a reopened case has two)."""
+
+    outcome: Outcome
+    completed: bool
+    used_days: float
+    score: int | None
+    reopened: bool
+
+
+#: Of two resolutions of one case, the worse one counts.
+_WORSE = {Outcome.ON_TIME: 0, Outcome.LATE_WITH_EXTENSION: 1, Outcome.LATE: 2}
+
+
+def _case(parts: list[_Part]) -> Case:
+    """A case from its clocks: after a reopening, the case is where its last clock is."""
+    last = parts[-1]
+    state = last.outcome
+    if last.completed:
+        state = max((p.outcome for p in parts if p.completed), key=lambda o: _WORSE.get(o, 0))
+    scores = [p.score for p in parts if p.score is not None]
+    return Case(
+        outcome=state,
+        completed=last.completed,
+        working_days=sum(p.used_days for p in parts) if last.completed else None,
+        score=scores[-1] if scores else None,
+        reraised=any(p.reopened for p in parts),
+    )
+
+
 def _rows(scope: Scope, period: Period, now: datetime) -> list[_Row]:
     cal = working_calendar()
     width = len(_CLOCK_COLUMNS)
-    rows = []
+    cases: dict[int, tuple[_Clock, int | None, list[_Part]]] = {}
+    root_of: dict[int, int] = {}  # clock -> the first clock of its case
     for row in db.session.execute(_statement(scope, period, cal)):
-        clock = _Clock(*row[:width])
-        admin_unit_id, score, reopened_at = row[width:]
+        clock_id, continues_id = row[0], row[1]
+        clock = _Clock(*row[2 : 2 + width])
+        admin_unit_id, score, reopened_at = row[2 + width :]
         clock_facts = facts(clock, now, cal)
-        state = outcome(clock_facts)
-        if state == Outcome.HANDED_OVER:
-            continue  # forwarded or returned in time: never in this unit's remit
-        completed = clock.completed_at is not None
-        case = Case(
-            outcome=state,
-            completed=completed,
-            working_days=cal.in_days(clock_facts.used) if completed else None,
-            score=score,
-            reraised=reopened_at is not None,
+        part = _Part(
+            outcome(clock_facts),
+            clock.completed_at is not None,
+            cal.in_days(clock_facts.used),
+            score,
+            reopened_at is not None,
         )
-        rows.append(_Row(case, clock.department_id, admin_unit_id, clock.started_at))
+        if continues_id is None:
+            root_of[clock_id] = clock_id
+            cases[clock_id] = (clock, admin_unit_id, [part])
+        elif continues_id in root_of:  # else the case was received before the period
+            root_of[clock_id] = root_of[continues_id]
+            cases[root_of[clock_id]][2].append(part)
+    rows = []
+    for clock, admin_unit_id, parts in cases.values():
+        if parts[0].outcome == Outcome.HANDED_OVER:
+            continue  # forwarded or returned in time: never in this unit's remit
+        rows.append(_Row(_case(parts), clock.department_id, admin_unit_id, clock.started_at))
     return rows
 
 

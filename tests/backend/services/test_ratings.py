@@ -203,6 +203,9 @@ def test_reopening_returns_the_report_to_the_unit_with_new_clocks(reporter, reso
     assert not ratings.can_rate(report, reporter.id, at, window_days=WEEK)
     with pytest.raises(NotResolved):
         ratings.rate(reporter, report.code, at, 3, window_days=WEEK)
+    with pytest.raises(AlreadyReopened):  # not "not resolved": the one reopening is used
+        ratings.reopen(reporter, report.code, at, "Lần nữa", window_days=WEEK)
+    assert new.continues_id == old.id  # the same case for the scoreboard
 
     # Resolved again: a new resolution, rated on its own clock; no second reopening.
     second = at + timedelta(days=1)

@@ -152,3 +152,33 @@ def test_bad_scopes_and_periods_are_refused(november):
     assert backwards.value.code == "invalid_period"
     with pytest.raises(ValidationFailed):
         Period(date(2020, 1, 1), date(2026, 1, 1))
+
+
+def test_a_reopened_case_counts_once(file_report):
+    """Resolved on time (2 working days), rated 1, reopened, resolved again in 1 working day
+    and rated 4: one case of the unit, on time, 3 working days, re-raised, latest rating 4."""
+    from backend.services import ratings
+
+    officer = user("so-xd.officer")
+    report = file_report(at(2026, 11, 2, 8))
+    reporter = report.reporter
+    workflow.resolve(officer, report, at(2026, 11, 4, 8), "Đã vá.", [], max_photos=6)
+    commit()
+    ratings.rate(reporter, report.code, at(2026, 11, 5, 8), 1, "Vẫn còn ổ gà", window_days=7)
+    ratings.reopen(reporter, report.code, at(2026, 11, 5, 9), "Chưa vá xong", window_days=7)
+    commit()
+    assert report.status == "assigned" and clock(report, "handle").continues_id is not None
+    workflow.resolve(officer, report, at(2026, 11, 6, 9), "Đã vá lại.", [], max_photos=6)
+    commit()
+    ratings.rate(reporter, report.code, at(2026, 11, 6, 10), 4, None, window_days=7)
+    commit()
+    f = statistics.summary(Scope(department="so-xd"), NOVEMBER, NOW)["figures"]
+    assert (f["received"], f["resolved"], f["resolved_on_time"]) == (1, 1, 1)
+    assert f["median_resolution_days"] == 3.0  # 2 + 1
+    assert (f["ratings"], f["average_rating"]) == (1, 4.0)
+    assert (f["reraised"], f["unsatisfied"], f["satisfaction_rate"]) == (1, 0, 0.0)
+    # Counted in the month it was first received, even when the redo falls in the next one.
+    december = statistics.summary(
+        Scope(department="so-xd"), Period(date(2026, 12, 1), date(2026, 12, 31)), NOW
+    )
+    assert december["figures"]["received"] == 0
