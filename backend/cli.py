@@ -154,7 +154,10 @@ def quickstart_command(host, port, no_serve):
     db.session.remove()
     if no_serve:
         return
-    click.echo(f"phananh demo: http://{host}:{port}/docs  (staff logins in README.md)")
+    click.echo(
+        f"phananh demo: portal http://{host}:{port}/  API docs http://{host}:{port}/docs"
+        "  (staff logins in README.md)"
+    )
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 

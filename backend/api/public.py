@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from backend.api.blueprint import Blueprint
+from backend.api.caching import conditional
 from backend.db import utcnow
 from backend.errors import ReportNotFound
 from backend.localtime import local_tz
@@ -32,10 +33,10 @@ blp = Blueprint(
     description="Open to everyone: the public record of reports and their handling.",
 )
 PublicReportPage = page_schema(PublicReportSummarySchema, "PublicReportPage")
+blp.after_request(conditional)
 
 
 @blp.get("/reports")
-@blp.etag
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.response(200, PublicReportPage)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
@@ -45,7 +46,6 @@ def list_reports(args):
 
 
 @blp.get("/reports/<code>")
-@blp.etag
 @blp.response(200, PublicReportSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def get_report(code):
@@ -67,7 +67,6 @@ def today() -> date:
 
 
 @blp.get("/departments")
-@blp.etag
 @blp.arguments(PeriodArgsSchema, location="query")
 @blp.response(200, DepartmentScoreboardSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
@@ -78,7 +77,6 @@ def departments(args):
 
 
 @blp.get("/departments/<code>")
-@blp.etag
 @blp.arguments(PeriodArgsSchema, location="query")
 @blp.response(200, DepartmentStatsSchema)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
@@ -88,7 +86,6 @@ def department(args, code):
 
 
 @blp.get("/stats")
-@blp.etag
 @blp.arguments(StatsArgsSchema, location="query")
 @blp.response(200, StatsSchema)
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)

@@ -306,13 +306,16 @@ def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) 
             }
         )
     entries.sort(key=_rank_key)
-    rank = 0
-    for entry in entries:
-        if entry["figures"]["received"]:
-            rank += 1
-            entry["rank"] = rank
-        else:
+    # Competition ranking: units with the same points share a rank (1, 1, 3).
+    rank, previous = 0, None
+    for position, entry in enumerate(entries, start=1):
+        points = entry["figures"]["points"]
+        if points is None:
             entry["rank"] = None
+            continue
+        if points != previous:
+            rank, previous = position, points
+        entry["rank"] = rank
     return entries
 
 

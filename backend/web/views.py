@@ -24,9 +24,10 @@ from flask import (
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from backend.api.caching import conditional
 from backend.db import db, utcnow
 from backend.domain.workflow import STATUS_LABELS, Status
-from backend.errors import DomainError
+from backend.errors import DomainError, render_http_exception
 from backend.localtime import local_tz
 from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
@@ -93,14 +94,19 @@ def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:
     return value.astimezone(local_tz()).strftime(fmt)
 
 
+def _decimal(text: str) -> str:
+    """Vietnamese writes 9,5 where English writes 9.5."""
+    return text.replace(".", ",") if g.get("lang", DEFAULT) == "vi" else text
+
+
 @bp.app_template_filter()
 def percent(value) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%".replace(".0%", "%")
+    return "–" if value is None else _decimal(f"{value * 100:.1f}%".replace(".0%", "%"))
 
 
 @bp.app_template_filter()
 def number(value) -> str:
-    return "–" if value is None else f"{value:g}"
+    return "–" if value is None else _decimal(f"{value:g}")
 
 
 def _content_security_policy() -> str:
@@ -129,12 +135,7 @@ def _headers(response: Response) -> Response:
     response.vary.add("Cookie")
     if request.args.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 86400, samesite="Lax", httponly=True)
-    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
-        # Unchanged pages answer 304 (the ETag is a hash of the page).
-        response.cache_control.no_cache = True
-        response.add_etag()
-        response.make_conditional(request)
-    return response
+    return conditional(response)  # unchanged pages answer 304
 
 
 @bp.errorhandler(DomainError)
@@ -142,6 +143,17 @@ def _domain_error(error: DomainError):
     message = error.message_en if g.get("lang") == "en" else error.message_vi
     fields = ", ".join(error.fields or {})
     return _page("portal/error.html", status=error.status, message=message, fields=fields)
+
+
+#: Paths that answer JSON (the APIs); everything else is a page for people.
+_API_PREFIXES = ("/public/", "/staff/", "/mobile/", "/moderation/", "/media/", "/openapi")
+
+
+@bp.app_errorhandler(404)
+def _not_found(error):
+    if request.path.startswith(_API_PREFIXES) or not request.accept_mimetypes.accept_html:
+        return render_http_exception(error)
+    return _page("portal/error.html", status=404, message=_translate("error.not_found"))
 
 
 @bp.errorhandler(ValidationError)
@@ -209,6 +221,8 @@ def board():
     args = _parsed_filters()
     page = queries.public_reports(args["filter"], args["page"], PAGE_SIZE, local_tz())
     pages = max(math.ceil(page.total / PAGE_SIZE), 1)
+    if page.page > pages:  # past the end (an old link): the last page instead of nothing
+        page = queries.public_reports(args["filter"], pages, PAGE_SIZE, local_tz())
     filters = _filters()
     query = urlencode(filters)
     return _page(

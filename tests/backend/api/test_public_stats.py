@@ -87,8 +87,12 @@ def test_unchanged_answers_are_304(client, handled, staff, path):
     url = path.format(code=handled[1])
     first = client.get(url)
     assert first.status_code == 200 and first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    weak = client.get(url, headers={"If-None-Match": "W/" + first.headers["ETag"]})
+    assert weak.status_code == 304
     # A change on the record changes the answer and its ETag.
     client.post(
         f"/staff/v1/reports/{handled[1]}/resolve",

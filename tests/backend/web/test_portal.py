@@ -188,3 +188,30 @@ def test_report_page_shows_extension_overdue_and_apology(app, client, resident, 
     assert 'id="promised"' in html and promised.strftime("%d/%m/%Y") in html
     assert "Đơn vị xin lỗi vì chậm trễ" in html and "Mưa lớn kéo dài" in html
     assert "Được gia hạn" in html  # the approval on the public timeline
+
+
+def test_english_pages_name_categories_in_english(client, board):
+    html = page(client, "/?lang=en")
+    assert "Road damage, potholes" in html and "Hư hỏng đường, ổ gà" not in html
+
+
+def test_numbers_are_written_the_vietnamese_way(app, client, board):
+    from backend.web.views import number, percent
+
+    with app.test_request_context("/"):
+        from flask import g
+
+        g.lang = "vi"
+        assert (percent(0.6667), number(9.5), percent(None)) == ("66,7%", "9,5", "–")
+        g.lang = "en"
+        assert (percent(0.6667), number(9.5)) == ("66.7%", "9.5")
+
+
+def test_unknown_pages_are_pages_and_unknown_api_routes_json(client, board):
+    browser = client.get("/khong-co-trang-nay", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser.status_code == 404 and browser.mimetype == "text/html"
+    assert "Không tìm thấy trang này." in browser.get_data(as_text=True)
+    api = client.get("/public/v1/khong-co")
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+    past_the_end = page(client, "/?page=99")  # an old link: the last page
+    assert board["road"] in past_the_end and "Trang 1/1" not in past_the_end
