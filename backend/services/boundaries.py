@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shapely.geometry import mapping
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from backend.db import db
 from backend.domain.text import nfc
 from backend.errors import ValidationFailed
-from backend.geo.geojson import GeoJSONError, read_features, to_wkb
+from backend.geo.geojson import GeoJSONError, from_wkb, read_features, to_wkb
 from backend.models import AdminUnit
 from backend.models.admin_unit import UnitKind
 
@@ -82,3 +84,26 @@ def _kind(option: str, name: str, parent: AdminUnit | None) -> str:
     if parent is not None:
         return UnitKind.WARD if name.lower().startswith("phường") else UnitKind.COMMUNE
     return UnitKind.CITY if name.startswith(("TP ", "Thành phố")) else UnitKind.PROVINCE
+
+
+def outlines(tolerance: float = 0.001) -> dict:
+    """The top-level units' boundaries, simplified (~100 m), as a GeoJSON FeatureCollection.
+
+    The portal's map draws them under the reports, so that the map still shows the
+    city when no tile server is configured.
+    """
+    units = db.session.scalars(
+        select(AdminUnit)
+        .where(AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None))
+        .options(undefer(AdminUnit.boundary))
+        .order_by(AdminUnit.code)
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": mapping(from_wkb(unit.boundary).simplify(tolerance)),
+            "properties": {"code": unit.code, "name": unit.name},
+        }
+        for unit in units
+    ]
+    return {"type": "FeatureCollection", "features": features}

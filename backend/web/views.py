@@ -33,7 +33,7 @@ from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
 from backend.schemas.stats import PeriodArgsSchema
-from backend.services import queries, statistics
+from backend.services import boundaries, queries, statistics
 from backend.services.statistics import Period
 from backend.web import exports
 from backend.web.charts import month_label, ratio_chart
@@ -235,6 +235,7 @@ def board():
         query=query,
         page_url=lambda n: url_for(".board", **filters, page=n),
         map_data=url_for(".export_geojson", **filters, limit=MAP_LIMIT),
+        map_outline=url_for(".outlines"),
         map_limit=MAP_LIMIT,
         tiles=current_app.config.get("MAP_TILE_URL") or "",
         attribution=current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
@@ -307,6 +308,12 @@ def _export_rows():
     args = _parsed_filters()
     limit = request.args.get("limit", type=int)
     return queries.public_export(args["filter"], local_tz(), limit if limit and limit > 0 else None)
+
+
+@bp.get("/open-data/outlines.geojson")
+def outlines():
+    """The province or city boundary the board's map draws under the reports."""
+    return boundaries.outlines()
 
 
 @bp.get("/open-data/reports.csv")

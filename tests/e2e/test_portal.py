@@ -27,6 +27,9 @@ def test_board_lists_reports_and_maps_them(page, live_server, screenshot):
     # Clustered: close reports share a cluster icon (Leaflet.markercluster).
     assert page.locator("#map .marker-cluster").count() >= 1
     assert page.locator("#map.no-tiles").count() == 1
+    # Without tiles, the city's boundary is drawn under the reports.
+    page.locator("#map[data-outlines]").wait_for(state="attached")
+    assert page.locator("#map path.leaflet-interactive, #map svg path").count() >= 1
     screenshot(page, "board")
 
 

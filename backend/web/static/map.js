@@ -14,6 +14,22 @@
   var statusText = el.dataset.lang === "en"
     ? { resolved: "Resolved", closed: "Closed" }
     : { resolved: "Đã xử lý", closed: "Đã đóng" };
+  if (el.dataset.outline) {
+    // The city's boundary under the reports: a map even without tiles.
+    fetch(el.dataset.outline)
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        var outline = L.geoJSON(data, {
+          interactive: false,
+          renderer: L.svg({ padding: 3 }),
+          style: { color: "#0b5cad", weight: 2, fillColor: "#dbe7f5", fillOpacity: 0.35 }
+        }).addTo(map);
+        outline.bringToBack();
+        el.dataset.outlines = String(data.features.length);
+      })
+      .catch(function () { /* the reports still show */ });
+  }
   var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
   fetch(el.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })

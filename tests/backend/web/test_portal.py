@@ -215,3 +215,14 @@ def test_unknown_pages_are_pages_and_unknown_api_routes_json(client, board):
     assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
     past_the_end = page(client, "/?page=99")  # an old link: the last page
     assert board["road"] in past_the_end and "Trang 1/1" not in past_the_end
+
+
+def test_the_map_outline_is_the_city_boundary(client, board):
+    data = json.loads(client.get("/open-data/outlines.geojson").get_data(as_text=True))
+    [city] = data["features"]
+    assert city["properties"] == {"code": "92", "name": "TP Cần Thơ"}
+    assert city["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    # The Ninh Kiều wharf is inside the drawn outline.
+    from shapely.geometry import Point, shape
+
+    assert shape(city["geometry"]).contains(Point(NINH_KIEU[1], NINH_KIEU[0]))
