@@ -263,14 +263,49 @@ def _open_resolution(
     return clock
 
 
-def _add(report: Report, rating: Rating, already: AlreadyRated) -> Rating:
-    """Insert the row; two requests at once cannot both rate (unique clock + resident)."""
+def _add(
+    report: Report,
+    clock: ReportClock,
+    resident: Resident,
+    now: datetime,
+    already: AlreadyRated,
+    *,
+    event: str,
+    data: dict,
+    comment: str | None,
+    **fields,
+) -> Rating:
+    """Insert the rating and its (internal) timeline entry, once per resident and resolution.
+
+    Two requests at once cannot both rate: the second hits the unique (clock, resident)
+    constraint and gets ``already``.
+    """
+    if _of(report, clock, resident.id) is not None:
+        raise already
+    rating = Rating(
+        report_id=report.id,
+        clock_id=clock.id,
+        resident_id=resident.id,
+        comment=comment,
+        created_at=now,
+        **fields,
+    )
     db.session.add(rating)
     try:
         db.session.flush()
     except IntegrityError as exc:
         raise already from exc
     _forget_report(report)
+    # For the unit and the coordinator (a push says the score; the comment stays inside).
+    note(
+        report,
+        event,
+        now,
+        public=False,
+        internal_note=_masked(comment),
+        data=data,
+        actor=resident,
+    )
     return rating
 
 
@@ -288,30 +323,17 @@ def rate(
     text = _comment(comment, "comment")
     report = _own_report(resident, code)
     clock = _open_resolution(report, now, window_days)
-    if _of(report, clock, resident.id) is not None:
-        raise AlreadyRated()
     _add(
         report,
-        Rating(
-            report_id=report.id,
-            clock_id=clock.id,
-            resident_id=resident.id,
-            kind=RaterKind.REPORTER,
-            score=score,
-            comment=text,
-            created_at=now,
-        ),
-        AlreadyRated(),
-    )
-    # For the unit and the coordinator (the push says the score; the comment stays inside).
-    note(
-        report,
-        "rated",
+        clock,
+        resident,
         now,
-        public=False,
-        internal_note=_masked(text),
+        AlreadyRated(),
+        event="rated",
         data={"rating": score},
-        actor=resident,
+        comment=text,
+        kind=RaterKind.REPORTER,
+        score=score,
     )
     return report
 
@@ -335,33 +357,20 @@ def feedback(
     if report.reporter_id == resident.id or not nearby.is_following(resident, report):
         raise NotFollower()
     clock = _open_resolution(report, now, window_days)
-    already = AlreadyRated(
-        "Bạn đã cho biết ý kiến về kết quả xử lý này.",
-        "You have already said whether this resolution helped.",
-    )
-    if _of(report, clock, resident.id) is not None:
-        raise already
     _add(
         report,
-        Rating(
-            report_id=report.id,
-            clock_id=clock.id,
-            resident_id=resident.id,
-            kind=RaterKind.FOLLOWER,
-            helped=helped,
-            comment=text,
-            created_at=now,
-        ),
-        already,
-    )
-    note(
-        report,
-        "follower_feedback",
+        clock,
+        resident,
         now,
-        public=False,
-        internal_note=_masked(text),
+        AlreadyRated(
+            "Bạn đã cho biết ý kiến về kết quả xử lý này.",
+            "You have already said whether this resolution helped.",
+        ),
+        event="follower_feedback",
         data={"helped": helped},
-        actor=resident,
+        comment=text,
+        kind=RaterKind.FOLLOWER,
+        helped=helped,
     )
     return report
 
