@@ -42,6 +42,27 @@ def recreate(url: str) -> None:
     engine.dispose()
 
 
+BENCH_URL = "postgresql://postgres@127.0.0.1:5432/phananh_bench"
+
+
+def demo_app(url: str):
+    """A throw-away PostgreSQL database with the demo city (no reports), and its app.
+
+    Report ids of bulk-inserted rows start at 1; the app's own start at 10,000,001.
+    Use inside ``with app.app_context():``.
+    """
+    recreate(url)
+    app = create_app(Settings.from_env({"DATABASE_URL": url}))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory)
+        seed_demo(reports=0)
+        db.session.execute(text("SELECT setval('reports_id_seq', 10000000)"))
+        db.session.commit()
+    return app
+
+
 def add_reports(first: int, count: int, *, due: bool, now: datetime) -> None:
     """Bulk-insert open, assigned reports with one running handling clock each."""
     started = now - timedelta(days=12) if due else now - timedelta(hours=1)
@@ -123,23 +144,14 @@ def calendar_throughput(n: int = 50_000) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url", default="postgresql://postgres@127.0.0.1:5432/phananh_bench"
-    )
+    parser.add_argument("--database-url", default=BENCH_URL)
     parser.add_argument("--open", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--due", type=int, default=1_000)
     args = parser.parse_args()
 
-    recreate(args.database_url)
-    app = create_app(Settings.from_env({"DATABASE_URL": args.database_url}))
+    app = demo_app(args.database_url)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory)
-        seed_demo(reports=0)
-        db.session.execute(text("SELECT setval('reports_id_seq', 10000000)"))
-        db.session.commit()
         now = datetime.now(UTC)
 
         t0 = time.perf_counter()

@@ -23,13 +23,10 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.config import Settings
 from backend.db import db
-from backend.seed import seed_demo
 from backend.services import statistics
 from backend.services.statistics import Period, Scope
-from bench.sla_sweep import recreate
-from wsgi import create_app
+from bench.sla_sweep import BENCH_URL, demo_app
 
 DAY = 8 * 3600
 
@@ -116,22 +113,13 @@ def measure(app, now: datetime) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url", default="postgresql://postgres@127.0.0.1:5432/phananh_bench"
-    )
+    parser.add_argument("--database-url", default=BENCH_URL)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
     args = parser.parse_args()
 
-    recreate(args.database_url)
-    app = create_app(Settings.from_env({"DATABASE_URL": args.database_url}))
+    app = demo_app(args.database_url)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory)
-        seed_demo(reports=0)
-        db.session.execute(text("SELECT setval('reports_id_seq', 10000000)"))
-        db.session.commit()
         now = datetime.now(UTC)
         add_cases(1, args.small, now)
         small = measure(app, now)
