@@ -127,6 +127,8 @@ def reset_due(now: datetime) -> None:
     """),
         {"check": now - timedelta(hours=1)},
     )
+    reminders = "SELECT id FROM report_events WHERE type = 'sla_reminder'"
+    db.session.execute(text(f"DELETE FROM notifications WHERE event_id IN ({reminders})"))
     db.session.execute(text("DELETE FROM report_events WHERE type = 'sla_reminder'"))
     db.session.commit()
 
