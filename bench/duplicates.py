@@ -22,27 +22,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.config import Settings
 from backend.db import db
-from backend.seed import seed_demo
 from backend.services import nearby
-from wsgi import create_app
+from bench.common import demo_app
 
 LAT, LNG = (9.5, 10.3), (105.4, 106.0)
 STEP = 250_000
-
-
-def recreate(url: str) -> None:
-    admin_url, name = url.rsplit("/", 1)
-    engine = create_engine(f"{admin_url}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
 
 
 def add_reports(first: int, count: int, categories: list[int], now: datetime) -> None:
@@ -113,15 +102,10 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=500)
     args = parser.parse_args()
 
-    recreate(args.database_url)
-    app = create_app(Settings.from_env({"DATABASE_URL": args.database_url}))
+    app = demo_app(args.database_url)
     with app.app_context():
-        from flask_migrate import upgrade
-
         radius_m = app.config["DUPLICATE_RADIUS_M"]
         days = app.config["DUPLICATE_DAYS"]
-        upgrade(directory=app.extensions["migrate"].directory)
-        seed_demo(reports=0)
         categories = list(db.session.scalars(text("SELECT id FROM categories ORDER BY id")))
         now = datetime.now(UTC)
 

@@ -19,48 +19,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.config import Settings
 from backend.db import db
 from backend.domain.calendar import WorkingCalendar
-from backend.seed import seed_demo
 from backend.services import sla
-from wsgi import create_app
+from bench.common import BENCH_URL, demo_app
 
 DAY = 8 * 3600
-
-
-def recreate(url: str) -> None:
-    admin_url, name = url.rsplit("/", 1)
-    engine = create_engine(f"{admin_url}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-
-
-BENCH_URL = "postgresql://postgres@127.0.0.1:5432/phananh_bench"
-
-
-def demo_app(url: str):
-    """A throw-away PostgreSQL database with the demo city (no reports), and its app.
-
-    Report ids of bulk-inserted rows start at 1; the app's own start at 10,000,001.
-    Use inside ``with app.app_context():``.
-    """
-    recreate(url)
-    app = create_app(Settings.from_env({"DATABASE_URL": url}))
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory)
-        seed_demo(reports=0)
-        db.session.execute(text("SELECT setval('reports_id_seq', 10000000)"))
-        db.session.commit()
-    return app
 
 
 def add_reports(first: int, count: int, *, due: bool, now: datetime) -> None:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backend.db import db
 from backend.services import statistics
 from backend.services.statistics import Period, Scope
-from bench.sla_sweep import BENCH_URL, demo_app
+from bench.common import BENCH_URL, demo_app
 
 DAY = 8 * 3600
 
