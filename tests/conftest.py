@@ -114,6 +114,27 @@ def run_jobs(app):
     return run
 
 
+def count_statements(client, path: str, headers: dict | None = None):
+    """GET ``path`` from a fresh session (as each request in production) and count the SQL
+    statements it sends; returns (count, response)."""
+    from sqlalchemy import event
+
+    db.session.remove()
+    count = 0
+
+    def bump(*_args, **_kwargs):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", bump)
+    try:
+        response = client.get(path, headers=headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", bump)
+    assert response.status_code == 200, response.get_json()
+    return count, response
+
+
 def id_token(phone: str = "+84901111111", uid: str | None = None, **kwargs) -> str:
     return emulator_id_token(uid or f"uid-{phone.lstrip('+')}", phone, "phananh-demo", **kwargs)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from backend.db import commit, db, utcnow
 from backend.models import Rating, Report, ReportClock
 from backend.services.ratings import REOPEN_NOTE
+from tests.conftest import count_statements
 
 ALICE, BINH, CHAU = "+84901000001", "+84901000002", "+84901000003"
 COMMENT = "Vá chưa phẳng, gọi tôi 0901234567 nếu cần"
@@ -396,20 +397,7 @@ def test_feedback_after_the_window_is_refused(client, resident, staff, alices):
 
 
 def _statements(client, path: str, headers: dict) -> int:
-    db.session.remove()  # as in production: a fresh session (and nothing cached) per request
-    count = 0
-
-    def bump(*_args, **_kwargs):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", bump)
-    try:
-        response = client.get(path, headers=headers)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", bump)
-    assert response.status_code == 200
-    return count
+    return count_statements(client, path, headers)[0]
 
 
 def test_lists_with_ratings_do_not_grow_with_the_page(client, resident, staff, submit):
