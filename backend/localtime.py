@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -9,3 +10,8 @@ from flask import current_app
 
 def local_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_date(instant: datetime) -> date:
+    """The calendar date of ``instant`` where the deployment is."""
+    return instant.astimezone(local_tz()).date()

@@ -6,13 +6,11 @@ figures carry an ETag (a hash of the answer) and answer 304 when it is unchanged
 
 from __future__ import annotations
 
-from datetime import date
-
 from backend.api.blueprint import Blueprint
 from backend.api.caching import conditional
 from backend.db import utcnow
 from backend.errors import ReportNotFound
-from backend.localtime import local_tz
+from backend.localtime import local_date, local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
@@ -56,14 +54,8 @@ def get_report(code):
     return report
 
 
-def period_of(args: dict, today: date) -> Period:
-    """``from``/``to`` as given; by default the last 12 months (this one included)."""
-    default = Period.last_months(today)
-    return Period(args.get("date_from") or default.start, args.get("date_to") or today)
-
-
-def today() -> date:
-    return utcnow().astimezone(local_tz()).date()
+def period_of(args: dict) -> Period:
+    return Period.chosen(args.get("date_from"), args.get("date_to"), local_date(utcnow()))
 
 
 @blp.get("/departments")
@@ -72,7 +64,7 @@ def today() -> date:
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def departments(args):
     """Handling units ranked by their Decision 766 points over the period (scoreboard)."""
-    period = period_of(args, today())
+    period = period_of(args)
     return {"period": period.as_dict(), "items": statistics.scoreboard(period, utcnow())}
 
 
@@ -82,7 +74,7 @@ def departments(args):
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def department(args, code):
     """One unit's figures over the period, and month by month."""
-    return statistics.department_page(code, period_of(args, today()), utcnow())
+    return statistics.department_page(code, period_of(args), utcnow())
 
 
 @blp.get("/stats")
@@ -98,7 +90,7 @@ def stats(args):
     """
     return statistics.report(
         Scope(department=args.get("department"), admin_unit=args.get("admin_unit")),
-        period_of(args, today()),
+        period_of(args),
         utcnow(),
         group=args.get("group"),
     )

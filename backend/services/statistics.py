@@ -63,6 +63,11 @@ class Period:
             )
 
     @classmethod
+    def chosen(cls, start: date | None, end: date | None, today: date) -> Period:
+        """``from``/``to`` as given; by default the last 12 months (this one included)."""
+        return cls(start or cls.last_months(today).start, end or today)
+
+    @classmethod
     def last_months(cls, today: date, months: int = 12) -> Period:
         """The current month and the ``months - 1`` before it, up to today."""
         year, month = today.year, today.month - (months - 1)

@@ -28,7 +28,7 @@ from backend.api.caching import conditional
 from backend.db import db, utcnow
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.errors import DomainError, render_http_exception
-from backend.localtime import local_tz
+from backend.localtime import local_date, local_tz
 from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
@@ -207,9 +207,7 @@ def _period() -> Period:
     args = PeriodArgsSchema().load(
         {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
     )
-    today = utcnow().astimezone(local_tz()).date()
-    default = Period.last_months(today)
-    return Period(args.get("date_from") or default.start, args.get("date_to") or today)
+    return Period.chosen(args.get("date_from"), args.get("date_to"), local_date(utcnow()))
 
 
 # ---- pages -----------------------------------------------------------------------------
