@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import jsonify
-from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.auth import current_staff, staff_required
-from backend.db import commit, db, utcnow
-from backend.domain.roles import DEPARTMENT_ROLES, Role
+from backend.db import commit, utcnow
+from backend.domain.roles import Role
 from backend.errors import ValidationFailed
-from backend.models import Department
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.sla import (
     CalendarArgsSchema,
@@ -23,6 +21,7 @@ from backend.schemas.sla import (
     TimelinessArgsSchema,
 )
 from backend.services import sla_config, statistics
+from backend.services.statistics import Period
 
 blp = Blueprint(
     "staff_admin",
@@ -94,24 +93,11 @@ def delete_exception(day):
 def timeliness(args):
     """Received, on time, late with approved extension, late, overdue now, and the on-time
     rate, per unit. Department staff see their own unit."""
-    staff = current_staff()
-    query = select(Department).where(Department.kind != "coordinator").order_by(Department.code)
-    if staff.role in DEPARTMENT_ROLES:
-        query = query.where(Department.id == staff.department_id)
-    elif args.get("department"):
-        query = query.where(Department.code == args["department"])
-    departments = db.session.scalars(query).all()
-    if not departments:
-        raise ValidationFailed(
-            "Đơn vị không tồn tại.",
-            "Unknown department.",
-            code="unknown_department",
-            fields={"department": ["Unknown department."]},
-        )
-    now = utcnow()
-    return jsonify(
-        [statistics.timeliness(d, args["date_from"], args["date_to"], now) for d in departments]
+    period = Period(args["date_from"], args["date_to"])
+    figures = statistics.staff_desk(
+        current_staff(), period, utcnow(), department=args.get("department")
     )
+    return jsonify(figures)
 
 
 def _day(text: str) -> date:

@@ -19,10 +19,19 @@ from sqlalchemy import Select, select
 
 from backend.db import db
 from backend.domain.calendar import WorkingCalendar
+from backend.domain.roles import DEPARTMENT_ROLES
 from backend.domain.scoring import Case, figures
 from backend.domain.sla import ClockKind, Outcome, outcome
 from backend.errors import NotFound, ValidationFailed
-from backend.models import AdminUnit, Department, DepartmentKind, Rating, Report, ReportClock
+from backend.models import (
+    AdminUnit,
+    Department,
+    DepartmentKind,
+    Rating,
+    Report,
+    ReportClock,
+    StaffUser,
+)
 from backend.models.rating import RaterKind
 from backend.services.queries import id_of, unit_and_descendants
 from backend.services.sla import facts, working_calendar
@@ -366,14 +375,27 @@ def _children(parent: str | None) -> list[AdminUnit]:
     return list(db.session.scalars(stmt.order_by(AdminUnit.name)))
 
 
-def timeliness(department: Department, start: date, end: date, now: datetime) -> dict:
-    """One unit's figures over [start, end], as the staff desk shows them."""
-    result = summary(Scope(department=department.code), Period(start, end), now)
-    return {
-        "department": {"code": department.code, "name": department.name},
-        **result["period"],
-        **result["figures"],
-    }
+def staff_desk(
+    staff: StaffUser, period: Period, now: datetime, *, department: str | None = None
+) -> list[dict]:
+    """Each unit's figures for the staff desk, by unit code; a unit's own staff see only theirs."""
+    if staff.role in DEPARTMENT_ROLES:
+        wanted = {staff.department.code} if staff.department else set()
+    elif department:
+        id_of(Department, department, "department")  # unknown codes: 422 unknown_department
+        wanted = {department}
+    else:
+        wanted = None
+    entries = [
+        {
+            "department": {"code": e["department"]["code"], "name": e["department"]["name"]},
+            **period.as_dict(),
+            **e["figures"],
+        }
+        for e in scoreboard(period, now)
+        if wanted is None or e["department"]["code"] in wanted
+    ]
+    return sorted(entries, key=lambda e: e["department"]["code"])
 
 
 class DepartmentNotFound(NotFound):

@@ -14,12 +14,18 @@ from backend.errors import Conflict
 from backend.models import Report, ReportEvent, StaffUser
 from backend.services import intake, sla, sla_config, statistics, workflow
 from backend.services.sla import ApologyAlreadyGiven
+from backend.services.statistics import Period, Scope
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=VN)
+
+
+def unit_figures(department, start, end, now) -> dict:
+    """A unit's figures over [start, end], as the scoreboard counts them."""
+    return statistics.summary(Scope(department=department.code), Period(start, end), now)["figures"]
 
 
 def user(name: str) -> StaffUser:
@@ -174,7 +180,7 @@ def test_extension_in_time_counts_as_late_with_extension(file_report):
     ):
         workflow.resolve(officer, report, when, "Đã xử lý.", [], max_photos=6)
         commit()
-    figures = statistics.timeliness(
+    figures = unit_figures(
         officer.department, at(2026, 11, 1).date(), at(2026, 11, 30).date(), at(2026, 12, 2, 9)
     )
     assert figures["received"] == 4
@@ -201,7 +207,7 @@ def test_an_extension_approved_after_the_deadline_does_not_excuse_lateness(file_
     commit()
     workflow.resolve(officer, report, at(2026, 12, 1, 9), "Xong.", [], max_photos=6)
     commit()
-    figures = statistics.timeliness(
+    figures = unit_figures(
         officer.department, at(2026, 11, 1).date(), at(2026, 11, 30).date(), at(2026, 12, 2)
     )
     assert figures["resolved_late"] == 1 and figures["resolved_late_with_extension"] == 0
@@ -268,7 +274,7 @@ def test_resolved_while_waiting_is_judged_on_the_units_own_time(file_report):
     # Five weeks later, still waiting, the unit resolves: it used one working day of fifteen.
     workflow.resolve(officer, report, at(2026, 12, 8, 8), "Đã xử lý.", [], max_photos=6)
     commit()
-    figures = statistics.timeliness(
+    figures = unit_figures(
         officer.department, at(2026, 11, 1).date(), at(2026, 11, 30).date(), at(2026, 12, 9)
     )
     assert figures["resolved_on_time"] == 1 and figures["on_time_rate"] == 1.0
@@ -297,7 +303,7 @@ def test_handing_over_late_counts_against_the_first_unit(file_report):
     sla.sweep(at(2026, 11, 25, 8))
     workflow.forward(coordinator, too_late, at(2026, 11, 25, 9), "ubnd-ninh-kieu", None)
     commit()
-    figures = statistics.timeliness(
+    figures = unit_figures(
         user("so-xd.officer").department,
         at(2026, 11, 1).date(),
         at(2026, 11, 30).date(),

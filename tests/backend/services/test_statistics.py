@@ -103,9 +103,7 @@ def test_a_department_over_a_month(november):
 
 
 def test_the_staff_desk_reads_the_same_figures(november):
-    desk = statistics.timeliness(
-        user("so-xd.officer").department, NOVEMBER.start, NOVEMBER.end, NOW
-    )
+    [desk] = statistics.staff_desk(user("so-xd.officer"), NOVEMBER, NOW)
     summary = statistics.summary(Scope(department="so-xd"), NOVEMBER, NOW)["figures"]
     assert {k: desk[k] for k in summary} == summary
 
