@@ -33,7 +33,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from backend.domain.sla import Outcome
+from backend.domain.sla import Outcome, on_time_rate
 
 TIMELINESS_POINTS = 20
 SATISFACTION_POINTS = 18
@@ -77,6 +77,7 @@ class Figures:
     satisfaction_rate: float | None
     timeliness_points: float | None
     satisfaction_points: float | None
+    points: float | None  # timeliness + satisfaction (out of 38)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -140,9 +141,11 @@ def figures(cases: Iterable[Case]) -> Figures:
         if reason:
             deducted[reason] += 1
     received = len(cases)
-    on_time_rate = _ratio(count[Outcome.ON_TIME], received)
+    timely = on_time_rate(count[Outcome.ON_TIME], received)
     satisfied = received - sum(deducted.values())
     satisfaction_rate = _ratio(satisfied, received)
+    timeliness_points = points(timely, TIMELINESS_POINTS)
+    satisfaction_points = points(satisfaction_rate, SATISFACTION_POINTS)
     return Figures(
         received=received,
         resolved=sum(count[o] for o in _RESOLVED) - handed_over_late,
@@ -153,7 +156,7 @@ def figures(cases: Iterable[Case]) -> Figures:
         overdue_now=count[Outcome.OVERDUE],
         open_in_time=count[Outcome.RUNNING],
         waiting_for_resident=count[Outcome.PAUSED],
-        on_time_rate=_round(on_time_rate, 4),
+        on_time_rate=_round(timely, 4),
         median_resolution_days=_round(median(days), 2),
         p90_resolution_days=_round(percentile(days, 0.9), 2),
         ratings=len(scores),
@@ -162,6 +165,9 @@ def figures(cases: Iterable[Case]) -> Figures:
         reraised=deducted["reraised"],
         overdue=deducted["overdue"],
         satisfaction_rate=_round(satisfaction_rate, 4),
-        timeliness_points=_round(points(on_time_rate, TIMELINESS_POINTS), 2),
-        satisfaction_points=_round(points(satisfaction_rate, SATISFACTION_POINTS), 2),
+        timeliness_points=_round(timeliness_points, 2),
+        satisfaction_points=_round(satisfaction_points, 2),
+        points=None
+        if timeliness_points is None
+        else round(timeliness_points + satisfaction_points, 2),
     )

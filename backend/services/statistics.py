@@ -247,9 +247,7 @@ def _rows(scope: Scope, period: Period, now: datetime) -> list[_Row]:
 
 
 def _figures(rows: list[_Row]) -> dict:
-    result = figures(row.case for row in rows).as_dict()
-    result["points"] = _points_total(result)
-    return result
+    return figures(row.case for row in rows).as_dict()
 
 
 def _grouped(rows: list[_Row], key: Callable[[_Row], Hashable]) -> dict[Hashable, list[_Row]]:
@@ -261,18 +259,25 @@ def _grouped(rows: list[_Row], key: Callable[[_Row], Hashable]) -> dict[Hashable
 
 def summary(scope: Scope, period: Period, now: datetime) -> dict:
     """The figures of one scope over one period."""
+    return _summary(scope, period, _rows(scope, period, now))
+
+
+def _summary(scope: Scope, period: Period, rows: list[_Row]) -> dict:
     return {
         "scope": {"department": scope.department, "admin_unit": scope.admin_unit},
         "period": period.as_dict(),
-        "figures": _figures(_rows(scope, period, now)),
+        "figures": _figures(rows),
     }
 
 
 def monthly(scope: Scope, period: Period, now: datetime) -> list[dict]:
     """The figures month by month (cases by the month the unit received them)."""
-    cal = working_calendar()
-    rows = _rows(scope, period, now)
-    by_month = _grouped(rows, lambda r: r.started_at.astimezone(cal.tz).strftime("%Y-%m"))
+    return _by_month(_rows(scope, period, now), period)
+
+
+def _by_month(rows: list[_Row], period: Period) -> list[dict]:
+    tz = working_calendar().tz
+    by_month = _grouped(rows, lambda r: r.started_at.astimezone(tz).strftime("%Y-%m"))
     return [
         {
             "month": start.strftime("%Y-%m"),
@@ -296,8 +301,7 @@ def handling_units() -> list[Department]:
 
 def _rank_key(entry: dict):
     f = entry["figures"]
-    total = (f["timeliness_points"] or 0) + (f["satisfaction_points"] or 0)
-    return (f["received"] == 0, -total, -(f["on_time_rate"] or 0), -f["received"])
+    return (f["received"] == 0, -(f["points"] or 0), -(f["on_time_rate"] or 0), -f["received"])
 
 
 def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) -> list[dict]:
@@ -305,20 +309,18 @@ def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) 
 
     Units with no case in the period come last, unranked.
     """
-    rows = _grouped(_rows(Scope(admin_unit=admin_unit), period, now), lambda r: r.department_id)
-    entries = []
-    for department in handling_units():
-        result = _figures(rows.get(department.id, []))
-        entries.append(
-            {
-                "department": {
-                    "code": department.code,
-                    "name": department.name,
-                    "kind": department.kind,
-                },
-                "figures": result,
-            }
-        )
+    return _ranked(_rows(Scope(admin_unit=admin_unit), period, now))
+
+
+def _ranked(rows: list[_Row]) -> list[dict]:
+    by_unit = _grouped(rows, lambda r: r.department_id)
+    entries = [
+        {
+            "department": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+            "figures": _figures(by_unit.get(unit.id, [])),
+        }
+        for unit in handling_units()
+    ]
     entries.sort(key=_rank_key)
     # Competition ranking: units with the same points share a rank (1, 1, 3).
     rank, previous = 0, None
@@ -333,12 +335,6 @@ def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) 
     return entries
 
 
-def _points_total(result: dict) -> float | None:
-    if result["timeliness_points"] is None:
-        return None
-    return round(result["timeliness_points"] + result["satisfaction_points"], 2)
-
-
 def by_admin_unit(
     period: Period, now: datetime, *, parent: str | None = None, department: str | None = None
 ) -> list[dict]:
@@ -346,6 +342,10 @@ def by_admin_unit(
 
     A case counts for the child unit that contains the report's location.
     """
+    return _by_place(_rows(Scope(department=department, admin_unit=parent), period, now), parent)
+
+
+def _by_place(rows: list[_Row], parent: str | None) -> list[dict]:
     units = _children(parent)
     parents = dict(db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all())
     by_id = {unit.id: unit for unit in units}
@@ -355,7 +355,6 @@ def by_admin_unit(
             unit_id = parents.get(unit_id)
         return by_id.get(unit_id)
 
-    rows = _rows(Scope(department=department, admin_unit=parent), period, now)
     groups = _grouped(rows, lambda r: child_of(r.admin_unit_id))
     return [
         {
@@ -415,26 +414,29 @@ def department_page(code: str, period: Period, now: datetime) -> dict:
     """A unit's figures over the period and month by month (its public page)."""
     department = handling_unit(code)
     scope = Scope(department=department.code)
+    rows = _rows(scope, period, now)
     return {
         "department": department,
-        **summary(scope, period, now),
-        "by_month": monthly(scope, period, now),
+        **_summary(scope, period, rows),
+        "by_month": _by_month(rows, period),
     }
 
 
 def report(scope: Scope, period: Period, now: datetime, *, group: str | None = None) -> dict:
-    """The figures of a scope, optionally with the same figures by month, unit or place."""
-    result = summary(scope, period, now)
+    """The figures of a scope, optionally with the same figures by month, unit or place.
+
+    The cases are read once; the groups are the same cases counted by another key.
+    """
+    rows = _rows(scope, period, now)
+    result = _summary(scope, period, rows)
     if group == "month":
-        result["by_month"] = monthly(scope, period, now)
+        result["by_month"] = _by_month(rows, period)
     elif group == "department":
-        result["by_department"] = scoreboard(period, now, admin_unit=scope.admin_unit)
-        if scope.department:
-            result["by_department"] = [
-                e for e in result["by_department"] if e["department"]["code"] == scope.department
-            ]
+        result["by_department"] = [
+            e
+            for e in _ranked(rows)
+            if scope.department is None or e["department"]["code"] == scope.department
+        ]
     elif group == "admin_unit":
-        result["by_admin_unit"] = by_admin_unit(
-            period, now, parent=scope.admin_unit, department=scope.department
-        )
+        result["by_admin_unit"] = _by_place(rows, scope.admin_unit)
     return result

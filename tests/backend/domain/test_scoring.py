@@ -40,6 +40,7 @@ def test_a_unit_of_ten_cases_by_hand():
     assert (f.unsatisfied, f.reraised, f.overdue) == (1, 1, 2)
     assert f.satisfaction_rate == 0.6
     assert f.satisfaction_points == 12.0  # 0.6 x 18 / 0.9
+    assert f.points == 25.33  # 13.33... + 12
 
 
 def test_ninety_percent_earns_full_points():
