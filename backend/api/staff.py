@@ -64,7 +64,7 @@ def report_view(staff: StaffUser, report: Report) -> dict:
         # Units read what the public reads: a phone number typed in the text names the reporter.
         data["description"] = data["public_description"]
         address = data["location"]["address"]
-        data["location"]["address"] = mask_personal_data(address) if address else None
+        data["location"]["address"] = mask_personal_data(address)
     data["allowed_actions"] = workflow.available_actions(staff, report)
     data["deadlines"] = sla.deadlines(report, utcnow())
     hidden = workflow.internal_history_hidden_from(staff, report)

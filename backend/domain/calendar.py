@@ -129,10 +129,6 @@ class WorkingCalendar:
             raise CalendarError("naive datetime: the calendar needs aware instants")
         return instant.astimezone(self.tz)
 
-    def is_working_instant(self, instant: datetime) -> bool:
-        t = self._local(instant)
-        return any(s <= t <= e for s, e in self._intervals(t.date()))
-
     def next_working_instant(self, instant: datetime) -> datetime:
         """``instant`` itself when within office hours, else the next opening."""
         return self.add(instant, timedelta())

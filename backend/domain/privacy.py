@@ -10,6 +10,7 @@ starting with 0, or with 84 after a plus or country code, is a phone number.
 from __future__ import annotations
 
 import re
+from typing import overload
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # A digit, then digits and separators, ending on a digit; not glued to letters or digits.
@@ -50,8 +51,16 @@ def find_personal_data(text: str) -> list[str]:
     return sorted(kinds)
 
 
-def mask_personal_data(text: str) -> str:
-    """The text with e-mails, identity numbers and phone numbers replaced by labels."""
+@overload
+def mask_personal_data(text: str) -> str: ...
+@overload
+def mask_personal_data(text: None) -> None: ...
+
+
+def mask_personal_data(text: str | None) -> str | None:
+    """The text with e-mails, identity numbers and phone numbers replaced by labels (None stays)."""
+    if not text:
+        return text
     text = _EMAIL.sub(MASKS["email"], text)
 
     def replace(match: re.Match) -> str:

@@ -52,8 +52,6 @@ DEFAULT_DURATIONS: dict[str, Durations] = {
     "normal": Durations(8 * WORKING_HOUR, 15 * WORKING_DAY, 2 * WORKING_DAY),
     "complex": Durations(8 * WORKING_HOUR, 30 * WORKING_DAY, 2 * WORKING_DAY),
 }
-#: Reminders to the unit at these fractions of each clock; at 1.0 the clock is overdue.
-DEFAULT_REMINDERS: tuple[float, ...] = (0.5, 0.8)
 
 
 def thresholds(

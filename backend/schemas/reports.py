@@ -49,7 +49,7 @@ class PublicEventSchema(Schema):
     at = fields.DateTime()
     type = fields.String()
     status = fields.String(attribute="to_status")
-    note = fields.Function(lambda e: mask_personal_data(e.note) if e.note else None)
+    note = fields.Function(lambda e: mask_personal_data(e.note))
     department = fields.Function(
         lambda e: {"code": e.department.code, "name": e.department.name} if e.department else None
     )
@@ -122,10 +122,8 @@ class StaffRatingSchema(MyRatingSchema):
         lambda r: r.clock.department.code,
         metadata={"description": "The unit whose resolution was rated"},
     )
-    comment = fields.Function(lambda r: mask_personal_data(r.comment) if r.comment else None)
-    reopen_reason = fields.Function(
-        lambda r: mask_personal_data(r.reopen_reason) if r.reopen_reason else None
-    )
+    comment = fields.Function(lambda r: mask_personal_data(r.comment))
+    reopen_reason = fields.Function(lambda r: mask_personal_data(r.reopen_reason))
 
 
 class StaffRatingUnmaskedSchema(StaffRatingSchema):
@@ -149,13 +147,13 @@ class _ReportBase(Schema):
         lambda r: {
             "lat": r.lat,
             "lng": r.lng,
-            "address": mask_personal_data(r.address) if r.address else None,
+            "address": mask_personal_data(r.address),
         },
         metadata={"type": "object", "description": "Personal data in the address is masked"},
     )
     admin_unit = fields.Nested(AdminUnitRefSchema, allow_none=True)
     department = fields.Nested(DepartmentRefSchema, allow_none=True)
-    response = fields.Function(lambda r: mask_personal_data(r.response) if r.response else None)
+    response = fields.Function(lambda r: mask_personal_data(r.response))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)

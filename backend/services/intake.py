@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
-from backend.domain.text import fold, nfc, tracking_code
+from backend.domain.text import fold, nfc
 from backend.domain.workflow import Action
 from backend.errors import Conflict, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
@@ -19,7 +19,7 @@ from backend.localtime import local_tz
 from backend.models import Category, Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.services import geo, photos, routing, sla
+from backend.services import geo, photos, queries, routing, sla
 from backend.services.timeline import record
 from backend.signals import report_received
 
@@ -149,9 +149,7 @@ class NotWaiting(Conflict):
 
 def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Report:
     """The reporter answers a request for more information: the SLA clocks run again."""
-    report = db.session.scalar(
-        select(Report).where(Report.code == tracking_code(code), Report.reporter_id == resident.id)
-    )
+    report = queries.resident_report(resident.id, code)
     if report is None:
         raise ReportNotFound()
     if report.waiting_since is None:
@@ -188,7 +186,7 @@ def _screen(report: Report, now: datetime) -> None:
 
 def search_text(code: str, public_description: str, address: str | None) -> str:
     """What public search matches: the code and the public text, personal data masked."""
-    public_address = mask_personal_data(address) if address else None
+    public_address = mask_personal_data(address)
     return fold(" ".join(filter(None, [code, public_description, public_address])))
 
 

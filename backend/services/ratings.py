@@ -224,7 +224,7 @@ def _masked(text: str | None) -> str | None:
 
     The words as written stay on the rating, for the roles that may know the reporter.
     """
-    return mask_personal_data(text) if text else None
+    return mask_personal_data(text)
 
 
 def _score(value) -> int:

@@ -48,7 +48,7 @@ def record(row, base_url: str) -> dict:
         "department_name": row.department_name,
         "admin_unit": row.admin_unit,
         "admin_unit_name": row.admin_unit_name,
-        "address": mask_personal_data(row.address) if row.address else None,
+        "address": mask_personal_data(row.address),
         "description": description,
         "lat": round(row.lat, 6),
         "lng": round(row.lng, 6),
