@@ -14,7 +14,6 @@ import logging
 from flask import Flask, jsonify
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
 
 from backend.db import rollback
 from backend.domain.calendar import CalendarError
@@ -164,8 +163,6 @@ def _flatten_webargs(messages: dict) -> dict[str, list[str]]:
 
 def render_http_exception(error: HTTPException):
     status = error.code or 500
-    if status == 304:  # Not Modified (a conditional GET): no body, the cached copy stands
-        return Response(status=304)
     fields = None
     data = getattr(error, "data", None) or {}
     if status == 422 and "messages" in data:

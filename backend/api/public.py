@@ -37,7 +37,6 @@ blp.after_request(conditional)
 @blp.get("/reports")
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.response(200, PublicReportPage)
-@blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def list_reports(args):
     """Browse and search reports (newest first)."""
     return queries.public_reports(args["filter"], args["page"], args["page_size"], local_tz())
@@ -61,7 +60,6 @@ def period_of(args: dict) -> Period:
 @blp.get("/departments")
 @blp.arguments(PeriodArgsSchema, location="query")
 @blp.response(200, DepartmentScoreboardSchema)
-@blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def departments(args):
     """Handling units ranked by their Decision 766 points over the period (scoreboard)."""
     period = period_of(args)
@@ -80,7 +78,6 @@ def department(args, code):
 @blp.get("/stats")
 @blp.arguments(StatsArgsSchema, location="query")
 @blp.response(200, StatsSchema)
-@blp.alt_response(422, schema=ErrorEnvelopeSchema)
 def stats(args):
     """Figures for everyone, a unit or an administrative unit, optionally grouped.
 

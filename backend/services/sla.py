@@ -753,8 +753,14 @@ def deadlines(report: Report, now: datetime) -> dict:
 
 def public_flag(report: Report, now: datetime) -> dict | None:
     """ "Quá hạn", with working days late, for the public board."""
-    view = deadlines(report, now)["clocks"].get(ClockKind.HANDLE)
-    if view and view["status"] == Outcome.OVERDUE:
+    handle = next(
+        (c for c in reversed(report.clocks) if c.kind == ClockKind.HANDLE and not c.superseded),
+        None,
+    )
+    if handle is None:
+        return None
+    view = clock_view(handle, now, working_calendar())
+    if view["status"] == Outcome.OVERDUE:
         return {
             "label": {"vi": "Quá hạn", "en": "Overdue"},
             "working_days_late": view["working_days_late"],

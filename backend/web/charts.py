@@ -32,7 +32,10 @@ class Chart:
     left: int = LEFT
     top: int = TOP
     plot_height: float = HEIGHT - TOP - BOTTOM
-    threshold_y: float = 0.0
+
+    @property
+    def threshold_y(self) -> float:
+        return self.y_of(THRESHOLD)
 
     def y_of(self, value: float) -> float:
         return self.top + self.plot_height * (1 - value)
@@ -73,5 +76,4 @@ def ratio_chart(points: list[tuple[str, float | None]]) -> Chart:
                 height=round(height, 1),
             )
         )
-    chart = Chart(bars=bars)
-    return Chart(bars=bars, threshold_y=chart.y_of(THRESHOLD))
+    return Chart(bars=bars)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Status
+from backend.schemas.reports import public_text
 
 FIELDS = (
     "code",
@@ -34,9 +35,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def record(row, base_url: str) -> dict:
     """One report's public fields: personal data masked, as the board shows them."""
-    description = row.public_description
-    if description is None:
-        description = mask_personal_data(row.description)
     return {
         "code": row.code,
         "created_at": row.created_at.isoformat(),
@@ -49,7 +47,7 @@ def record(row, base_url: str) -> dict:
         "admin_unit": row.admin_unit,
         "admin_unit_name": row.admin_unit_name,
         "address": mask_personal_data(row.address),
-        "description": description,
+        "description": public_text(row),
         "lat": round(row.lat, 6),
         "lng": round(row.lng, 6),
         "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
