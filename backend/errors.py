@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -137,11 +137,6 @@ def envelope(
     return {"error": body}
 
 
-def http_envelope(status: int, fields: dict | None = None) -> dict:
-    code, vi, en = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[400 if status < 500 else 500])
-    return envelope(status, code, vi, en, fields)
-
-
 def _messages(errors) -> list[str]:
     """Flatten marshmallow's nested messages (list items, nested fields) to plain strings."""
     if isinstance(errors, dict):
@@ -161,14 +156,31 @@ def _flatten_webargs(messages: dict) -> dict[str, list[str]]:
     return fields
 
 
+#: ``app.extensions[ERROR_PAGE]``: an optional ``(status, code, vi, en, fields) -> response
+#: or None`` that answers a person's browser with a page; None keeps the JSON envelope.
+ERROR_PAGE = "phananh_error_page"
+
+
+def error_response(status: int, code: str, vi: str, en: str, fields: dict | None = None):
+    """The one way every error is answered: a page for a browser on the portal, else JSON."""
+    page = current_app.extensions.get(ERROR_PAGE)
+    if page is not None:
+        response = page(status, code, vi, en, fields)
+        if response is not None:
+            return response
+    response = jsonify(envelope(status, code, vi, en, fields))
+    response.status_code = status
+    return response
+
+
 def render_http_exception(error: HTTPException):
     status = error.code or 500
     fields = None
     data = getattr(error, "data", None) or {}
     if status == 422 and "messages" in data:
         fields = _flatten_webargs(data["messages"])
-    response = jsonify(http_envelope(status, fields))
-    response.status_code = status
+    code, vi, en = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[400 if status < 500 else 500])
+    response = error_response(status, code, vi, en, fields)
     for key, value in getattr(error, "get_headers", lambda: [])() or []:
         if key.lower() not in ("content-type", "content-length"):
             response.headers[key] = value
@@ -179,11 +191,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         rollback()
-        response = jsonify(
-            envelope(error.status, error.code, error.message_vi, error.message_en, error.fields)
+        return error_response(
+            error.status, error.code, error.message_vi, error.message_en, error.fields
         )
-        response.status_code = error.status
-        return response
 
     @app.errorhandler(StaleDataError)
     def _stale(error: StaleDataError):
@@ -208,6 +218,4 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         log.exception("unhandled error")
         rollback()
-        response = jsonify(http_envelope(500))
-        response.status_code = 500
-        return response
+        return error_response(500, *_HTTP_MESSAGES[500])

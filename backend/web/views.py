@@ -21,13 +21,14 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from backend.api.caching import conditional
 from backend.db import db, utcnow
 from backend.domain.workflow import STATUS_LABELS, Status
-from backend.errors import DomainError, render_http_exception
+from backend.errors import ERROR_PAGE, ValidationFailed
 from backend.localtime import local_date, local_tz
 from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
@@ -127,41 +128,73 @@ def _content_security_policy() -> str:
     )
 
 
-@bp.after_request
-def _headers(response: Response) -> Response:
+def _secured(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = _content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
     response.vary.add("Cookie")
     if request.args.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 86400, samesite="Lax", httponly=True)
-    return conditional(response)  # unchanged pages answer 304
+    return conditional(_secured(response))  # unchanged pages answer 304
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(error: DomainError):
-    message = error.message_en if g.get("lang") == "en" else error.message_vi
-    fields = ", ".join(error.fields or {})
-    return _page("portal/error.html", status=error.status, message=message, fields=fields)
+def _json_paths() -> tuple[str, ...]:
+    """Where the APIs live (every blueprint registered with the OpenAPI-aware Api)."""
+    prefixes = [
+        bp.url_prefix
+        for bp in current_app.blueprints.values()
+        if isinstance(bp, ApiBlueprint) and bp.url_prefix
+    ]
+    return (*prefixes, "/openapi.json", "/media/", "/healthz")
 
 
-#: Paths that answer JSON (the APIs); everything else is a page for people.
-_API_PREFIXES = ("/public/", "/staff/", "/mobile/", "/moderation/", "/media/", "/openapi")
+def error_page(status: int, code: str, vi: str, en: str, fields: dict | None):
+    """Errors on the portal, and on unknown URLs asked for by a browser, as a page.
+
+    Registered with :data:`backend.errors.ERROR_PAGE`: the APIs keep their JSON envelope.
+    """
+    on_portal = request.blueprint == bp.name
+    browsing = (
+        request.blueprint is None
+        and request.accept_mimetypes.accept_html
+        and not request.path.startswith(_json_paths())
+    )
+    if not (on_portal or browsing):
+        return None
+    lang = g.get("lang", DEFAULT)
+    message = en if lang == "en" else vi
+    if code == "not_found":
+        message = translate("error.not_found", lang)
+    try:
+        body = render_template(
+            "portal/error.html", lang=lang, message=message, fields=", ".join(fields or {})
+        )
+    except Exception:  # the page itself failed: the JSON envelope still answers
+        return None
+    return _secured(Response(body, status=status, mimetype="text/html"))
 
 
-@bp.app_errorhandler(404)
-def _not_found(error):
-    if request.path.startswith(_API_PREFIXES) or not request.accept_mimetypes.accept_html:
-        return render_http_exception(error)
-    return _page("portal/error.html", status=404, message=_translate("error.not_found"))
+bp.record_once(lambda state: state.app.extensions.setdefault(ERROR_PAGE, error_page))
 
 
-@bp.errorhandler(ValidationError)
-def _invalid(error: ValidationError):
-    vi, en = "Bộ lọc không hợp lệ", "Invalid filter"
-    message = en if g.get("lang") == "en" else vi
-    fields = ", ".join(error.messages if isinstance(error.messages, dict) else [])
-    return _page("portal/error.html", status=422, message=message, fields=fields)
+def _load(schema, data: dict) -> dict:
+    """Query arguments through their schema; bad ones are a 422 like everywhere else."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "Bộ lọc không hợp lệ.",
+            "Invalid filter.",
+            code="invalid_filter",
+            fields={name: [str(m) for m in msgs] for name, msgs in exc.messages.items()}
+            if isinstance(exc.messages, dict)
+            else None,
+        ) from exc
 
 
 def _page(template: str, status: int = 200, **context):
@@ -177,7 +210,7 @@ def _filters() -> dict:
 
 
 def _parsed_filters():
-    return ReportListArgsSchema().load({**_filters(), "page": request.args.get("page", "1")})
+    return _load(ReportListArgsSchema(), {**_filters(), "page": request.args.get("page", "1")})
 
 
 def _choices() -> dict:
@@ -204,8 +237,8 @@ def _base_url() -> str:
 
 
 def _period() -> Period:
-    args = PeriodArgsSchema().load(
-        {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+    args = _load(
+        PeriodArgsSchema(), {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
     )
     return Period.chosen(args.get("date_from"), args.get("date_to"), local_date(utcnow()))
 

@@ -211,6 +211,10 @@ def test_unknown_pages_are_pages_and_unknown_api_routes_json(client, board):
     browser = client.get("/khong-co-trang-nay", headers={"Accept": "text/html,*/*;q=0.8"})
     assert browser.status_code == 404 and browser.mimetype == "text/html"
     assert "Không tìm thấy trang này." in browser.get_data(as_text=True)
+    assert "Content-Security-Policy" in browser.headers
+    posted = client.post("/", headers={"Accept": "text/html"})  # a form sent the wrong way
+    assert posted.status_code == 405 and posted.mimetype == "text/html"
+    assert "Phương thức không được hỗ trợ." in posted.get_data(as_text=True)
     api = client.get("/public/v1/khong-co")
     assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
     past_the_end = page(client, "/?page=99")  # an old link: the last page
