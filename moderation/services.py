@@ -57,16 +57,9 @@ def get(code: str) -> Report:
 def queue(page: int, page_size: int) -> Page:
     """Reports waiting for a moderator, oldest first."""
     waiting = (Report.moderation_status == PENDING) & (Report.status == Status.NEW)
-    stmt = select(Report).where(waiting)
-    total = db.session.query(Report.id).filter(waiting).count()
-    items = list(
-        db.session.scalars(
-            stmt.order_by(Report.created_at, Report.id)
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
+    return queries.page_of(
+        select(Report).where(waiting), page, page_size, with_events=True, oldest_first=True
     )
-    return Page(items, page, page_size, total)
 
 
 def similar(report: Report, now: datetime) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from backend.schemas.common import PageArgsSchema
+from backend.schemas.common import EmptyAsAbsentSchema, PageArgsSchema
 from notifications.models import Platform
 from notifications.templates import LOCALES, render
 
@@ -19,8 +19,12 @@ class DeviceSchema(Schema):
     locale = fields.String(load_default="vi", validate=validate.OneOf(LOCALES))
 
 
-class InboxArgsSchema(PageArgsSchema):
+class LocaleArgsSchema(EmptyAsAbsentSchema):
     locale = fields.String(load_default="vi", validate=validate.OneOf(LOCALES))
+
+
+class InboxArgsSchema(PageArgsSchema, LocaleArgsSchema):
+    pass
 
 
 class UnreadSchema(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from backend.db import db
 from backend.errors import NotFound
@@ -50,6 +51,7 @@ def inbox(owner: Resident | StaffUser, page: int, page_size: int) -> Page:
     items = db.session.scalars(
         select(Notification)
         .where(mine)
+        .options(joinedload(Notification.report))  # each item shows its report's code
         .order_by(Notification.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)

@@ -10,7 +10,13 @@ from backend.auth import current_resident, current_staff, resident_required, sta
 from backend.db import commit, utcnow
 from backend.schemas.common import ErrorEnvelopeSchema
 from notifications import services
-from notifications.schemas import DeviceSchema, InboxArgsSchema, UnreadSchema, inbox_item
+from notifications.schemas import (
+    DeviceSchema,
+    InboxArgsSchema,
+    LocaleArgsSchema,
+    UnreadSchema,
+    inbox_item,
+)
 
 mobile_blp = Blueprint(
     "notifications_mobile",
@@ -70,13 +76,14 @@ def _routes(blp: Blueprint, guard, owner, security: str) -> None:
 
     @blp.post("/inbox/<int:notification_id>/read")
     @guard
+    @blp.arguments(LocaleArgsSchema, location="query")
     @blp.alt_response(404, schema=ErrorEnvelopeSchema)
     @blp.doc(**doc)
-    def read(notification_id):
-        """Mark one notification read."""
+    def read(args, notification_id):
+        """Mark one notification read; answered in ``locale`` like the inbox."""
         row = services.mark_read(owner(), notification_id, utcnow())
         commit()
-        return jsonify(inbox_item(row, "vi"))
+        return jsonify(inbox_item(row, args["locale"]))
 
     @blp.post("/inbox/read-all")
     @guard

@@ -134,10 +134,23 @@ def board_rows(stmt: Select) -> list[Report]:
     return list(db.session.scalars(stmt.options(*_ROW, undefer(Report.supporters))))
 
 
-def _page(stmt: Select, page: int, page_size: int, *, with_events: bool = False) -> Page:
+def page_of(
+    stmt: Select,
+    page: int,
+    page_size: int,
+    *,
+    with_events: bool = False,
+    oldest_first: bool = False,
+) -> Page:
+    """One page of ``select(Report)...`` (newest first unless asked), with what a row shows."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    order = (
+        (Report.created_at, Report.id)
+        if oldest_first
+        else (Report.created_at.desc(), Report.id.desc())
+    )
     items = board_rows(
-        stmt.order_by(Report.created_at.desc(), Report.id.desc())
+        stmt.order_by(*order)
         .options(*(_TIMELINE if with_events else ()))
         .limit(page_size)
         .offset((page - 1) * page_size)
@@ -154,7 +167,7 @@ def publicly_visible():
 
 def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -> Page:
     stmt = select(Report).where(publicly_visible())
-    return _page(_apply(stmt, flt, tz), page, page_size)
+    return page_of(_apply(stmt, flt, tz), page, page_size)
 
 
 def public_report(code: str) -> Report | None:
@@ -169,12 +182,12 @@ def staff_reports(
     stmt = select(Report)
     if staff.role in DEPARTMENT_ROLES:
         stmt = stmt.where(Report.department_id == staff.department_id)
-    return _page(_apply(stmt, flt, tz), page, page_size, with_events=True)
+    return page_of(_apply(stmt, flt, tz), page, page_size, with_events=True)
 
 
 def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
     stmt = select(Report).where(Report.reporter_id == resident_id)
-    return _page(stmt, page, page_size, with_events=True)
+    return page_of(stmt, page, page_size, with_events=True)
 
 
 def resident_report(resident_id: int, code: str) -> Report | None:

@@ -10,6 +10,7 @@ import pytest
 from backend.db import db
 from notifications.models import Delivery, Device, Notification
 from notifications.outbox import after_quiet_hours
+from tests.conftest import count_statements
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -88,6 +89,18 @@ def test_unread_count_and_marking_read(client, resident, submit, daytime):
     assert client.get("/mobile/v1/inbox/unread-count", headers=headers).get_json()["unread"] == 0
     other = resident("+84909999999")
     assert _post(client, other, f"/mobile/v1/inbox/{first}/read").status_code == 404
+    english = client.post(f"/mobile/v1/inbox/{first}/read?locale=en", headers=headers)
+    assert english.get_json()["title"].startswith("Report ")
+
+
+def test_the_inbox_does_not_grow_in_queries_with_its_length(client, resident, submit, daytime):
+    headers = resident()
+    submit(headers)
+    few, _ = count_statements(client, "/mobile/v1/inbox", headers)
+    for _ in range(3):
+        submit(headers)
+    many, response = count_statements(client, "/mobile/v1/inbox", headers)
+    assert len(response.get_json()["items"]) == 8 and few == many
 
 
 def test_devices(client, resident):
