@@ -24,11 +24,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from backend.config import Settings
-from backend.db import commit, db
+from backend.db import db
 
 E2E = Path(__file__).parent
 SCREENSHOTS = E2E / "screenshots"
@@ -80,7 +79,6 @@ class _QuietHandler(WSGIRequestHandler):
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory) -> Iterator[str]:
     """The app with the demo (50 reports) on a free loopback port; yields its base URL."""
-    from backend.seed import seed_demo
     from wsgi import create_app
 
     folder = tmp_path_factory.mktemp("live")
@@ -96,11 +94,11 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     assert app.config["REDIS_URL"] is None and app.config["SQLALCHEMY_DATABASE_URI"].startswith(
         "sqlite:///"
     )
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-        seed_demo(reports=DEMO_REPORTS)
-        commit()
-        db.session.remove()
+    # The README's first command, without the serving: migrate, then seed the demo.
+    with app.app_context():  # as the flask command pushes one
+        prepared = app.test_cli_runner().invoke(args=["quickstart", "--no-serve"])
+    assert prepared.exit_code == 0, prepared.output
+    assert f"{DEMO_REPORTS} reports" in prepared.output
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     base_url = f"http://127.0.0.1:{server.server_port}"
@@ -145,19 +143,15 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh page (own context: no cookies or storage from other tests), Vietnamese locale.
+def new_page(browser, request):
+    """``new_page(viewport=..., is_mobile=...)``: a fresh page with its own context (no
+    cookies or storage from other tests), Vietnamese locale, 1280x800 unless asked.
 
-    The test fails if the page throws an uncaught JavaScript error or tries to reach
+    The test fails if a page throws an uncaught JavaScript error or tries to reach
     anything off the loopback (the portal must work with no CDN and no network);
     such requests are aborted. A failing test leaves ``FAILED-<test>.png`` behind.
     """
-    context = browser.new_context(
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport={"width": 1280, "height": 800},
-    )
-    context.set_default_timeout(10_000)
+    opened: list = []
     offsite: list[str] = []
     errors: list[str] = []
 
@@ -169,19 +163,38 @@ def page(browser, request):
             offsite.append(route.request.url)
             route.abort()
 
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
+    def make(**options):
+        options = {
+            "locale": "vi-VN",
+            "timezone_id": "Asia/Ho_Chi_Minh",
+            "viewport": {"width": 1280, "height": 800},
+            **options,
+        }
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        opened.append((context, page))
+        return page
+
+    yield make
 
     phases = request.node.stash.get(_PHASES, {})
-    if "call" in phases and phases["call"].failed:
-        save_screenshot(page, f"FAILED-{request.node.name}")
-    context.close()
+    for context, page in opened:
+        if "call" in phases and phases["call"].failed:
+            save_screenshot(page, f"FAILED-{request.node.name}")
+        context.close()
     problems = [f"uncaught JavaScript error: {e}" for e in errors]
     problems += [f"request off the loopback (aborted): {url}" for url in offsite]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop page (see ``new_page``)."""
+    return new_page()
 
 
 def save_screenshot(page, name: str) -> Path:

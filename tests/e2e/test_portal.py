@@ -93,14 +93,10 @@ def test_scoreboard_and_charts_render(page, live_server, screenshot):
     screenshot(page, "department")
 
 
-def test_phone_layout_has_no_sideways_scroll(browser, live_server, screenshot):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    try:
-        for path in ("/", "/departments"):
-            page.goto(live_server + path)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 390, (path, width)
-        screenshot(page, "scoreboard-phone")
-    finally:
-        context.close()
+def test_phone_layout_has_no_sideways_scroll(new_page, live_server, screenshot):
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    for path in ("/", "/departments"):
+        page.goto(live_server + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    screenshot(page, "scoreboard-phone")
