@@ -486,6 +486,8 @@ def main() -> None:
     intake_ok = bench_intake(data, tiny_photo(), args.requests, args.redis_url)
     print()
     print("both targets met" if renditions_ok and intake_ok else "a target was NOT met")
+    if not (renditions_ok and intake_ok):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
