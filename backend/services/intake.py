@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -16,7 +16,7 @@ from backend.domain.workflow import Action
 from backend.errors import Conflict, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.localtime import local_tz
-from backend.models import Category, Report, ReportSequence, Resident
+from backend.models import Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.services import geo, photos, queries, routing, sla
@@ -33,12 +33,6 @@ class NewReport:
     lat: float | None
     lng: float | None
     address: str | None
-
-
-class UnknownCategory(ValidationFailed):
-    code = "unknown_category"
-    message_vi = "Lĩnh vực không tồn tại."
-    message_en = "Unknown category."
 
 
 class LocationRequired(ValidationFailed):
@@ -67,11 +61,7 @@ def submit(
     *,
     max_photos: int,
 ) -> Report:
-    category = db.session.scalar(
-        select(Category).where(Category.code == data.category, Category.active.is_(True))
-    )
-    if category is None:
-        raise UnknownCategory(fields={"category": ["Unknown category."]})
+    category = queries.category_by_code(data.category)
     description = nfc(data.description)
     if not description:
         raise ValidationFailed(fields={"description": ["Must not be empty."]})

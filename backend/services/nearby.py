@@ -27,9 +27,8 @@ from backend.db import db
 from backend.domain.text import tracking_code
 from backend.domain.workflow import FINAL_STATUSES, OPEN_STATUSES
 from backend.errors import Conflict, ReportNotFound
-from backend.models import Category, Report, ReportFollower, Resident
+from backend.models import Report, ReportFollower, Resident
 from backend.services import queries
-from backend.services.intake import UnknownCategory
 
 _OPEN = sorted(status.value for status in OPEN_STATUSES)
 
@@ -161,11 +160,7 @@ def around(
     limit: int = 10,
 ) -> list[Suggestion]:
     """What a resident about to file a report sees: similar open reports around a point."""
-    category_id = db.session.scalar(
-        select(Category.id).where(Category.code == category_code, Category.active.is_(True))
-    )
-    if category_id is None:
-        raise UnknownCategory(fields={"category": ["Unknown category."]})
+    category_id = queries.category_by_code(category_code).id
     found = suggest(category_id, lat, lng, now, radius_m=radius_m, days=days, limit=limit)
     return _for(resident, found)
 

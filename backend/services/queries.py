@@ -49,6 +49,23 @@ class Page:
     total: int
 
 
+class UnknownCategory(ValidationFailed):
+    code = "unknown_category"
+    message_vi = "Lĩnh vực không tồn tại."
+    message_en = "Unknown category."
+
+
+def category_by_code(code: str, *, active_only: bool = True) -> Category:
+    """A category by its code (only the ones open for new reports, unless asked)."""
+    stmt = select(Category).where(Category.code == code)
+    if active_only:
+        stmt = stmt.where(Category.active.is_(True))
+    category = db.session.scalar(stmt)
+    if category is None:
+        raise UnknownCategory(fields={"category": ["Unknown category."]})
+    return category
+
+
 def unit_and_descendants(code: str) -> list[int]:
     """The unit (by current or legacy code, e.g. Hậu Giang 93 -> Cần Thơ) and all units inside."""
     root = db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == code))

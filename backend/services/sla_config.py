@@ -12,6 +12,7 @@ from backend.domain.text import nfc
 from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
+from backend.services import queries
 from backend.services.sla import durations_for, replan, working_calendar
 
 HOUR = timedelta(hours=1)
@@ -69,14 +70,7 @@ def set_policy(staff: StaffUser, data: dict, now: datetime) -> dict:
     """A new policy, in force from ``now``: reports assigned before keep their deadlines."""
     category = None
     if data.get("category"):
-        category = db.session.scalar(select(Category).where(Category.code == data["category"]))
-        if category is None:
-            raise ValidationFailed(
-                "Lĩnh vực không tồn tại.",
-                "Unknown category.",
-                code="unknown_category",
-                fields={"category": ["Unknown category."]},
-            )
+        category = queries.category_by_code(data["category"], active_only=False)
     handle = (
         data["handle_hours"] * HOUR if "handle_hours" in data else data["handle_days"] * WORKING_DAY
     )
