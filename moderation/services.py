@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
-from backend.domain.text import nfc
 from backend.domain.workflow import FINAL_STATUSES, Status
 from backend.errors import Conflict, NotFound, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
@@ -19,10 +18,10 @@ from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
 from backend.services import intake, nearby, photos, queries, routing, workflow
 from backend.services.queries import Page
+from backend.services.text_input import free_text
 from backend.services.timeline import note
 
 PENDING = "pending"
-TEXT_MAX = 5000
 
 
 class RejectReason(StrEnum):
@@ -84,7 +83,9 @@ def approve(staff: StaffUser, report: Report, now: datetime, note_text: str | No
     if report.moderation_status != PENDING:
         raise NotPending()
     report.moderation_status = "approved"
-    note(report, "moderation_approved", now, actor=staff, internal_note=_clean(note_text))
+    note(
+        report, "moderation_approved", now, actor=staff, internal_note=free_text(note_text, "note")
+    )
     if report.status == Status.NEW:
         routing.route_new_report(report, now)
     return report
@@ -106,7 +107,7 @@ def edit_public_text(
     staff: StaffUser, report: Report, now: datetime, text: str, reason: str
 ) -> Report:
     """Redact what the public reads; the resident's original stays, for staff and audit."""
-    new_text = _clean(text, field="text", required=True)
+    new_text = free_text(text, "text", required=True)
     previous = report.public_description
     report.public_description = mask_personal_data(new_text)
     report.search_text = intake.search_text(report.code, report.public_description, report.address)
@@ -115,7 +116,7 @@ def edit_public_text(
         "text_edited",
         now,
         actor=staff,
-        internal_note=_clean(reason, field="reason", required=True),
+        internal_note=free_text(reason, "reason", required=True),
         data={"previous_public_text": previous},
     )
     return report
@@ -140,7 +141,7 @@ def hide_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
         "photo_hidden",
         now,
         actor=staff,
-        internal_note=_clean(reason, field="reason", required=True),
+        internal_note=free_text(reason, "reason", required=True),
         data={"photo_id": photo.id},
     )
     return report
@@ -159,7 +160,7 @@ def show_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
         "photo_shown",
         now,
         actor=staff,
-        internal_note=_clean(reason, field="reason", required=True),
+        internal_note=free_text(reason, "reason", required=True),
         data={"photo_id": photo.id},
     )
     return report
@@ -216,7 +217,7 @@ def set_reporter_lock(
         "reporter_locked" if locked else "reporter_unlocked",
         now,
         actor=staff,
-        internal_note=_clean(reason, field="reason", required=True),
+        internal_note=free_text(reason, "reason", required=True),
         data={"resident_id": resident.id},
     )
     return report
@@ -225,12 +226,3 @@ def set_reporter_lock(
 def require_open(report: Report) -> None:
     if report.status in FINAL_STATUSES:
         raise ReportClosed()
-
-
-def _clean(text: str | None, *, field: str = "note", required: bool = False) -> str | None:
-    value = nfc(text or "")
-    if required and not value:
-        raise ValidationFailed(fields={field: ["Must not be empty."]})
-    if len(value) > TEXT_MAX:
-        raise ValidationFailed(fields={field: [f"At most {TEXT_MAX} characters."]})
-    return value or None

@@ -20,6 +20,7 @@ from backend.models import Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.services import geo, photos, queries, routing, sla
+from backend.services.text_input import free_text
 from backend.services.timeline import record
 from backend.signals import report_received
 
@@ -62,11 +63,9 @@ def submit(
     max_photos: int,
 ) -> Report:
     category = queries.category_by_code(data.category)
-    description = nfc(data.description)
-    if not description:
-        raise ValidationFailed(fields={"description": ["Must not be empty."]})
-    if len(description) > DESCRIPTION_MAX:
-        raise ValidationFailed(fields={"description": [f"At most {DESCRIPTION_MAX} characters."]})
+    description = free_text(
+        data.description, "description", required=True, max_length=DESCRIPTION_MAX
+    )
     if category.photo_required and not uploads:
         raise PhotoRequired(fields={"photos": ["At least one photo is required."]})
     inspected = photos.inspect_all(uploads, max_photos=max_photos)
@@ -144,9 +143,7 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
         raise ReportNotFound()
     if report.waiting_since is None:
         raise NotWaiting()
-    answer = nfc(text)
-    if not answer:
-        raise ValidationFailed(fields={"text": ["Must not be empty."]})
+    answer = free_text(text, "text", required=True)
     # The answer may carry personal details: for the unit and the resident, not the public.
     record(
         report,

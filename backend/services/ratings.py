@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.sla import ClockKind
-from backend.domain.text import nfc
 from backend.domain.workflow import Action, Status
 from backend.errors import Conflict, Forbidden, ReportNotFound, ValidationFailed
 from backend.models import RaterKind, Rating, Report, ReportClock, Resident
 from backend.models.event import ActorKind
 from backend.services import nearby, queries, sla
+from backend.services.text_input import free_text
 from backend.services.timeline import note, record
 
 COMMENT_MAX = 2000
@@ -211,12 +211,7 @@ def can_give_feedback(
 
 
 def _comment(value: str | None, field: str, *, required: bool = False) -> str | None:
-    text = nfc(value or "")
-    if required and not text:
-        raise ValidationFailed(fields={field: ["Must not be empty."]})
-    if len(text) > COMMENT_MAX:
-        raise ValidationFailed(fields={field: [f"At most {COMMENT_MAX} characters."]})
-    return text or None
+    return free_text(value, field, required=required, max_length=COMMENT_MAX)
 
 
 def _masked(text: str | None) -> str | None:

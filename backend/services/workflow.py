@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES, Role
 from backend.domain.sla import ClockKind
-from backend.domain.text import nfc, tracking_code
+from backend.domain.text import tracking_code
 from backend.domain.workflow import Action, Status, allowed_actions
 from backend.errors import Conflict, Forbidden, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
@@ -18,6 +18,7 @@ from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.services import photos, sla
 from backend.services.routing import coordinator
+from backend.services.text_input import free_text
 from backend.services.timeline import record
 
 #: What the handling unit does with its own reports.
@@ -37,7 +38,6 @@ COORDINATOR_ACTIONS = frozenset(
 )
 #: What moderators do: refuse, merge duplicates, ask the resident for more.
 MODERATOR_ACTIONS = frozenset({Action.REJECT, Action.MARK_DUPLICATE, Action.REQUEST_INFO})
-NOTE_MAX = 5000
 #: Action -> the staff API endpoint that performs it.
 ENDPOINTS = {
     Action.ACCEPT: "accept",
@@ -142,15 +142,6 @@ def available_actions(staff: StaffUser, report: Report) -> list[str]:
     return actions
 
 
-def _text(value: str | None, field: str, *, required: bool) -> str | None:
-    text = nfc(value or "")
-    if required and not text:
-        raise ValidationFailed(fields={field: ["Must not be empty."]})
-    if len(text) > NOTE_MAX:
-        raise ValidationFailed(fields={field: [f"At most {NOTE_MAX} characters."]})
-    return text or None
-
-
 def _act(staff: StaffUser, report: Report, action: Action, now: datetime, **kwargs):
     _authorise(staff, action)
     if staff.role in DEPARTMENT_ROLES and report.department_id != staff.department_id:
@@ -168,14 +159,14 @@ def accept(staff: StaffUser, report: Report, now: datetime) -> Report:
 
 
 def start(staff: StaffUser, report: Report, now: datetime, note: str | None = None) -> Report:
-    _act(staff, report, Action.START, now, note=_text(note, "note", required=False))
+    _act(staff, report, Action.START, now, note=free_text(note, "note", required=False))
     report.accepted_at = report.accepted_at or now
     sla.complete(report, ClockKind.ACCEPT, now)
     return report
 
 
 def post_update(staff: StaffUser, report: Report, now: datetime, note: str) -> Report:
-    _act(staff, report, Action.UPDATE, now, note=_text(note, "note", required=True))
+    _act(staff, report, Action.UPDATE, now, note=free_text(note, "note", required=True))
     return report
 
 
@@ -188,7 +179,7 @@ def resolve(
     *,
     max_photos: int,
 ) -> Report:
-    text = _text(response, "response", required=True)
+    text = free_text(response, "response", required=True)
     inspected = photos.inspect_all(uploads, max_photos=max_photos)
     _act(staff, report, Action.RESOLVE, now, note=text)
     report.response = text
@@ -206,7 +197,7 @@ def resolve(
 
 
 def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reason: str) -> Report:
-    reason_text = _text(reason, "reason", required=True)
+    reason_text = free_text(reason, "reason", required=True)
     _act(
         staff,
         report,
@@ -251,7 +242,7 @@ def forward(
         actor=staff,
         actor_kind=ActorKind.STAFF,
         department=department,
-        internal_note=_text(note, "note", required=False),
+        internal_note=free_text(note, "note", required=False),
     )
     report.assigned_at = now
     report.accepted_at = None
@@ -263,7 +254,7 @@ def reject(
     staff: StaffUser, report: Report, now: datetime, reason: str, *, reason_code: str | None = None
 ) -> Report:
     """Refuse the report; ``reason`` is the message the resident reads."""
-    text = _text(reason, "reason", required=True)
+    text = free_text(reason, "reason", required=True)
     _act(
         staff,
         report,
@@ -355,7 +346,7 @@ def request_info(staff: StaffUser, report: Report, now: datetime, question: str)
         report,
         Action.REQUEST_INFO,
         now,
-        note=_text(question, "question", required=True),
+        note=free_text(question, "question", required=True),
         public=False,
     )
     report.waiting_since = now
@@ -374,7 +365,7 @@ def request_extension(staff, report, now, reason: str, proposed):
     """The unit asks the coordinator for more time (gia hạn)."""
     _authorise_unit(staff, report)
     return sla.request_extension(
-        staff, report, now, _text(reason, "reason", required=True), proposed
+        staff, report, now, free_text(reason, "reason", required=True), proposed
     )
 
 
@@ -386,11 +377,11 @@ def decide_extension(staff, report, now, request_id: int, *, approve: bool, note
         request_id,
         now,
         approve=approve,
-        note_text=_text(note, "note", required=False),
+        note_text=free_text(note, "note", required=False),
     )
 
 
 def apologise(staff, report, now, reason: str, promised):
     """The unit's public apology when late, with a new promised date (once)."""
     _authorise_unit(staff, report)
-    return sla.apologise(staff, report, now, _text(reason, "reason", required=True), promised)
+    return sla.apologise(staff, report, now, free_text(reason, "reason", required=True), promised)
