@@ -13,8 +13,6 @@ from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
 from backend.auth import current_staff, issue_token, staff_required
 from backend.db import commit, db, utcnow
-from backend.domain.privacy import mask_personal_data
-from backend.domain.roles import DEPARTMENT_ROLES
 from backend.localtime import local_tz
 from backend.models import Department, Report, StaffUser
 from backend.schemas.common import DepartmentRefSchema, ErrorEnvelopeSchema
@@ -60,11 +58,6 @@ def _schema(staff: StaffUser):
 
 def report_view(staff: StaffUser, report: Report) -> dict:
     data = _schema(staff).dump(report)
-    if staff.role in DEPARTMENT_ROLES:
-        # Units read what the public reads: a phone number typed in the text names the reporter.
-        data["description"] = data["public_description"]
-        address = data["location"]["address"]
-        data["location"]["address"] = mask_personal_data(address)
     data["allowed_actions"] = workflow.available_actions(staff, report)
     data["deadlines"] = sla.deadlines(report, utcnow())
     hidden = workflow.internal_history_hidden_from(staff, report)

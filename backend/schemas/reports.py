@@ -255,11 +255,10 @@ class StaffPhotoSchema(ResidentPhotoSchema):
 
 
 class StaffReportSchema(_ReportBase):
+    """The handling unit's view: the report's text, address and ratings with personal data
+    masked, as a phone number typed there would name the reporter."""
+
     id = fields.Integer()
-    description = fields.String(metadata={"description": "The original text"})
-    location = fields.Function(
-        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address}, metadata={"type": "object"}
-    )
     public_description = fields.Function(lambda r: public_text(r))
     moderation_status = fields.String(allow_none=True)
     moderation_flags = fields.Raw(allow_none=True)
@@ -272,6 +271,7 @@ class StaffReportSchema(_ReportBase):
         metadata={"description": "Action endpoints the signed-in user may call now"},
     )
     photos = fields.List(fields.Nested(StaffPhotoSchema))
+    #: The resident's answers to the unit's questions stay as written: they were given to it.
     timeline = fields.List(fields.Nested(StaffEventSchema), attribute="events")
     ratings = fields.Function(
         lambda r: StaffRatingSchema(many=True).dump(rating_service.ratings_of(r)),
@@ -290,9 +290,14 @@ class ReporterSchema(Schema):
 
 
 class StaffReportWithReporterSchema(StaffReportSchema):
-    """Only for roles that may know who filed a report (coordinator, moderator, admin)."""
+    """Only for roles that may know who filed a report (coordinator, moderator, admin):
+    the words as written."""
 
     reporter = fields.Nested(ReporterSchema)
+    description = fields.String(metadata={"description": "The original text"})
+    location = fields.Function(
+        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address}, metadata={"type": "object"}
+    )
     ratings = fields.Function(
         lambda r: StaffRatingUnmaskedSchema(many=True).dump(rating_service.ratings_of(r)),
         metadata={
