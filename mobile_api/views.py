@@ -221,9 +221,10 @@ def nearby_reports(args):
 @blp.doc(security=SECURITY)
 def follow(code):
     """“Me too”: support and follow someone else's report instead of filing a new one."""
-    report = nearby.follow(current_resident(), code, utcnow())
+    resident = current_resident()
+    report = nearby.follow(resident, code, utcnow())
     commit()
-    return jsonify({**PublicReportSchema().dump(report), "mine": False, "following": True})
+    return jsonify(_as_follower(resident, report, True))  # the same body as GET answers
 
 
 @blp.delete("/reports/<code>/follow")

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas.sla import TEXT
 from moderation.services import RejectReason
-
-TEXT = validate.Length(min=1, max=5000)
-
-
-class ApprovalSchema(Schema):
-    note = fields.String(validate=validate.Length(max=5000))
 
 
 class RejectSchema(Schema):
@@ -20,20 +15,8 @@ class RejectSchema(Schema):
     )
 
 
-class ModeratorQuestionSchema(Schema):
-    question = fields.String(required=True, validate=TEXT)
-
-
 class PublicTextSchema(Schema):
     text = fields.String(
         required=True, validate=TEXT, metadata={"description": "The text the public will read"}
     )
     reason = fields.String(required=True, validate=TEXT)
-
-
-class ModerationReasonSchema(Schema):
-    reason = fields.String(required=True, validate=TEXT)
-
-
-class MergeSchema(Schema):
-    original = fields.String(required=True, metadata={"example": "PA-2026-000001"})

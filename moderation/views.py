@@ -12,15 +12,10 @@ from backend.db import commit, utcnow
 from backend.domain.roles import Role
 from backend.schemas.common import ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import StaffReportWithReporterSchema
+from backend.schemas.sla import QuestionSchema
+from backend.schemas.staff import DuplicateSchema, OptionalNoteSchema, ReasonSchema
 from moderation import services
-from moderation.schemas import (
-    ApprovalSchema,
-    MergeSchema,
-    ModerationReasonSchema,
-    ModeratorQuestionSchema,
-    PublicTextSchema,
-    RejectSchema,
-)
+from moderation.schemas import PublicTextSchema, RejectSchema
 
 blp = Blueprint(
     "moderation",
@@ -71,7 +66,7 @@ def queue(args):
 
 @blp.post("/reports/<code>/approve")
 @staff_required(*MODERATORS)
-@blp.arguments(ApprovalSchema)
+@blp.arguments(OptionalNoteSchema)
 @_doc
 def approve(args, code):
     """Publish a held report and send it on (routing and deadlines start now)."""
@@ -94,7 +89,7 @@ def reject(args, code):
 
 @blp.post("/reports/<code>/request-info")
 @staff_required(*MODERATORS)
-@blp.arguments(ModeratorQuestionSchema)
+@blp.arguments(QuestionSchema)
 @_doc
 def request_info(args, code):
     """Ask the resident for more information (the SLA clocks stop meanwhile)."""
@@ -116,7 +111,7 @@ def edit_public_text(args, code):
 
 @blp.post("/reports/<code>/photos/<int:photo_id>/hide")
 @staff_required(*MODERATORS)
-@blp.arguments(ModerationReasonSchema)
+@blp.arguments(ReasonSchema)
 @_doc
 def hide_photo(args, code, photo_id):
     """Take a photo off public view (its public files are deleted)."""
@@ -129,7 +124,7 @@ def hide_photo(args, code, photo_id):
 
 @blp.post("/reports/<code>/photos/<int:photo_id>/show")
 @staff_required(*MODERATORS)
-@blp.arguments(ModerationReasonSchema)
+@blp.arguments(ReasonSchema)
 @_doc
 def show_photo(args, code, photo_id):
     """Publish a hidden photo again."""
@@ -142,7 +137,7 @@ def show_photo(args, code, photo_id):
 
 @blp.post("/reports/<code>/merge")
 @staff_required(*MODERATORS)
-@blp.arguments(MergeSchema)
+@blp.arguments(DuplicateSchema)
 @_doc
 def merge(args, code):
     """Merge into an existing report; the reporter becomes a follower of the original."""
@@ -151,7 +146,7 @@ def merge(args, code):
 
 @blp.post("/reports/<code>/lock-reporter")
 @staff_required(*MODERATORS)
-@blp.arguments(ModerationReasonSchema)
+@blp.arguments(ReasonSchema)
 @_doc
 def lock_reporter(args, code):
     """Lock the account of an abusive reporter (signs them out everywhere)."""
@@ -164,7 +159,7 @@ def lock_reporter(args, code):
 
 @blp.post("/reports/<code>/unlock-reporter")
 @staff_required(*MODERATORS)
-@blp.arguments(ModerationReasonSchema)
+@blp.arguments(ReasonSchema)
 @_doc
 def unlock_reporter(args, code):
     """Unlock the reporter's account."""
