@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.domain.calendar import CalendarError, parse_hours
+from backend.domain.sla import WORKING_DAY
 
 #: development: the embedded default (emulator sign-in, generated key). production: the
 #: real thing, which refuses unsafe settings.
@@ -203,10 +204,26 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
 
 
 def _office_hours(text: str):
+    """Office intervals adding up to the 8-hour working day every budget is written in.
+
+    Budgets in working days ("15 working days") are 8 working hours each
+    (``backend.domain.sla.WORKING_DAY``), and the figures count working days by the
+    office day's length: both agree only when the office day is 8 hours.
+    """
     try:
-        return parse_hours(text)
+        hours = parse_hours(text)
     except CalendarError as exc:
         raise ConfigError(f"OFFICE_HOURS: {exc}") from exc
+    length = sum(
+        (
+            datetime.combine(date.min, end) - datetime.combine(date.min, start)
+            for start, end in hours
+        ),
+        timedelta(),
+    )
+    if length != WORKING_DAY:
+        raise ConfigError(f"OFFICE_HOURS must add up to 8 hours a day, not {length}: {text!r}")
+    return hours
 
 
 def _window(text: str) -> tuple[time, time]:

@@ -116,3 +116,12 @@ def test_authentication_comes_before_reading_the_body(client, city):
         response = client.post(path, data={"x": "y"}, content_type="multipart/form-data")
         assert response.status_code == 401, path
         assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_office_hours_must_make_the_eight_hour_day_budgets_are_counted_in(tmp_path):
+    from backend.config import flask_config
+
+    config = flask_config(Settings.from_env({"OFFICE_HOURS": "08:00-12:00,13:30-17:30"}), tmp_path)
+    assert len(config["OFFICE_HOURS"]) == 2
+    with pytest.raises(ConfigError, match="8 hours"):
+        flask_config(Settings.from_env({"OFFICE_HOURS": "07:30-11:30,13:00-18:00"}), tmp_path)
