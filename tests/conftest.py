@@ -114,6 +114,11 @@ def run_jobs(app):
     return run
 
 
+def post_json(client, headers: dict | None, path: str, **json):
+    """POST ``json`` (the keyword arguments) to ``path`` with ``headers``."""
+    return client.post(path, json=json, headers=headers)
+
+
 def count_statements(client, path: str, headers: dict | None = None):
     """GET ``path`` from a fresh session (as each request in production) and count the SQL
     statements it sends; returns (count, response)."""

@@ -7,12 +7,9 @@ import pytest
 from backend.db import db
 from backend.models import Report, ReportFollower
 from tests.conftest import photo
+from tests.conftest import post_json as _post
 
 ABUSIVE = "Địt mẹ cái ổ gà này sâu quá không ai sửa"
-
-
-def _post(client, headers, path, **json):
-    return client.post(path, json=json, headers=headers)
 
 
 @pytest.fixture

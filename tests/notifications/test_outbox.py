@@ -11,12 +11,9 @@ from backend.db import db
 from notifications.models import Delivery, Device, Notification
 from notifications.outbox import after_quiet_hours
 from tests.conftest import count_statements
+from tests.conftest import post_json as _post
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _post(client, headers, path, **json):
-    return client.post(path, json=json, headers=headers)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from backend.db import commit, db
 from backend.models import Report
 from backend.services import sla
+from tests.conftest import post_json as _post
 
 
 @pytest.fixture
@@ -16,10 +17,6 @@ def report(resident, submit):
     headers = resident()
     body = submit(headers).get_json()
     return body["code"], headers
-
-
-def _post(client, headers, path, **json):
-    return client.post(path, json=json, headers=headers)
 
 
 def _future_working_day(days: int) -> str:

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from tests.conftest import count_statements, photo
+from tests.conftest import post_json as _post
 
 
 @pytest.fixture
@@ -15,10 +16,6 @@ def report(resident, submit):
     body = submit(resident()).get_json()
     assert body["department"]["code"] == "so-xd"
     return body["code"]
-
-
-def _post(client, headers, path, **json):
-    return client.post(path, json=json, headers=headers)
 
 
 def test_login_and_me(client, staff):
