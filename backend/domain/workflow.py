@@ -52,8 +52,16 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.DUPLICATE: ("Trùng phản ánh khác", "Duplicate"),
 }
 
+# Status groups, defined once: the desks' filters, the public board and Open311's
+# "open"/"closed" all read these.
+#: Still being handled (Open311 "open").
 OPEN_STATUSES = frozenset({Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED})
+#: Answered: the resident may rate it; the coordinator closes it.
+RESOLVED_STATUSES = frozenset({Status.RESOLVED})
+#: Nothing more happens (a resolved or closed report may still be reopened once).
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
+#: Open311 "closed": answered or final.
+CLOSED_STATUSES = RESOLVED_STATUSES | FINAL_STATUSES
 _WORKING = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 _TRIAGE = frozenset({Status.NEW, Status.RETURNED, Status.ASSIGNED, Status.IN_PROGRESS})
 
