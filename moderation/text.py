@@ -1,10 +1,30 @@
-"""Automatic text checks (pure): abusive words, personal data, length, language."""
+"""Automatic text checks (pure): abusive words, personal data, length, language.
+
+The abuse screen reads Vietnamese the way people type it: with or without accents,
+in capitals or NFD, in teencode (đm, vcl, loz), dotted or spaced out letter by letter
+("đ.m", "đ ụ m á"), with letters drawn out ("nguuuu") or digits for letters ("l0n").
+Folding accents away makes insults collide with ordinary words (lồn/lớn, đéo/đeo,
+đụ má/dù mà, cặc/các), so a blocklist entry is matched with its accents in mind:
+
+- a word written with accents in the list matches the same word with the same accents,
+  or the word typed without any accent ("con lồn" matches "con lon", not "con lợn");
+- a word written without accents matches whatever the accents ("vcl", "fuck");
+- ``=word`` matches only the word as written: ``=lồn`` never matches "lon", and a
+  plain-letter ``=ngu`` only in a text typed with accents (where "ngu" cannot be "ngủ");
+- ``word*`` matches any word that starts so ("fuck*": fucked, fucking);
+- ``|`` stands for a sentence break (punctuation, start or end of the text);
+- a line ``!phrase`` is an exception: a match that overlaps it does not count
+  ("!rơi vãi": rubbish spilled is no swearing).
+
+Every phrase of two or more words also matches written as one word ("ditme", "đụmá").
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from backend.domain.privacy import find_personal_data
 from backend.domain.text import fold
@@ -14,23 +34,187 @@ from backend.domain.text import fold
 _VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
 MIN_LENGTH = 10
 
+BREAK = "|"
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+#: Letters typed one by one with dots, dashes, stars or spaces between them: "đ.m", "d m".
+_SPELLED = re.compile(r"(?<![\w])(?:[^\W\d_][ .\-_*+~]{1,3})+[^\W\d_](?![\w])")
+#: Digits and signs standing for letters inside a word: "l0n", "d1t", "sh!t".
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "!": "i"})
+_LEET_WORD = re.compile(r"(?<![\w@$!])[^\W\d_]+(?:[0134@$!]+[^\W\d_]+)+(?![\w@$!])")
+#: Stars inside a word ("f*ck", "sh**t") are dropped: "fck", "sht".
+_STARS = re.compile(r"(?<=[^\W\d_])\*+(?=[^\W\d_])")
+#: Units after a number are no teencode: "sâu 3 dm", "500 ml".
+_UNIT = re.compile(r"(\d)\s*(?:dm|ml|cl|vl)\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+|[.,;:!?…()\"“”\[\]]+")
+_REPEATS = re.compile(r"(\w)\1+")
+
+
+def _has_accents(word: str) -> bool:
+    return fold(word) != word
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One word of an entry."""
+
+    text: str  # lower-case NFC, as written in the list
+    folded: str
+    exact: bool = False
+    prefix: bool = False
+
+    @classmethod
+    def parse(cls, word: str) -> _Term:
+        exact, prefix = word.startswith("="), word.endswith("*") and len(word) > 1
+        word = word.strip("=*") if word != BREAK else word
+        return cls(word, fold(word) if word != BREAK else BREAK, exact, prefix)
+
+    def key(self) -> str:
+        return self.folded
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One word of the text (or a sentence break), in the forms it may be matched in."""
+
+    forms: tuple[str, ...]  # as typed (lower-case NFC), and with repeated letters collapsed
+    folded: tuple[str, ...]
+    plain: bool  # typed without any accent
+
+    @classmethod
+    def of(cls, word: str) -> _Token:
+        if not word[0].isalnum():
+            return cls((BREAK,), (BREAK,), True)
+        forms = tuple(dict.fromkeys((word, _REPEATS.sub(r"\1", word))))
+        return cls(forms, tuple(fold(f) for f in forms), not _has_accents(word))
+
+
+def _matches(term: _Term, token: _Token, accented_text: bool) -> bool:
+    if term.text == BREAK:
+        return token.forms == (BREAK,)
+    if term.prefix:
+        return any(f.startswith(term.folded) for f in token.folded)
+    if term.exact:
+        return term.text in token.forms and (accented_text or _has_accents(term.text))
+    if term.text != term.folded:  # accents in the list: the same accents, or none typed
+        return term.text in token.forms or (token.plain and term.folded in token.folded)
+    return term.folded in token.folded
+
+
+def tokens(text: str) -> list[_Token]:
+    """The text as the screen reads it, between two sentence breaks."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).casefold()
+    text = _UNIT.sub(r"\1", text)
+    text = _STARS.sub("", text)
+    text = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
+    text = _SPELLED.sub(lambda m: re.sub(r"[ .\-_*+~]", "", m.group()), text)
+    return [_Token.of(BREAK), *(_Token.of(w) for w in _TOKEN.findall(text)), _Token.of(BREAK)]
+
+
+def _accented(words: list[_Token]) -> bool:
+    """Typed with accents: ``ngu`` is then "ngu", not "ngủ" or "ngũ" without their marks."""
+    real = [t for t in words if t.forms != (BREAK,)]
+    return bool(real) and 4 * sum(not t.plain for t in real) >= len(real)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    terms: tuple[_Term, ...]
+
+    def at(self, words: list[_Token], i: int, accented: bool) -> int | None:
+        """The end of a match starting at ``words[i]``, or None."""
+        if i + len(self.terms) > len(words):
+            return None
+        for k, term in enumerate(self.terms):
+            if not _matches(term, words[i + k], accented):
+                return None
+        return i + len(self.terms)
+
+
+def _entry(line: str) -> _Entry | None:
+    words = unicodedata.normalize("NFC", line).casefold().split()
+    terms = tuple(_Term.parse(w) for w in words)
+    if not terms or all(t.text == BREAK for t in terms):
+        return None
+    label = " ".join(t.folded for t in terms if t.text != BREAK)
+    return _Entry(label, terms)
+
+
+def _compact(entry: _Entry) -> _Entry | None:
+    """The phrase written as one word ("địt mẹ" → "địtmẹ")."""
+    terms = [t for t in entry.terms if t.text != BREAK]
+    if len(terms) < 2 or any(t.prefix for t in terms):
+        return None
+    exact = any(t.exact for t in terms)
+    joined = "".join(t.text for t in terms)
+    return _Entry(entry.label, (_Term(joined, fold(joined), exact=exact),))
+
 
 @dataclass(frozen=True)
 class Blocklist:
-    """Folded phrases, matched on whole words."""
+    """Abusive words and phrases, and the exceptions that make them ordinary."""
 
-    phrases: tuple[str, ...]
+    entries: tuple[_Entry, ...]
+    exceptions: tuple[_Entry, ...] = ()
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, lines: Iterable[str]) -> Blocklist:
-        phrases = {
-            fold(line) for line in lines if line.strip() and not line.lstrip().startswith("#")
-        }
-        return cls(tuple(sorted(p for p in phrases if p)))
+        entries: list[_Entry] = []
+        exceptions: list[_Entry] = []
+        for line in lines:
+            line = line.split(" #", 1)[0].strip()
+            if not line or line.startswith("#"):
+                continue
+            target = exceptions if line.startswith("!") else entries
+            found = _entry(line.lstrip("!"))
+            if found:
+                target.append(found)
+                compact = _compact(found) if target is entries else None
+                if compact:
+                    entries.append(compact)
+        blocklist = cls(tuple(entries), tuple(exceptions))
+        for kind, group in (("entries", entries), ("exceptions", exceptions)):
+            index: dict[str, list[_Entry]] = {}
+            for entry in group:
+                first = entry.terms[0]
+                index.setdefault("*" if first.prefix else first.key(), []).append(entry)
+            blocklist._index[kind] = index
+        return blocklist
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return tuple(sorted({e.label for e in self.entries}))
+
+    @staticmethod
+    def _spans(index: dict, words: list[_Token], accented: bool):
+        for i, token in enumerate(words):
+            candidates = [e for f in set(token.folded) for e in index.get(f, ())]
+            for entry in candidates + index.get("*", []):
+                end = entry.at(words, i, accented)
+                if end is not None:
+                    yield entry.label, i, end
 
     def matches(self, text: str) -> list[str]:
-        folded = f" {fold(text)} "
-        return [p for p in self.phrases if f" {p} " in folded]
+        """The entries the text contains, folded ("dit me"): the longest where they nest."""
+        if not text:
+            return []
+        words = tokens(text)
+        accented = _accented(words)
+        allowed = list(self._spans(self._index["exceptions"], words, accented))
+        hits = [
+            (label, start, end)
+            for label, start, end in self._spans(self._index["entries"], words, accented)
+            if not any(a < end and start < b for _, a, b in allowed)
+        ]
+        # "địt" inside "địt mẹ" says nothing more: only the longest matches are named.
+        return sorted(
+            {
+                label
+                for label, start, end in hits
+                if not any(a <= start and end <= b and b - a > end - start for _, a, b in hits)
+            }
+        )
 
 
 def findings(text: str, blocklist: Blocklist) -> list[dict]:
