@@ -2,13 +2,17 @@
 
 Pure image processing: no Flask, no database. Two entry points:
 
-* :func:`inspect_photo` proves that uploaded bytes are a real, fully decodable photo in an
-  accepted format and extracts what the app needs (displayed size, EXIF GPS position, EXIF
-  capture time, content hash). Everything is derived from the bytes themselves, never from a
-  file name or a client-declared content type.
+* :func:`inspect_photo` proves from their structure that uploaded bytes are a complete
+  photo in an accepted format, within the pixel limit, and extracts what the app needs
+  (displayed size, EXIF GPS position, EXIF capture time, content hash) without decoding a
+  single pixel: its cost follows the bytes received, never the pixels a header claims.
+  Everything is derived from the bytes themselves, never from a file name or a
+  client-declared content type.
 * :func:`make_rendition` produces the JPEG that may be shown publicly: correctly rotated,
   downscaled, converted to sRGB and stripped of every piece of metadata (EXIF, GPS, XMP, ICC
   profile, comments), so a citizen's exact location never leaks through a published photo.
+  It runs in the rendition job, re-checks the pixel limit before decoding, and is where
+  damage hidden inside a compressed bitstream shows (the photo is then marked failed).
 
 Both functions raise :class:`PhotoError` for input that is not an acceptable photo.
 """
@@ -23,10 +27,13 @@ import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
+
+from backend.media import containers
+from backend.media.jpeg import complete_jpeg
 
 pillow_heif.register_heif_opener()
 
@@ -75,17 +82,6 @@ _UPRIGHT: dict[int, Image.Transpose] = {
 }
 _SWAPS_AXES = frozenset({5, 6, 7, 8})
 
-# JPEG markers (ITU-T T.81, table B.1) used to recognise a complete baseline JPEG.
-_SOF_SEQUENTIAL_HUFFMAN = frozenset({0xC0, 0xC1})  # baseline and extended sequential DCT
-_DRI, _SOS, _EOI = 0xDD, 0xDA, 0xD9
-_RST0, _RST7 = 0xD0, 0xD7
-# Segments allowed between SOI and SOS on the fast path: DQT, DHT, DRI, COM and APP0-APP15.
-_TABLE_SEGMENTS = frozenset({0xDB, 0xC4, _DRI, 0xFE, *range(0xE0, 0xF0)})
-_MAX_JPEG_SIDE = 65500  # libjpeg's JPEG_MAX_DIMENSION
-# Inside entropy-coded data every 0xFF byte is followed by a stuffed 0x00; anything else
-# after an 0xFF is a marker (RST0-RST7 between restart intervals, EOI after the scan).
-_JPEG_MARKER = re.compile(rb"\xff(?!\x00)")
-
 _EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _WHITE = (255, 255, 255)
@@ -128,10 +124,14 @@ class PhotoInfo:
 
 @dataclass(frozen=True)
 class Limits:
-    """Upload limits enforced by :func:`inspect_photo`."""
+    """Upload limits enforced by :func:`inspect_photo` (and :func:`make_rendition`)."""
 
     max_bytes: int = 15 * 1024 * 1024
     max_pixels: int = 50_000_000
+    """Pixels one photo may declare (width x height); a 7000x7000 PNG (49 MP) fits."""
+    max_request_pixels: int = 150_000_000
+    """Pixels all the photos of one request may declare together (checked by the caller):
+    what one submission may cost the rendition worker, e.g. three 50 MP photos."""
 
 
 def _empty_file() -> PhotoError:
@@ -219,147 +219,43 @@ def _decode(img: ImageFile.ImageFile) -> None:
         raise _truncated() from exc
 
 
-def _prove_complete(img: ImageFile.ImageFile, fmt: str, data: bytes) -> None:
-    """Reject ``img`` exactly when decoding all of its pixel data would fail.
+def _prove_complete(fmt: str, data: bytes) -> bytes | None:
+    """Refuse ``data`` unless its structure proves it complete; no pixel is decoded.
 
-    PNG, WebP and HEIF are decoded completely. A JPEG never is, as the decode is what makes a
-    12 MP upload slow:
+    Returns the body of a PNG's eXIf chunk (Pillow would only find one placed after the
+    image data by decoding the image).
 
-    * a single-scan baseline JPEG whose entropy-coded data runs, with nothing but stuffed
-      bytes and in-sequence restart markers, up to an EOI marker is accepted once libjpeg
-      has accepted its headers (:func:`_complete_baseline_jpeg`). libjpeg only ever *warns*
-      about the content of baseline entropy-coded data (bad Huffman codes, a segment too
-      short or too long), and Pillow ignores warnings: what fails a full decode is headers
-      libjpeg refuses, a bogus marker, or data ending before the EOI, all checked here
-      (the tests compare the verdict with full decodes of damaged files);
-    * any other JPEG (progressive, truncated, corrupt, unusual layout) is decoded at 1/8
-      scale (``draft``): libjpeg still reads and entropy-decodes every scan, so it fails
-      where a full decode fails, but skips most of the inverse DCT, upsampling and colour
-      conversion, and allocates 1/64 of the pixels.
+    * JPEG: the markers, tables, frame and scan headers, exactly as libjpeg reads them
+      (:func:`backend.media.jpeg.complete_jpeg`): a JPEG accepted here fully decodes;
+    * PNG: every chunk whole with its CRC-32, IHDR to IEND with nothing after it;
+    * WebP: the RIFF length and every chunk's length add up to the file;
+    * HEIF: the boxes fill the file and every item's data lies inside it.
+
+    Damage inside a PNG, WebP or HEIF bitstream that leaves its container intact cannot
+    be seen without decoding: the rendition job finds it and marks the photo failed.
     """
-    if fmt != "JPEG":
-        _decode(img)
-        return
-    if _complete_baseline_jpeg(data):
-        return
-    img.draft(None, (1, 1))  # the smallest scale libjpeg offers (1/8)
-    _decode(img)
+    if fmt == "JPEG":
+        if not complete_jpeg(data):
+            raise _truncated()
+        return None
+    check = {"PNG": containers.check_png, "WEBP": containers.check_webp}.get(
+        fmt, containers.check_heif
+    )
+    try:
+        return check(data)
+    except containers.Malformed as exc:
+        raise _truncated() from exc
 
 
-class _BaselineJpeg(NamedTuple):
-    """Where things are in a JPEG made of one sequential, Huffman-coded, interleaved scan."""
+def _read_exif(img: Image.Image, *, decoded: bool = True) -> Image.Exif | None:
+    """EXIF of ``img``, or None when there is none or it cannot be parsed.
 
-    frame_at: int
-    """Offset of the frame header's (SOF0/SOF1) body."""
-    scan_at: int
-    """Offset of the entropy-coded data, just after the scan header (SOS)."""
-    restart_interval: int
-    """MCUs per restart interval (DRI), 0 without restart markers."""
-    mcus: int
-    """Minimum coded units in the scan."""
-    mcu_size: tuple[int, int]
-    """(width, height) in pixels of one MCU."""
-
-
-def _complete_baseline_jpeg(data: bytes) -> bool:
-    """True if ``data`` is a baseline JPEG whose pixel data a full decode would accept.
-
-    False means "not proved", never "invalid": the caller then decodes the image.
+    With ``decoded=False`` only what the opener found in the headers is read: Pillow's PNG
+    plugin would otherwise decode the whole image to look for an eXIf chunk after the
+    pixel data (the caller puts any eXIf chunk in ``img.info`` first).
     """
-    layout = _baseline_layout(data)
-    if layout is None:
-        return False
-    interval = layout.restart_interval
-    restarts = math.ceil(layout.mcus / interval) - 1 if interval else 0
-    seen = 0
-    for marker in _JPEG_MARKER.finditer(data, layout.scan_at):
-        code = data[marker.start() + 1] if marker.start() + 1 < len(data) else None
-        if code == _RST0 + seen % 8 and seen < restarts:
-            seen += 1
-            continue
-        if code != _EOI or seen != restarts:
-            return False  # a bogus or misplaced marker, or fill bytes: let libjpeg judge
-        break
-    else:
-        return False  # no EOI: truncated
-    # libjpeg checks the file's own tables, frame and scan headers: the same headers, but
-    # sized to one MCU, followed by an empty scan (which libjpeg pads and only warns about).
-    # The real size was checked by _baseline_layout and against the pixel limit.
-    headers = bytearray(data[: layout.scan_at])
-    width, height = layout.mcu_size
-    headers[layout.frame_at + 1 : layout.frame_at + 5] = struct.pack(">HH", height, width)
     try:
-        with Image.open(io.BytesIO(bytes(headers) + b"\xff\xd9"), formats=("JPEG",)) as probe:
-            probe.load()
-    except (*_DECODE_ERRORS, *_BOMB_ERRORS):
-        return False
-    return True
-
-
-def _baseline_layout(data: bytes) -> _BaselineJpeg | None:
-    """The layout of a JPEG whose only scan is sequential, Huffman-coded and holds every
-    component, read from its segments up to the scan header; None for anything else."""
-    if data[:2] != b"\xff\xd8":
-        return None
-    pos, frame_at, restart_interval = 2, 0, 0
-    frame: tuple[int, int, tuple[int, int]] | None = None
-    while True:
-        if pos + 4 > len(data) or data[pos] != 0xFF:
-            return None
-        marker = data[pos + 1]
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        end = pos + 2 + length
-        if length < 2 or end > len(data):
-            return None
-        body = data[pos + 4 : end]
-        if marker in _SOF_SEQUENTIAL_HUFFMAN:
-            if frame is not None:
-                return None
-            frame, frame_at = _frame(body), pos + 4
-            if frame is None:
-                return None
-        elif marker == _DRI:
-            if length != 4:
-                return None
-            restart_interval = int.from_bytes(body, "big")
-        elif marker == _SOS:
-            if frame is None or not body or body[0] != frame[1]:
-                return None  # before the frame header, or not every component in this scan
-            mcus, _, mcu_size = frame
-            return _BaselineJpeg(frame_at, end, restart_interval, mcus, mcu_size)
-        elif marker not in _TABLE_SEGMENTS:
-            return None
-        pos = end
-
-
-def _frame(sof: bytes) -> tuple[int, int, tuple[int, int]] | None:
-    """(MCU count, component count, MCU size) from an 8-bit SOF0/SOF1 body; None if odd."""
-    if len(sof) < 6:
-        return None
-    precision, components = sof[0], sof[5]
-    height = int.from_bytes(sof[1:3], "big")
-    width = int.from_bytes(sof[3:5], "big")
-    if precision != 8 or components not in (1, 3, 4) or len(sof) != 6 + 3 * components:
-        return None
-    if not (0 < width <= _MAX_JPEG_SIDE and 0 < height <= _MAX_JPEG_SIDE):
-        return None
-    sampling = [sof[7 + 3 * i] for i in range(components)]
-    h_factors = [value >> 4 for value in sampling]
-    v_factors = [value & 0x0F for value in sampling]
-    if not all(1 <= factor <= 4 for factor in h_factors + v_factors):
-        return None
-    if components == 1:  # a non-interleaved scan: one 8x8 block per MCU
-        mcu_width = mcu_height = 8
-    else:
-        mcu_width, mcu_height = 8 * max(h_factors), 8 * max(v_factors)
-    mcus = math.ceil(width / mcu_width) * math.ceil(height / mcu_height)
-    return mcus, components, (mcu_width, mcu_height)
-
-
-def _read_exif(img: Image.Image) -> Image.Exif | None:
-    """EXIF of ``img``, or None when there is none or it cannot be parsed."""
-    try:
-        exif = img.getexif()
+        exif = img.getexif() if decoded else Image.Image.getexif(img)
     except _DECODE_ERRORS:
         return None
     return exif or None
@@ -438,10 +334,10 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
     """Validate an uploaded photo and describe it.
 
     The format is determined from the content alone. The pixel count is checked against
-    ``limits.max_pixels`` from the header, before any pixel data is decoded, so
-    decompression bombs are never expanded in memory; the pixel data is then proved complete
-    and decodable (see :func:`_prove_complete`) so truncated or corrupt files are rejected,
-    exactly as a full decode would reject them, without paying for one on JPEG photos.
+    ``limits.max_pixels`` from the header, before any decoder sees the file, so
+    decompression bombs are never expanded in memory; the file is then proved complete
+    from its structure (see :func:`_prove_complete`), so truncated, corrupt or padded files
+    are rejected without decoding a pixel: the cost follows the bytes, not the pixels.
     Malformed or empty EXIF data never fails the upload: the affected ``gps`` /
     ``taken_at`` fields are simply None.
 
@@ -457,13 +353,18 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
         raise _too_large_bytes(limits)
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
+    declared = containers.declared_size(data)  # WebP's decoder allocates the canvas on open
+    if declared is not None and declared[0] * declared[1] > limits.max_pixels:
+        raise _too_many_pixels()
     with _open(data) as img:
         width, height = img.size
         if width * height > limits.max_pixels:
             raise _too_many_pixels()
         fmt = _canonical_format(img)
-        _prove_complete(img, fmt, data)
-        exif = _read_exif(img)
+        png_exif = _prove_complete(fmt, data)
+        if png_exif is not None and "exif" not in img.info:
+            img.info["exif"] = b"Exif\x00\x00" + png_exif
+        exif = _read_exif(img, decoded=False)
     if _orientation(exif) in _SWAPS_AXES:
         width, height = height, width
     return PhotoInfo(
@@ -509,16 +410,21 @@ def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
-def make_rendition(data: bytes, max_side: int, quality: int = 82) -> tuple[bytes, int, int]:
+def make_rendition(
+    data: bytes, max_side: int, quality: int = 82, limits: Limits = Limits()
+) -> tuple[bytes, int, int]:
     """Render ``data`` as a metadata-free JPEG whose longest side is at most ``max_side``.
 
     The EXIF orientation is applied, the image is scaled down (never up), transparency is
     flattened onto white, colours are converted to sRGB and the result is saved as an
     optimized progressive JPEG containing pixels only: no EXIF, GPS, XMP, ICC profile or
-    comment. JPEG sources are decoded at reduced scale (``Image.draft``) when possible.
+    comment. JPEG sources are decoded at reduced scale (``Image.draft``) when possible;
+    the pixel limit is checked again before anything is decoded, under Pillow's own
+    decompression-bomb guard.
 
-    ``data`` is expected to have passed :func:`inspect_photo`; undecodable input still
-    raises :class:`PhotoError`.
+    ``data`` is expected to have passed :func:`inspect_photo`, which proves structure
+    only: undecodable input (damage inside a compressed bitstream) raises
+    :class:`PhotoError` here, and the photo is then never published.
 
     Returns:
         ``(jpeg_bytes, width, height)`` of the rendition.
@@ -530,6 +436,8 @@ def make_rendition(data: bytes, max_side: int, quality: int = 82) -> tuple[bytes
     if not data:
         raise _empty_file()
     with _open(data) as img:
+        if img.width * img.height > limits.max_pixels:
+            raise _too_many_pixels()
         if _canonical_format(img) == "JPEG":
             img.draft("RGB", (max_side, max_side))
         _decode(img)

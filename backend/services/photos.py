@@ -1,5 +1,10 @@
 """Report photos: validate every upload before anything is stored, keep the original
-private, and publish only metadata-free renditions (made by a background job)."""
+private, and publish only metadata-free renditions (made by a background job).
+
+Validation at intake proves each file complete from its structure and reads its EXIF,
+without decoding pixels (backend.media.images.inspect_photo): what a request costs follows
+its bytes. Pixels are decoded only by the rendition job, which marks the photo failed,
+never published, when that decode fails."""
 
 from __future__ import annotations
 
@@ -48,12 +53,21 @@ class InvalidPhoto(ValidationFailed):
     code = "invalid_photo"
 
 
+class TooManyPixels(ValidationFailed):
+    code = "photos_too_many_pixels"
+
+
 def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUpload]:
-    """Decode every upload; the first bad one refuses the whole request (nothing stored)."""
+    """Check every upload; the first bad one refuses the whole request (nothing stored).
+
+    Each photo may declare at most ``Limits.max_pixels``, all of them together at most
+    ``Limits.max_request_pixels``: both are read from the headers, nothing is decoded.
+    """
     if len(uploads) > max_photos:
         raise TooManyPhotos(fields={"photos": [f"At most {max_photos} photos."]})
     limits = Limits(max_bytes=current_app.config["MAX_PHOTO_BYTES"])
     inspected = []
+    pixels = 0
     for position, upload in enumerate(uploads):
         try:
             info = inspect_photo(upload.data, limits)
@@ -65,6 +79,14 @@ def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUplo
                 code=exc.code,
                 fields={f"photos[{position}]": [exc.message_en]},
             ) from exc
+        pixels += info.width * info.height
+        if pixels > limits.max_request_pixels:
+            megapixels = limits.max_request_pixels // 1_000_000
+            raise TooManyPixels(
+                f"Tổng độ phân giải các ảnh gửi cùng lúc vượt quá {megapixels} megapixel.",
+                f"The photos together have more than {megapixels} megapixels.",
+                fields={f"photos[{position}]": [f"At most {megapixels} MP in all photos."]},
+            )
         inspected.append(InspectedUpload(upload, info))
     return inspected
 
@@ -108,6 +130,9 @@ def make_renditions(photo: Photo) -> None:
     """Make the public thumbnail and display JPEGs (no metadata); the caller commits.
 
     Files written before a failure are deleted again, so a failed run leaves nothing.
+    Any failure marks the photo failed (never published; the report keeps it privately):
+    the decode happens here, and a file whose bitstream is damaged, or that a later limit
+    refuses, must not make the job fail, stay pending and be redispatched forever.
     """
     storage = get_storage()
     written: list[str] = []
@@ -118,7 +143,7 @@ def make_renditions(photo: Photo) -> None:
             key = rendition_key(photo, name)
             storage.put(key, data, "image/jpeg")
             written.append(key)
-    except (PhotoError, OSError):
+    except Exception:  # PhotoError, OSError, MemoryError, a decoder's ValueError...
         for key in written:
             storage.delete(key)
         log.exception("renditions failed for photo %s", photo.id)
