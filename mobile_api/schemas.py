@@ -6,12 +6,12 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from backend.schemas.common import EmptyAsAbsentSchema, PhotoField
 from backend.schemas.reports import (
-    MyRatingSchema,
-    PublicReportSchema,
+    FollowerReportSchema,
     PublicReportSummarySchema,
     ResidentReportSchema,
 )
 from backend.schemas.staff import TokenSchema
+from backend.services import read_model
 
 
 class FirebaseSignInSchema(Schema):
@@ -72,8 +72,13 @@ class NearbyReportSchema(PublicReportSummarySchema):
     following = fields.Boolean(metadata={"description": "The resident already follows it"})
 
 
-class FollowedReportSchema(PublicReportSchema):
-    mine = fields.Boolean()
+class FollowedReportSchema(FollowerReportSchema):
+    """The public record of a report the resident follows, with their part in it."""
+
+
+class FollowedRowSchema(PublicReportSummarySchema):
+    """A row of the resident's list of followed reports."""
+
     following = fields.Boolean()
 
 
@@ -84,10 +89,10 @@ class SubmittedReportSchema(ResidentReportSchema):
     )
 
 
-def dump_suggestion(suggestion) -> dict:
+def dump_suggestion(suggestion, now) -> dict:
     """A :class:`backend.services.nearby.Suggestion` as the app shows it."""
     return {
-        **PublicReportSummarySchema().dump(suggestion.report),
+        **PublicReportSummarySchema().dump(read_model.row(suggestion.report, now)),
         "distance_m": round(suggestion.distance_m, 1),
         "mine": suggestion.mine,
         "following": suggestion.following,
@@ -144,8 +149,5 @@ class FeedbackArgsSchema(Schema):
         return data
 
 
-class FeedbackReportSchema(FollowedReportSchema):
-    my_feedback = fields.Nested(MyRatingSchema, allow_none=True)
-    can_give_feedback = fields.Boolean(
-        metadata={"description": "Following, resolved, within the window, not answered yet"}
-    )
+class FeedbackReportSchema(FollowerReportSchema):
+    """The public record with the follower's answer."""

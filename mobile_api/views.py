@@ -6,26 +6,35 @@ from flask import current_app, jsonify
 from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
-from backend.api.common import uploaded_photos
+from backend.api.common import dump_page, uploaded_photos
 from backend.auth import current_resident, issue_token, resident_required
 from backend.db import commit, db, utcnow
-from backend.errors import ReportNotFound
 from backend.firebase import verify_id_token
 from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import (
-    MyRatingSchema,
-    PublicReportSchema,
+    FollowerReportSchema,
+    PublicReportSummarySchema,
     ResidentReportSchema,
     page_schema,
 )
 from backend.schemas.sla import AnswerSchema
-from backend.services import accounts, intake, nearby, queries, ratings
+from backend.services import (
+    accounts,
+    intake,
+    lookup,
+    nearby,
+    queries,
+    ratings,
+    read_model,
+)
+from backend.services import following as following_service
 from mobile_api.schemas import (
     FeedbackArgsSchema,
     FeedbackReportSchema,
     FirebaseSignInSchema,
     FollowedReportSchema,
+    FollowedRowSchema,
     NearbyArgsSchema,
     NearbyReportSchema,
     NewReportSchema,
@@ -44,6 +53,7 @@ blp = Blueprint(
 )
 SECURITY = [{"residentToken": []}]
 ResidentReportPage = page_schema(ResidentReportSchema, "ResidentReportPage")
+FollowedReportPage = page_schema(FollowedRowSchema, "FollowedReportPage")
 #: Similar reports listed in the answer to a new report.
 SIMILAR_ON_SUBMIT = 5
 
@@ -93,37 +103,54 @@ def submit(form):
         lng=form.get("lng"),
         address=form.get("address"),
     )
+    resident, now = current_resident(), utcnow()
     report = intake.submit(
-        current_resident(),
+        resident,
         data,
         uploaded_photos(form["photos"]),
-        utcnow(),
+        now,
         max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
     )
-    commit()
     similar = nearby.similar(
-        current_resident(),
+        resident,
         report,
-        utcnow(),
+        now,
         radius_m=current_app.config["DUPLICATE_RADIUS_M"],
         days=current_app.config["DUPLICATE_DAYS"],
         limit=SIMILAR_ON_SUBMIT,
     )
+    # The answer is written before the commit: once the report is committed nothing may
+    # fail, or the app would retry and file it twice.
     body = {
-        **ResidentReportSchema().dump(report),
-        "similar_reports": [dump_suggestion(s) for s in similar],
+        **_dump(resident, report),
+        "similar_reports": [dump_suggestion(s, now) for s in similar],
     }
+    commit()
     return jsonify(body), 201
 
 
 @blp.get("/reports/mine")
 @resident_required
 @blp.arguments(PageArgsSchema, location="query")
-@blp.response(200, ResidentReportPage)
+@blp.alt_response(200, schema=ResidentReportPage, success=True)
 @blp.doc(security=SECURITY)
 def mine(args):
     """My reports, newest first."""
-    return queries.resident_reports(current_resident().id, args["page"], args["page_size"])
+    resident = current_resident()
+    page = queries.resident_reports(resident.id, args["page"], args["page_size"])
+    return jsonify(dump_page(page, lambda report: _dump(resident, report)))
+
+
+@blp.get("/reports/following")
+@resident_required
+@blp.arguments(PageArgsSchema, location="query")
+@blp.alt_response(200, schema=FollowedReportPage, success=True)
+@blp.doc(security=SECURITY)
+def following_reports(args):
+    """Reports I follow ("me too"), the most recently followed first (my own not included)."""
+    page = following_service.followed(current_resident(), args["page"], args["page_size"])
+    now = utcnow()
+    return jsonify(dump_page(page, lambda report: {**_row(report, now), "following": True}))
 
 
 @blp.get("/reports/<code>")
@@ -132,51 +159,41 @@ def mine(args):
     200,
     schema=ResidentReportSchema,
     success=True,
-    description="Own report in full; someone else's as the public record",
+    description="Own report in full; someone else's as the public record (FollowerReport)",
 )
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
 def get_report(code):
     """One report: my own in full, anyone else's as the public sees it."""
     resident = current_resident()
-    report = queries.resident_report(resident.id, code) or queries.public_report(code)
-    if report is None:
-        raise ReportNotFound()
-    if report.reporter_id == resident.id:
-        return jsonify({**ResidentReportSchema().dump(report), "mine": True})
-    following = nearby.is_following(resident, report)
-    return jsonify(_as_follower(resident, report, following))
+    return jsonify(_dump(resident, lookup.for_reader(resident, code)))
 
 
-def _as_follower(resident, report, following: bool) -> dict:
-    """Someone else's report: the public record, and what this resident may say about it."""
-    answer = ratings.mine(report, resident.id) if following else None
-    return {
-        **PublicReportSchema().dump(report),
-        "mine": False,
-        "following": following,
-        "my_feedback": MyRatingSchema().dump(answer) if answer else None,
-        "can_give_feedback": ratings.can_give_feedback(
-            report,
-            resident.id,
-            utcnow(),
-            following=following,
-            window_days=current_app.config["RATING_WINDOW_DAYS"],
-        ),
-    }
+def _dump(resident, report, *, following: bool | None = None) -> dict:
+    """The report as this resident sees it: their own in full, anyone else's as the public
+    record with what they may say about it."""
+    if following is None and report.reporter_id != resident.id:
+        following = following_service.is_following(resident, report)
+    view = read_model.build(resident, report, utcnow(), following=following)
+    return (ResidentReportSchema() if view.mine else FollowerReportSchema()).dump(view)
+
+
+def _row(report, now) -> dict:
+    return PublicReportSummarySchema().dump(read_model.row(report, now))
 
 
 @blp.post("/reports/<code>/info")
 @resident_required
 @blp.arguments(AnswerSchema)
-@blp.response(200, ResidentReportSchema)
+@blp.alt_response(200, schema=ResidentReportSchema, success=True)
 @blp.alt_response(409, schema=ErrorEnvelopeSchema, description="No information was requested")
 @blp.doc(security=SECURITY)
 def provide_info(args, code):
     """Answer the unit's request for more information; its deadlines run again."""
-    report = intake.provide_info(current_resident(), code, utcnow(), args["text"])
+    resident = current_resident()
+    report = intake.provide_info(resident, code, utcnow(), args["text"])
     commit()
-    return report
+    return jsonify(_dump(resident, report))
 
 
 @blp.get("/reports/nearby")
@@ -196,16 +213,17 @@ def nearby_reports(args):
     Within ``DUPLICATE_RADIUS_M`` metres (default 150) and filed in the last
     ``DUPLICATE_DAYS`` days (default 30), nearest first, with the number of supporters.
     """
+    now = utcnow()
     found = nearby.around(
         current_resident(),
         args["category"],
         args["lat"],
         args["lng"],
-        utcnow(),
+        now,
         radius_m=current_app.config["DUPLICATE_RADIUS_M"],
         days=current_app.config["DUPLICATE_DAYS"],
     )
-    return jsonify([dump_suggestion(s) for s in found])
+    return jsonify([dump_suggestion(s, now) for s in found])
 
 
 @blp.post("/reports/<code>/follow")
@@ -222,9 +240,9 @@ def nearby_reports(args):
 def follow(code):
     """“Me too”: support and follow someone else's report instead of filing a new one."""
     resident = current_resident()
-    report = nearby.follow(resident, code, utcnow())
+    report = following_service.follow(resident, code, utcnow())
     commit()
-    return jsonify(_as_follower(resident, report, True))  # the same body as GET answers
+    return jsonify(_dump(resident, report, following=True))  # the same body as GET answers
 
 
 @blp.delete("/reports/<code>/follow")
@@ -234,14 +252,14 @@ def follow(code):
 @blp.doc(security=SECURITY)
 def unfollow(code):
     """Stop following a report (and withdraw the support)."""
-    nearby.unfollow(current_resident(), code)
+    following_service.unfollow(current_resident(), code)
     commit()
 
 
 @blp.post("/reports/<code>/rating")
 @resident_required
 @blp.arguments(RatingArgsSchema)
-@blp.response(201, ResidentReportSchema)
+@blp.alt_response(201, schema=ResidentReportSchema, success=True)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
 @blp.alt_response(404, schema=ErrorEnvelopeSchema, description="Not a report the resident can see")
 @blp.alt_response(
@@ -259,8 +277,9 @@ def rate(args, code):
     Someone else's public report is ``403 not_reporter``; a report the resident
     cannot see at all is ``404``.
     """
+    resident = current_resident()
     report = ratings.rate(
-        current_resident(),
+        resident,
         code,
         utcnow(),
         args["score"],
@@ -268,13 +287,13 @@ def rate(args, code):
         window_days=current_app.config["RATING_WINDOW_DAYS"],
     )
     commit()
-    return report
+    return jsonify(_dump(resident, report)), 201
 
 
 @blp.post("/reports/<code>/reopen")
 @resident_required
 @blp.arguments(ReopenArgsSchema)
-@blp.response(200, ResidentReportSchema)
+@blp.alt_response(200, schema=ResidentReportSchema, success=True)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.alt_response(
@@ -291,15 +310,16 @@ def reopen(args, code):
     It goes back to the unit that resolved it, with new deadlines, and counts as
     re-raised against that unit. Within the rating window; never a second time.
     """
+    resident = current_resident()
     report = ratings.reopen(
-        current_resident(),
+        resident,
         code,
         utcnow(),
         args["reason"],
         window_days=current_app.config["RATING_WINDOW_DAYS"],
     )
     commit()
-    return report
+    return jsonify(_dump(resident, report))
 
 
 @blp.post("/reports/<code>/feedback")
@@ -336,4 +356,4 @@ def give_feedback(args, code):
         window_days=current_app.config["RATING_WINDOW_DAYS"],
     )
     commit()
-    return jsonify(_as_follower(resident, report, True)), 201
+    return jsonify(_dump(resident, report, following=True)), 201

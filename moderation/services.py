@@ -12,11 +12,21 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import FINAL_STATUSES, Status
-from backend.errors import Conflict, NotFound, ReportNotFound, ValidationFailed
+from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
-from backend.services import intake, nearby, photos, queries, routing, workflow
+from backend.services import (
+    following,
+    intake,
+    lookup,
+    nearby,
+    photos,
+    policy,
+    queries,
+    routing,
+    workflow,
+)
 from backend.services.queries import Page
 from backend.services.text_input import free_text
 from backend.services.timeline import note
@@ -46,11 +56,9 @@ class ReportClosed(Conflict):
     message_en = "The report is already closed."
 
 
-def get(code: str) -> Report:
-    report = workflow.find_report(code)
-    if report is None:
-        raise ReportNotFound()
-    return report
+def get(staff: StaffUser, code: str) -> Report:
+    """A report for the moderation queue's actions (moderators read every report)."""
+    return lookup.for_reader(staff, code)
 
 
 def queue(page: int, page_size: int) -> Page:
@@ -95,12 +103,12 @@ def reject(
     staff: StaffUser, report: Report, now: datetime, reason: RejectReason, message: str
 ) -> Report:
     """Refuse it, with a reason code and a message the resident reads."""
-    return workflow.reject(staff, report, now, message, reason_code=reason)
+    return workflow.reject(staff, report, now, message, reason_code=reason, moderating=True)
 
 
 def request_info(staff: StaffUser, report: Report, now: datetime, question: str) -> Report:
     """Ask the resident for more; the SLA clocks (if running) stop until they answer."""
-    return workflow.request_info(staff, report, now, question)
+    return workflow.request_info(staff, report, now, question, moderating=True)
 
 
 def edit_public_text(
@@ -169,7 +177,9 @@ def show_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
 def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
     """A duplicate: closed into the original (a public, open report), whose followers the
     reporter and the duplicate's own followers become."""
-    original = queries.public_report(original_code)
+    original = lookup.by_code(original_code)
+    if original is not None and not policy.is_published(original):
+        original = None
     if original is None or original.status in FINAL_STATUSES:
         raise ValidationFailed(
             "Chỉ gộp vào một phản ánh công khai đang xử lý.",
@@ -177,7 +187,7 @@ def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -
             code="merge_target_invalid",
             fields={"original": ["Not a public, open report."]},
         )
-    workflow.mark_duplicate(staff, report, now, original.code)
+    workflow.mark_duplicate(staff, report, now, original.code, moderating=True)
     target = db.session.get(Report, report.duplicate_of_id)
     supporters = {report.reporter_id} | set(
         db.session.scalars(
@@ -185,7 +195,7 @@ def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -
         )
     )
     for resident_id in sorted(supporters - {target.reporter_id}):
-        nearby.add_follower(target, resident_id, now, source="merged")
+        following.add_follower(target, resident_id, now, source="merged")
     note(
         target,
         "merged_in",

@@ -6,14 +6,13 @@ from flask import jsonify
 
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page
-from backend.api.staff import report_view
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
-from backend.domain.roles import Role
 from backend.schemas.common import ErrorEnvelopeSchema, PageArgsSchema
-from backend.schemas.reports import StaffReportWithReporterSchema
+from backend.schemas.reports import StaffReportWithReporterSchema, staff_schema
 from backend.schemas.sla import QuestionSchema
 from backend.schemas.staff import DuplicateSchema, OptionalNoteSchema, ReasonSchema
+from backend.services import policy, read_model
 from moderation import services
 from moderation.schemas import PublicTextSchema, RejectSchema
 
@@ -24,7 +23,7 @@ blp = Blueprint(
     description="Moderators: the queue of held reports, and every moderation action.",
 )
 SECURITY = [{"staffToken": []}]
-MODERATORS = (Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
+MODERATORS = tuple(policy.MODERATION_ROLES)
 
 
 def _doc(func):
@@ -34,14 +33,19 @@ def _doc(func):
     return blp.doc(security=SECURITY)(func)
 
 
+def _view(staff, report, now, **extra) -> dict:
+    view = read_model.build(staff, report, now)
+    return {**staff_schema(view).dump(view), **extra}
+
+
 def _act(code: str, run, *, open_only: bool = True):
     staff = current_staff()
-    report = services.get(code)
+    report = services.get(staff, code)
     if open_only:
         services.require_open(report)
     run(staff, report, utcnow())
     commit()
-    return jsonify(report_view(staff, report))
+    return jsonify(_view(staff, report, utcnow()))
 
 
 @blp.get("/queue")
@@ -56,10 +60,7 @@ def queue(args):
     return jsonify(
         dump_page(
             page,
-            lambda report: {
-                **report_view(staff, report),
-                "similar_reports": services.similar(report, now),
-            },
+            lambda report: _view(staff, report, now, similar_reports=services.similar(report, now)),
         )
     )
 

@@ -6,10 +6,12 @@ figures carry an ETag (a hash of the answer) and answer 304 when it is unchanged
 
 from __future__ import annotations
 
+from flask import jsonify
+
 from backend.api.blueprint import Blueprint
 from backend.api.caching import conditional
+from backend.api.common import dump_page
 from backend.db import utcnow
-from backend.errors import ReportNotFound
 from backend.localtime import local_date, local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import ReportListArgsSchema
@@ -21,7 +23,7 @@ from backend.schemas.stats import (
     StatsArgsSchema,
     StatsSchema,
 )
-from backend.services import queries, statistics
+from backend.services import lookup, queries, read_model, statistics
 from backend.services.statistics import Period, Scope
 
 blp = Blueprint(
@@ -36,21 +38,23 @@ blp.after_request(conditional)
 
 @blp.get("/reports")
 @blp.arguments(ReportListArgsSchema, location="query")
-@blp.response(200, PublicReportPage)
+@blp.alt_response(200, schema=PublicReportPage, success=True)
 def list_reports(args):
     """Browse and search reports (newest first)."""
-    return queries.public_reports(args["filter"], args["page"], args["page_size"], local_tz())
+    page = queries.public_reports(args["filter"], args["page"], args["page_size"], local_tz())
+    now = utcnow()
+    return jsonify(
+        dump_page(page, lambda r: PublicReportSummarySchema().dump(read_model.row(r, now)))
+    )
 
 
 @blp.get("/reports/<code>")
-@blp.response(200, PublicReportSchema)
+@blp.alt_response(200, schema=PublicReportSchema, success=True)
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def get_report(code):
     """One report with its public timeline, handling unit and photos."""
-    report = queries.public_report(code)
-    if report is None:
-        raise ReportNotFound()
-    return report
+    view = read_model.build(None, lookup.for_reader(None, code), utcnow())
+    return jsonify(PublicReportSchema().dump(view))
 
 
 def period_of(args: dict) -> Period:

@@ -16,11 +16,12 @@ from backend.db import commit, db, utcnow
 from backend.localtime import local_tz
 from backend.models import Department, Report, StaffUser
 from backend.schemas.common import DepartmentRefSchema, ErrorEnvelopeSchema
-from backend.schemas.filters import ReportListArgsSchema
+from backend.schemas.filters import StaffReportListArgsSchema
 from backend.schemas.reports import (
     StaffReportSchema,
     StaffReportWithReporterSchema,
     page_schema,
+    staff_schema,
 )
 from backend.schemas.sla import (
     ApologySchema,
@@ -40,7 +41,7 @@ from backend.schemas.staff import (
     StaffAccountSchema,
     StaffTokenSchema,
 )
-from backend.services import accounts, queries, sla, workflow
+from backend.services import accounts, lookup, queries, read_model, sla, workflow
 
 blp = Blueprint(
     "staff",
@@ -52,23 +53,13 @@ SECURITY = [{"staffToken": []}]
 StaffReportPage = page_schema(StaffReportSchema, "StaffReportPage")
 
 
-def _schema(staff: StaffUser):
-    return StaffReportWithReporterSchema() if staff.sees_reporter else StaffReportSchema()
-
-
-def report_view(staff: StaffUser, report: Report) -> dict:
-    data = _schema(staff).dump(report)
-    data["allowed_actions"] = workflow.available_actions(staff, report)
-    data["deadlines"] = sla.deadlines(report, utcnow())
-    hidden = workflow.internal_history_hidden_from(staff, report)
-    for entry in data["timeline"][:hidden]:
-        # What happened at other units before the report came here stays theirs.
-        entry.update(internal_note=None, actor=None, data=None)
-    return data
+def _dump(staff: StaffUser, report: Report) -> dict:
+    view = read_model.build(staff, report, utcnow())
+    return staff_schema(view).dump(view)
 
 
 def _report_response(staff: StaffUser, report: Report):
-    return jsonify(report_view(staff, report))
+    return jsonify(_dump(staff, report))
 
 
 def _doc_report(func):
@@ -119,14 +110,27 @@ def departments():
 
 @blp.get("/reports")
 @staff_required()
-@blp.arguments(ReportListArgsSchema, location="query")
+@blp.arguments(StaffReportListArgsSchema, location="query")
 @blp.alt_response(200, schema=StaffReportPage, success=True)
 @blp.doc(security=SECURITY)
 def list_reports(args):
-    """Reports on this desk: the unit's own for department staff, all for the coordinator."""
-    staff = current_staff()
-    page = queries.staff_reports(staff, args["filter"], args["page"], args["page_size"], local_tz())
-    return jsonify(dump_page(page, lambda report: report_view(staff, report)))
+    """Reports on this desk: the unit's own and those escalated to it as the supervising
+    unit (``escalated_to``, read only) for department staff; all for the coordinator.
+
+    ``sort=due_at`` puts the next handling deadline first; ``deadline=overdue|due_soon``
+    and ``waiting=true|false`` filter by the clocks.
+    """
+    staff, now = current_staff(), utcnow()
+    page = queries.staff_reports(
+        staff,
+        args["filter"],
+        args["page"],
+        args["page_size"],
+        local_tz(),
+        now,
+        args["desk"],
+    )
+    return jsonify(dump_page(page, lambda report: _dump(staff, report)))
 
 
 @blp.get("/reports/<code>")
@@ -135,12 +139,12 @@ def list_reports(args):
 def get_report(code):
     """One report with its full timeline."""
     staff = current_staff()
-    return _report_response(staff, workflow.get_for_staff(staff, code))
+    return _report_response(staff, lookup.for_reader(staff, code))
 
 
 def _action(code: str, run):
     staff = current_staff()
-    report = workflow.get_for_staff(staff, code)
+    report = lookup.for_reader(staff, code)
     run(staff, report, utcnow())
     commit()
     return _report_response(staff, report)
@@ -250,7 +254,7 @@ def request_info(args, code):
 @blp.doc(security=SECURITY)
 def list_extensions(code):
     """Extension requests (gia hạn) of a report."""
-    return sla.extensions_of(workflow.get_for_staff(current_staff(), code))
+    return sla.extensions_of(lookup.for_reader(current_staff(), code))
 
 
 @blp.post("/reports/<code>/extensions")

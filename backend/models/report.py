@@ -17,7 +17,7 @@ from backend.models.resident import Resident
 if TYPE_CHECKING:
     from backend.models.event import ReportEvent
     from backend.models.photo import Photo
-    from backend.models.sla import ReportClock
+    from backend.models.sla import ExtensionRequest, ReportClock
 
 
 class Report(db.Model):
@@ -86,6 +86,7 @@ class Report(db.Model):
         lazy="joined", foreign_keys=[department_id]
     )
     reporter: Mapped[Resident] = relationship()
+    escalated_to: Mapped[Department | None] = relationship(foreign_keys=[escalated_to_id])
     duplicate_of: Mapped[Report | None] = relationship(remote_side=[id])
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
@@ -95,6 +96,10 @@ class Report(db.Model):
     )
     photos: Mapped[list[Photo]] = relationship(
         back_populates="report", order_by="Photo.id", cascade="all, delete-orphan"
+    )
+    #: Extension requests (gia hạn), oldest first: the policy reads whether one is pending.
+    extension_requests: Mapped[list[ExtensionRequest]] = relationship(
+        order_by="ExtensionRequest.id"
     )
 
 

@@ -7,7 +7,10 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from backend.domain.workflow import Status
 from backend.schemas.common import PageArgsSchema
 from backend.schemas.sla import PERIOD
-from backend.services.queries import ReportFilter
+from backend.services.queries import DeadlineFilter, DeskFilter, DeskSort, ReportFilter
+
+#: The staff desk's own arguments (StaffReportListArgsSchema).
+_DESK = ("sort", "deadline", "waiting")
 
 
 class CommaList(fields.List):
@@ -54,4 +57,32 @@ class ReportListArgsSchema(PageArgsSchema):
     @post_load
     def to_filter(self, data, **kwargs):
         page, page_size = data.pop("page"), data.pop("page_size")
-        return {"filter": ReportFilter(**data), "page": page, "page_size": page_size}
+        desk = {key: data.pop(key) for key in _DESK if key in data}
+        return {
+            "filter": ReportFilter(**data),
+            "desk": DeskFilter(**desk),
+            "page": page,
+            "page_size": page_size,
+        }
+
+
+class StaffReportListArgsSchema(ReportListArgsSchema):
+    """A desk: the board's filters, plus deadlines and the order."""
+
+    sort = fields.Enum(
+        DeskSort,
+        by_value=True,
+        load_default=DeskSort.NEWEST,
+        metadata={"description": "newest (default), oldest, or due_at: the next deadline first"},
+    )
+    deadline = fields.Enum(
+        DeadlineFilter,
+        by_value=True,
+        metadata={
+            "description": "overdue: past the handling deadline; due_soon: due within two "
+            "working days (neither while waiting for the resident)"
+        },
+    )
+    waiting = fields.Boolean(
+        metadata={"description": "true: waiting for the resident to answer; false: not"}
+    )

@@ -1,30 +1,18 @@
-"""Report representations: public, resident (own report) and staff views.
+"""Report representations: they serialise the read model's views, nothing more.
 
-The public and resident views never carry the reporter's identity, the
-private photo originals or any EXIF fact; the staff view adds internal notes,
-and only the reporter-visible view adds who filed the report.
+What each audience may see (masking, which timeline entries, the reporter, the allowed
+actions) is decided in :mod:`backend.services.read_model` and
+:mod:`backend.services.policy`; these schemas only say how a view is written as JSON.
 """
 
 from __future__ import annotations
 
-from flask import current_app
 from marshmallow import Schema, fields
 
-from backend.db import utcnow
-from backend.domain.privacy import mask_personal_data
-from backend.domain.workflow import STATUS_LABELS, Action, Status
+from backend.domain.workflow import STATUS_LABELS, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
-from backend.services import ratings as rating_service
-from backend.services import sla
 from backend.storage import public_url
-
-
-def public_text(report) -> str:
-    """What everyone may read: the moderated text, or the description with personal data masked."""
-    if report.public_description is not None:
-        return report.public_description
-    return mask_personal_data(report.description)
 
 
 def status_label(status: str) -> dict:
@@ -45,45 +33,28 @@ class ResidentPhotoSchema(PublicPhotoSchema):
     )
 
 
+class StaffPhotoSchema(ResidentPhotoSchema):
+    width = fields.Integer()
+    height = fields.Integer()
+    hidden = fields.Boolean()
+
+
 class PublicEventSchema(Schema):
     at = fields.DateTime()
     type = fields.String()
-    status = fields.String(attribute="to_status")
-    note = fields.Function(lambda e: mask_personal_data(e.note))
-    department = fields.Function(
-        lambda e: {"code": e.department.code, "name": e.department.name} if e.department else None
-    )
-
-
-class ResidentEventSchema(PublicEventSchema):
-    """The reporter's own timeline: notes as written (their answers, questions to them)."""
-
+    status = fields.String()
     note = fields.String(allow_none=True)
+    department = fields.Dict(allow_none=True)
 
 
-class StaffEventSchema(ResidentEventSchema):
+class StaffEventSchema(PublicEventSchema):
     id = fields.Integer()
     from_status = fields.String(allow_none=True)
     public = fields.Boolean()
     internal_note = fields.String(allow_none=True)
     actor_kind = fields.String()
-    actor = fields.Function(
-        lambda e: (
-            {"username": e.actor_staff.username, "name": e.actor_staff.full_name}
-            if e.actor_staff
-            else None
-        )
-    )
+    actor = fields.Dict(allow_none=True)
     data = fields.Dict(allow_none=True)
-
-
-def _rating_window() -> int:
-    return current_app.config["RATING_WINDOW_DAYS"]
-
-
-def _reporter_may(check, report) -> bool:
-    """``ratings.can_rate`` / ``can_reopen`` for the reporter, now, with the configured window."""
-    return check(report, report.reporter_id, utcnow(), window_days=_rating_window())
 
 
 class RatingSummarySchema(Schema):
@@ -110,27 +81,10 @@ class MyRatingSchema(Schema):
     reopen_reason = fields.String(allow_none=True)
 
 
-def dump_my_rating(report, resident_id: int) -> dict | None:
-    found = rating_service.mine(report, resident_id)
-    return MyRatingSchema().dump(found) if found else None
-
-
 class StaffRatingSchema(MyRatingSchema):
-    """A rating as the unit reads it: who rated is never shown, personal data masked."""
+    """A rating as staff read it: who rated is never shown; masked for handling units."""
 
-    department = fields.Function(
-        lambda r: r.clock.department.code,
-        metadata={"description": "The unit whose resolution was rated"},
-    )
-    comment = fields.Function(lambda r: mask_personal_data(r.comment))
-    reopen_reason = fields.Function(lambda r: mask_personal_data(r.reopen_reason))
-
-
-class StaffRatingUnmaskedSchema(StaffRatingSchema):
-    """For the roles that may know the reporter: comments as written."""
-
-    comment = fields.String(allow_none=True)
-    reopen_reason = fields.String(allow_none=True)
+    department = fields.String(metadata={"description": "The unit whose resolution was rated"})
 
 
 class _ReportBase(Schema):
@@ -139,147 +93,81 @@ class _ReportBase(Schema):
     status_label = fields.Function(lambda r: status_label(r.status))
     severity = fields.String()
     category = fields.Nested(CategoryRefSchema)
-    description = fields.Function(
-        lambda r: public_text(r),
-        metadata={"description": "Public text: personal data masked, or as moderated"},
+    description = fields.String(
+        metadata={
+            "description": "Public text (personal data masked, or as moderated); the "
+            "reporter and the oversight roles read the words as written"
+        }
     )
-    location = fields.Function(
-        lambda r: {
-            "lat": r.lat,
-            "lng": r.lng,
-            "address": mask_personal_data(r.address),
-        },
-        metadata={"type": "object", "description": "Personal data in the address is masked"},
+    location = fields.Dict(
+        metadata={"description": "lat, lng, address (personal data masked where public)"}
     )
     admin_unit = fields.Nested(AdminUnitRefSchema, allow_none=True)
     department = fields.Nested(DepartmentRefSchema, allow_none=True)
-    response = fields.Function(lambda r: mask_personal_data(r.response))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
-
-
-class PublicReportSchema(_ReportBase):
-    deadlines = fields.Function(
-        lambda r: sla.deadlines(r, utcnow()),
-        metadata={"description": "SLA clocks: due dates, extension, overdue, apology date"},
-    )
-    photos = fields.Function(
-        lambda r: PublicPhotoSchema(many=True).dump([p for p in r.photos if p.public])
-    )
-    timeline = fields.Function(
-        lambda r: PublicEventSchema(many=True).dump([e for e in r.events if e.public])
-    )
     supporters = fields.Integer(
         metadata={"description": "Residents who support it (“me too”), the reporter excluded"}
     )
-    rating = fields.Function(
-        lambda r: rating_service.public_rating(r),
-        metadata={
-            "type": "object",
-            "nullable": True,
-            "description": "The latest rated resolution: score, reopened, followers' answers "
-            "(RatingSummarySchema); null until rated",
-        },
+
+
+class _FullReport(_ReportBase):
+    response = fields.String(allow_none=True)
+    deadlines = fields.Dict(
+        metadata={"description": "SLA clocks: the current due date and state, their history"}
     )
+    rating = fields.Nested(
+        RatingSummarySchema,
+        allow_none=True,
+        metadata={"description": "The latest rated resolution; null until rated"},
+    )
+
+
+class PublicReportSchema(_FullReport):
+    photos = fields.List(fields.Nested(PublicPhotoSchema))
+    timeline = fields.List(fields.Nested(PublicEventSchema))
 
 
 class PublicReportSummarySchema(_ReportBase):
-    """A board row: no timeline, first public photo's thumbnail."""
+    """A board row: no timeline, the first public photo's thumbnail."""
 
-    class Meta:
-        exclude = ("response",)
-
-    overdue = fields.Function(
-        lambda r: sla.public_flag(r, utcnow()),
-        metadata={"description": "“Quá hạn” with working days late, or null"},
+    overdue = fields.Boolean(metadata={"description": "Past its handling deadline now"})
+    working_days_late = fields.Float(
+        allow_none=True, metadata={"description": "Working days late when overdue, else null"}
     )
-    thumb_url = fields.Function(
-        lambda r: next(
-            (public_url(p.thumb_key) for p in r.photos if p.public and p.kind == PhotoKind.BEFORE),
-            None,
-        )
+    thumb_url = fields.Function(lambda r: public_url(r.thumb_url_key))
+
+
+class FollowerReportSchema(PublicReportSchema):
+    """Someone else's report, for a signed-in resident: the public record and their part."""
+
+    mine = fields.Boolean()
+    following = fields.Boolean()
+    my_feedback = fields.Nested(MyRatingSchema, allow_none=True)
+    can_give_feedback = fields.Boolean(
+        metadata={"description": "Following, resolved, within the window, not answered yet"}
     )
-    supporters = fields.Integer(
-        metadata={"description": "Residents who support it (“me too”), the reporter excluded"}
-    )
 
 
-#: Not public, but written for (or by) the resident: shown in their own view.
-_BETWEEN_UNIT_AND_RESIDENT = frozenset({Action.REQUEST_INFO, Action.PROVIDE_INFO})
-
-
-class ResidentReportSchema(PublicReportSchema):
+class ResidentReportSchema(_FullReport):
     """The reporter's own view: the public record plus their own words and answers."""
 
     id = fields.Integer()
-    description = fields.String(metadata={"description": "As the resident wrote it"})
-    location = fields.Function(
-        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address}, metadata={"type": "object"}
-    )
-    public_description = fields.Function(lambda r: public_text(r))
+    mine = fields.Boolean()
+    following = fields.Boolean()
+    public_description = fields.String(metadata={"description": "What the public reads"})
     location_source = fields.String()
-    timeline = fields.Function(
-        lambda r: ResidentEventSchema(many=True).dump(
-            [e for e in r.events if e.public or e.type in _BETWEEN_UNIT_AND_RESIDENT]
-        )
+    photos = fields.List(fields.Nested(ResidentPhotoSchema))
+    timeline = fields.List(fields.Nested(PublicEventSchema))
+    my_rating = fields.Nested(
+        MyRatingSchema,
+        allow_none=True,
+        metadata={"description": "My rating of the current resolution, or null"},
     )
-    photos = fields.Function(
-        lambda r: ResidentPhotoSchema(many=True).dump([p for p in r.photos if not p.hidden])
-    )
-    my_rating = fields.Function(
-        lambda r: dump_my_rating(r, r.reporter_id),
-        metadata={
-            "type": "object",
-            "nullable": True,
-            "description": "My rating of the current resolution (MyRatingSchema), or null",
-        },
-    )
-    can_rate = fields.Function(
-        lambda r: _reporter_may(rating_service.can_rate, r),
-        metadata={"type": "boolean", "description": "Resolved, within the window, not rated"},
-    )
-    can_reopen = fields.Function(
-        lambda r: _reporter_may(rating_service.can_reopen, r),
-        metadata={
-            "type": "boolean",
-            "description": "Rated 1-2, within the window, never reopened before",
-        },
-    )
-
-
-class StaffPhotoSchema(ResidentPhotoSchema):
-    width = fields.Integer()
-    height = fields.Integer()
-    hidden = fields.Boolean()
-
-
-class StaffReportSchema(_ReportBase):
-    """The handling unit's view: the report's text, address and ratings with personal data
-    masked, as a phone number typed there would name the reporter."""
-
-    id = fields.Integer()
-    public_description = fields.Function(lambda r: public_text(r))
-    moderation_status = fields.String(allow_none=True)
-    moderation_flags = fields.Raw(allow_none=True)
-    location_source = fields.String()
-    assigned_at = fields.DateTime(allow_none=True)
-    accepted_at = fields.DateTime(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
-    allowed_actions = fields.List(
-        fields.String(),
-        metadata={"description": "Action endpoints the signed-in user may call now"},
-    )
-    photos = fields.List(fields.Nested(StaffPhotoSchema))
-    #: The resident's answers to the unit's questions stay as written: they were given to it.
-    timeline = fields.List(fields.Nested(StaffEventSchema), attribute="events")
-    ratings = fields.Function(
-        lambda r: StaffRatingSchema(many=True).dump(rating_service.ratings_of(r)),
-        metadata={
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Every rating (StaffRatingSchema), oldest first; personal data masked",
-        },
+    can_rate = fields.Boolean(metadata={"description": "Resolved, within the window, not rated"})
+    can_reopen = fields.Boolean(
+        metadata={"description": "Rated 1-2, within the window, never reopened before"}
     )
 
 
@@ -289,23 +177,43 @@ class ReporterSchema(Schema):
     display_name = fields.String(allow_none=True)
 
 
+class StaffReportSchema(_FullReport):
+    """Staff views. A handling unit reads the text, address and ratings with personal data
+    masked (a phone number typed there would name the reporter) and never ``reporter``;
+    the coordinator, moderators and administrators read the words as written and who
+    filed it."""
+
+    id = fields.Integer()
+    public_description = fields.String()
+    moderation_status = fields.String(allow_none=True)
+    moderation_flags = fields.Raw(allow_none=True)
+    location_source = fields.String()
+    assigned_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    escalated_to = fields.Nested(
+        DepartmentRefSchema,
+        allow_none=True,
+        metadata={"description": "The supervising unit an overdue case was escalated to"},
+    )
+    allowed_actions = fields.List(
+        fields.String(),
+        metadata={"description": "Action endpoints the signed-in user may call now"},
+    )
+    photos = fields.List(fields.Nested(StaffPhotoSchema))
+    timeline = fields.List(fields.Nested(StaffEventSchema))
+    ratings = fields.List(fields.Nested(StaffRatingSchema))
+
+
 class StaffReportWithReporterSchema(StaffReportSchema):
-    """Only for roles that may know who filed a report (coordinator, moderator, admin):
-    the words as written."""
+    """The oversight roles' view (coordinator, moderator, admin): who filed it, too."""
 
     reporter = fields.Nested(ReporterSchema)
-    description = fields.String(metadata={"description": "The original text"})
-    location = fields.Function(
-        lambda r: {"lat": r.lat, "lng": r.lng, "address": r.address}, metadata={"type": "object"}
-    )
-    ratings = fields.Function(
-        lambda r: StaffRatingUnmaskedSchema(many=True).dump(rating_service.ratings_of(r)),
-        metadata={
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Every rating, oldest first, comments as written",
-        },
-    )
+
+
+def staff_schema(view) -> StaffReportSchema:
+    """The schema that writes a staff view: only the oversight audience carries a reporter."""
+    return StaffReportWithReporterSchema() if view.reporter is not None else StaffReportSchema()
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:

@@ -1,10 +1,10 @@
-"""Duplicate suggestions and "me too": open reports of the same kind close by.
+"""Duplicate suggestions: open reports of the same kind close by.
 
 Before a resident files a report (and when a moderator looks at one) the open,
 public reports of the same category within ``DUPLICATE_RADIUS_M`` metres,
 filed in the last ``DUPLICATE_DAYS`` days, are suggested, nearest first. A
-resident may then follow ("me too") one of them instead of filing a new one;
-the public record shows how many residents support it.
+resident may then follow ("me too") one of them instead of filing a new one
+(:mod:`backend.services.following`).
 
 Fast at a million reports: the database narrows the search to a latitude and
 longitude box around the point (index ``ix_reports_category_lat`` on
@@ -19,14 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geopy.distance import geodesic
-from sqlalchemy import Select, delete, func, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, select
 
 from backend.db import db
-from backend.domain.text import tracking_code
-from backend.domain.workflow import FINAL_STATUSES, OPEN_STATUSES
-from backend.errors import Conflict, ReportNotFound
+from backend.domain.workflow import OPEN_STATUSES
+from backend.errors import Conflict
 from backend.models import Report, ReportFollower, Resident
 from backend.services import queries
 
@@ -202,75 +199,3 @@ def _for(resident: Resident, found: list[tuple[Report, float]]) -> list[Suggesti
         )
         for report, metres in found
     ]
-
-
-def follow(resident: Resident, report_code: str, now: datetime, source: str = "me_too") -> Report:
-    """The resident supports ("me too") and follows someone else's public report.
-
-    Following twice is harmless, also at the same instant from two devices.
-    """
-    report = queries.public_report(report_code)
-    if report is None:
-        raise ReportNotFound()
-    if report.reporter_id == resident.id:
-        raise OwnReport()
-    if report.status in FINAL_STATUSES:
-        raise ReportNotFound()  # closed, refused or merged away: nothing to support
-    add_follower(report, resident.id, now, source=source)
-    return report
-
-
-def add_follower(report: Report, resident_id: int, now: datetime, source: str) -> None:
-    """Idempotent, also when two requests add the same follower at once."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(ReportFollower)
-        .values(report_id=report.id, resident_id=resident_id, created_at=now, source=source)
-        .on_conflict_do_nothing()
-    )
-    db.session.expire(report, ["supporters"])
-
-
-def unfollow(resident: Resident, report_code: str) -> None:
-    """Stop following (idempotent). Also works once the report left the public record."""
-    code = tracking_code(report_code)
-    followed = (
-        select(ReportFollower.report_id)
-        .join(Report)
-        .where(Report.code == code, ReportFollower.resident_id == resident.id)
-    )
-    report_id = db.session.scalar(followed)
-    if report_id is None:
-        if queries.public_report(code) is None:
-            raise ReportNotFound()
-        return
-    db.session.execute(
-        delete(ReportFollower).where(
-            ReportFollower.report_id == report_id, ReportFollower.resident_id == resident.id
-        )
-    )
-    loaded = db.session.identity_map.get(
-        inspect(Report).identity_key_from_primary_key((report_id,))
-    )
-    if loaded is not None:
-        db.session.expire(loaded, ["supporters"])
-
-
-def is_following(resident: Resident, report: Report) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count()).where(
-                ReportFollower.report_id == report.id, ReportFollower.resident_id == resident.id
-            )
-        )
-        > 0
-    )
-
-
-def supporters(report: Report) -> int:
-    """Residents who support the report ("me too", or their own report merged into it).
-
-    The reporter is not counted. Lists load the number with the reports
-    (:func:`backend.services.queries.board_rows`); a single report loads it here.
-    """
-    return report.supporters or 0

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
-from backend.domain.roles import DEPARTMENT_ROLES
+from backend.domain.sla import ClockKind
 from backend.domain.text import search_terms, tracking_code
 from backend.domain.workflow import Status
 from backend.errors import ValidationFailed
@@ -24,6 +26,7 @@ from backend.models import (
     ReportEvent,
     StaffUser,
 )
+from backend.services import policy
 
 #: Never on the public board: refused as spam, abuse or out of scope.
 HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
@@ -39,6 +42,30 @@ class ReportFilter:
     date_to: date | None = None
     bbox: tuple[float, float, float, float] | None = None  # min_lng, min_lat, max_lng, max_lat
     q: str | None = None
+
+
+class DeskSort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    DUE_AT = "due_at"  # the next deadline first (the handling clock's current due date)
+
+
+class DeadlineFilter(StrEnum):
+    OVERDUE = "overdue"  # past the handling clock's current due date
+    DUE_SOON = "due_soon"  # due within DUE_SOON_WORKING_HOURS working hours
+
+
+#: "Due soon" on the desk: within two working days.
+DUE_SOON_WORKING_HOURS = 16
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    """What a staff desk adds to the board's filters."""
+
+    sort: DeskSort = DeskSort.NEWEST
+    deadline: DeadlineFilter | None = None
+    waiting: bool | None = None  # waiting for the resident to answer
 
 
 @dataclass(frozen=True)
@@ -135,6 +162,9 @@ _TIMELINE = (
     selectinload(Report.events).joinedload(ReportEvent.actor_staff),
     selectinload(Report.events).joinedload(ReportEvent.department),
     selectinload(Report.reporter),
+    # What the access policy reads for the allowed actions, and the escalation.
+    selectinload(Report.extension_requests),
+    selectinload(Report.escalated_to),
 )
 
 
@@ -158,14 +188,16 @@ def page_of(
     *,
     with_events: bool = False,
     oldest_first: bool = False,
+    order: tuple | None = None,
 ) -> Page:
     """One page of ``select(Report)...`` (newest first unless asked), with what a row shows."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    order = (
-        (Report.created_at, Report.id)
-        if oldest_first
-        else (Report.created_at.desc(), Report.id.desc())
-    )
+    if order is None:
+        order = (
+            (Report.created_at, Report.id)
+            if oldest_first
+            else (Report.created_at.desc(), Report.id.desc())
+        )
     items = board_rows(
         stmt.order_by(*order)
         .options(*(_TIMELINE if with_events else ()))
@@ -193,13 +225,52 @@ def public_report(code: str) -> Report | None:
     )
 
 
+def _handle_due():
+    """The open handling clock's current due date: the promised date after an apology."""
+    return (
+        select(func.coalesce(ReportClock.promised_due_at, ReportClock.due_at))
+        .where(
+            ReportClock.report_id == Report.id,
+            ReportClock.kind == ClockKind.HANDLE.value,
+            ReportClock.completed_at.is_(None),
+            ReportClock.superseded.is_(False),
+        )
+        .order_by(ReportClock.id.desc())
+        .limit(1)
+        .correlate(Report)
+        .scalar_subquery()
+    )
+
+
 def staff_reports(
-    staff: StaffUser, flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo
+    staff: StaffUser,
+    flt: ReportFilter,
+    page: int,
+    page_size: int,
+    tz: ZoneInfo,
+    now: datetime,
+    desk: DeskFilter | None = None,
 ) -> Page:
-    stmt = select(Report)
-    if staff.role in DEPARTMENT_ROLES:
-        stmt = stmt.where(Report.department_id == staff.department_id)
-    return page_of(_apply(stmt, flt, tz), page, page_size, with_events=True)
+    """The reports on the staff member's desk (the access policy's), filtered and sorted."""
+    from backend.services.sla import working_calendar  # sla reads queries for its policies
+
+    desk = desk or DeskFilter()
+    due_soon_until = working_calendar().add(now, timedelta(hours=DUE_SOON_WORKING_HOURS))
+    stmt = _apply(select(Report).where(policy.desk(staff)), flt, tz)
+    due = _handle_due()
+    if desk.deadline == DeadlineFilter.OVERDUE:
+        stmt = stmt.where(due <= now, Report.waiting_since.is_(None))
+    elif desk.deadline == DeadlineFilter.DUE_SOON:
+        stmt = stmt.where(due > now, due <= due_soon_until, Report.waiting_since.is_(None))
+    if desk.waiting is not None:
+        waiting = Report.waiting_since.is_not(None)
+        stmt = stmt.where(waiting if desk.waiting else ~waiting)
+    order = None
+    if desk.sort == DeskSort.DUE_AT:
+        order = (due.is_(None), due, Report.id)
+    elif desk.sort == DeskSort.OLDEST:
+        order = (Report.created_at, Report.id)
+    return page_of(stmt, page, page_size, with_events=True, order=order)
 
 
 def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
@@ -233,16 +304,51 @@ EXPORT_COLUMNS = (
 )
 
 
-def public_export(flt: ReportFilter, tz: ZoneInfo, limit: int | None = None):
-    """Rows of public fields, newest first, streamed in batches (for CSV and GeoJSON)."""
-    stmt = (
-        select(*EXPORT_COLUMNS)
+#: Rows per query of an export: what one batch holds in memory.
+EXPORT_BATCH = 1000
+
+
+def public_export(
+    flt: ReportFilter, tz: ZoneInfo, limit: int | None = None, batch_size: int | None = None
+) -> Iterator[list]:
+    """Rows of public fields, newest first, in batches (lists) of ``batch_size`` rows.
+
+    The filters are checked now (an unknown category raises here, before any row is
+    sent); the batches are lazy: each is its own query, run when the previous one has
+    been consumed, continuing after its last row (keyset on ``created_at, id``, never
+    OFFSET). No cursor stays open between batches, so the caller may end the transaction
+    (and give the connection back) while a slow client reads: an export of any size
+    holds one batch in memory, and a connection only while a batch is read.
+    """
+    size = batch_size or EXPORT_BATCH
+    base = _apply(
+        select(*EXPORT_COLUMNS, Report.id.label("report_id"))
         .join(Category, Category.id == Report.category_id)
         .outerjoin(Department, Department.id == Report.department_id)
         .outerjoin(AdminUnit, AdminUnit.id == Report.admin_unit_id)
-        .where(publicly_visible())
-    )
-    stmt = _apply(stmt, flt, tz).order_by(Report.created_at.desc(), Report.id.desc())
-    if limit:
-        stmt = stmt.limit(limit)
-    return db.session.execute(stmt.execution_options(yield_per=1000))
+        .where(publicly_visible()),
+        flt,
+        tz,
+    ).order_by(Report.created_at.desc(), Report.id.desc())
+
+    def batches() -> Iterator[list]:
+        remaining, after = limit or None, None
+        while remaining is None or remaining > 0:
+            stmt = base
+            if after is not None:
+                created, report_id = after
+                stmt = stmt.where(
+                    Report.created_at <= created,
+                    or_(Report.created_at < created, Report.id < report_id),
+                )
+            take = size if remaining is None else min(size, remaining)
+            batch = list(db.session.execute(stmt.limit(take)))
+            if batch:
+                yield batch
+            if len(batch) < take:
+                return
+            if remaining is not None:
+                remaining -= len(batch)
+            after = (batch[-1].created_at, batch[-1].report_id)
+
+    return batches()

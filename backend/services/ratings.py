@@ -29,10 +29,10 @@ from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.sla import ClockKind
 from backend.domain.workflow import Action, Status
-from backend.errors import Conflict, Forbidden, ReportNotFound, ValidationFailed
+from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.models import RaterKind, Rating, Report, ReportClock, Resident
 from backend.models.event import ActorKind
-from backend.services import nearby, queries, sla
+from backend.services import following, lookup, sla
 from backend.services.text_input import free_text
 from backend.services.timeline import note, record
 
@@ -230,12 +230,10 @@ def _score(value) -> int:
 
 def _own_report(resident: Resident, code: str) -> Report:
     """The reporter's own report; someone else's public report is 403, anything else 404."""
-    report = queries.resident_report(resident.id, code)
-    if report is not None:
-        return report
-    if queries.public_report(code) is not None:
+    report = lookup.for_reader(resident, code)
+    if report.reporter_id != resident.id:
         raise NotReporter()
-    raise ReportNotFound()
+    return report
 
 
 def _open_resolution(
@@ -346,10 +344,8 @@ def feedback(
     if not isinstance(helped, bool):
         raise ValidationFailed(fields={"helped": ["true or false."]})
     text = _comment(comment, "comment")
-    report = queries.public_report(code)
-    if report is None:
-        raise ReportNotFound()
-    if report.reporter_id == resident.id or not nearby.is_following(resident, report):
+    report = lookup.for_reader(resident, code)
+    if report.reporter_id == resident.id or not following.is_following(resident, report):
         raise NotFollower()
     clock = _open_resolution(report, now, window_days)
     _add(

@@ -1,4 +1,5 @@
-"""Staff actions on a report: what each role may do, on which reports."""
+"""Staff actions on a report. Whether the actor may is the access policy's answer
+(:func:`backend.services.policy.require`), asked before anything changes."""
 
 from __future__ import annotations
 
@@ -7,166 +8,55 @@ from datetime import datetime
 from sqlalchemy import select
 
 from backend.db import db
-from backend.domain.roles import DEPARTMENT_ROLES, Role
 from backend.domain.sla import ClockKind
-from backend.domain.text import tracking_code
-from backend.domain.workflow import Action, Status, allowed_actions
-from backend.errors import Conflict, Forbidden, ReportNotFound, ValidationFailed
+from backend.domain.vocabulary import ModerationStatus
+from backend.domain.workflow import Action, Status
+from backend.errors import Conflict, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Department, Report, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.services import photos, sla
+from backend.services import lookup, photos, policy, sla
+from backend.services.policy import StaffAction
 from backend.services.routing import coordinator
 from backend.services.text_input import free_text
 from backend.services.timeline import record
 
-#: What the handling unit does with its own reports.
-DEPARTMENT_ACTIONS = frozenset(
-    {Action.ACCEPT, Action.START, Action.UPDATE, Action.RESOLVE, Action.RETURN, Action.REQUEST_INFO}
-)
-#: What the coordinator's office does with any report.
-COORDINATOR_ACTIONS = frozenset(
-    {
-        Action.FORWARD,
-        Action.REJECT,
-        Action.MARK_DUPLICATE,
-        Action.CLOSE,
-        Action.UPDATE,
-        Action.REQUEST_INFO,
-    }
-)
-#: What moderators do: refuse, merge duplicates, ask the resident for more.
-MODERATOR_ACTIONS = frozenset({Action.REJECT, Action.MARK_DUPLICATE, Action.REQUEST_INFO})
-#: Action -> the staff API endpoint that performs it.
-ENDPOINTS = {
-    Action.ACCEPT: "accept",
-    Action.START: "start",
-    Action.UPDATE: "updates",
-    Action.RESOLVE: "resolve",
-    Action.RETURN: "return",
-    Action.FORWARD: "forward",
-    Action.REJECT: "reject",
-    Action.MARK_DUPLICATE: "duplicate",
-    Action.CLOSE: "close",
-    Action.REQUEST_INFO: "request-info",
-}
 
-
-class ActionNotAllowed(Forbidden):
-    code = "action_not_allowed"
-    message_vi = "Vai trò của bạn không được thực hiện thao tác này."
-    message_en = "Your role may not perform this action."
-
-
-class AlreadyAccepted(Conflict):
-    code = "already_accepted"
-    message_vi = "Phản ánh đã được tiếp nhận."
-    message_en = "The report has already been accepted."
-
-
-def visible_to(staff: StaffUser, report: Report | None) -> bool:
-    if report is None:
-        return False
-    if staff.role in DEPARTMENT_ROLES:
-        # Its own reports, and those escalated to it as the supervising unit.
-        return staff.department_id is not None and staff.department_id in (
-            report.department_id,
-            report.escalated_to_id,
-        )
-    return True
-
-
-def internal_history_hidden_from(staff: StaffUser, report: Report) -> int:
-    """How many timeline entries (from the start) carry other units' internal notes.
-
-    A handling unit sees the internal side of the timeline only from the moment
-    the report was last sent to it; the coordinator's office sees everything.
-    """
-    if staff.role not in DEPARTMENT_ROLES:
-        return 0
-    arrivals = [
-        index
-        for index, event in enumerate(report.events)
-        if event.department_id == staff.department_id
-        and event.type in (Action.ASSIGN, Action.FORWARD, Action.REOPEN)
-    ]
-    return arrivals[-1] if arrivals else len(report.events)
-
-
-def find_report(code: str) -> Report | None:
-    """By tracking code, as typed: case and surrounding spaces do not matter."""
-    return db.session.scalar(select(Report).where(Report.code == tracking_code(code)))
-
-
-def get_for_staff(staff: StaffUser, code: str) -> Report:
-    """A report the staff member may see; anything else is indistinguishable from absent."""
-    report = find_report(code)
-    if not visible_to(staff, report):
-        raise ReportNotFound()
-    return report
-
-
-def _role_actions(staff: StaffUser) -> frozenset[Action]:
-    if staff.role in DEPARTMENT_ROLES:
-        return DEPARTMENT_ACTIONS
-    if staff.role == Role.MODERATOR:
-        return MODERATOR_ACTIONS
-    return COORDINATOR_ACTIONS if staff.citywide else frozenset()
-
-
-def _authorise(staff: StaffUser, action: Action) -> None:
-    if action not in _role_actions(staff):
-        raise ActionNotAllowed()
-
-
-def available_actions(staff: StaffUser, report: Report) -> list[str]:
-    """The action endpoints this staff member may call on the report right now."""
-    status = Status(report.status)
-    possible = set(allowed_actions(status))
-    if report.accepted_at is not None:
-        possible.discard(Action.ACCEPT)
-    if status == Status.NEW:
-        possible.add(Action.FORWARD)  # the first assignment goes through the same endpoint
-    if report.waiting_since is not None:
-        possible.discard(Action.REQUEST_INFO)
-    if staff.role in DEPARTMENT_ROLES and report.department_id != staff.department_id:
-        return []  # a supervising unit reads an escalated report
-    mine = _role_actions(staff)
-    actions = [ENDPOINTS[a] for a in ENDPOINTS if a in possible and a in mine]
-    handle = next(iter(sla.open_clocks(report, ClockKind.HANDLE)), None)
-    if handle is not None and Action.RESOLVE in mine:
-        actions.append("extensions")
-        if handle.overdue_at is not None and handle.apology_at is None:
-            actions.append("apology")
-    return actions
-
-
-def _act(staff: StaffUser, report: Report, action: Action, now: datetime, **kwargs):
-    _authorise(staff, action)
-    if staff.role in DEPARTMENT_ROLES and report.department_id != staff.department_id:
-        raise ActionNotAllowed()  # a supervising unit reads an escalated report, never acts
-    return record(report, action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs)
+def _act(
+    staff: StaffUser,
+    report: Report,
+    action: StaffAction,
+    now: datetime,
+    *,
+    moderating: bool = False,
+    **kwargs,
+):
+    policy.require(staff, action, report, moderating=moderating)
+    workflow_action = policy.WORKFLOW[action]
+    if action == StaffAction.FORWARD and report.status == Status.NEW:
+        workflow_action = Action.ASSIGN
+    return record(
+        report, workflow_action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs
+    )
 
 
 def accept(staff: StaffUser, report: Report, now: datetime) -> Report:
-    if report.accepted_at is not None and report.status == Status.ASSIGNED:
-        raise AlreadyAccepted()
-    _act(staff, report, Action.ACCEPT, now)
+    _act(staff, report, StaffAction.ACCEPT, now)
     report.accepted_at = now
     sla.complete(report, ClockKind.ACCEPT, now)
     return report
 
 
 def start(staff: StaffUser, report: Report, now: datetime, note: str | None = None) -> Report:
-    _act(staff, report, Action.START, now, note=free_text(note, "note", required=False))
+    _act(staff, report, StaffAction.START, now, note=free_text(note, "note", required=False))
     report.accepted_at = report.accepted_at or now
     sla.complete(report, ClockKind.ACCEPT, now)
     return report
 
 
 def post_update(staff: StaffUser, report: Report, now: datetime, note: str) -> Report:
-    _act(staff, report, Action.UPDATE, now, note=free_text(note, "note", required=True))
+    _act(staff, report, StaffAction.UPDATE, now, note=free_text(note, "note", required=True))
     return report
 
 
@@ -179,9 +69,10 @@ def resolve(
     *,
     max_photos: int,
 ) -> Report:
+    policy.require(staff, StaffAction.RESOLVE, report)
     text = free_text(response, "response", required=True)
     inspected = photos.inspect_all(uploads, max_photos=max_photos)
-    _act(staff, report, Action.RESOLVE, now, note=text)
+    _act(staff, report, StaffAction.RESOLVE, now, note=text)
     report.response = text
     report.resolved_at = now
     report.accepted_at = report.accepted_at or now
@@ -201,7 +92,7 @@ def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reaso
     _act(
         staff,
         report,
-        Action.RETURN,
+        StaffAction.RETURN,
         now,
         department=coordinator(),
         note="Đơn vị xử lý trả lại phản ánh cho đầu mối để phân công lại.",
@@ -215,7 +106,7 @@ def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reaso
 def forward(
     staff: StaffUser, report: Report, now: datetime, department_code: str, note: str | None
 ) -> Report:
-    _authorise(staff, Action.FORWARD)  # before any lookup
+    policy.require_role(staff, StaffAction.FORWARD)  # before any lookup: no probing of codes
     department = db.session.scalar(
         select(Department).where(Department.code == department_code, Department.active.is_(True))
     )
@@ -232,15 +123,11 @@ def forward(
             "The report is already with this unit.",
             code="already_assigned",
         )
-    if report.moderation_status == "pending":
-        raise InModeration()
-    action = Action.ASSIGN if report.status == Status.NEW else Action.FORWARD
-    record(
+    _act(
+        staff,
         report,
-        action,
+        StaffAction.FORWARD,
         now,
-        actor=staff,
-        actor_kind=ActorKind.STAFF,
         department=department,
         internal_note=free_text(note, "note", required=False),
     )
@@ -251,15 +138,25 @@ def forward(
 
 
 def reject(
-    staff: StaffUser, report: Report, now: datetime, reason: str, *, reason_code: str | None = None
+    staff: StaffUser,
+    report: Report,
+    now: datetime,
+    reason: str,
+    *,
+    reason_code: str | None = None,
+    moderating: bool = False,
 ) -> Report:
-    """Refuse the report; ``reason`` is the message the resident reads."""
+    """Refuse the report; ``reason`` is the message the resident reads.
+
+    ``moderating``: the moderation queue's refusal of a held report.
+    """
     text = free_text(reason, "reason", required=True)
     _act(
         staff,
         report,
-        Action.REJECT,
+        StaffAction.REJECT,
         now,
+        moderating=moderating,
         note=text,
         data={"reason_code": reason_code} if reason_code else None,
     )
@@ -270,9 +167,12 @@ def reject(
     return report
 
 
-def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
-    _authorise(staff, Action.MARK_DUPLICATE)  # before any lookup: no probing of codes
-    original = find_report(original_code)
+def mark_duplicate(
+    staff: StaffUser, report: Report, now: datetime, original_code: str, *, moderating=False
+) -> Report:
+    # Before any lookup: no probing of codes.
+    policy.require(staff, StaffAction.DUPLICATE, report, moderating=moderating)
+    original = lookup.by_code(original_code)
     # A duplicate of a duplicate points at the report that stands.
     seen = {report.id}
     while original is not None and original.duplicate_of_id is not None:
@@ -297,8 +197,9 @@ def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_cod
     _act(
         staff,
         report,
-        Action.MARK_DUPLICATE,
+        StaffAction.DUPLICATE,
         now,
+        moderating=moderating,
         note=f"Trùng với phản ánh {original.code}.",
         data={"original": original.code},
     )
@@ -312,40 +213,29 @@ def mark_duplicate(staff: StaffUser, report: Report, now: datetime, original_cod
     return report
 
 
-class InModeration(Conflict):
-    code = "in_moderation"
-    message_vi = "Phản ánh đang chờ kiểm duyệt; cần duyệt trước khi chuyển xử lý."
-    message_en = "The report is waiting for moderation; approve it before forwarding."
-
-
 def _leave_moderation(report: Report) -> None:
     """Refused or merged: no longer waiting in the moderation queue."""
-    if report.moderation_status == "pending":
-        report.moderation_status = "rejected"
+    if report.moderation_status == ModerationStatus.PENDING:
+        report.moderation_status = ModerationStatus.REJECTED
 
 
 def close(staff: StaffUser, report: Report, now: datetime) -> Report:
-    _act(staff, report, Action.CLOSE, now)
+    _act(staff, report, StaffAction.CLOSE, now)
     report.closed_at = now
     return report
 
 
-class AlreadyWaiting(Conflict):
-    code = "already_waiting_for_resident"
-    message_vi = "Đang chờ người dân bổ sung thông tin."
-    message_en = "Already waiting for the resident to answer."
-
-
-def request_info(staff: StaffUser, report: Report, now: datetime, question: str) -> Report:
+def request_info(
+    staff: StaffUser, report: Report, now: datetime, question: str, *, moderating=False
+) -> Report:
     """Ask the resident for more information: the SLA clocks stop until they answer."""
-    if report.waiting_since is not None:
-        raise AlreadyWaiting()
     # For the resident (their own view) and staff only: the question may name them.
     _act(
         staff,
         report,
-        Action.REQUEST_INFO,
+        StaffAction.REQUEST_INFO,
         now,
+        moderating=moderating,
         note=free_text(question, "question", required=True),
         public=False,
     )
@@ -354,23 +244,16 @@ def request_info(staff: StaffUser, report: Report, now: datetime, question: str)
     return report
 
 
-def _authorise_unit(staff: StaffUser, report: Report) -> None:
-    """Only the handling unit itself (not a supervising unit reading it) does this."""
-    _authorise(staff, Action.RESOLVE)
-    if report.department_id != staff.department_id:
-        raise ActionNotAllowed()
-
-
 def request_extension(staff, report, now, reason: str, proposed):
     """The unit asks the coordinator for more time (gia hạn)."""
-    _authorise_unit(staff, report)
+    policy.require(staff, StaffAction.REQUEST_EXTENSION, report)
     return sla.request_extension(
         staff, report, now, free_text(reason, "reason", required=True), proposed
     )
 
 
 def decide_extension(staff, report, now, request_id: int, *, approve: bool, note: str | None):
-    _authorise(staff, Action.FORWARD)  # the coordinator decides
+    policy.require(staff, StaffAction.DECIDE_EXTENSION, report)
     return sla.decide_extension(
         staff,
         report,
@@ -383,5 +266,5 @@ def decide_extension(staff, report, now, request_id: int, *, approve: bool, note
 
 def apologise(staff, report, now, reason: str, promised):
     """The unit's public apology when late, with a new promised date (once)."""
-    _authorise_unit(staff, report)
+    policy.require(staff, StaffAction.APOLOGISE, report)
     return sla.apologise(staff, report, now, free_text(reason, "reason", required=True), promised)

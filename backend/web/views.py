@@ -34,7 +34,7 @@ from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
 from backend.schemas.stats import PeriodArgsSchema
-from backend.services import boundaries, queries, statistics
+from backend.services import boundaries, queries, read_model, statistics
 from backend.services.statistics import Period
 from backend.web import exports
 from backend.web.charts import month_label, ratio_chart
@@ -246,6 +246,11 @@ def _period() -> Period:
 # ---- pages -----------------------------------------------------------------------------
 
 
+def _rows(reports) -> list[dict]:
+    now = utcnow()
+    return PublicReportSummarySchema(many=True).dump([read_model.row(r, now) for r in reports])
+
+
 @bp.get("/")
 def board():
     """Latest reports, filters, accent-insensitive search and the map."""
@@ -258,7 +263,7 @@ def board():
     query = urlencode(filters)
     return _page(
         "portal/board.html",
-        reports=PublicReportSummarySchema(many=True).dump(page.items),
+        reports=_rows(page.items),
         page=page.page,
         pages=pages,
         total=page.total,
@@ -280,9 +285,8 @@ def report_page(code: str):
     report = queries.public_report(code)
     if report is None:
         return _page("portal/error.html", status=404, message=_translate("report.not_found"))
-    return _page(
-        "portal/report.html", report=PublicReportSchema().dump(report), event_keys=MESSAGES
-    )
+    view = read_model.build(None, report, utcnow())
+    return _page("portal/report.html", report=PublicReportSchema().dump(view), event_keys=MESSAGES)
 
 
 @bp.get("/departments")
@@ -319,7 +323,7 @@ def department(code: str):
             ]
         ),
         period=period,
-        reports=PublicReportSummarySchema(many=True).dump(latest),
+        reports=_rows(latest),
     )
 
 
@@ -336,9 +340,14 @@ def open_data():
 
 
 def _export_rows():
+    """The rows to stream. The filters are checked here, so a bad one is answered with
+    the error page, not a broken download; the rows are read later, by the response."""
     args = _parsed_filters()
     limit = request.args.get("limit", type=int)
-    return queries.public_export(args["filter"], local_tz(), limit if limit and limit > 0 else None)
+    batches = queries.public_export(
+        args["filter"], local_tz(), limit if limit and limit > 0 else None
+    )
+    return exports.released(batches)
 
 
 @bp.get("/open-data/outlines.geojson")

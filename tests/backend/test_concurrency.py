@@ -10,7 +10,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.db import commit, db, utcnow
 from backend.domain.workflow import Status, replay
 from backend.models import Report, StaffUser
-from backend.services import workflow
+from backend.services import lookup, workflow
+
+#: Several sessions and threads, each with its own connection: real commits.
+pytestmark = pytest.mark.committed
 
 
 @pytest.fixture
@@ -25,10 +28,10 @@ def _officer() -> StaffUser:
 def test_the_second_of_two_interleaved_actions_is_refused(app, code):
     with app.app_context():  # request A reads the report (status "assigned")...
         officer_a = _officer()
-        report_a = workflow.get_for_staff(officer_a, code)
+        report_a = lookup.for_reader(officer_a, code)
         assert report_a.status == Status.ASSIGNED
         with app.app_context():  # ...request B reads, acts and commits first
-            workflow.start(_officer(), workflow.get_for_staff(_officer(), code), utcnow())
+            workflow.start(_officer(), lookup.for_reader(_officer(), code), utcnow())
             commit()
         # A still believes the report is "assigned": its write must not go through.
         with pytest.raises(StaleDataError):

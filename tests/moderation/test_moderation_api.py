@@ -217,7 +217,19 @@ def test_staff_actions_respect_the_queue(client, staff, held):
     coordinator = staff("coordinator")
     forward = _post(client, coordinator, f"/staff/v1/reports/{code}/forward", department="so-xd")
     assert forward.status_code == 409 and forward.get_json()["error"]["code"] == "in_moderation"
-    _post(client, coordinator, f"/staff/v1/reports/{code}/reject", reason="Lời lẽ thô tục.")
+    # A held report is decided in the moderation queue only: the staff API lists nothing
+    # for it and refuses every workflow action the same way.
+    view = client.get(f"/staff/v1/reports/{code}", headers=coordinator).get_json()
+    assert view["allowed_actions"] == []
+    reject = _post(client, coordinator, f"/staff/v1/reports/{code}/reject", reason="Thô tục.")
+    assert reject.status_code == 409 and reject.get_json()["error"]["code"] == "in_moderation"
+    _post(
+        client,
+        coordinator,
+        f"/moderation/v1/reports/{code}/reject",
+        reason="abusive",
+        message="Lời lẽ thô tục.",
+    )
     assert client.get("/moderation/v1/queue", headers=coordinator).get_json()["items"] == []
 
 

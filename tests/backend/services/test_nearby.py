@@ -12,7 +12,7 @@ from geopy.distance import distance, geodesic
 from backend.db import commit, db
 from backend.errors import Conflict, NotFound
 from backend.models import Category, Report, ReportFollower, Resident, StaffUser
-from backend.services import intake, nearby, workflow
+from backend.services import following, intake, nearby, workflow
 from backend.services.photos import Upload
 from tests.conftest import NINH_KIEU, photo
 
@@ -142,22 +142,22 @@ def test_the_prefilter_box_holds_the_whole_circle(lat):
 def test_me_too_counts_each_resident_once(file_report):
     report = file_report()
     neighbour, other = person("neighbour"), person("other")
-    nearby.follow(neighbour, report.code, NOW)
-    nearby.follow(neighbour, report.code.lower(), NOW)  # twice: harmless
-    nearby.follow(other, report.code, NOW)
+    following.follow(neighbour, report.code, NOW)
+    following.follow(neighbour, report.code.lower(), NOW)  # twice: harmless
+    following.follow(other, report.code, NOW)
     commit()
-    assert nearby.supporters(report) == 2
-    nearby.unfollow(other, report.code)
-    nearby.unfollow(other, report.code)  # twice: harmless
+    assert following.supporters(report) == 2
+    following.unfollow(other, report.code)
+    following.unfollow(other, report.code)  # twice: harmless
     commit()
-    assert nearby.supporters(report) == 1
+    assert following.supporters(report) == 1
     assert db.session.get(ReportFollower, (report.id, neighbour.id)).source == "me_too"
 
 
 def test_reporters_cannot_support_their_own_report(file_report, reporter):
     report = file_report()
     with pytest.raises(Conflict) as refused:
-        nearby.follow(reporter, report.code, NOW)
+        following.follow(reporter, report.code, NOW)
     assert refused.value.code == "own_report"
 
 
@@ -167,11 +167,11 @@ def test_only_public_reports_can_be_followed(file_report):
     commit()
     for code in (held.code, "PA-2026-999999"):
         with pytest.raises(NotFound) as missing:
-            nearby.follow(person(f"x-{code}"), code, NOW)
+            following.follow(person(f"x-{code}"), code, NOW)
         assert missing.value.code == "report_not_found"
 
 
-def test_concurrent_double_follow_records_one_supporter(app, file_report):
+def test_concurrent_double_follow_records_one_supporter(app, file_report, committed):
     report = file_report()
     neighbour_id = person("twice").id
     barrier = threading.Barrier(4)
@@ -181,7 +181,7 @@ def test_concurrent_double_follow_records_one_supporter(app, file_report):
         with app.app_context():
             try:
                 barrier.wait()
-                nearby.follow(db.session.get(Resident, neighbour_id), report.code, NOW)
+                following.follow(db.session.get(Resident, neighbour_id), report.code, NOW)
                 commit()
             except BaseException as error:  # pragma: no cover - reported below
                 errors.append(error)
@@ -194,4 +194,4 @@ def test_concurrent_double_follow_records_one_supporter(app, file_report):
         thread.join()
     assert errors == []
     db.session.expire_all()
-    assert nearby.supporters(db.session.get(Report, report.id)) == 1
+    assert following.supporters(db.session.get(Report, report.id)) == 1

@@ -15,7 +15,7 @@ from backend.errors import ValidationFailed
 from backend.models import Rating, Report, ReportClock, ReportEvent, Resident, StaffUser
 from backend.models.event import ActorKind
 from backend.seed import DEMO_SCORES, REOPENED, seed_demo
-from backend.services import intake, nearby, ratings, workflow
+from backend.services import following, intake, ratings, workflow
 from backend.services.photos import Upload
 from backend.services.ratings import (
     REOPEN_NOTE,
@@ -274,7 +274,7 @@ def test_two_ratings_at_once_cannot_both_win(reporter, resolved):
 def test_followers(reporter, resolved):
     fan, critic, stranger = person("fan"), person("critic"), person("stranger")
     for follower in (fan, critic):
-        nearby.add_follower(resolved, follower.id, FILED, source="me_too")
+        following.add_follower(resolved, follower.id, FILED, source="me_too")
     commit()
     at = RESOLVED + timedelta(hours=5)
     with pytest.raises(NotFollower):
@@ -330,12 +330,12 @@ def test_ratings_of_a_page_of_reports_is_one_query(reporter, file_report):
     assert len(statements) == 1 and "report_ratings" in statements[0]
     # A new rating is seen at once, before any commit (the cached list is dropped).
     fan = person("late-fan")
-    nearby.add_follower(reports[0], fan.id, RESOLVED, source="me_too")
+    following.add_follower(reports[0], fan.id, RESOLVED, source="me_too")
     ratings.feedback(fan, reports[0].code, RESOLVED, False, window_days=WEEK)
     assert [r.kind for r in ratings.ratings_of(reports[0])] == ["reporter", "follower"]
 
 
-def test_the_demo_rates_its_resolutions(app):
+def test_the_demo_rates_its_resolutions(app, empty_db):
     seed_demo(reports=50, now=datetime(2026, 11, 20, 3, 0, tzinfo=VN))
     rows = db.session.scalars(select(Rating).order_by(Rating.id)).all()
     by_code: dict[str, list[Rating]] = {}

@@ -1,0 +1,25 @@
+"""Loading a report by its tracking code: one way, for every audience."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.db import db
+from backend.domain.text import tracking_code
+from backend.errors import ReportNotFound
+from backend.models import Report, Resident, StaffUser
+from backend.services import policy
+
+
+def by_code(code: str) -> Report | None:
+    """Any report, by tracking code as typed: case and surrounding spaces do not matter."""
+    return db.session.scalar(select(Report).where(Report.code == tracking_code(code)))
+
+
+def for_reader(actor: StaffUser | Resident | None, code: str) -> Report:
+    """A report ``actor`` may read (the public when None); anything else answers 404,
+    indistinguishable from a report that does not exist."""
+    report = by_code(code)
+    if not policy.may_read(actor, report):
+        raise ReportNotFound()
+    return report

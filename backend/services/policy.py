@@ -1,0 +1,396 @@
+"""The access policy: who may see which reports, and who may do what to one now.
+
+Every channel (the staff, mobile and moderation APIs, the portal, and the channels
+to come) asks this module and never decides on its own. Two questions:
+
+* *Reading*: :func:`readable` (a SQL condition for lists) and :func:`may_read` (one
+  report) for an actor: a staff member, a resident, or nobody (the public).
+  :func:`audience` says which view of a report the actor gets (the read model builds it).
+* *Acting*: :func:`refusal` answers why a staff action is refused on a report right now
+  (or ``None``); :func:`require` raises that refusal, and :func:`allowed_actions` lists
+  exactly the actions whose refusal is ``None``. The services call :func:`require`
+  before they act, so what a view lists is what the API then accepts.
+
+The rules, decided once:
+
+* A handling unit's staff read and work their unit's reports. When a case is overdue it
+  is escalated to the unit's supervising unit, whose staff then see it on their desk
+  (listed with ``escalated_to`` their unit) and read it, but never act on it.
+* The coordinator's office and administrators read everything and route, refuse,
+  merge, close, ask the resident and decide extensions. Moderators read everything and
+  refuse, merge and ask the resident. Only these roles see who filed a report.
+* A report held for moderation is handled in the moderation queue only: every
+  workflow action answers ``409 in_moderation`` and none is listed until a moderator
+  approves it.
+* Residents read their own reports in full and anyone else's public record; the public
+  reads published reports (not refused, not held, not refused by a moderator).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from backend.domain.roles import DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
+from backend.domain.sla import ClockKind
+from backend.domain.vocabulary import ModerationStatus
+from backend.domain.workflow import FINAL_STATUSES, STATUS_LABELS, TRANSITIONS, Action, Status
+from backend.errors import Conflict, DomainError, Forbidden
+from backend.models import Report, Resident, StaffUser
+from backend.models.sla import ExtensionStatus
+from backend.services.timeline import ACTION_VI, InvalidTransitionError
+
+#: Never on the public board: refused as spam, abuse or out of scope.
+HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
+
+
+class StaffAction(StrEnum):
+    """What staff do to a report; the values are the staff API's endpoint names."""
+
+    ACCEPT = "accept"
+    START = "start"
+    UPDATE = "updates"
+    RESOLVE = "resolve"
+    RETURN = "return"
+    FORWARD = "forward"
+    REJECT = "reject"
+    DUPLICATE = "duplicate"
+    CLOSE = "close"
+    REQUEST_INFO = "request-info"
+    REQUEST_EXTENSION = "extensions"
+    DECIDE_EXTENSION = "decide-extension"
+    APOLOGISE = "apology"
+
+
+class Audience(StrEnum):
+    """Which view of a report an actor gets (see backend.services.read_model)."""
+
+    PUBLIC = "public"
+    REPORTER = "reporter"
+    FOLLOWER = "follower"  # a resident reading someone else's report
+    UNIT = "unit"  # the handling unit, or the supervising unit of an escalated case
+    OVERSIGHT = "oversight"  # coordinator, moderator, administrator: the reporter too
+
+
+#: The workflow transition each action performs (None: no status change of its own).
+WORKFLOW: dict[StaffAction, Action] = {
+    StaffAction.ACCEPT: Action.ACCEPT,
+    StaffAction.START: Action.START,
+    StaffAction.UPDATE: Action.UPDATE,
+    StaffAction.RESOLVE: Action.RESOLVE,
+    StaffAction.RETURN: Action.RETURN,
+    StaffAction.FORWARD: Action.FORWARD,
+    StaffAction.REJECT: Action.REJECT,
+    StaffAction.DUPLICATE: Action.MARK_DUPLICATE,
+    StaffAction.CLOSE: Action.CLOSE,
+    StaffAction.REQUEST_INFO: Action.REQUEST_INFO,
+}
+
+_UNIT = frozenset(
+    {
+        StaffAction.ACCEPT,
+        StaffAction.START,
+        StaffAction.UPDATE,
+        StaffAction.RESOLVE,
+        StaffAction.RETURN,
+        StaffAction.REQUEST_INFO,
+        StaffAction.REQUEST_EXTENSION,
+        StaffAction.APOLOGISE,
+    }
+)
+_COORDINATOR = frozenset(
+    {
+        StaffAction.FORWARD,
+        StaffAction.REJECT,
+        StaffAction.DUPLICATE,
+        StaffAction.CLOSE,
+        StaffAction.UPDATE,
+        StaffAction.REQUEST_INFO,
+        StaffAction.DECIDE_EXTENSION,
+    }
+)
+_MODERATOR = frozenset({StaffAction.REJECT, StaffAction.DUPLICATE, StaffAction.REQUEST_INFO})
+#: Who may use the moderation queue and its actions.
+MODERATION_ROLES = frozenset({Role.MODERATOR, Role.COORDINATOR, Role.ADMIN})
+
+
+# ---- refusals ---------------------------------------------------------------------------
+
+
+class ActionNotAllowed(Forbidden):
+    code = "action_not_allowed"
+    message_vi = "Vai trò của bạn không được thực hiện thao tác này."
+    message_en = "Your role may not perform this action."
+
+
+class InModeration(Conflict):
+    code = "in_moderation"
+    message_vi = "Phản ánh đang chờ kiểm duyệt; cần duyệt trong hàng đợi kiểm duyệt trước."
+    message_en = "The report is waiting for moderation; a moderator must approve it first."
+
+
+class AlreadyAccepted(Conflict):
+    code = "already_accepted"
+    message_vi = "Phản ánh đã được tiếp nhận."
+    message_en = "The report has already been accepted."
+
+
+class AlreadyWaiting(Conflict):
+    code = "already_waiting_for_resident"
+    message_vi = "Đang chờ người dân bổ sung thông tin."
+    message_en = "Already waiting for the resident to answer."
+
+
+class NoRunningClock(Conflict):
+    code = "no_running_clock"
+    message_vi = "Phản ánh không có thời hạn xử lý đang chạy."
+    message_en = "The report has no running handling deadline."
+
+
+class ExtensionTooLate(Conflict):
+    code = "extension_too_late"
+    message_vi = (
+        "Đã quá hạn xử lý nên không thể xin gia hạn; hãy xin lỗi và hẹn lại ngày trả kết quả."
+    )
+    message_en = (
+        "The deadline has passed, so no extension can be asked; apologise with a new "
+        "promised date instead."
+    )
+
+
+class ExtensionPending(Conflict):
+    code = "extension_pending"
+    message_vi = "Đã có một đề nghị gia hạn đang chờ duyệt."
+    message_en = "An extension request is already waiting for a decision."
+
+
+class NoPendingExtension(Conflict):
+    code = "no_pending_extension"
+    message_vi = "Không có đề nghị gia hạn nào đang chờ quyết định."
+    message_en = "No extension request is waiting for a decision."
+
+
+class ApologyNotDue(Conflict):
+    code = "apology_not_due"
+    message_vi = "Phản ánh chưa quá hạn nên chưa cần xin lỗi."
+    message_en = "The report is not overdue: no apology is due."
+
+
+class ApologyAlreadyGiven(Conflict):
+    code = "apology_already_given"
+    message_vi = "Đơn vị đã xin lỗi và hẹn lại một lần; không được hẹn lại lần nữa."
+    message_en = "The unit already apologised with a new date; it can only do so once."
+
+
+def _transition_error(status: Status, action: Action) -> DomainError:
+    vi, en = STATUS_LABELS[status]
+    return InvalidTransitionError(
+        f"Không thể {ACTION_VI[action]} phản ánh ở trạng thái “{vi}”.",
+        f"Cannot {action.value.replace('_', ' ')} a report that is “{en}”.",
+    )
+
+
+# ---- who the actor is to this report -------------------------------------------------------
+
+
+def is_unit_staff(staff: StaffUser) -> bool:
+    return staff.role in DEPARTMENT_ROLES
+
+
+def sees_reporter(staff: StaffUser) -> bool:
+    """Only the coordinator's office, moderators and administrators know who filed a report."""
+    return staff.role in REPORTER_VISIBLE_ROLES
+
+
+def handles(staff: StaffUser, report: Report) -> bool:
+    """The staff member's unit is the one handling the report."""
+    return (
+        is_unit_staff(staff)
+        and staff.department_id is not None
+        and report.department_id == staff.department_id
+    )
+
+
+def supervises(staff: StaffUser, report: Report) -> bool:
+    """The report was escalated to the staff member's unit as the supervising unit."""
+    return (
+        is_unit_staff(staff)
+        and staff.department_id is not None
+        and report.escalated_to_id == staff.department_id
+        and not handles(staff, report)
+    )
+
+
+def _role_actions(staff: StaffUser) -> frozenset[StaffAction]:
+    if is_unit_staff(staff):
+        return _UNIT
+    if staff.role == Role.MODERATOR:
+        return _MODERATOR
+    return _COORDINATOR if staff.role in (Role.COORDINATOR, Role.ADMIN) else frozenset()
+
+
+def may_moderate(staff: StaffUser) -> bool:
+    return staff.role in MODERATION_ROLES
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def published() -> ColumnElement[bool]:
+    """Publicly visible: not refused, and not waiting in (or refused by) moderation."""
+    return Report.status.not_in([s.value for s in HIDDEN_FROM_PUBLIC]) & (
+        Report.moderation_status.is_(None)
+        | (Report.moderation_status == ModerationStatus.APPROVED.value)
+    )
+
+
+def is_published(report: Report) -> bool:
+    return report.status not in HIDDEN_FROM_PUBLIC and report.moderation_status in (
+        None,
+        ModerationStatus.APPROVED,
+    )
+
+
+def readable(actor: StaffUser | Resident | None) -> ColumnElement[bool]:
+    """The reports ``actor`` may list or read, as a SQL condition on ``Report``."""
+    if isinstance(actor, StaffUser):
+        if not is_unit_staff(actor):
+            return true()
+        if actor.department_id is None:
+            return false()
+        return or_(
+            Report.department_id == actor.department_id,
+            Report.escalated_to_id == actor.department_id,
+        )
+    if isinstance(actor, Resident):
+        return or_(Report.reporter_id == actor.id, published())
+    return published()
+
+
+def desk(staff: StaffUser) -> ColumnElement[bool]:
+    """The reports on a staff member's desk: the same reports they may read."""
+    return readable(staff)
+
+
+def may_read(actor: StaffUser | Resident | None, report: Report | None) -> bool:
+    if report is None:
+        return False
+    if isinstance(actor, StaffUser):
+        return not is_unit_staff(actor) or handles(actor, report) or supervises(actor, report)
+    if isinstance(actor, Resident) and report.reporter_id == actor.id:
+        return True
+    return is_published(report)
+
+
+def audience(actor: StaffUser | Resident | None, report: Report) -> Audience:
+    if isinstance(actor, StaffUser):
+        return Audience.OVERSIGHT if sees_reporter(actor) else Audience.UNIT
+    if isinstance(actor, Resident):
+        return Audience.REPORTER if report.reporter_id == actor.id else Audience.FOLLOWER
+    return Audience.PUBLIC
+
+
+def internal_history_start(staff: StaffUser, report: Report) -> int:
+    """From which timeline entry on the staff member sees the internal side (notes, who).
+
+    A handling unit sees internal notes only from the moment the report was last sent to
+    it (what happened at other units stays theirs); a supervising unit that never handled
+    an escalated case sees only its public side; the coordinator's office sees everything.
+    """
+    if not is_unit_staff(staff):
+        return 0
+    arrivals = [
+        index
+        for index, event in enumerate(report.events)
+        if event.department_id == staff.department_id
+        and event.type in (Action.ASSIGN, Action.FORWARD, Action.REOPEN)
+    ]
+    return arrivals[-1] if arrivals else len(report.events)
+
+
+def stats_units(staff: StaffUser) -> set[str] | None:
+    """The units whose timeliness figures the staff member reads on the desk (None: all)."""
+    if is_unit_staff(staff):
+        return {staff.department.code} if staff.department else set()
+    return None
+
+
+# ---- acting ------------------------------------------------------------------------------
+
+
+def _handle_clock(report: Report):
+    return next(
+        (c for c in report.clocks if c.open and c.kind == ClockKind.HANDLE),
+        None,
+    )
+
+
+def pending_extension(report: Report):
+    return next((e for e in report.extension_requests if e.status == ExtensionStatus.PENDING), None)
+
+
+def refusal(
+    staff: StaffUser, action: StaffAction, report: Report, *, moderating: bool = False
+) -> DomainError | None:
+    """Why ``staff`` may not do ``action`` to ``report`` now, or None when they may.
+
+    ``moderating``: the moderation queue's decision on a held report (refuse, merge, ask
+    the resident), which only the moderation roles make.
+    """
+    if moderating:
+        if not may_moderate(staff) or action not in _MODERATOR:
+            return ActionNotAllowed()
+    elif action not in _role_actions(staff):
+        return ActionNotAllowed()
+    elif report.moderation_status == ModerationStatus.PENDING:
+        return InModeration()
+    if is_unit_staff(staff) and not handles(staff, report):
+        return ActionNotAllowed()  # a supervising unit reads an escalated report, never acts
+    status = Status(report.status)
+    workflow_action = WORKFLOW.get(action)
+    if action == StaffAction.FORWARD and status == Status.NEW:
+        workflow_action = Action.ASSIGN  # the first assignment goes through the same endpoint
+    if workflow_action is not None and status not in TRANSITIONS[workflow_action].sources:
+        return _transition_error(status, workflow_action)
+    if action == StaffAction.ACCEPT and report.accepted_at is not None:
+        return AlreadyAccepted()
+    if action == StaffAction.REQUEST_INFO and report.waiting_since is not None:
+        return AlreadyWaiting()
+    if action in (StaffAction.REQUEST_EXTENSION, StaffAction.APOLOGISE):
+        clock = _handle_clock(report)
+        if clock is None or status in FINAL_STATUSES:
+            return NoRunningClock()
+        if action == StaffAction.REQUEST_EXTENSION:
+            if clock.overdue_at is not None:
+                return ExtensionTooLate()
+            if pending_extension(report) is not None:
+                return ExtensionPending()
+        elif clock.overdue_at is None:
+            return ApologyNotDue()
+        elif clock.apology_at is not None:
+            return ApologyAlreadyGiven()
+    if action == StaffAction.DECIDE_EXTENSION and pending_extension(report) is None:
+        return NoPendingExtension()
+    return None
+
+
+def require(
+    staff: StaffUser, action: StaffAction, report: Report, *, moderating: bool = False
+) -> None:
+    """Raise the refusal, if any: the services call this before they act."""
+    refused = refusal(staff, action, report, moderating=moderating)
+    if refused is not None:
+        raise refused
+
+
+def require_role(staff: StaffUser, action: StaffAction) -> None:
+    """Before any lookup an action's input needs (no probing of codes by other roles)."""
+    if action not in _role_actions(staff):
+        raise ActionNotAllowed()
+
+
+def allowed_actions(staff: StaffUser, report: Report) -> list[StaffAction]:
+    """The actions ``staff`` may take on ``report`` now: exactly those :func:`require` lets
+    through, in the staff API's order."""
+    return [a for a in StaffAction if refusal(staff, a, report) is None]

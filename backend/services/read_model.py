@@ -1,0 +1,281 @@
+"""The read model: a report as each audience sees it, built in one place.
+
+The public, a follower (a resident reading someone else's report), the reporter, the
+handling unit (and a supervising unit reading an escalated case) and the oversight roles
+(coordinator, moderator, administrator) each get a :class:`ReportView` built here from
+the report, its clocks, its ratings and the access policy. Schemas only serialise a view;
+views never patch what a schema dumped.
+
+What differs by audience:
+
+=============  ======================  ===========================  ==========================
+audience       text, address, answer   timeline                     extra
+=============  ======================  ===========================  ==========================
+public         personal data masked    public entries, masked       rating summary
+follower       as public               as public                    following, own feedback
+reporter       as written              public + questions/answers   own rating, can_rate...
+unit           personal data masked    all; internal side only      allowed actions, ratings
+                                       since it arrived; never who  (masked), never the
+                                       filed it or their account    reporter
+oversight      as written              everything                   reporter, ratings
+=============  ======================  ===========================  ==========================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from backend.domain.privacy import mask_personal_data
+from backend.domain.vocabulary import EventKind
+from backend.models import Photo, Report, ReportEvent, Resident, StaffUser
+from backend.models.photo import PhotoKind
+from backend.services import policy, sla
+from backend.services import ratings as rating_service
+from backend.services.policy import Audience
+
+#: Not public, but written for (or by) the resident: shown in the reporter's own view.
+_BETWEEN_UNIT_AND_RESIDENT = frozenset({EventKind.REQUEST_INFO, EventKind.PROVIDE_INFO})
+#: The reporter's account: the oversight roles' business, never a handling unit's.
+_ACCOUNT_ENTRIES = frozenset({EventKind.REPORTER_LOCKED, EventKind.REPORTER_UNLOCKED})
+#: Keys of an entry's data that would let a unit link a reporter's reports.
+_RESIDENT_KEYS = frozenset({"resident_id", "reporter_id", "phone"})
+
+
+def public_text(report: Report) -> str:
+    """What everyone may read: the moderated text, or the description with personal data
+    masked."""
+    if report.public_description is not None:
+        return report.public_description
+    return mask_personal_data(report.description)
+
+
+@dataclass
+class EventView:
+    """A timeline entry as one audience sees it."""
+
+    at: datetime
+    type: str
+    status: str
+    note: str | None
+    department: dict | None
+    # Staff only:
+    id: int | None = None
+    from_status: str | None = None
+    public: bool | None = None
+    internal_note: str | None = None
+    actor_kind: str | None = None
+    actor: dict | None = None
+    data: dict | None = None
+
+
+@dataclass
+class ReportView:
+    """A report for one audience: computed fields here, the rest read from the report."""
+
+    report: Report
+    audience: Audience
+    description: str
+    location: dict
+    response: str | None
+    deadlines: dict
+    photos: list[Photo]
+    timeline: list[EventView]
+    rating: dict | None
+    supporters: int = 0
+    mine: bool = False
+    following: bool = False
+    # The reporter:
+    public_description: str | None = None
+    my_rating: Any = None
+    can_rate: bool = False
+    can_reopen: bool = False
+    # A follower:
+    my_feedback: Any = None
+    can_give_feedback: bool = False
+    # Staff:
+    allowed_actions: list[str] = field(default_factory=list)
+    ratings: list[dict] = field(default_factory=list)
+    reporter: Resident | None = None
+
+    def __getattr__(self, name: str):
+        # Plain columns (code, status, created_at...) come from the report itself.
+        return getattr(self.report, name)
+
+
+@dataclass
+class RowView:
+    """A board row (public list, map, suggestions): no timeline."""
+
+    report: Report
+    description: str
+    location: dict
+    overdue: bool
+    working_days_late: float | None
+    thumb_url_key: str | None
+    supporters: int
+
+    def __getattr__(self, name: str):
+        return getattr(self.report, name)
+
+
+def _location(report: Report, *, masked: bool) -> dict:
+    address = mask_personal_data(report.address) if masked else report.address
+    return {"lat": report.lat, "lng": report.lng, "address": address}
+
+
+def _department(event: ReportEvent) -> dict | None:
+    if event.department is None:
+        return None
+    return {"code": event.department.code, "name": event.department.name}
+
+
+def _public_event(event: ReportEvent, *, masked: bool) -> EventView:
+    return EventView(
+        at=event.at,
+        type=event.type,
+        status=event.to_status,
+        note=mask_personal_data(event.note) if masked else event.note,
+        department=_department(event),
+    )
+
+
+def _staff_event(event: ReportEvent, *, internal: bool, unit: bool) -> EventView:
+    data = event.data
+    if unit and data:
+        data = {k: v for k, v in data.items() if k not in _RESIDENT_KEYS}
+    actor = None
+    if internal and event.actor_staff is not None:
+        actor = {"username": event.actor_staff.username, "name": event.actor_staff.full_name}
+    return EventView(
+        at=event.at,
+        type=event.type,
+        status=event.to_status,
+        note=event.note,
+        department=_department(event),
+        id=event.id,
+        from_status=event.from_status,
+        public=event.public,
+        internal_note=event.internal_note if internal else None,
+        actor_kind=event.actor_kind,
+        actor=actor,
+        data=data if internal else None,
+    )
+
+
+def _timeline(report: Report, audience: Audience, staff: StaffUser | None) -> list[EventView]:
+    if audience in (Audience.PUBLIC, Audience.FOLLOWER):
+        return [_public_event(e, masked=True) for e in report.events if e.public]
+    if audience == Audience.REPORTER:
+        return [
+            _public_event(e, masked=False)
+            for e in report.events
+            if e.public or e.type in _BETWEEN_UNIT_AND_RESIDENT
+        ]
+    unit = audience == Audience.UNIT
+    start = policy.internal_history_start(staff, report) if staff is not None else 0
+    return [
+        _staff_event(e, internal=index >= start, unit=unit)
+        for index, e in enumerate(report.events)
+        if not (unit and e.type in _ACCOUNT_ENTRIES)
+    ]
+
+
+def _photos(report: Report, audience: Audience) -> list[Photo]:
+    if audience in (Audience.PUBLIC, Audience.FOLLOWER):
+        return [p for p in report.photos if p.public]
+    if audience == Audience.REPORTER:
+        return [p for p in report.photos if not p.hidden]
+    return list(report.photos)
+
+
+def _window() -> int:
+    return current_app.config["RATING_WINDOW_DAYS"]
+
+
+def _staff_ratings(report: Report, *, masked: bool) -> list[dict]:
+    return [
+        {
+            "kind": r.kind,
+            "score": r.score,
+            "helped": r.helped,
+            "comment": mask_personal_data(r.comment) if masked else r.comment,
+            "created_at": r.created_at,
+            "reopened_at": r.reopened_at,
+            "reopen_reason": mask_personal_data(r.reopen_reason) if masked else r.reopen_reason,
+            "department": r.clock.department.code,
+        }
+        for r in rating_service.ratings_of(report)
+    ]
+
+
+def build(
+    actor: StaffUser | Resident | None,
+    report: Report,
+    now: datetime,
+    *,
+    following: bool | None = None,
+) -> ReportView:
+    """``report`` as ``actor`` (None: the public) may see it. The caller has checked with
+    :func:`backend.services.policy.may_read` (``lookup.for_reader`` does)."""
+    audience = policy.audience(actor, report)
+    staff = actor if isinstance(actor, StaffUser) else None
+    as_written = audience in (Audience.REPORTER, Audience.OVERSIGHT)
+    view = ReportView(
+        report=report,
+        audience=audience,
+        description=report.description if as_written else public_text(report),
+        location=_location(report, masked=not as_written),
+        response=mask_personal_data(report.response)
+        if audience != Audience.REPORTER
+        else report.response,
+        deadlines=sla.deadlines(report, now),
+        photos=_photos(report, audience),
+        timeline=_timeline(report, audience, staff),
+        rating=rating_service.public_rating(report),
+        supporters=report.supporters or 0,
+    )
+    if audience == Audience.REPORTER:
+        view.mine = True
+        view.following = True
+        view.public_description = public_text(report)
+        view.my_rating = rating_service.mine(report, report.reporter_id)
+        view.can_rate = rating_service.can_rate(
+            report, report.reporter_id, now, window_days=_window()
+        )
+        view.can_reopen = rating_service.can_reopen(
+            report, report.reporter_id, now, window_days=_window()
+        )
+    elif audience == Audience.FOLLOWER:
+        view.following = bool(following)
+        view.my_feedback = rating_service.mine(report, actor.id) if following else None
+        view.can_give_feedback = rating_service.can_give_feedback(
+            report, actor.id, now, following=bool(following), window_days=_window()
+        )
+    elif staff is not None:
+        view.public_description = public_text(report)
+        view.allowed_actions = [a.value for a in policy.allowed_actions(staff, report)]
+        view.ratings = _staff_ratings(report, masked=audience == Audience.UNIT)
+        if audience == Audience.OVERSIGHT:
+            view.reporter = report.reporter
+    return view
+
+
+def row(report: Report, now: datetime) -> RowView:
+    """A public board row: the text masked, the overdue flag, the first public photo."""
+    flag = sla.public_flag(report, now)
+    thumb = next(
+        (p.thumb_key for p in report.photos if p.public and p.kind == PhotoKind.BEFORE), None
+    )
+    return RowView(
+        report=report,
+        description=public_text(report),
+        location=_location(report, masked=True),
+        overdue=flag is not None,
+        working_days_late=flag["working_days_late"] if flag else None,
+        thumb_url_key=thumb,
+        supporters=report.supporters or 0,
+    )
