@@ -17,6 +17,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from backend import cli
+from backend.api import guards
 from backend.config import Settings, flask_config
 from backend.db import db, has_pending_work, rollback
 from backend.errors import register_error_handlers
@@ -35,6 +36,7 @@ def create_app(
     settings = settings or Settings.from_env()
     settings.validate()
     app = Flask("backend", instance_relative_config=True)
+    guards.init_app(app)  # before any route: the bounded <int:...> converter, NUL refusal
     app.config.update(flask_config(settings, app.instance_path))
     app.config.update(overrides or {})
     app.json = IsoJSONProvider(app)

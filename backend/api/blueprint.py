@@ -4,6 +4,9 @@ A report upload is one multipart/form-data body holding text fields and files.
 flask-smorest documents a single request body per operation, so form fields
 and files are parsed by one schema, from ``request.form`` and
 ``request.files`` together, and documented as one ``multipart/form-data`` body.
+
+Every view's arguments pass the input guards (:mod:`backend.api.guards`): no NUL in a
+JSON body, no integer an INTEGER column cannot hold.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import flask_smorest
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
+from backend.api import guards
 from backend.errors import DomainError
 
 
@@ -29,6 +33,16 @@ class Parser(FlaskParser):
         if req.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
             raise UnsupportedMediaType()
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+    def load_json(self, req, schema):
+        document = super().load_json(req, schema)
+        guards.check_json(document)
+        return document
+
+    def parse(self, *args, **kwargs):
+        arguments = super().parse(*args, **kwargs)
+        guards.check_integers(arguments)
+        return arguments
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -1,0 +1,157 @@
+"""Input the databases cannot store, refused in one place for every route.
+
+* Text holding a NUL character (PostgreSQL refuses it in ``text``/``varchar``) or a lone
+  UTF-16 surrogate (not encodable as UTF-8): ``422 invalid_characters`` naming the field,
+  before any query runs. The path and every query argument are checked before the view
+  (``before_request``); a body when it is first read, so authentication still comes before
+  the body: every form field and file name (:class:`GuardedRequest`, Flask's request
+  class for the app) and every key and string of a JSON document
+  (:class:`backend.api.blueprint.Parser` calls :func:`check_json`).
+* Integers beyond the database's ``INTEGER`` columns: an ``<int:...>`` path segment
+  beyond them matches no route (``404``, :class:`BoundedIntConverter`), and the parsed
+  arguments of every API view are checked (``422 number_out_of_range``,
+  :func:`check_integers`, called by the same parser).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import Flask, Request, request
+from werkzeug.routing import IntegerConverter, ValidationError
+
+from backend.errors import ValidationFailed
+
+#: The range of the INTEGER (int4) columns every id lives in.
+INT_MIN, INT_MAX = -2_147_483_648, 2_147_483_647
+#: NUL and the surrogate range (only ever lone in a Python str: UTF-8 cannot hold them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_MESSAGE = "Contains a NUL or another character that cannot be stored."
+
+
+class InvalidCharacters(ValidationFailed):
+    code = "invalid_characters"
+    message_vi = "Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc mã hóa hỏng)."
+    message_en = "The request contains characters that are not allowed (NUL or broken encoding)."
+
+
+class NumberOutOfRange(ValidationFailed):
+    code = "number_out_of_range"
+    message_vi = "Dữ liệu gửi lên chứa số quá lớn hoặc quá nhỏ."
+    message_en = "The request contains a number that is out of range."
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` limited to the INTEGER columns: a larger id is a 404, never a query."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str):
+        # Python refuses to parse integers of more than 4,300 digits (ValueError, a 500).
+        if len(value.lstrip("+-").lstrip("0")) > len(str(INT_MAX)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def unstorable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def _printable(name: str) -> str:
+    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
+
+
+def _refuse_first(pairs: Iterable[tuple[str, str]]) -> None:
+    for name, text in pairs:
+        if unstorable(text):
+            raise InvalidCharacters(fields={_printable(name) or "body": [_MESSAGE]})
+
+
+def _multidict_strings(data) -> Iterator[tuple[str, str]]:
+    for key, values in data.lists():
+        yield key, key
+        for value in values:
+            yield key, value if isinstance(value, str) else (value.filename or "")
+
+
+def _json_strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """(field path, text) for every key and string of a decoded JSON document."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            yield name, str(key)
+            yield from _json_strings(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_strings(item, f"{where}.{index}" if where else str(index))
+
+
+def check_json(document: Any) -> None:
+    """422 ``invalid_characters`` for the first key or string of ``document`` holding NUL."""
+    _refuse_first(_json_strings(document))
+
+
+def refuse_unstorable_url() -> None:
+    """``before_request``: the path (each URL variable by its name) and the query string."""
+    _refuse_first(
+        (name, value) for name, value in (request.view_args or {}).items() if isinstance(value, str)
+    )
+    _refuse_first([("path", request.path)])
+    _refuse_first(_multidict_strings(request.args))
+
+
+class GuardedRequest(Request):
+    """Flask's request, refusing unstorable text in form fields, file names and JSON
+    the first time the body is read (so a view authenticates before reading it)."""
+
+    def _load_form_data(self) -> None:
+        loaded = "form" in self.__dict__
+        super()._load_form_data()
+        if not loaded:
+            _refuse_first(_multidict_strings(self.form))
+            _refuse_first(_multidict_strings(self.files))
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        document = super().get_json(force=force, silent=silent, cache=cache)
+        if document is not None:
+            check_json(document)
+        return document
+
+
+def out_of_range(value: Any, where: str = "") -> str | None:
+    """The field path of the first integer in ``value`` an INTEGER column cannot hold."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if INT_MIN <= value <= INT_MAX else (where or "body")
+    if isinstance(value, dict):
+        items: Iterable = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = out_of_range(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def check_integers(arguments: Any) -> None:
+    """422 ``number_out_of_range`` when parsed arguments hold an integer beyond INTEGER."""
+    field = out_of_range(arguments)
+    if field is not None:
+        raise NumberOutOfRange(fields={field: [f"Must be between {INT_MIN} and {INT_MAX}."]})
+
+
+def init_app(app: Flask) -> None:
+    """Install the guards; call before any route is added (the converter applies to the
+    rules added after it)."""
+    app.request_class = GuardedRequest
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_unstorable_url)
