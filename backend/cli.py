@@ -12,14 +12,15 @@ from flask_migrate import upgrade
 from rq import Worker
 from rq.cron import CronScheduler
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from backend import tasks
 from backend.db import commit, db, rollback
 from backend.errors import DomainError
-from backend.firebase import emulator_id_token
+from backend.firebase import emulator_id_token, enable_demo_emulator
 from backend.jobs import QUEUE_NAME, get_queue, redis_connection, run
-from backend.models import Report
+from backend.models import Report, Resident
 from backend.seed import seed_demo
 from backend.services.boundaries import BoundaryImport, import_boundaries
 
@@ -91,14 +92,75 @@ def seed_demo_command(reports):
 
 
 @dev_cli.command("id-token")
-@click.option("--phone", default="+84901234567", show_default=True)
-@click.option("--uid", default=None, help="Firebase uid (default: derived from the phone).")
+@click.option("--phone", default=None, help="Sign in as the resident with this phone.")
+@click.option("--uid", default=None, help="Firebase uid (default: the resident's, or new).")
 def dev_id_token(phone, uid):
-    """Print an emulator-style Firebase ID token (only valid where the emulator mode is on)."""
+    """Print an emulator-style Firebase ID token (accepted only where the emulator mode is
+    on, as in the quickstart demo). Without --phone: how to sign in as each demo resident."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("emulator tokens are never accepted in production")
+    if phone is None and uid is None:
+        _print_residents()
+        return
+    phone = phone or "+84901234567"
+    if uid is None:
+        # The resident who already has this phone (a demo resident): sign in as them, not
+        # as a second resident with the same number.
+        existing = _resident_with_phone(phone)
+        uid = existing.firebase_uid if existing else "phone-" + phone.lstrip("+")
     if not current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST"):
-        raise click.ClickException("Emulator mode is off: real Firebase ID tokens are required.")
-    uid = uid or "phone-" + phone.lstrip("+")
+        click.echo(
+            "note: only a server in emulator mode accepts this token (the quickstart demo, "
+            "or FIREBASE_AUTH_EMULATOR_HOST set)",
+            err=True,
+        )
     click.echo(emulator_id_token(uid, phone, current_app.config["FIREBASE_PROJECT_ID"]))
+
+
+@dev_cli.command("residents")
+def dev_residents():
+    """How to sign in as each demo resident."""
+    _print_residents()
+
+
+def _resident_with_phone(phone: str) -> Resident | None:
+    try:
+        return db.session.scalars(
+            select(Resident).where(Resident.phone == phone).order_by(Resident.id).limit(1)
+        ).first()
+    except SQLAlchemyError:  # no schema yet: nobody has this phone
+        rollback()
+        return None
+
+
+def _print_residents() -> None:
+    try:
+        residents = db.session.scalars(
+            select(Resident)
+            .where(Resident.firebase_uid.like("demo-resident-%"))
+            .order_by(Resident.id)
+        ).all()
+    except SQLAlchemyError:
+        rollback()
+        residents = []
+    if not residents:
+        click.echo("No demo residents (run: flask --app wsgi quickstart). Any phone signs in:")
+        click.echo("  flask --app wsgi dev id-token --phone +84901234567")
+        return
+    counts = dict(
+        db.session.execute(
+            select(Report.reporter_id, func.count(Report.id)).group_by(Report.reporter_id)
+        ).all()
+    )
+    click.echo(
+        "Demo residents (sign in with the token as id_token at POST /mobile/v1/auth/firebase):"
+    )
+    for resident in residents:
+        click.echo(
+            f"  {resident.display_name or '-':<18} {resident.phone or '-':<14} "
+            f"{counts.get(resident.id, 0):>2} reports   "
+            f"flask --app wsgi dev id-token --phone {resident.phone}"
+        )
 
 
 sla_cli = AppGroup("sla", help="SLA clocks.")
@@ -148,6 +210,12 @@ def quickstart_command(host, port, no_serve):
     """Migrate the database, seed the demo if it is empty, and serve."""
     if current_app.config.get("APP_ENV") == "production":
         raise click.ClickException("quickstart is the demo; in production use gunicorn")
+    emulator = enable_demo_emulator(current_app)
+    if emulator:
+        click.echo(
+            f"Emulator sign-in is ON for this demo ({emulator}): unsigned ID tokens are "
+            "accepted for any phone. Never expose this server."
+        )
     upgrade(directory=current_app.extensions["migrate"].directory)
     if not db.session.scalar(select(func.count(Report.id))):
         click.echo(seed_demo())
@@ -156,7 +224,7 @@ def quickstart_command(host, port, no_serve):
         return
     click.echo(
         f"phananh demo: portal http://{host}:{port}/  API docs http://{host}:{port}/docs"
-        "  (staff logins in README.md)"
+        "  (staff logins in README.md; residents: flask --app wsgi dev residents)"
     )
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 

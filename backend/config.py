@@ -62,13 +62,12 @@ class Settings:
 
     @property
     def auth_emulator_host(self) -> str | None:
-        """Where ID tokens come from outside production with no Firebase credentials.
+        """The Firebase Auth emulator, only ever when the operator names it.
 
-        The Firebase Auth emulator convention: firebase-admin then accepts unsigned
-        ID tokens, which is what the demo and the tests use. Never in production.
+        With the emulator firebase-admin accepts *unsigned* ID tokens for any phone, so it
+        is never a default: ``FIREBASE_AUTH_EMULATOR_HOST`` set, or the demo's
+        ``flask --app wsgi quickstart``, which turns it on and says so. Never in production.
         """
-        if self.app_env == "development" and not self.firebase_credentials:
-            return self.firebase_auth_emulator_host or "127.0.0.1:9099"
         return self.firebase_auth_emulator_host
 
     @classmethod
@@ -133,6 +132,13 @@ class Settings:
         problems = []
         if not self.secret_key:
             problems.append("SECRET_KEY must be set")
+        else:
+            weak = weak_secret_key(self.secret_key)
+            if weak:
+                problems.append(
+                    f"SECRET_KEY {weak}; generate one with "
+                    "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
         if not self.database_url:
             problems.append("DATABASE_URL must be set (PostgreSQL)")
         if self.firebase_auth_emulator_host:
@@ -142,6 +148,64 @@ class Settings:
             )
         if problems:
             raise ConfigError("; ".join(problems))
+
+
+#: Shortest SECRET_KEY production accepts (token_urlsafe(48) gives 64 characters).
+MIN_SECRET_KEY_LENGTH = 32
+#: Placeholders and examples people paste (compared without case, spaces and punctuation).
+WELL_KNOWN_SECRET_KEYS = frozenset(
+    {
+        "changeme",
+        "changethis",
+        "changeit",
+        "pleasechangeme",
+        "replaceme",
+        "secret",
+        "secretkey",
+        "mysecretkey",
+        "yoursecretkey",
+        "yoursecretkeyhere",
+        "supersecret",
+        "supersecretkey",
+        "topsecret",
+        "dev",
+        "devsecret",
+        "development",
+        "developmentsecretkey",
+        "test",
+        "testing",
+        "testsecret",
+        "password",
+        "default",
+        "example",
+        "demo",
+        "phananh",
+        "phananhsecret",
+        "phananhsecretkey",
+        "benchonlysecret",
+        "flasksecretkey",
+        "notasecret",
+        "insecure",
+    }
+)
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is unfit to sign production tokens, or None when it is fit."""
+    folded = "".join(ch for ch in key.casefold() if ch.isalnum())
+    if folded in WELL_KNOWN_SECRET_KEYS or not folded or key.strip(".") == "":
+        return "is a well-known placeholder"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is too short ({len(key)} characters, at least {MIN_SECRET_KEY_LENGTH})"
+    for period in range(1, len(key) // 2 + 1):
+        if key == (key[:period] * (len(key) // period + 1))[: len(key)]:
+            return f"repeats a {period}-character pattern"
+    for word in WELL_KNOWN_SECRET_KEYS:
+        if len(word) >= 4 and folded.replace(word, "") == "":
+            return f"is made of the placeholder {word!r}"
+    if len(set(key)) < 10:
+        return f"uses only {len(set(key))} different characters"
+    return None
 
 
 def normalise_database_url(url: str) -> str:

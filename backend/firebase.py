@@ -1,32 +1,61 @@
 """firebase-admin: one named app per process, ID-token verification.
 
-Outside production with no credentials, the Firebase Auth emulator convention
-applies (``FIREBASE_AUTH_EMULATOR_HOST``): firebase-admin itself accepts the
-emulator's unsigned ID tokens, so sign-in works with no network. Production
-refuses to start with that variable set (see :mod:`backend.config`).
+ID tokens are verified against Google's keys with the service account of
+``FIREBASE_CREDENTIALS`` or Application Default Credentials; with neither, sign-in
+answers ``503 sign_in_unavailable`` (it never falls back to anything weaker).
+
+The Firebase Auth emulator convention (``FIREBASE_AUTH_EMULATOR_HOST``) makes
+firebase-admin accept *unsigned* ID tokens, so sign-in works with no network: only
+when the operator sets it, or ``flask --app wsgi quickstart`` turns it on for the demo.
+It is never a default, and production refuses to start with it (see :mod:`backend.config`).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass
 
 import firebase_admin
 from firebase_admin import auth, credentials
-from flask import current_app
+from flask import Flask, current_app
+from google.auth.exceptions import DefaultCredentialsError
 
-from backend.errors import Unauthorized
+from backend.errors import DomainError, Unauthorized
 
 APP_NAME = "phananh"
+EMULATOR_ENV = "FIREBASE_AUTH_EMULATOR_HOST"
+#: Where ``flask --app wsgi quickstart`` points the demo (nothing needs to listen there:
+#: firebase-admin only uses it to decide that unsigned tokens are accepted).
+DEMO_EMULATOR_HOST = "127.0.0.1:9099"
+log = logging.getLogger(__name__)
+
+
+class SignInUnavailable(DomainError):
+    status = 503
+    code = "sign_in_unavailable"
+    message_vi = "Đăng nhập tạm thời không khả dụng: máy chủ chưa được cấu hình Firebase."
+    message_en = "Sign-in is unavailable: the server has no Firebase credentials configured."
 
 
 def use_emulator(host: str | None) -> None:
     """firebase-admin reads the emulator address from the process environment only."""
     if host:
-        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = host
+        os.environ[EMULATOR_ENV] = host
+
+
+def enable_demo_emulator(app: Flask) -> str | None:
+    """Turn the emulator sign-in on for the demo, unless real credentials are configured;
+    returns the emulator address when it is on (already, or now)."""
+    if app.config.get("APP_ENV") == "production" or app.config.get("FIREBASE_CREDENTIALS"):
+        return app.config.get("FIREBASE_AUTH_EMULATOR_HOST")
+    host = app.config.get("FIREBASE_AUTH_EMULATOR_HOST") or DEMO_EMULATOR_HOST
+    app.config["FIREBASE_AUTH_EMULATOR_HOST"] = host
+    use_emulator(host)
+    return host
 
 
 def firebase_app() -> firebase_admin.App:
@@ -35,10 +64,33 @@ def firebase_app() -> firebase_admin.App:
     except ValueError:
         pass
     path = current_app.config.get("FIREBASE_CREDENTIALS")
-    credential = credentials.Certificate(path) if path else credentials.ApplicationDefault()
+    try:
+        credential = credentials.Certificate(path) if path else credentials.ApplicationDefault()
+    except (OSError, ValueError) as exc:
+        log.error("FIREBASE_CREDENTIALS %s is not a service-account file: %s", path, exc)
+        raise SignInUnavailable() from exc
     return firebase_admin.initialize_app(
         credential, {"projectId": current_app.config["FIREBASE_PROJECT_ID"]}, name=APP_NAME
     )
+
+
+def _verifying_app() -> firebase_admin.App:
+    """The firebase-admin app, once it is sure how tokens will be checked."""
+    emulator = current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST")
+    if emulator:
+        use_emulator(emulator)
+        return firebase_app()
+    if os.environ.get(EMULATOR_ENV):
+        # firebase-admin would accept unsigned tokens, although this app was not told to.
+        log.error("%s is set in the process but not in the app's configuration", EMULATOR_ENV)
+        raise SignInUnavailable()
+    app = firebase_app()
+    try:
+        app.credential.get_credential()  # Application Default Credentials load here
+    except DefaultCredentialsError as exc:
+        log.error("no Firebase credentials (FIREBASE_CREDENTIALS or ADC): %s", exc)
+        raise SignInUnavailable() from exc
+    return app
 
 
 class InvalidIdToken(Unauthorized):
@@ -63,7 +115,9 @@ class VerifiedIdentity:
 def verify_id_token(id_token: str, now: float | None = None) -> VerifiedIdentity:
     """Verify a Firebase ID token from phone sign-in and return who it names."""
     try:
-        claims = auth.verify_id_token(id_token, app=firebase_app())
+        claims = auth.verify_id_token(id_token, app=_verifying_app())
+    except DefaultCredentialsError as exc:
+        raise SignInUnavailable() from exc
     except (ValueError, auth.InvalidIdTokenError, auth.CertificateFetchError) as exc:
         raise InvalidIdToken() from exc
     # The emulator path skips the expiry check; apply it here on every path.
