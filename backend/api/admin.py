@@ -11,6 +11,7 @@ from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
 from backend.domain.roles import Role
 from backend.errors import ValidationFailed
+from backend.localtime import local_date
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.sla import (
     CalendarArgsSchema,
@@ -18,8 +19,8 @@ from backend.schemas.sla import (
     CalendarExceptionSchema,
     PolicyInputSchema,
     PolicySchema,
-    TimelinessArgsSchema,
 )
+from backend.schemas.stats import TimelinessArgsSchema
 from backend.services import sla_config, statistics
 from backend.services.statistics import Period
 
@@ -92,11 +93,12 @@ def delete_exception(day):
 @blp.doc(security=SECURITY)
 def timeliness(args):
     """Received, on time, late with approved extension, late, overdue now, and the on-time
-    rate, per unit. Department staff see their own unit."""
-    period = Period(args["date_from"], args["date_to"])
-    figures = statistics.staff_desk(
-        current_staff(), period, utcnow(), department=args.get("department")
-    )
+    rate, per unit. Department staff see their own unit. By default the current month
+    (local time) up to today."""
+    now = utcnow()
+    end = args.get("date_to") or local_date(now)
+    period = Period(args.get("date_from") or end.replace(day=1), end)
+    figures = statistics.staff_desk(current_staff(), period, now, department=args.get("department"))
     return jsonify(figures)
 
 

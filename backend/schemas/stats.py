@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.schemas.common import DepartmentRefSchema, EmptyAsAbsentSchema
 from backend.schemas.sla import PERIOD
@@ -90,3 +90,15 @@ class StatsArgsSchema(PeriodArgsSchema):
         validate=validate.OneOf(["month", "department", "admin_unit"]),
         metadata={"description": "Add the figures by month, by unit or by administrative unit"},
     )
+
+
+class TimelinessArgsSchema(PeriodArgsSchema):
+    """The staff desk's period: by default the current month (local time) up to today;
+    ``to`` alone: its month up to it; ``from`` alone: up to today."""
+
+    department = fields.String()
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("'from' is after 'to'.", "from")
