@@ -5,6 +5,9 @@ flask-smorest documents a single request body per operation, so form fields
 and files are parsed by one schema, from ``request.form`` and
 ``request.files`` together, and documented as one ``multipart/form-data`` body.
 
+Query parameters a route does not declare are refused: see
+:attr:`Parser.DEFAULT_UNKNOWN_BY_LOCATION`.
+
 Every view's arguments pass the input guards (:mod:`backend.api.guards`): no NUL in a
 JSON body, no integer an INTEGER column cannot hold.
 """
@@ -12,6 +15,7 @@ JSON body, no integer an INTEGER column cannot hold.
 from __future__ import annotations
 
 import flask_smorest
+from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -28,6 +32,16 @@ class UnsupportedMediaType(DomainError):
 
 class Parser(FlaskParser):
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+    #: An unknown query parameter (``?staus=new``, ``?sort=`` where there is no order to
+    #: choose) is refused (422, ``fields`` naming it) instead of silently ignored: the
+    #: client would otherwise read an unfiltered list as the answer to its question.
+    #: Blank parameters still count as absent (the query schemas drop them first).
+    #: webargs' own default for the query string is EXCLUDE.
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "querystring": RAISE,
+    }
 
     def load_multipart(self, req, schema):
         if req.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):

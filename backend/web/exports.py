@@ -7,9 +7,10 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from backend.db import commit
 from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Status
-from backend.schemas.reports import public_text
+from backend.services.read_model import public_text
 
 FIELDS = (
     "code",
@@ -92,3 +93,15 @@ def geojson_chunks(rows: Iterable, base_url: str) -> Iterator[str]:
         yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)
         first = False
     yield "]}"
+
+
+def released(batches: Iterable[list]) -> Iterator:
+    """The rows of each batch, the read transaction ended once the batch is fetched.
+
+    Streamed by the response after the view returned (inside ``stream_with_context``):
+    while the client reads a batch no transaction stays open and no connection is
+    checked out, so a slow or vanished client holds nothing of the database.
+    """
+    for batch in batches:
+        commit()
+        yield from batch
