@@ -149,7 +149,7 @@ def _board_statements(flt: queries.ReportFilter) -> tuple[tuple[str, dict], tupl
 
 
 @pytest.fixture
-def board_100k(city):
+def board_100k(city, committed):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("query plans are checked on PostgreSQL")
     reporter = Resident(firebase_uid="plan-bulk-reporter", phone="+84900000000")

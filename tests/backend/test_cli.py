@@ -14,7 +14,7 @@ SHARED = Path(__file__).parents[3] / "shared" / "data" / "vn-provinces-2025.geoj
 BUNDLED = Path(__file__).parents[2] / "backend" / "data" / "geo" / "vn-provinces-2025.geojson"
 
 
-def test_geo_import_resolves_points_to_real_provinces(app, tmp_path):
+def test_geo_import_resolves_points_to_real_provinces(app, empty_db, tmp_path):
     source = SHARED if SHARED.exists() else BUNDLED
     path = tmp_path / "provinces.geojson"
     shutil.copy(source, path)
@@ -39,7 +39,7 @@ def test_geo_import_resolves_points_to_real_provinces(app, tmp_path):
     }
 
 
-def test_geo_import_refuses_bad_files(app, tmp_path):
+def test_geo_import_refuses_bad_files(app, empty_db, tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", '
@@ -51,7 +51,7 @@ def test_geo_import_refuses_bad_files(app, tmp_path):
     assert db.session.query(AdminUnit).count() == 0
 
 
-def test_seed_demo_is_idempotent(app):
+def test_seed_demo_is_idempotent(app, empty_db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed", "demo", "--reports", "5"])
     assert "seeded TP Cần Thơ demo" in first.output, first.output

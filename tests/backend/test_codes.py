@@ -9,7 +9,7 @@ from backend.db import commit, db
 from backend.services.intake import next_code
 
 
-def test_concurrent_code_allocation_is_unique_and_contiguous(app):
+def test_concurrent_code_allocation_is_unique_and_contiguous(app, committed):
     now = datetime(2027, 1, 1, 0, 30, tzinfo=UTC)  # a new year: the counter row is created
     codes: list[str] = []
     errors: list[BaseException] = []

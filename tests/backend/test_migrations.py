@@ -8,7 +8,9 @@ from sqlalchemy import text
 from backend.db import db
 
 
-def test_old_reports_get_masked_public_and_search_text(app, city, resident, submit, client):
+def test_old_reports_get_masked_public_and_search_text(
+    app, city, resident, submit, client, committed
+):
     code = submit(resident(), description="Ổ gà, gọi 0901234567 nhé").get_json()["code"]
     # As a report filed before masking existed looked:
     db.session.execute(

@@ -8,7 +8,7 @@ from backend.models import Report
 from backend.seed import seed_demo
 
 
-def test_demo_statuses_match_their_timelines(app):
+def test_demo_statuses_match_their_timelines(app, empty_db):
     seed_demo(reports=50)
     reports = db.session.query(Report).all()
     assert {r.status for r in reports} == {s.value for s in Status}

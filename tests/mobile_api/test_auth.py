@@ -71,7 +71,7 @@ def test_categories_are_listed_in_both_languages(client, city):
     )
 
 
-def test_simultaneous_first_sign_ins_make_one_resident(app, city):
+def test_simultaneous_first_sign_ins_make_one_resident(app, city, committed):
     import threading
 
     token = id_token("+84906666666")

@@ -227,7 +227,7 @@ def test_policy_changes_apply_to_reports_assigned_after(file_report):
     assert clock(after, "accept").due_at == at(2026, 11, 2, 15, 30)
 
 
-def test_concurrent_sweeps_send_each_reminder_once(app, file_report):
+def test_concurrent_sweeps_send_each_reminder_once(app, file_report, committed):
     reports = [file_report(at(2026, 11, 2, 8)) for _ in range(5)]
     when = at(2026, 11, 12, 9)
     results = []
