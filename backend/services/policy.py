@@ -28,17 +28,25 @@ The rules, decided once:
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, or_, true
 
 from backend.domain.roles import DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
-from backend.domain.sla import ClockKind
+from backend.domain.sla import ClockKind, Outcome
 from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import FINAL_STATUSES, STATUS_LABELS, TRANSITIONS, Action, Status
 from backend.errors import Conflict, DomainError, Forbidden
 from backend.models import Report, Resident, StaffUser
 from backend.models.sla import ExtensionStatus
+from backend.services import sla
+from backend.services.sla import (
+    ApologyAlreadyGiven,
+    ApologyNotDue,
+    ExtensionTooLate,
+    NoRunningClock,
+)
 from backend.services.timeline import ACTION_VI, InvalidTransitionError
 
 #: Never on the public board: refused as spam, abuse or out of scope.
@@ -142,23 +150,6 @@ class AlreadyWaiting(Conflict):
     message_en = "Already waiting for the resident to answer."
 
 
-class NoRunningClock(Conflict):
-    code = "no_running_clock"
-    message_vi = "Phản ánh không có thời hạn xử lý đang chạy."
-    message_en = "The report has no running handling deadline."
-
-
-class ExtensionTooLate(Conflict):
-    code = "extension_too_late"
-    message_vi = (
-        "Đã quá hạn xử lý nên không thể xin gia hạn; hãy xin lỗi và hẹn lại ngày trả kết quả."
-    )
-    message_en = (
-        "The deadline has passed, so no extension can be asked; apologise with a new "
-        "promised date instead."
-    )
-
-
 class ExtensionPending(Conflict):
     code = "extension_pending"
     message_vi = "Đã có một đề nghị gia hạn đang chờ duyệt."
@@ -169,18 +160,6 @@ class NoPendingExtension(Conflict):
     code = "no_pending_extension"
     message_vi = "Không có đề nghị gia hạn nào đang chờ quyết định."
     message_en = "No extension request is waiting for a decision."
-
-
-class ApologyNotDue(Conflict):
-    code = "apology_not_due"
-    message_vi = "Phản ánh chưa quá hạn nên chưa cần xin lỗi."
-    message_en = "The report is not overdue: no apology is due."
-
-
-class ApologyAlreadyGiven(Conflict):
-    code = "apology_already_given"
-    message_vi = "Đơn vị đã xin lỗi và hẹn lại một lần; không được hẹn lại lần nữa."
-    message_en = "The unit already apologised with a new date; it can only do so once."
 
 
 def _transition_error(status: Status, action: Action) -> DomainError:
@@ -326,12 +305,24 @@ def _handle_clock(report: Report):
     )
 
 
+def _past_deadline(clock, now: datetime) -> bool:
+    """The handling clock's current due date has passed (overdue or late), as the SLA
+    package reads it."""
+    state = sla.current_of(clock, now, sla.working_calendar()).state
+    return state in (Outcome.OVERDUE, Outcome.LATE)
+
+
 def pending_extension(report: Report):
     return next((e for e in report.extension_requests if e.status == ExtensionStatus.PENDING), None)
 
 
 def refusal(
-    staff: StaffUser, action: StaffAction, report: Report, *, moderating: bool = False
+    staff: StaffUser,
+    action: StaffAction,
+    report: Report,
+    now: datetime,
+    *,
+    moderating: bool = False,
 ) -> DomainError | None:
     """Why ``staff`` may not do ``action`` to ``report`` now, or None when they may.
 
@@ -362,8 +353,8 @@ def refusal(
         if clock is None or status in FINAL_STATUSES:
             return NoRunningClock()
         if action == StaffAction.REQUEST_EXTENSION:
-            if clock.overdue_at is not None:
-                return ExtensionTooLate()
+            if _past_deadline(clock, now):
+                return ExtensionTooLate()  # the apology is the path once late
             if pending_extension(report) is not None:
                 return ExtensionPending()
         elif clock.overdue_at is None:
@@ -376,10 +367,15 @@ def refusal(
 
 
 def require(
-    staff: StaffUser, action: StaffAction, report: Report, *, moderating: bool = False
+    staff: StaffUser,
+    action: StaffAction,
+    report: Report,
+    now: datetime,
+    *,
+    moderating: bool = False,
 ) -> None:
     """Raise the refusal, if any: the services call this before they act."""
-    refused = refusal(staff, action, report, moderating=moderating)
+    refused = refusal(staff, action, report, now, moderating=moderating)
     if refused is not None:
         raise refused
 
@@ -390,7 +386,7 @@ def require_role(staff: StaffUser, action: StaffAction) -> None:
         raise ActionNotAllowed()
 
 
-def allowed_actions(staff: StaffUser, report: Report) -> list[StaffAction]:
+def allowed_actions(staff: StaffUser, report: Report, now: datetime) -> list[StaffAction]:
     """The actions ``staff`` may take on ``report`` now: exactly those :func:`require` lets
     through, in the staff API's order."""
-    return [a for a in StaffAction if refusal(staff, a, report) is None]
+    return [a for a in StaffAction if refusal(staff, a, report, now) is None]

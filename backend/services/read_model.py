@@ -257,7 +257,7 @@ def build(
         )
     elif staff is not None:
         view.public_description = public_text(report)
-        view.allowed_actions = [a.value for a in policy.allowed_actions(staff, report)]
+        view.allowed_actions = [a.value for a in policy.allowed_actions(staff, report, now)]
         view.ratings = _staff_ratings(report, masked=audience == Audience.UNIT)
         if audience == Audience.OVERSIGHT:
             view.reporter = report.reporter

@@ -32,7 +32,7 @@ def _act(
     moderating: bool = False,
     **kwargs,
 ):
-    policy.require(staff, action, report, moderating=moderating)
+    policy.require(staff, action, report, now, moderating=moderating)
     workflow_action = policy.WORKFLOW[action]
     if action == StaffAction.FORWARD and report.status == Status.NEW:
         workflow_action = Action.ASSIGN
@@ -69,7 +69,7 @@ def resolve(
     *,
     max_photos: int,
 ) -> Report:
-    policy.require(staff, StaffAction.RESOLVE, report)
+    policy.require(staff, StaffAction.RESOLVE, report, now)
     text = free_text(response, "response", required=True)
     inspected = photos.inspect_all(uploads, max_photos=max_photos)
     _act(staff, report, StaffAction.RESOLVE, now, note=text)
@@ -171,7 +171,7 @@ def mark_duplicate(
     staff: StaffUser, report: Report, now: datetime, original_code: str, *, moderating=False
 ) -> Report:
     # Before any lookup: no probing of codes.
-    policy.require(staff, StaffAction.DUPLICATE, report, moderating=moderating)
+    policy.require(staff, StaffAction.DUPLICATE, report, now, moderating=moderating)
     original = lookup.by_code(original_code)
     # A duplicate of a duplicate points at the report that stands.
     seen = {report.id}
@@ -246,14 +246,14 @@ def request_info(
 
 def request_extension(staff, report, now, reason: str, proposed):
     """The unit asks the coordinator for more time (gia hạn)."""
-    policy.require(staff, StaffAction.REQUEST_EXTENSION, report)
+    policy.require(staff, StaffAction.REQUEST_EXTENSION, report, now)
     return sla.request_extension(
         staff, report, now, free_text(reason, "reason", required=True), proposed
     )
 
 
 def decide_extension(staff, report, now, request_id: int, *, approve: bool, note: str | None):
-    policy.require(staff, StaffAction.DECIDE_EXTENSION, report)
+    policy.require(staff, StaffAction.DECIDE_EXTENSION, report, now)
     return sla.decide_extension(
         staff,
         report,
@@ -266,5 +266,5 @@ def decide_extension(staff, report, now, request_id: int, *, approve: bool, note
 
 def apologise(staff, report, now, reason: str, promised):
     """The unit's public apology when late, with a new promised date (once)."""
-    policy.require(staff, StaffAction.APOLOGISE, report)
+    policy.require(staff, StaffAction.APOLOGISE, report, now)
     return sla.apologise(staff, report, now, free_text(reason, "reason", required=True), promised)

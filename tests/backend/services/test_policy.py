@@ -76,19 +76,19 @@ def _report(resident, status: Status, moderation: str | None, variant: str) -> R
     report.code = f"PA-2099-{report.id:06d}"
     if status != Status.NEW:
         report.department = lighting
-        report.assigned_at = now - timedelta(days=29)
+        report.assigned_at = now - timedelta(hours=2)
         if status in (Status.ASSIGNED, Status.IN_PROGRESS):
-            sla.start_clocks(report, lighting, now - timedelta(days=29))
+            sla.start_clocks(report, lighting, now - timedelta(hours=2))
         if status == Status.RETURNED:
             report.department = _unit("ioc")
     report.status = status.value
     if status == Status.IN_PROGRESS or variant == "accepted":
-        report.accepted_at = now - timedelta(days=28)
+        report.accepted_at = now - timedelta(hours=1)
     if variant == "waiting":
         report.waiting_since = now - timedelta(days=1)
     handle = next((c for c in report.clocks if c.open and c.kind == "handle"), None)
     if handle is not None and variant in ("overdue", "apologised"):
-        handle.overdue_at = now - timedelta(days=2)
+        handle.due_at = handle.overdue_at = now - timedelta(minutes=5)
         report.escalated_to_id = _unit("so-xd").id
         if variant == "apologised":
             handle.apology_at = now - timedelta(days=1)
@@ -192,7 +192,7 @@ def test_allowed_actions_are_exactly_what_the_services_accept(world, status):
                 assert role in ("unit", "supervisor", "other_unit")
                 assert staff.department_id not in (report.department_id, report.escalated_to_id)
                 continue
-            listed = set(policy.allowed_actions(staff, report))
+            listed = set(policy.allowed_actions(staff, report, utcnow()))
             for action in StaffAction:
                 accepted = _try(action, staff, report, world["original"])
                 db.session.refresh(report)
@@ -205,7 +205,7 @@ def test_allowed_actions_are_exactly_what_the_services_accept(world, status):
 def test_a_held_report_lists_nothing_and_refuses_forwarding(world):
     held = _report(world["resident"], Status.NEW, "pending", "plain")
     coordinator = _actor("coordinator")
-    assert policy.allowed_actions(coordinator, held) == []
+    assert policy.allowed_actions(coordinator, held, utcnow()) == []
     with pytest.raises(policy.InModeration):
         workflow.forward(coordinator, held, utcnow(), "so-xd", None)
     # The moderation queue's own decisions still go through.
@@ -214,8 +214,8 @@ def test_a_held_report_lists_nothing_and_refuses_forwarding(world):
 
 
 def test_an_escalated_case_is_on_the_supervising_units_desk_read_only(world, client, staff):
-    from backend.services import queries
     from backend.localtime import local_tz
+    from backend.services import queries
 
     report = _report(world["resident"], Status.IN_PROGRESS, None, "overdue")
     db.session.commit()
