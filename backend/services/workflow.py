@@ -36,9 +36,7 @@ def _act(
     workflow_action = policy.WORKFLOW[action]
     if action == StaffAction.FORWARD and report.status == Status.NEW:
         workflow_action = Action.ASSIGN
-    return record(
-        report, workflow_action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs
-    )
+    return record(report, workflow_action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs)
 
 
 def accept(staff: StaffUser, report: Report, now: datetime) -> Report:
