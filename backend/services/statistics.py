@@ -19,7 +19,6 @@ from sqlalchemy import Select, select
 
 from backend.db import db
 from backend.domain.calendar import WorkingCalendar
-from backend.domain.roles import DEPARTMENT_ROLES
 from backend.domain.scoring import Case, figures
 from backend.domain.sla import ClockKind, Outcome, outcome
 from backend.errors import NotFound, ValidationFailed
@@ -33,6 +32,7 @@ from backend.models import (
     StaffUser,
 )
 from backend.models.rating import RaterKind
+from backend.services import policy
 from backend.services.queries import id_of, unit_and_descendants
 from backend.services.sla import facts, working_calendar
 
@@ -378,13 +378,10 @@ def staff_desk(
     staff: StaffUser, period: Period, now: datetime, *, department: str | None = None
 ) -> list[dict]:
     """Each unit's figures for the staff desk, by unit code; a unit's own staff see only theirs."""
-    if staff.role in DEPARTMENT_ROLES:
-        wanted = {staff.department.code} if staff.department else set()
-    elif department:
+    wanted = policy.stats_units(staff)  # a unit's own staff read only their unit's figures
+    if wanted is None and department:
         id_of(Department, department, "department")  # unknown codes: 422 unknown_department
         wanted = {department}
-    else:
-        wanted = None
     entries = [
         {
             "department": {"code": e["department"]["code"], "name": e["department"]["name"]},
