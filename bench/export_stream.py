@@ -1,7 +1,7 @@
 """Benchmark: open data streams any number of reports in bounded memory (PostgreSQL).
 
-    python bench/export_stream.py [--database-url postgresql://postgres@127.0.0.1/phananh_exports_bench]
-                                  [--reports 100000]
+    python bench/export_stream.py [--reports 100000]
+        [--database-url postgresql://postgres@127.0.0.1/phananh_exports_bench]
 
 Builds a throw-away database (dropped and created again) with ``--reports`` public
 reports, then downloads ``/open-data/reports.csv`` and the board map's
