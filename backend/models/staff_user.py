@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.db import UTCDateTime, db, utcnow
-from backend.domain.roles import CITYWIDE_ROLES, REPORTER_VISIBLE_ROLES, Role
 from backend.models.department import Department
 
 
@@ -33,15 +32,3 @@ class StaffUser(db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    @property
-    def citywide(self) -> bool:
-        return self.role in CITYWIDE_ROLES
-
-    @property
-    def sees_reporter(self) -> bool:
-        return self.role in REPORTER_VISIBLE_ROLES
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)

@@ -33,7 +33,7 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from backend.domain.roles import DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
+from backend.domain.roles import CITYWIDE_ROLES, DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
 from backend.domain.sla import ClockKind, Outcome
 from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import FINAL_STATUSES, STATUS_LABELS, TRANSITIONS, Action, Status
@@ -206,7 +206,7 @@ def _role_actions(staff: StaffUser) -> frozenset[StaffAction]:
         return _UNIT
     if staff.role == Role.MODERATOR:
         return _MODERATOR
-    return _COORDINATOR if staff.role in (Role.COORDINATOR, Role.ADMIN) else frozenset()
+    return _COORDINATOR if staff.role in CITYWIDE_ROLES else frozenset()
 
 
 def may_moderate(staff: StaffUser) -> bool:
