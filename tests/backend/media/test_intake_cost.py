@@ -14,7 +14,7 @@ import functools
 import io
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -79,26 +79,35 @@ def heif_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-@contextlib.contextmanager
-def no_decoding() -> Iterator[list[tuple[str, tuple[int, int]]]]:
-    """Fail the test if any image larger than libjpeg's one-MCU header probe is decoded
-    inside the block; yields what was decoded (name and size)."""
+def decode_guard(
+    patch: pytest.MonkeyPatch, active: Callable[[], bool]
+) -> list[tuple[str, tuple[int, int]]]:
+    """Make every Pillow decode of more than one MCU fail the test while ``active()``;
+    returns the list of what was decoded meanwhile (name and size)."""
     decoded: list[tuple[str, tuple[int, int]]] = []
 
     def guard(original):
         def load(self: Image.Image, *args: object, **kwargs: object) -> object:
-            decoded.append((type(self).__name__, self.size))
-            if self.width * self.height > PROBE_PIXELS:
-                pytest.fail(f"{type(self).__name__} {self.size} decoded during intake")
+            if active():
+                decoded.append((type(self).__name__, self.size))
+                if self.width * self.height > PROBE_PIXELS:
+                    pytest.fail(f"{type(self).__name__} {self.size} decoded during intake")
             return original(self, *args, **kwargs)
 
         return load
 
+    for owner in (Image.Image, ImageFile.ImageFile, WebPImagePlugin.WebPImageFile):
+        patch.setattr(owner, "load", guard(owner.__dict__.get("load", owner.load)))
+    patch.setattr(HeifImageFile, "load", guard(HeifImageFile.load))
+    return decoded
+
+
+@contextlib.contextmanager
+def no_decoding() -> Iterator[list[tuple[str, tuple[int, int]]]]:
+    """Fail the test if any image larger than libjpeg's one-MCU header probe is decoded
+    inside the block; yields what was decoded (name and size)."""
     with pytest.MonkeyPatch.context() as patch:
-        for owner in (Image.Image, ImageFile.ImageFile, WebPImagePlugin.WebPImageFile):
-            patch.setattr(owner, "load", guard(owner.__dict__.get("load", owner.load)))
-        patch.setattr(HeifImageFile, "load", guard(HeifImageFile.load))
-        yield decoded
+        yield decode_guard(patch, lambda: True)
 
 
 # ---- bombs: refused from the header, before anything is decoded -------------------------

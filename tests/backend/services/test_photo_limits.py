@@ -8,8 +8,7 @@ it cannot render failed, never published, without losing the report.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,26 +20,30 @@ from backend.models import Photo, Report
 from backend.models.photo import RenditionStatus
 from backend.services import photos
 from tests.backend.media.test_intake_cost import (
+    decode_guard,
     flat_png,
     heif_claiming,
     jpeg_claiming,
-    no_decoding,
     png_with_cut_stream,
     webp_claiming,
 )
 
 
-@contextlib.contextmanager
-def intake_decodes_nothing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Fail the test if a pixel is decoded while the submission's photos are inspected."""
+def intake_decodes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the rest of the test, fail it if a pixel is decoded while a thread inspects the
+    photos of a submission (renditions made inline after the commit may decode)."""
+    state = threading.local()
+    decode_guard(monkeypatch, lambda: getattr(state, "inspecting", False))
     inspect_all = photos.inspect_all
 
     def guarded(*args, **kwargs):
-        with no_decoding():
+        state.inspecting = True
+        try:
             return inspect_all(*args, **kwargs)
+        finally:
+            state.inspecting = False
 
     monkeypatch.setattr(photos, "inspect_all", guarded)
-    yield
 
 
 def _files_on_disk() -> list[Path]:
@@ -73,8 +76,8 @@ def test_pixel_bomb_gets_the_envelope_without_being_decoded(
     kind, resident, submit, monkeypatch
 ) -> None:
     bomb = BOMBS[kind]()
-    with intake_decodes_nothing(monkeypatch):
-        response = submit(resident(), photos=[(flat_png(640, 480), "ok.png"), (bomb, "bomb")])
+    intake_decodes_nothing(monkeypatch)
+    response = submit(resident(), photos=[(flat_png(640, 480), "ok.png"), (bomb, "bomb")])
 
     _assert_refused(response, "image_too_many_pixels", "photos[1]")
 
@@ -83,8 +86,8 @@ def test_photos_of_one_request_share_a_pixel_budget(resident, submit, monkeypatc
     big = flat_png(7000, 7000)  # 49 MP each: four are 196 MP, over the 150 MP of a request
     assert 3 * 49_000_000 <= Limits().max_request_pixels < 4 * 49_000_000
 
-    with intake_decodes_nothing(monkeypatch):
-        response = submit(resident(), photos=[(big, f"{i}.png") for i in range(4)])
+    intake_decodes_nothing(monkeypatch)
+    response = submit(resident(), photos=[(big, f"{i}.png") for i in range(4)])
 
     _assert_refused(response, "photos_too_many_pixels", "photos[3]")
 
@@ -95,8 +98,8 @@ def test_three_49_megapixel_pngs_are_accepted_and_rendered_by_the_job(
     headers = resident()
     big = flat_png(7000, 7000)
 
-    with intake_decodes_nothing(monkeypatch):
-        response = submit(headers, photos=[(big, f"{i}.png") for i in range(3)])
+    intake_decodes_nothing(monkeypatch)
+    response = submit(headers, photos=[(big, f"{i}.png") for i in range(3)])
 
     assert response.status_code == 201, response.get_json()
     code = response.get_json()["code"]
@@ -112,10 +115,10 @@ def test_photo_whose_rendition_fails_is_never_published_and_the_report_stays(
     """Damage only a decode can see (an intact PNG whose zlib stream stops half-way) passes
     intake; the rendition job then marks the photo failed instead of failing itself."""
     headers = resident()
-    with intake_decodes_nothing(monkeypatch):
-        response = submit(
-            headers, photos=[(flat_png(640, 480), "ok.png"), (png_with_cut_stream(), "cut.png")]
-        )
+    intake_decodes_nothing(monkeypatch)
+    response = submit(
+        headers, photos=[(flat_png(640, 480), "ok.png"), (png_with_cut_stream(), "cut.png")]
+    )
 
     assert response.status_code == 201, response.get_json()
     code = response.get_json()["code"]
