@@ -292,6 +292,7 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
         commit()
     # What the periodic sweep would have done over those weeks: reminders, overdue flags.
     sla.sweep(now)
+    commit()  # the sweep service never commits
     return (
         f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
         f"{len(categories)} categories, {reports} reports "

@@ -4,11 +4,12 @@
     Sent when an event is appended to a report's timeline, inside the
     transaction that records it (before the commit). Receivers may add rows
     to the same session (an outbox), so that what they add commits or rolls
-    back with the event; they must not do I/O. Event types are the workflow
-    actions (``submit``, ``assign``, ``resolve``...) and the SLA events
-    ``sla_reminder``, ``overdue``, ``escalated``, ``apology``,
-    ``apology_reminder``, ``promise_missed``, ``extension_requested``,
-    ``extension_decided``.
+    back with the event; they must not do I/O. ``event.type`` is the value of a
+    :class:`backend.domain.vocabulary.EventKind` (the database refuses any other):
+    the workflow actions (``submit``, ``assign``, ``resolve``...), the SLA entries
+    (``sla_reminder``, ``overdue``, ``escalated``, ``apology``...; their ``data``
+    names the ``clock``: ``accept`` or ``handle``), ratings (``rated``,
+    ``follower_feedback``) and moderation (``moderation_approved``, ``text_edited``...).
 """
 
 from __future__ import annotations
@@ -23,6 +24,6 @@ event_recorded = _signals.signal("event-recorded")
 #:     Sent by intake once a new report exists, before it is routed. A receiver
 #:     (the moderation checks) returns ``None`` or a dict
 #:     ``{"hold": bool, "flags": [{"kind": ..., ...}]}``; if any asks to hold, the
-#:     report waits in the moderation queue (``moderation_status = "pending"``) and
+#:     report waits in the moderation queue (``ModerationStatus.PENDING``) and
 #:     is neither routed nor published until a moderator approves it.
 report_received = _signals.signal("report-received")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from backend.db import commit, db
 from backend.jobs import RENDITIONS_JOB, dispatch
 from backend.models import Photo
@@ -37,6 +39,39 @@ def redispatch_renditions(now: datetime | None = None) -> int:
     return len(ids)
 
 
-def sla_sweep(now: datetime | None = None) -> dict[str, int]:
-    """Reminders, overdue marking, escalation and apology checks that have come due."""
-    return sla.sweep(now or datetime.now(UTC)).as_dict()
+def sla_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[str, int]:
+    """Reminders, overdue marking, escalation and apology checks that have come due.
+
+    Batch by batch, each committed with its timeline events: a batch another sweep
+    (or a request) changed under it is rolled back and done again clock by clock,
+    the clock that lost skipped (counted in ``conflicts``) and left to the next run.
+    """
+    now = now or datetime.now(UTC)
+    result, skipped = sla.SweepResult(), set()
+    while True:
+        step = sla.sweep_batch(now, batch=batch, skip=skipped)
+        if not step.ids:
+            break
+        try:
+            commit()
+        except StaleDataError:  # rolled back by commit()
+            _sweep_one_by_one(step.ids, now, result, skipped)
+            continue
+        result.add(step.result)
+        skipped |= step.stuck
+    return result.as_dict()
+
+
+def _sweep_one_by_one(ids: list[int], now: datetime, result, skipped: set[int]) -> None:
+    for clock_id in ids:
+        step = sla.sweep_clock(clock_id, now)
+        if not step.ids:
+            continue
+        try:
+            commit()
+        except StaleDataError:
+            skipped.add(clock_id)
+            result.conflicts += 1
+            continue
+        result.add(step.result)
+        skipped |= step.stuck

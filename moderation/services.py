@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
+from backend.domain.vocabulary import EventKind, ModerationStatus
 from backend.domain.workflow import FINAL_STATUSES, Status
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
@@ -30,8 +31,6 @@ from backend.services import (
 from backend.services.queries import Page
 from backend.services.text_input import free_text
 from backend.services.timeline import note
-
-PENDING = "pending"
 
 
 class RejectReason(StrEnum):
@@ -63,7 +62,7 @@ def get(staff: StaffUser, code: str) -> Report:
 
 def queue(page: int, page_size: int) -> Page:
     """Reports waiting for a moderator, oldest first."""
-    waiting = (Report.moderation_status == PENDING) & (Report.status == Status.NEW)
+    waiting = (Report.moderation_status == ModerationStatus.PENDING) & (Report.status == Status.NEW)
     return queries.page_of(
         select(Report).where(waiting), page, page_size, with_events=True, oldest_first=True
     )
@@ -88,11 +87,15 @@ def similar(report: Report, now: datetime) -> list[dict]:
 
 def approve(staff: StaffUser, report: Report, now: datetime, note_text: str | None) -> Report:
     """Publish it and send it on: routing and the SLA clocks start now."""
-    if report.moderation_status != PENDING:
+    if report.moderation_status != ModerationStatus.PENDING:
         raise NotPending()
-    report.moderation_status = "approved"
+    report.moderation_status = ModerationStatus.APPROVED
     note(
-        report, "moderation_approved", now, actor=staff, internal_note=free_text(note_text, "note")
+        report,
+        EventKind.MODERATION_APPROVED,
+        now,
+        actor=staff,
+        internal_note=free_text(note_text, "note"),
     )
     if report.status == Status.NEW:
         routing.route_new_report(report, now)
@@ -121,7 +124,7 @@ def edit_public_text(
     report.search_text = intake.search_text(report.code, report.public_description, report.address)
     note(
         report,
-        "text_edited",
+        EventKind.TEXT_EDITED,
         now,
         actor=staff,
         internal_note=free_text(reason, "reason", required=True),
@@ -146,7 +149,7 @@ def hide_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
     photos.withdraw_public_files([photo])
     note(
         report,
-        "photo_hidden",
+        EventKind.PHOTO_HIDDEN,
         now,
         actor=staff,
         internal_note=free_text(reason, "reason", required=True),
@@ -165,7 +168,7 @@ def show_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
     enqueue(RENDITIONS_JOB, photo.id)
     note(
         report,
-        "photo_shown",
+        EventKind.PHOTO_SHOWN,
         now,
         actor=staff,
         internal_note=free_text(reason, "reason", required=True),
@@ -198,7 +201,7 @@ def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -
         following.add_follower(target, resident_id, now, source="merged")
     note(
         target,
-        "merged_in",
+        EventKind.MERGED_IN,
         now,
         actor=staff,
         public=True,
@@ -224,7 +227,7 @@ def set_reporter_lock(
         resident.token_version += 1
     note(
         report,
-        "reporter_locked" if locked else "reporter_unlocked",
+        EventKind.REPORTER_LOCKED if locked else EventKind.REPORTER_UNLOCKED,
         now,
         actor=staff,
         internal_note=free_text(reason, "reason", required=True),

@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
 from backend.models import Report, ReportEvent
+from backend.models.checks import one_of
+
+#: The languages of the notification texts (Vietnamese first: the default).
+LOCALES = ("vi", "en")
 
 
 class Platform(StrEnum):
@@ -22,6 +26,7 @@ class Device(db.Model):
     """An FCM registration token of a resident or a staff member."""
 
     __tablename__ = "devices"
+    __table_args__ = (one_of("platform", Platform), one_of("locale", LOCALES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(4096), unique=True)
@@ -31,6 +36,33 @@ class Device(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NotificationKind(StrEnum):
+    """What a notification says (``Notification.kind``): each has a Vietnamese and an English
+    template (notifications.templates) and the database refuses any other value."""
+
+    # To the reporter (and, for some, the followers).
+    RECEIVED = "received"
+    ASSIGNED = "assigned"
+    STARTED = "started"  # handling started, with a public note
+    UPDATE = "update"
+    RESOLVED = "resolved"
+    APOLOGY = "apology"
+    REJECTED = "rejected"
+    INFO_REQUESTED = "info_requested"
+    # To staff.
+    NEW_ASSIGNMENT = "new_assignment"
+    ACCEPT_REMINDER = "accept_reminder"  # the time to accept (acknowledge) runs out
+    SLA_REMINDER = "sla_reminder"  # the time to handle runs out
+    ACCEPT_OVERDUE = "accept_overdue"  # not accepted in time
+    OVERDUE = "overdue"  # not handled in time: the unit owes an apology
+    ACCEPT_ESCALATED = "accept_escalated"
+    ESCALATED = "escalated"
+    PROMISE_ESCALATED = "promise_escalated"  # the date promised in the apology was missed
+    EXTENSION_DECIDED = "extension_decided"
+    RESIDENT_RATED = "resident_rated"
+    REPORT_REOPENED = "report_reopened"
 
 
 class Delivery(StrEnum):
@@ -50,6 +82,8 @@ class Notification(db.Model):
         Index("ix_notifications_due", "status", "next_attempt_at"),
         Index("ix_notifications_resident", "resident_id", "id"),
         Index("ix_notifications_staff", "staff_id", "id"),
+        one_of("kind", NotificationKind),
+        one_of("status", Delivery),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,53 +14,81 @@ from sqlalchemy import select
 
 from backend.db import after_commit, db
 from backend.domain.privacy import mask_personal_data
+from backend.domain.sla import ClockKind
+from backend.domain.vocabulary import EventKind as E
 from backend.jobs import dispatch
 from backend.localtime import local_tz
 from backend.models import Department, Report, ReportEvent, ReportFollower, StaffUser
+from backend.models.category import Severity
 from backend.models.department import DepartmentKind
 from notifications.models import Notification
+from notifications.models import NotificationKind as N
 
-#: Event type -> (notification kind for residents, also to followers?)
-RESIDENT_KINDS: dict[str, tuple[str, bool]] = {
-    "submit": ("received", False),
-    "assign": ("assigned", True),
-    "forward": ("assigned", True),
-    "update": ("update", True),
-    "resolve": ("resolved", True),
-    "apology": ("apology", True),
-    "reject": ("rejected", False),
-    "request_info": ("info_requested", False),
+#: Event kind -> (notification kind for residents, also to followers?)
+RESIDENT_KINDS: dict[E, tuple[N, bool]] = {
+    E.SUBMIT: (N.RECEIVED, False),
+    E.ASSIGN: (N.ASSIGNED, True),
+    E.FORWARD: (N.ASSIGNED, True),
+    E.START: (N.STARTED, True),
+    E.UPDATE: (N.UPDATE, True),
+    E.RESOLVE: (N.RESOLVED, True),
+    E.APOLOGY: (N.APOLOGY, True),
+    E.REJECT: (N.REJECTED, False),
+    E.REQUEST_INFO: (N.INFO_REQUESTED, False),
 }
-#: Event type -> notification kind for staff.
-STAFF_KINDS = {
-    "assign": "new_assignment",
-    "forward": "new_assignment",
-    "sla_reminder": "sla_reminder",
-    "overdue": "overdue",
-    "escalated": "escalated",
-    "extension_decided": "extension_decided",
+#: Told to residents only when they carry a public note (a start without one says nothing
+#: the status does not).
+NOTE_ONLY = frozenset({E.START, E.UPDATE})
+#: Event kind -> notification kind for staff.
+STAFF_KINDS: dict[E, N] = {
+    E.ASSIGN: N.NEW_ASSIGNMENT,
+    E.FORWARD: N.NEW_ASSIGNMENT,
+    E.SLA_REMINDER: N.SLA_REMINDER,
+    E.OVERDUE: N.OVERDUE,
+    E.ESCALATED: N.ESCALATED,
+    E.EXTENSION_DECIDED: N.EXTENSION_DECIDED,
     # Recorded by the rating feature: a resident's rating, a report reopened after one.
-    "rated": "resident_rated",
-    "reopen": "report_reopened",
+    E.RATED: N.RESIDENT_RATED,
+    E.REOPEN: N.REPORT_REOPENED,
+}
+#: The same deadline events on the accept clock: about accepting the report, not handling
+#: it (a report nobody accepted goes overdue on both clocks, and must not read as twins).
+ACCEPT_CLOCK_KINDS: dict[E, N] = {
+    E.SLA_REMINDER: N.ACCEPT_REMINDER,
+    E.OVERDUE: N.ACCEPT_OVERDUE,
+    E.ESCALATED: N.ACCEPT_ESCALATED,
 }
 #: Always pushed at once, whatever the hour.
-URGENT_KINDS = frozenset({"escalated"})
+URGENT_KINDS = frozenset({N.ACCEPT_ESCALATED, N.ESCALATED, N.PROMISE_ESCALATED})
+
+
+def staff_kind(kind: E, data: dict) -> N | None:
+    """What staff are told of an event of this kind (None: nothing)."""
+    if data.get("clock") == ClockKind.ACCEPT and kind in ACCEPT_CLOCK_KINDS:
+        return ACCEPT_CLOCK_KINDS[kind]
+    if kind == E.ESCALATED and data.get("reason") == E.PROMISE_MISSED:
+        return N.PROMISE_ESCALATED
+    return STAFF_KINDS.get(kind)
 
 
 def on_event_recorded(report: Report, event: ReportEvent, **_kwargs) -> None:
     """Receiver of ``event_recorded``: add the notifications this event causes."""
     if not current_app.extensions.get("notifications"):
         return
-    kinds = (RESIDENT_KINDS.get(event.type), STAFF_KINDS.get(event.type))
-    if kinds == (None, None) or (event.type == "update" and not event.public):
+    kind = E(event.type)  # a misspelt kind fails here, it is not silently unrouted
+    resident_kind = RESIDENT_KINDS.get(kind)
+    if kind in NOTE_ONLY and not (event.public and event.note):
+        resident_kind = None
+    kinds = (resident_kind, staff_kind(kind, event.data or {}))
+    if kinds == (None, None):
         return
     with db.session.no_autoflush:  # intake is still filling the report in
         params = _params(report, event)
         rows = []
         if kinds[0]:
-            kind, followers_too = kinds[0]
+            notification_kind, followers_too = kinds[0]
             for resident_id in _residents(report, followers_too):
-                rows.append(Notification(resident_id=resident_id, kind=kind))
+                rows.append(Notification(resident_id=resident_id, kind=notification_kind))
         if kinds[1]:
             for staff_id in _staff(report, event):
                 rows.append(Notification(staff_id=staff_id, kind=kinds[1]))
@@ -70,7 +98,7 @@ def on_event_recorded(report: Report, event: ReportEvent, **_kwargs) -> None:
         row.report = report
         row.params = params
         row.created_at = now
-        row.urgent = report.severity == "urgent" or row.kind in URGENT_KINDS
+        row.urgent = report.severity == Severity.URGENT or row.kind in URGENT_KINDS
         row.next_attempt_at = now if row.urgent else after_quiet_hours(now)
         row.delivered_tokens = []
         db.session.add(row)
@@ -112,10 +140,10 @@ def _residents(report: Report, followers_too: bool) -> list[int]:
 
 def _staff(report: Report, event: ReportEvent) -> list[int]:
     data = event.data or {}
-    if event.type == "escalated":
+    if event.type == E.ESCALATED:
         codes = data.get("to", [])
         departments = select(Department.id).where(Department.code.in_(codes))
-    elif event.type in ("assign", "forward"):
+    elif event.type in (E.ASSIGN, E.FORWARD):
         target = event.department or report.department
         departments = select(Department.id).where(Department.id == target.id)
     else:

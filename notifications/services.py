@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from backend.db import db
-from backend.errors import NotFound
+from backend.errors import Conflict, NotFound
 from backend.models import Resident, StaffUser
 from backend.services.queries import Page
 from notifications.models import Device, Notification
@@ -20,19 +21,61 @@ def _owner_filter(model, owner: Resident | StaffUser):
     return model.staff_id == owner.id
 
 
+class DeviceTokenInUse(Conflict):
+    code = "device_token_in_use"
+    message_vi = (
+        "Thiết bị này đang nhận thông báo cho một tài khoản khác; "
+        "tài khoản đó cần đăng xuất trên thiết bị trước."
+    )
+    message_en = (
+        "This device receives notifications for another account; "
+        "that account must sign out on it first."
+    )
+
+
+def _owned_by(device: Device, owner: Resident | StaffUser) -> bool:
+    if isinstance(owner, Resident):
+        return device.resident_id == owner.id
+    return device.staff_id == owner.id
+
+
 def register_device(
     owner: Resident | StaffUser, token: str, platform: str, locale: str, now: datetime
 ) -> Device:
-    """Add a device, or move a known token to this person (phones change hands)."""
-    device = db.session.scalar(select(Device).where(Device.token == token))
+    """Add a device, or refresh one the person already has.
+
+    An FCM token belongs to one account at a time: a token another account holds is
+    refused (``device_token_in_use``), or anyone who learnt it could take the holder's
+    pushes away. The holder frees it by signing out on the device (``DELETE
+    .../devices/<token>``); a token FCM reports as gone is deleted by the delivery job.
+    """
+    device = _device(token)
     if device is None:
-        device = Device(token=token, created_at=now)
-        db.session.add(device)
+        try:
+            with db.session.begin_nested():  # the same new token registered twice at once
+                db.session.add(
+                    Device(
+                        token=token,
+                        platform=platform,
+                        locale=locale,
+                        created_at=now,
+                        last_seen_at=now,
+                        resident_id=owner.id if isinstance(owner, Resident) else None,
+                        staff_id=owner.id if isinstance(owner, StaffUser) else None,
+                    )
+                )
+        except IntegrityError:
+            pass
+        device = _device(token)
+    if not _owned_by(device, owner):
+        raise DeviceTokenInUse()
     device.platform, device.locale, device.last_seen_at = platform, locale, now
-    device.resident_id = owner.id if isinstance(owner, Resident) else None
-    device.staff_id = owner.id if isinstance(owner, StaffUser) else None
     db.session.flush()
     return device
+
+
+def _device(token: str) -> Device | None:
+    return db.session.scalar(select(Device).where(Device.token == token))
 
 
 def unregister_device(owner: Resident | StaffUser, token: str) -> None:

@@ -39,9 +39,14 @@ def _routes(blp: Blueprint, guard, owner, security: str) -> None:
     @guard
     @blp.arguments(DeviceSchema)
     @blp.response(201, DeviceSchema)
+    @blp.alt_response(409, schema=ErrorEnvelopeSchema)
     @blp.doc(**doc)
     def register(args):
-        """Register (or move here) an FCM registration token, with platform and locale."""
+        """Register an FCM registration token, with platform and locale (again: refresh it).
+
+        A token belongs to one account at a time: one another account holds answers 409
+        ``device_token_in_use`` until that account signs out on the device (DELETE).
+        """
         device = services.register_device(
             owner(), args["token"], args["platform"], args["locale"], utcnow()
         )

@@ -47,9 +47,12 @@ def policies():
 @blp.arguments(PolicyInputSchema)
 @blp.response(201, PolicySchema)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema)
+@blp.alt_response(422, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
 def set_policy(args):
-    """Change a severity's (or one category's) budgets; applies to reports assigned after."""
+    """Change a severity's (or one category's) budgets; applies to reports assigned after.
+    Refused (422, ``accept_after_handle``) when the time to accept exceeds the time to
+    handle: acknowledging is part of handling."""
     view = sla_config.set_policy(current_staff(), args, utcnow())
     commit()
     return view

@@ -57,7 +57,16 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def unstorable(text: str) -> bool:
-    return _UNSTORABLE.search(text) is not None
+    """NUL, or a lone surrogate (which UTF-8 cannot encode)."""
+    if "\x00" in text:
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _printable(name: str) -> str:

@@ -43,10 +43,16 @@ class Durations:
     handle: timedelta
     publish: timedelta
 
+    def capped(self) -> Durations:
+        """Acknowledging is part of handling: the accept clock is never due after the
+        handle clock (urgent: 8 working hours to accept, 4 to handle, so 4 and 4)."""
+        return Durations(min(self.accept, self.handle), self.handle, self.publish)
+
 
 #: National and city rules: accept within 8 working hours; handle within 15 working
 #: days (urgent: 4 working hours; complex: 30 working days, as for complex complaints);
-#: publish the answer within 2 working days after handling.
+#: publish the answer within 2 working days after handling. As configured: what a
+#: report gets is :meth:`Durations.capped` (urgent reports are accepted within 4 hours).
 DEFAULT_DURATIONS: dict[str, Durations] = {
     "urgent": Durations(8 * WORKING_HOUR, 4 * WORKING_HOUR, 2 * WORKING_DAY),
     "normal": Durations(8 * WORKING_HOUR, 15 * WORKING_DAY, 2 * WORKING_DAY),
@@ -107,3 +113,98 @@ def outcome(facts: ClockFacts) -> Outcome:
 def on_time_rate(on_time: int, total: int) -> float | None:
     """DOMAIN.md: handled early or on time / all feedback in the unit's remit."""
     return on_time / total if total else None
+
+
+# ---- the one current deadline --------------------------------------------------------------
+
+
+class Basis(StrEnum):
+    """What the current due date of a clock comes from."""
+
+    ORIGINAL = "original"  # the policy's budget (pauses included)
+    EXTENSION = "extension"  # an approved extension (in time or not)
+    PROMISE = "promise"  # the date the unit promised when it apologised
+
+
+class Milestone(StrEnum):
+    """An entry of a clock's history, under its current line."""
+
+    ORIGINAL = "original"  # the first due date
+    EXTENSION = "extension"  # an extension approved to a new date
+    OVERDUE = "overdue"  # the sweep found the deadline missed
+    APOLOGY = "apology"  # the unit apologised and promised a date
+    PROMISE_MISSED = "promise_missed"  # the promised date passed too
+
+
+@dataclass(frozen=True)
+class Commitments:
+    """The dates a clock has been held to, besides its working-time budget."""
+
+    due_at: datetime | None  # where the budget (extensions included) runs out
+    overdue_at: datetime | None  # the deadline the sweep found missed
+    promised_due_at: datetime | None  # the apology's promised date
+    promise_missed: bool  # the sweep found the promised date missed
+    ended_at: datetime | None = None  # completed or handed over
+
+
+@dataclass(frozen=True)
+class Current:
+    """The one answer a view shows: the due date in force, and how the clock stands."""
+
+    due_at: datetime | None
+    state: Outcome
+    basis: Basis
+    working_hours_left: float | None = None
+    working_days_late: float | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "due_at": self.due_at,
+            "state": self.state.value,
+            "basis": self.basis.value,
+            "working_hours_left": self.working_hours_left,
+            "working_days_late": self.working_days_late,
+        }
+
+
+def current(facts: ClockFacts, dates: Commitments, now: datetime, cal: WorkingCalendar) -> Current:
+    """The current due date and state, counted against that date.
+
+    The latest commitment wins: the apology's promised date, else the budget with its
+    approved extensions, else the original budget. An open clock is ``overdue`` once
+    that date has passed (or the sweep found it missed and nothing later was granted);
+    past its original deadline but within a later date it is ``late`` (a promise, or an
+    extension approved after the deadline) or ``late_with_extension`` (approved in
+    time, DOMAIN.md). An ended clock stands as the scoreboard counts it
+    (:func:`outcome`), so the figures and the views never disagree on how it ended.
+    """
+    if dates.promised_due_at is not None:
+        basis, due = Basis.PROMISE, dates.promised_due_at
+    elif facts.budget > facts.original_budget:
+        basis, due = Basis.EXTENSION, dates.due_at
+    else:
+        basis, due = Basis.ORIGINAL, dates.due_at
+    ended = facts.completed or facts.handed_over
+    if basis is Basis.PROMISE:
+        left = cal.between(dates.ended_at if ended and dates.ended_at else now, due)
+        missed = dates.promise_missed or left < timedelta()
+    else:
+        left = facts.budget - facts.used
+        granted_later = (
+            dates.overdue_at is not None
+            and dates.due_at is not None
+            and dates.due_at > dates.overdue_at
+        )
+        missed = left < timedelta() or (facts.marked_overdue and not granted_later)
+    late = round(cal.in_days(-left), 2) if left < timedelta() else None
+    if ended:
+        return Current(due, outcome(facts), basis, working_days_late=late)
+    if missed:
+        return Current(due, Outcome.OVERDUE, basis, working_days_late=late or 0.0)
+    hours = round(left / WORKING_HOUR, 2)
+    if facts.marked_overdue or facts.used > facts.original_budget:
+        excused = basis is Basis.EXTENSION and facts.extension_in_time and not facts.marked_overdue
+        state = Outcome.LATE_WITH_EXTENSION if excused else Outcome.LATE
+    else:
+        state = Outcome.PAUSED if facts.paused else Outcome.RUNNING
+    return Current(due, state, basis, working_hours_left=hours)

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.models.checks import one_of
 
 
 class UnitKind(StrEnum):
@@ -26,6 +27,7 @@ class UnitKind(StrEnum):
 
 class AdminUnit(db.Model):
     __tablename__ = "admin_units"
+    __table_args__ = (one_of("kind", UnitKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

@@ -8,6 +8,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import db
+from backend.models.checks import one_of
 
 
 class Severity(StrEnum):
@@ -18,6 +19,7 @@ class Severity(StrEnum):
 
 class Category(db.Model):
     __tablename__ = "categories"
+    __table_args__ = (one_of("default_severity", Severity),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import db
 from backend.models.admin_unit import AdminUnit
+from backend.models.checks import one_of
 
 
 class DepartmentKind(StrEnum):
@@ -29,6 +30,7 @@ department_areas = Table(
 
 class Department(db.Model):
     __tablename__ = "departments"
+    __table_args__ = (one_of("kind", DepartmentKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)

@@ -10,6 +10,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.domain.vocabulary import EventKind
+from backend.domain.workflow import Status
+from backend.models.checks import one_of
 from backend.models.department import Department
 from backend.models.staff_user import StaffUser
 
@@ -25,12 +28,18 @@ class ActorKind(StrEnum):
 
 class ReportEvent(db.Model):
     __tablename__ = "report_events"
-    __table_args__ = (Index("ix_report_events_type_at", "type", "at"),)
+    __table_args__ = (
+        Index("ix_report_events_type_at", "type", "at"),
+        one_of("type", EventKind),
+        one_of("actor_kind", ActorKind),
+        one_of("from_status", Status),
+        one_of("to_status", Status),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: A workflow action (backend.domain.workflow.Action) or another timeline entry.
+    #: An EventKind: a workflow action (backend.domain.workflow.Action) or another entry.
     type: Mapped[str] = mapped_column(String(32))
     actor_kind: Mapped[str] = mapped_column(String(16))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))

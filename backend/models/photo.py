@@ -10,6 +10,7 @@ from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.models.checks import one_of
 
 if TYPE_CHECKING:
     from backend.models.report import Report
@@ -29,6 +30,7 @@ class RenditionStatus(StrEnum):
 
 class Photo(db.Model):
     __tablename__ = "photos"
+    __table_args__ = (one_of("kind", PhotoKind), one_of("rendition_status", RenditionStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
 from backend.domain.scoring import UNSATISFIED_MAX
+from backend.models.checks import one_of
 from backend.models.sla import ReportClock
 
 
@@ -29,6 +30,7 @@ class Rating(db.Model):
     __table_args__ = (
         UniqueConstraint("clock_id", "resident_id", name="uq_report_ratings_clock_resident"),
         Index("ix_report_ratings_report", "report_id"),
+        one_of("kind", RaterKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

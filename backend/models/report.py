@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.domain.vocabulary import ModerationStatus
+from backend.domain.workflow import Status
 from backend.models.admin_unit import AdminUnit
-from backend.models.category import Category
+from backend.models.category import Category, Severity
+from backend.models.checks import one_of
 from backend.models.department import Department
 from backend.models.resident import Resident
 
@@ -18,6 +22,16 @@ if TYPE_CHECKING:
     from backend.models.event import ReportEvent
     from backend.models.photo import Photo
     from backend.models.sla import ExtensionRequest, ReportClock
+
+
+class LocationSource(StrEnum):
+    DEVICE = "device"  # the phone's position, sent with the report
+    PHOTO_EXIF = "photo_exif"  # the GPS position in the first photo's EXIF
+
+
+class FollowerSource(StrEnum):
+    ME_TOO = "me_too"  # the resident saw it too
+    MERGED = "merged"  # their own report was merged into this one
 
 
 class Report(db.Model):
@@ -34,6 +48,10 @@ class Report(db.Model):
         Index("ix_reports_department_created", "department_id", "created_at"),
         # Duplicate suggestions: same category, a narrow band of latitude first.
         Index("ix_reports_category_lat", "category_id", "lat"),
+        one_of("status", Status),
+        one_of("moderation_status", ModerationStatus),
+        one_of("severity", Severity),
+        one_of("location_source", LocationSource),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,8 +62,7 @@ class Report(db.Model):
     #: What the public sees: the description with personal data masked, or as a
     #: moderator edited it (the original stays in ``description`` and the timeline).
     public_description: Mapped[str | None] = mapped_column(Text)
-    #: None: published without review; "pending": waiting in the moderation queue;
-    #: "approved" / "rejected": a moderator decided.
+    #: A ModerationStatus, or None: published without review.
     moderation_status: Mapped[str | None] = mapped_column(String(16), index=True)
     #: What the automatic checks found (abusive words, personal data, duplicates...).
     moderation_flags: Mapped[list | None] = mapped_column(JSON)
@@ -54,8 +71,8 @@ class Report(db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lng: Mapped[float] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(500))
-    #: Where the coordinates came from: "device" or "photo_exif".
-    location_source: Mapped[str] = mapped_column(String(16), default="device")
+    #: Where the coordinates came from (LocationSource).
+    location_source: Mapped[str] = mapped_column(String(16), default=LocationSource.DEVICE)
     admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     status: Mapped[str] = mapped_column(String(20))
@@ -107,14 +124,14 @@ class ReportFollower(db.Model):
     """A resident who supports ("me too") or follows someone else's report."""
 
     __tablename__ = "report_followers"
+    __table_args__ = (one_of("source", FollowerSource),)
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
     resident_id: Mapped[int] = mapped_column(
         ForeignKey("residents.id"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: "me_too" (the resident saw it too), or "merged" (their own report was merged here).
-    source: Mapped[str] = mapped_column(String(16), default="me_too")
+    source: Mapped[str] = mapped_column(String(16), default=FollowerSource.ME_TOO)
 
 
 #: Residents who support the report ("me too", or their own report merged in); the

@@ -10,7 +10,9 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
-from backend.models.category import Category
+from backend.domain.sla import ClockKind
+from backend.models.category import Category, Severity
+from backend.models.checks import one_of
 from backend.models.department import Department
 from backend.models.staff_user import StaffUser
 
@@ -25,7 +27,10 @@ class SlaPolicy(db.Model):
     """
 
     __tablename__ = "sla_policies"
-    __table_args__ = (Index("ix_sla_policies_lookup", "severity", "category_id", "effective_from"),)
+    __table_args__ = (
+        Index("ix_sla_policies_lookup", "severity", "category_id", "effective_from"),
+        one_of("severity", Severity),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
@@ -47,6 +52,7 @@ class ExceptionKind(StrEnum):
 
 class CalendarException(db.Model):
     __tablename__ = "calendar_exceptions"
+    __table_args__ = (one_of("kind", ExceptionKind),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -69,6 +75,7 @@ class ReportClock(db.Model):
         Index("ix_report_clocks_next_check", "next_check_at"),
         Index("ix_report_clocks_department_started", "department_id", "started_at"),
         Index("ix_report_clocks_due", "due_at"),
+        one_of("kind", ClockKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,6 +131,7 @@ class ExtensionRequest(db.Model):
     """A unit asks for more time (gia hạn); the coordinator decides."""
 
     __tablename__ = "extension_requests"
+    __table_args__ = (one_of("status", ExtensionStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)

@@ -9,11 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.domain.roles import Role
+from backend.models.checks import one_of
 from backend.models.department import Department
 
 
 class StaffUser(db.Model):
     __tablename__ = "staff_users"
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import fold, nfc
+from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import Action
 from backend.errors import Conflict, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
@@ -114,7 +115,7 @@ def submit(
             department=routing.coordinator(),
         )
         _screen(report, now)
-        if report.moderation_status != PENDING:
+        if report.moderation_status != ModerationStatus.PENDING:
             routing.route_new_report(report, now)
         for item in inspected:
             report.photos.append(photos.store(item, PhotoKind.BEFORE, now))
@@ -159,16 +160,13 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
     return report
 
 
-PENDING = "pending"
-
-
 def _screen(report: Report, now: datetime) -> None:
     """Let the subscribed checks (moderation) hold the report before it goes anywhere."""
     answers = [answer for _receiver, answer in report_received.send(report, now=now) if answer]
     flags = [flag for answer in answers for flag in answer.get("flags", [])]
     report.moderation_flags = flags or None
     if any(answer.get("hold") for answer in answers):
-        report.moderation_status = PENDING
+        report.moderation_status = ModerationStatus.PENDING
 
 
 def search_text(code: str, public_description: str, address: str | None) -> str:

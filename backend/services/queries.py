@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload, undefer
 from backend.db import db
 from backend.domain.sla import ClockKind
 from backend.domain.text import search_terms, tracking_code
+from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import Status
 from backend.errors import ValidationFailed
 from backend.models import (
@@ -210,7 +211,7 @@ def page_of(
 def publicly_visible():
     """Not refused, and not waiting in (or refused by) moderation."""
     return (Report.status.not_in(list(HIDDEN_FROM_PUBLIC))) & (
-        Report.moderation_status.is_(None) | (Report.moderation_status == "approved")
+        Report.moderation_status.is_(None) | (Report.moderation_status == ModerationStatus.APPROVED)
     )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.sla import ClockKind
+from backend.domain.vocabulary import EventKind
 from backend.domain.workflow import Action, Status
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.models import RaterKind, Rating, Report, ReportClock, Resident
@@ -263,7 +264,7 @@ def _add(
     now: datetime,
     already: AlreadyRated,
     *,
-    event: str,
+    event: EventKind,
     data: dict,
     comment: str | None,
     **fields,
@@ -322,7 +323,7 @@ def rate(
         resident,
         now,
         AlreadyRated(),
-        event="rated",
+        event=EventKind.RATED,
         data={"rating": score},
         comment=text,
         kind=RaterKind.REPORTER,
@@ -357,7 +358,7 @@ def feedback(
             "Bạn đã cho biết ý kiến về kết quả xử lý này.",
             "You have already said whether this resolution helped.",
         ),
-        event="follower_feedback",
+        event=EventKind.FOLLOWER_FEEDBACK,
         data={"helped": helped},
         comment=text,
         kind=RaterKind.FOLLOWER,

@@ -13,9 +13,17 @@ from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
 from backend.services import queries
-from backend.services.sla import durations_for, replan, working_calendar
+from backend.services.sla import durations_for, forget_calendar, replan, working_calendar
 
 HOUR = timedelta(hours=1)
+
+
+class AcceptAfterHandle(ValidationFailed):
+    """Acknowledging is part of handling: its deadline cannot fall after handling's."""
+
+    code = "accept_after_handle"
+    message_vi = "Thời hạn tiếp nhận không được dài hơn thời hạn xử lý."
+    message_en = "The time to accept cannot be longer than the time to handle."
 
 
 def _view(durations: Durations, severity: str, category: str | None, policy: SlaPolicy | None):
@@ -74,10 +82,15 @@ def set_policy(staff: StaffUser, data: dict, now: datetime) -> dict:
     handle = (
         data["handle_hours"] * HOUR if "handle_hours" in data else data["handle_days"] * WORKING_DAY
     )
+    accept = data["accept_hours"] * HOUR
+    if accept > handle:
+        raise AcceptAfterHandle(
+            fields={"accept_hours": [f"More than the handling budget ({handle / HOUR:g} hours)."]}
+        )
     policy = SlaPolicy(
         category=category,
         severity=data["severity"],
-        accept_seconds=int((data["accept_hours"] * HOUR).total_seconds()),
+        accept_seconds=int(accept.total_seconds()),
         handle_seconds=int(handle.total_seconds()),
         publish_seconds=int((data["publish_days"] * WORKING_DAY).total_seconds()),
         effective_from=now,
@@ -141,7 +154,3 @@ def delete_exception(day: date) -> None:
     db.session.flush()
     forget_calendar()
     replan(day)
-
-
-def forget_calendar() -> None:
-    db.session.info.pop("phananh_calendar", None)

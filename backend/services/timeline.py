@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from backend.db import db
+from backend.domain.vocabulary import EventKind
 from backend.domain.workflow import (
     STATUS_LABELS,
     Action,
@@ -87,7 +88,7 @@ def record(
 
 def note(
     report: Report,
-    kind: str,
+    kind: EventKind,
     now: datetime,
     *,
     public: bool = False,
@@ -98,8 +99,13 @@ def note(
 ) -> ReportEvent:
     """Append a timeline entry that does not move the report (reminders, apologies, ratings...).
 
-    Added by id, so that the sweep does not load every report's whole timeline.
+    Added by id, so that the sweep does not load every report's whole timeline. ``kind``
+    must name an EventKind (a misspelt kind raises ValueError here, before any row); a
+    workflow action goes through :func:`record` instead, which moves the report.
     """
+    kind = entry_kind(kind)
+    if kind.action is not None:
+        raise ValueError(f"{kind.value} is a workflow action: record() it")
     if isinstance(actor, Resident):
         actor_kind = ActorKind.RESIDENT
     else:
@@ -107,7 +113,7 @@ def note(
     event = ReportEvent(
         report_id=report.id,
         at=now,
-        type=kind,
+        type=kind.value,
         actor_kind=actor_kind,
         actor_staff_id=actor.id if isinstance(actor, StaffUser) else None,
         actor_resident_id=actor.id if isinstance(actor, Resident) else None,
@@ -121,3 +127,13 @@ def note(
     db.session.add(event)
     event_recorded.send(report, event=event)
     return event
+
+
+def entry_kind(kind: EventKind | str) -> EventKind:
+    """The EventKind named by ``kind``; anything else is refused (ValueError)."""
+    if isinstance(kind, EventKind):
+        return kind
+    try:
+        return EventKind(kind)
+    except ValueError:
+        raise ValueError(f"not a timeline entry kind: {kind!r}") from None

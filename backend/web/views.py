@@ -26,6 +26,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from backend.api.caching import conditional
+from backend.api.guards import INT_MAX
 from backend.db import db, utcnow
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.errors import ERROR_PAGE, ValidationFailed
@@ -344,8 +345,8 @@ def _export_rows():
     the error page, not a broken download; the rows are read later, by the response."""
     args = _parsed_filters()
     limit = request.args.get("limit", type=int)
-    batches = queries.public_export(
-        args["filter"], local_tz(), limit if limit and limit > 0 else None
+    batches = queries.public_export(  # beyond INT_MAX: no limit (the database's is bigint)
+        args["filter"], local_tz(), limit if limit and 0 < limit <= INT_MAX else None
     )
     return exports.released(batches)
 

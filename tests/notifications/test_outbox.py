@@ -116,17 +116,17 @@ def test_devices(client, resident):
         "token",
         "platform",
     }
-    # The same phone signed in by someone else moves to them.
-    _post(
+    # Someone else cannot take it (tests/notifications/test_device_tokens.py).
+    taken = _post(
         client,
         resident("+84902222222"),
         "/mobile/v1/devices",
         token="a-device-token-123",
         platform="ios",
     )
-    assert db.session.query(Device).count() == 1
+    assert taken.status_code == 409 and db.session.query(Device).count() == 1
     gone = client.delete("/mobile/v1/devices/a-device-token-123", headers=headers)
-    assert gone.status_code == 204 and db.session.query(Device).count() == 1
+    assert gone.status_code == 204 and db.session.query(Device).count() == 0
 
 
 def test_quiet_hours(app):

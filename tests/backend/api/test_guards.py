@@ -245,3 +245,12 @@ def test_out_of_range_integers_are_found_anywhere_in_parsed_arguments():
         check_integers({"original_id": 10**20})
     assert raised.value.code == "number_out_of_range"
     assert raised.value.fields == {"original_id": ["Must be between -2147483648 and 2147483647."]}
+
+
+def test_an_export_limit_beyond_the_database_is_no_limit(client, submit):
+    submit()
+    for limit in ("99999999999999999999", str(INT_MAX + 1), "9" * 5000):
+        for path in ("/open-data/reports.csv", "/open-data/reports.geojson"):
+            response = client.get(f"{path}?limit={limit}")
+            assert response.status_code == 200, (path, limit)
+            assert "PA-" in response.get_data(as_text=True)

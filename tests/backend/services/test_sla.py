@@ -97,6 +97,7 @@ def test_reminders_overdue_and_escalation_each_happen_once(file_report):
 def test_escalation_reaches_the_supervising_unit(file_report, client, staff):
     report = file_report(at(2026, 11, 2, 8), category="chieu-sang")  # lighting company
     sla.sweep(at(2026, 11, 24, 8))
+    commit()  # the sweep service does not commit; its job does
     db.session.expire_all()
     assert report.escalated_to_id == user("so-xd.officer").department_id
     # The supervising department can now read it, but not act on it.
@@ -237,7 +238,9 @@ def test_concurrent_sweeps_send_each_reminder_once(app, file_report, committed):
     def run():
         with app.app_context():
             try:
-                results.append(sla.sweep(when, batch=2))
+                from backend import tasks  # the job: batch by batch, each committed
+
+                results.append(tasks.sla_sweep(when, batch=2))
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
