@@ -28,6 +28,8 @@ from sqlalchemy import select
 from backend.api.caching import conditional
 from backend.api.guards import INT_MAX
 from backend.db import db, utcnow
+from backend.domain import system_notes
+from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.errors import ERROR_PAGE, ValidationFailed
 from backend.localtime import local_date, local_tz
@@ -287,7 +289,19 @@ def report_page(code: str):
     if report is None:
         return _page("portal/error.html", status=404, message=_translate("report.not_found"))
     view = read_model.build(None, report, utcnow())
-    return _page("portal/report.html", report=PublicReportSchema().dump(view), event_keys=MESSAGES)
+    data = _with_system_notes(PublicReportSchema().dump(view), report)
+    return _page("portal/report.html", report=data, event_keys=MESSAGES)
+
+
+def _with_system_notes(data: dict, report) -> dict:
+    """Entries the platform wrote itself, in the page's language (stored notes stay
+    Vietnamese for API clients and the audit trail)."""
+    events = [e for e in report.events if e.public]
+    for entry, event in zip(data["timeline"], events, strict=False):
+        if entry["type"] == event.type:
+            text = system_notes.render(event.type, event.data, g.lang, local_tz())
+            entry["system_note"] = mask_personal_data(text)
+    return data
 
 
 @bp.get("/departments")
