@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from backend import tasks
 from backend.db import commit, db
-from backend.models import Resident
-from backend.services import intake
+from backend.models import Resident, StaffUser
+from backend.services import intake, workflow
 from backend.services.photos import Upload
 from tests.conftest import NINH_KIEU, photo
 
@@ -72,3 +72,23 @@ def test_reminders_say_which_deadline(city, client, staff):
         f"Deadline reminder for {report.code}",
         f"Reminder to accept report {report.code}",
     ]
+
+
+def test_a_missed_promise_is_escalated_in_its_own_words(city, client, staff):
+    report = _file(datetime(2026, 11, 2, 8, tzinfo=VN))
+    officer = db.session.query(StaffUser).filter_by(username="so-xd.officer").one()
+    workflow.accept(officer, report, datetime(2026, 11, 2, 9, tzinfo=VN))
+    commit()
+    tasks.sla_sweep(datetime(2026, 11, 23, 9, tzinfo=VN))  # the handling clock is overdue
+    workflow.apologise(
+        officer, report, datetime(2026, 11, 23, 10, tzinfo=VN), "Thiếu vật tư.", date(2026, 12, 4)
+    )
+    commit()
+    tasks.sla_sweep(datetime(2026, 12, 4, 17, 1, tzinfo=VN))  # the promised date is missed
+    items = _inbox(client, staff("coordinator"), "en")
+    assert _twins(items) == []
+    assert [i["kind"] for i in items if "escalated" in i["kind"]] == [
+        "promise_escalated",
+        "escalated",
+    ]
+    assert items[0]["body"] == "Sở Xây dựng TP Cần Thơ missed the date it promised."
