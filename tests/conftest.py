@@ -14,31 +14,37 @@ views and jobs commit (and their after-commit hooks, inline jobs included, run)
 as usual, and everything the test wrote is rolled back at its end. Each test
 gets its own ``MEDIA_ROOT`` and a fresh copy of the app's config.
 
+Tests build their own data with the builders in ``tests/factories.py``. A module
+whose tests all read the same data builds it once in a module-scoped fixture on
+``module_transaction``; each of its tests then rolls back to it.
+
 Tests that need real commits seen from several connections or threads
 (concurrency, migrations, bulk SQL on their own connection) ask for the
 ``committed`` fixture (or carry ``@pytest.mark.committed``): they run on the real
-engine and the database is emptied and the city re-seeded after them.
+engine and the database is emptied and the city re-seeded after them. ``empty_db``
+gives a test no rows at all (inside its transaction).
 """
 
 from __future__ import annotations
 
-import io
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import current_app, has_app_context
 from flask_migrate import upgrade
-from rq import SimpleWorker
 from sqlalchemy import event, text
 
 from backend.config import Settings
 from backend.db import db
-from backend.firebase import emulator_id_token
 from backend.jobs import get_queue, redis_connection
+from tests import factories
+from tests.factories import HOAN_KIEM, NINH_KIEU, PHOTOS, id_token, photo
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PHOTOS = FIXTURES / "photos"
+__all__ = ["HOAN_KIEM", "NINH_KIEU", "PHOTOS", "count_statements", "id_token", "photo", "post_json"]
 
 # The Firebase Auth emulator convention: unsigned ID tokens, no network.
 os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
@@ -58,10 +64,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if COMMITTED in getattr(item, "fixturenames", ()):
             item.add_marker(getattr(pytest.mark, COMMITTED))
-
-
-def photo(name: str) -> bytes:
-    return (PHOTOS / name).read_bytes()
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +134,11 @@ def empty_tables() -> None:
     db.session.commit()
 
 
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    # A throw-away test database: no fsync at each commit (the committing tests, the seed).
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 @pytest.fixture(scope="session")
 def _app(settings, tmp_path_factory):
     """The one app of the session, its schema built and the demo city seeded (committed)."""
@@ -146,6 +153,8 @@ def _app(settings, tmp_path_factory):
         },
     )
     with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_without_fsync)
         _build_schema(app)
         _seed_city()
         redis_connection()  # made once, kept in app.extensions
@@ -180,6 +189,67 @@ def _end_outer(engine, connection, transaction) -> None:
     connection.close()
 
 
+@contextmanager
+def _test_config(app, media_root: Path):
+    """The app's config and extensions as they were, afterwards; its own MEDIA_ROOT."""
+    config, extensions = dict(app.config), dict(app.extensions)
+    app.config["MEDIA_ROOT"] = str(media_root)
+    app.extensions.pop("phananh_storage", None)  # the storage of that MEDIA_ROOT
+    try:
+        yield
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        app.extensions.clear()
+        app.extensions.update(extensions)
+
+
+class ModuleTransaction:
+    """Data a module's tests share, built once (see the ``module_transaction`` fixture)."""
+
+    def __init__(self, app, media: Path):
+        self.app, self.media = app, media
+        with app.app_context():
+            self.engine = db.engine
+            self.connection, self.transaction = _begin_outer(self.engine)
+
+    @contextmanager
+    def build(self):
+        """An app context (and a test client) whose commits land in the module's
+        transaction and whose files in the module's media folder."""
+        with _test_config(self.app, self.media), self.app.app_context():
+            _JOINED[self.app] = self.connection
+            try:
+                if redis_connection() is not None:
+                    get_queue().empty()
+                yield self.app.test_client()
+            finally:
+                db.session.remove()
+                del _JOINED[self.app]
+
+    def close(self) -> None:
+        _end_outer(self.engine, self.connection, self.transaction)
+
+
+#: app -> the ModuleTransaction of the module running now, if it has one.
+_MODULE: dict = {}
+
+
+@pytest.fixture(scope="module")
+def module_transaction(_app, tmp_path_factory):
+    """For module-scoped data fixtures: ``with module_transaction.build() as client:``
+    build on the demo city (through ``tests.factories``); the data is rolled back after
+    the module, and each of its tests rolls back to it (a SAVEPOINT per test) and gets a
+    copy of the files it saved. The module's tests cannot be ``committed`` ones."""
+    module = ModuleTransaction(_app, tmp_path_factory.mktemp("module-media"))
+    _MODULE[_app] = module
+    try:
+        yield module
+    finally:
+        del _MODULE[_app]
+        module.close()
+
+
 @pytest.fixture
 def committed():
     """The test really commits (several threads, connections or a migration run): no
@@ -190,36 +260,42 @@ def committed():
 @pytest.fixture
 def app(_app, request, tmp_path):
     """The session's app, in an app context; the test's writes are rolled back after it."""
-    config, extensions = dict(_app.config), dict(_app.extensions)
-    _app.config["MEDIA_ROOT"] = str(tmp_path / "media")
-    _app.extensions.pop("phananh_storage", None)  # the storage of the test's MEDIA_ROOT
+    module = _MODULE.get(_app)
+    media = tmp_path / "media"
+    if module is not None and module.media.exists():
+        shutil.copytree(module.media, media)
     really_commits = request.node.get_closest_marker(COMMITTED) is not None
-    try:
-        with _app.app_context():
-            if redis_connection() is not None:
-                get_queue().empty()
-            if really_commits:
-                try:
-                    yield _app
-                finally:
-                    db.session.remove()
-                    empty_tables()
-                    _seed_city()
-            else:
-                engine = db.engine
-                connection, transaction = _begin_outer(engine)
-                _JOINED[_app] = connection
-                try:
-                    yield _app
-                finally:
-                    db.session.remove()
-                    del _JOINED[_app]
-                    _end_outer(engine, connection, transaction)
-    finally:
-        _app.config.clear()
-        _app.config.update(config)
-        _app.extensions.clear()
-        _app.extensions.update(extensions)
+    assert not (really_commits and module), "a committed test in a module_transaction module"
+    with _test_config(_app, media), _app.app_context():
+        if redis_connection() is not None:
+            get_queue().empty()
+        if really_commits:
+            try:
+                yield _app
+            finally:
+                db.session.remove()
+                empty_tables()
+                _seed_city()
+        elif module is not None:
+            savepoint = module.connection.begin_nested()
+            _JOINED[_app] = module.connection
+            try:
+                yield _app
+            finally:
+                db.session.remove()
+                del _JOINED[_app]
+                if savepoint.is_active:
+                    savepoint.rollback()
+        else:
+            engine = db.engine
+            connection, transaction = _begin_outer(engine)
+            _JOINED[_app] = connection
+            try:
+                yield _app
+            finally:
+                db.session.remove()
+                del _JOINED[_app]
+                _end_outer(engine, connection, transaction)
 
 
 @pytest.fixture
@@ -241,34 +317,13 @@ def city(app):
 
 
 @pytest.fixture
-def demo(empty_db):
-    """``demo(**kwargs)``: the whole demo (50 reports unless asked) in the test's
-    transaction, instead of the session's city; returns what the seed printed."""
-    from backend.seed import seed_demo
-
-    def seed(reports: int = 50, **kwargs) -> str:
-        return seed_demo(reports=reports, **kwargs)
-
-    return seed
-
-
-@pytest.fixture
 def run_jobs(app):
     """Run queued jobs: a real RQ worker in burst mode, or nothing when jobs are inline.
 
     The worker runs in this process and the test's app context, so its jobs use the
     test's session and see the test's (not yet really committed) rows.
     """
-
-    def run() -> int:
-        if redis_connection() is None:
-            return 0
-        queue = get_queue()
-        count = queue.count
-        SimpleWorker([queue], connection=redis_connection()).work(burst=True)
-        return count
-
-    return run
+    return factories.run_jobs
 
 
 def post_json(client, headers: dict | None, path: str, **json):
@@ -301,18 +356,12 @@ def count_statements(client, path: str, headers: dict | None = None):
     return count, response
 
 
-def id_token(phone: str = "+84901111111", uid: str | None = None, **kwargs) -> str:
-    return emulator_id_token(uid or f"uid-{phone.lstrip('+')}", phone, "phananh-demo", **kwargs)
-
-
 @pytest.fixture
 def resident(client, city):
     """Sign in as a resident through the real endpoint; returns auth headers."""
 
     def sign_in(phone: str = "+84901111111") -> dict:
-        response = client.post("/mobile/v1/auth/firebase", json={"id_token": id_token(phone)})
-        assert response.status_code == 200, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        return factories.sign_in_resident(client, phone)
 
     return sign_in
 
@@ -322,51 +371,16 @@ def staff(client, city):
     """Sign in as a demo staff account; returns auth headers."""
 
     def sign_in(username: str) -> dict:
-        response = client.post(
-            "/staff/v1/auth/login", json={"username": username, "password": "demo"}
-        )
-        assert response.status_code == 200, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        return factories.sign_in_staff(client, username)
 
     return sign_in
 
 
-NINH_KIEU = (10.0340, 105.7880)  # Ninh Kiều wharf, TP Cần Thơ
-HOAN_KIEM = (21.0287, 105.8524)  # Hoàn Kiếm lake, TP Hà Nội: outside the demo's service area
-
-
 @pytest.fixture
 def submit(client, resident, run_jobs):
-    """POST a report as a resident; returns the response."""
+    """POST a report as a resident (one sample photo unless told); returns the response."""
 
-    def post(
-        headers: dict | None = None,
-        *,
-        category: str = "giao-thong",
-        description: str = "Ổ gà lớn trên đường Hai Bà Trưng",
-        lat: float | str | None = NINH_KIEU[0],
-        lng: float | str | None = NINH_KIEU[1],
-        address: str | None = "Bến Ninh Kiều",
-        photos: list[tuple[bytes, str]] | None = None,
-        run: bool = True,
-    ):
-        form: dict = {"category": category, "description": description}
-        if lat is not None:
-            form["lat"] = str(lat)
-        if lng is not None:
-            form["lng"] = str(lng)
-        if address is not None:
-            form["address"] = address
-        files = photos if photos is not None else [(photo("DSCN0021.jpg"), "DSCN0021.jpg")]
-        form["photos"] = [(io.BytesIO(data), name) for data, name in files]
-        response = client.post(
-            "/mobile/v1/reports",
-            data=form,
-            headers=headers or resident(),
-            content_type="multipart/form-data",
-        )
-        if run:
-            run_jobs()
-        return response
+    def post(headers: dict | None = None, **kwargs):
+        return factories.submit_report(client, headers or resident(), **kwargs)
 
     return post

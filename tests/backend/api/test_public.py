@@ -9,12 +9,21 @@ import pytest
 
 from backend.db import commit, db, utcnow
 from backend.models import Photo, Report, Resident
+from tests.factories import sign_in_resident, sign_in_staff, submit_report
 
 
-@pytest.fixture
-def board(resident, submit, staff, client):
-    """Four reports in different places, categories and states."""
-    alice = resident("+84905555555")
+@pytest.fixture(scope="module")
+def board(module_transaction):
+    """Four reports in different places, categories and states (built once for the module)."""
+    with module_transaction.build() as client:
+        return _board(client)
+
+
+def _board(client) -> dict:
+    def submit(headers, **kwargs):
+        return submit_report(client, headers, **kwargs)
+
+    alice = sign_in_resident(client, "+84905555555")
     codes = {
         "pothole": submit(alice, description="Ổ gà trên Đường Lê Lợi").get_json()["code"],
         "light": submit(
@@ -32,7 +41,7 @@ def board(resident, submit, staff, client):
     client.post(
         f"/staff/v1/reports/{codes['spam']}/reject",
         json={"reason": "Spam"},
-        headers=staff("coordinator"),
+        headers=sign_in_staff(client, "coordinator"),
     )
     return codes
 

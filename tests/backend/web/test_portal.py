@@ -9,12 +9,22 @@ import json
 import pytest
 
 from tests.conftest import NINH_KIEU
+from tests.factories import sign_in_resident, sign_in_staff, submit_report
 
 
-@pytest.fixture
-def board(client, resident, submit, staff):
-    """Three public reports, one with markup and personal data in it, one refused."""
-    alice = resident("+84907777777")
+@pytest.fixture(scope="module")
+def board(module_transaction):
+    """Three public reports, one with markup and personal data in it, one refused (built
+    once for the module)."""
+    with module_transaction.build() as client:
+        return _board(client)
+
+
+def _board(client) -> dict:
+    def submit(headers, **kwargs):
+        return submit_report(client, headers, **kwargs)
+
+    alice = sign_in_resident(client, "+84907777777")
     codes = {
         "road": submit(alice, description="Ổ gà to trên Đường Lê Lợi").get_json()["code"],
         "light": submit(
@@ -30,9 +40,8 @@ def board(client, resident, submit, staff):
     client.post(
         f"/staff/v1/reports/{codes['spam']}/reject",
         json={"reason": "Spam"},
-        headers=staff("coordinator"),
+        headers=sign_in_staff(client, "coordinator"),
     )
-    client.delete_cookie("lang")
     return codes
 
 
@@ -168,8 +177,10 @@ def test_report_page_shows_extension_overdue_and_apology(app, client, resident, 
         headers=officer,
     )
     assert asked.status_code in (200, 201), asked.get_json()
+    # The answer is the report; the request's own id is in the list of extensions.
+    pending = client.get(f"/staff/v1/reports/{code}/extensions", headers=officer).get_json()
     decided = client.post(
-        f"/staff/v1/reports/{code}/extensions/{asked.get_json()['id']}/decision",
+        f"/staff/v1/reports/{code}/extensions/{pending[0]['id']}/decision",
         json={"approve": True},
         headers=coordinator,
     )
