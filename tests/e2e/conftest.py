@@ -24,10 +24,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from backend.config import Settings
 from backend.db import db
+from tests.conftest import _sqlite_without_fsync
 
 E2E = Path(__file__).parent
 SCREENSHOTS = E2E / "screenshots"
@@ -90,7 +92,15 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             "MEDIA_ROOT": str(folder / "media"),
         }
     )
-    app = create_app(settings, overrides={"MAP_TILE_URL": None})  # no tiles: no network
+    app = create_app(
+        settings,
+        overrides={
+            "MAP_TILE_URL": None,  # no tiles: no network
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the browser never signs in
+        },
+    )
+    with app.app_context():  # a throw-away database: no fsync at each of the seed's commits
+        event.listen(db.engine, "connect", _sqlite_without_fsync)
     assert app.config["REDIS_URL"] is None and app.config["SQLALCHEMY_DATABASE_URI"].startswith(
         "sqlite:///"
     )
