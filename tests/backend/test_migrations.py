@@ -30,3 +30,47 @@ def test_old_reports_get_masked_public_and_search_text(
         text("SELECT public_description FROM reports WHERE code = :code"), {"code": code}
     ).one()
     assert row.public_description == "Ổ gà, gọi [số điện thoại] nhé"
+
+
+def test_reports_masked_the_old_way_are_masked_again(
+    app, city, resident, submit, client, committed
+):
+    """0012: a number the old masking missed (glued to letters) is masked in the stored
+    public and search text; a moderator's edited text stays theirs, masked again."""
+    code = submit(resident(), description="Ổ gà sâu, sdt0901234567 nhé").get_json()["code"]
+    edited = submit(resident(), description="Đèn tắt, gọi 0912345678").get_json()["code"]
+    db.session.execute(
+        text(
+            "UPDATE reports SET public_description = 'Ổ gà sâu, sdt0901234567 nhé', "
+            "search_text = 'pa o ga sau sdt0901234567 nhe' WHERE code = :code"
+        ),
+        {"code": code},
+    )
+    db.session.execute(
+        text(
+            "UPDATE reports SET public_description = 'Đèn tắt (sđt:0912 345 678)' WHERE code = :c"
+        ),
+        {"c": edited},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO report_events (report_id, at, type, actor_kind, to_status, public) "
+            "SELECT id, created_at, 'text_edited', 'staff', status, false FROM reports "
+            "WHERE code = :c"
+        ),
+        {"c": edited},
+    )
+    db.session.commit()
+    directory = app.extensions["migrate"].directory
+    downgrade(directory=directory, revision="0011")
+    upgrade(directory=directory)
+    db.session.expire_all()
+    assert client.get("/public/v1/reports?q=sdt0901234567").get_json()["items"] == []
+    rows = dict(
+        db.session.execute(
+            text("SELECT code, public_description FROM reports WHERE code IN (:a, :b)"),
+            {"a": code, "b": edited},
+        ).all()
+    )
+    assert "0901234567" not in rows[code] and rows[code].startswith("Ổ gà sâu")
+    assert rows[edited].startswith("Đèn tắt (") and "0912" not in rows[edited]

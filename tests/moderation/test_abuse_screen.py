@@ -7,7 +7,6 @@ figures and the texts the screen gets wrong.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from pathlib import Path
 
@@ -140,11 +139,3 @@ def test_the_list_syntax():
     assert blocklist.matches("Rác rơi vãi.") == []
     assert blocklist.matches("FUCKING road") == ["fuck"]
     assert blocklist.matches("Địt mẹ") == ["dit me"]
-
-
-def test_the_screen_stays_fast():
-    long_report = " ".join(corpus("ordinary.txt"))[:5000]  # the longest description allowed
-    started = time.perf_counter()
-    for _ in range(10):
-        BLOCKLIST.matches(long_report)
-    assert (time.perf_counter() - started) / 10 < 0.1
