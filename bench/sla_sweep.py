@@ -33,7 +33,9 @@ DAY = 8 * 3600
 
 def add_reports(first: int, count: int, *, due: bool, now: datetime) -> None:
     """Bulk-insert open, assigned reports with one running handling clock each."""
-    started = now - timedelta(days=12) if due else now - timedelta(hours=1)
+    # 18 calendar days back: past half of the 15 working days on any date (holidays
+    # included), short of the deadline (due_at is 21 calendar days after the start).
+    started = now - timedelta(days=18) if due else now - timedelta(hours=1)
     check = now - timedelta(hours=1) if due else now + timedelta(days=30)
     params = {
         "first": first,
