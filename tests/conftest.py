@@ -31,6 +31,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import current_app, has_app_context
@@ -71,7 +72,36 @@ def settings(tmp_path_factory) -> Settings:
     env = dict(os.environ)
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # pytest -n: gw0, gw1...
+    if worker:
+        _own_services(env, worker)
     return Settings.from_env(env)
+
+
+def _own_services(env: dict, worker: str) -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (``<name>_gw0``...)
+    and Redis database (the configured one, plus the worker's number), so workers never
+    see each other's rows or jobs. SQLite already lives in the worker's own temp folder."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    number = int(worker.removeprefix("gw") or 0)
+    url = make_url(env["DATABASE_URL"])
+    if url.get_backend_name() == "postgresql":
+        name = f"{url.database}_{worker}"
+        admin = create_engine(
+            url.set(drivername="postgresql+psycopg", database="postgres"),
+            isolation_level="AUTOCOMMIT",
+        )
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        env["DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+    if env.get("REDIS_URL"):
+        parts = urlsplit(env["REDIS_URL"])
+        base = int(parts.path.strip("/") or 0)
+        env["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{(base + number) % 16}"))
 
 
 # ---- the session: one app, the schema, the demo city -----------------------------------

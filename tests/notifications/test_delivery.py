@@ -51,17 +51,17 @@ def test_pushed_once_with_the_tag_that_replaces_a_resend(client, resident, submi
     assert len(fcm.requests) == before
 
 
-def test_dead_tokens_are_pruned_and_busy_ones_retried(client, resident, submit, fcm):
+def test_dead_tokens_are_pruned_and_throttled_ones_retried(client, resident, submit, fcm):
     headers = resident()
     _register(client, headers, "dead-token-0000000001")
-    _register(client, headers, "busy-token-0000000001")
+    _register(client, headers, "quota-token-000000001")
     submit(headers, description="Ổ gà lớn trên đường Hai Bà Trưng")
     assert db.session.query(Device).filter_by(token="dead-token-0000000001").count() == 0
     row = db.session.query(Notification).filter_by(kind="received").one()
     assert row.status == Delivery.PENDING and row.attempts == 1
     assert row.next_attempt_at > row.created_at  # backed off
     # Later the device answers again: pushed, and done.
-    db.session.query(Device).filter_by(token="busy-token-0000000001").update(
+    db.session.query(Device).filter_by(token="quota-token-000000001").update(
         {"token": "fine-token-0000000001"}
     )
     commit()
