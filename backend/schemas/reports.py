@@ -45,6 +45,10 @@ class PublicEventSchema(Schema):
     status = fields.String()
     note = fields.String(allow_none=True)
     department = fields.Dict(allow_none=True)
+    system_note = fields.Dict(
+        allow_none=True,
+        metadata={"description": "An entry the platform wrote itself: {vi, en}; else null"},
+    )
 
 
 class StaffEventSchema(PublicEventSchema):

@@ -13,14 +13,14 @@ from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import fold, nfc
 from backend.domain.vocabulary import ModerationStatus
-from backend.domain.workflow import Action
+from backend.domain.workflow import Action, Status
 from backend.errors import Conflict, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.localtime import local_tz
 from backend.models import Report, ReportSequence, Resident
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.services import geo, photos, queries, routing, sla
+from backend.services import geo, lookup, photos, queries, routing, sla
 from backend.services.text_input import free_text
 from backend.services.timeline import record
 from backend.signals import report_received
@@ -98,7 +98,7 @@ def submit(
         address=address or None,
         location_source=source,
         admin_unit=unit,
-        status="new",
+        status=Status.NEW,
         severity=category.default_severity,
         reporter=resident,
         created_at=now,
@@ -139,9 +139,9 @@ class NotWaiting(Conflict):
 
 def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Report:
     """The reporter answers a request for more information: the SLA clocks run again."""
-    report = queries.resident_report(resident.id, code)
-    if report is None:
-        raise ReportNotFound()
+    report = lookup.for_reader(resident, code)
+    if report.reporter_id != resident.id:
+        raise ReportNotFound()  # only the reporter answers the unit's questions
     if report.waiting_since is None:
         raise NotWaiting()
     answer = free_text(text, "text", required=True)

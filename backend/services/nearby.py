@@ -25,7 +25,7 @@ from backend.db import db
 from backend.domain.workflow import OPEN_STATUSES
 from backend.errors import Conflict
 from backend.models import Report, ReportFollower, Resident
-from backend.services import queries
+from backend.services import policy, queries
 
 _OPEN = sorted(status.value for status in OPEN_STATUSES)
 
@@ -93,7 +93,7 @@ def prefilter(
         Report.lat.between(box.min_lat, box.max_lat),
         Report.status.in_(_OPEN),
         Report.created_at >= now - timedelta(days=days),
-        queries.publicly_visible(),
+        policy.published(),
     )
     if box.min_lng is not None:
         stmt = stmt.where(Report.lng.between(box.min_lng, box.max_lng))

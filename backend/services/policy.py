@@ -34,7 +34,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, false, or_, true
 
 from backend.domain.roles import CITYWIDE_ROLES, DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
-from backend.domain.sla import ClockKind, Outcome
+from backend.domain.sla import ClockKind
 from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import FINAL_STATUSES, STATUS_LABELS, TRANSITIONS, Action, Status
 from backend.errors import Conflict, DomainError, Forbidden
@@ -44,6 +44,7 @@ from backend.services import sla
 from backend.services.sla import (
     ApologyAlreadyGiven,
     ApologyNotDue,
+    ExtensionPending,
     ExtensionTooLate,
     NoRunningClock,
 )
@@ -148,12 +149,6 @@ class AlreadyWaiting(Conflict):
     code = "already_waiting_for_resident"
     message_vi = "Đang chờ người dân bổ sung thông tin."
     message_en = "Already waiting for the resident to answer."
-
-
-class ExtensionPending(Conflict):
-    code = "extension_pending"
-    message_vi = "Đã có một đề nghị gia hạn đang chờ duyệt."
-    message_en = "An extension request is already waiting for a decision."
 
 
 class NoPendingExtension(Conflict):
@@ -305,13 +300,6 @@ def _handle_clock(report: Report):
     )
 
 
-def _past_deadline(clock, now: datetime) -> bool:
-    """The handling clock's current due date has passed (overdue or late), as the SLA
-    package reads it."""
-    state = sla.current_of(clock, now, sla.working_calendar()).state
-    return state in (Outcome.OVERDUE, Outcome.LATE)
-
-
 def pending_extension(report: Report):
     return next((e for e in report.extension_requests if e.status == ExtensionStatus.PENDING), None)
 
@@ -352,12 +340,13 @@ def refusal(
         clock = _handle_clock(report)
         if clock is None or status in FINAL_STATUSES:
             return NoRunningClock()
+        late = clock.overdue_at is not None or sla.deadline_passed(clock, now)
         if action == StaffAction.REQUEST_EXTENSION:
-            if _past_deadline(clock, now):
+            if late:
                 return ExtensionTooLate()  # the apology is the path once late
             if pending_extension(report) is not None:
                 return ExtensionPending()
-        elif clock.overdue_at is None:
+        elif not late:
             return ApologyNotDue()
         elif clock.apology_at is not None:
             return ApologyAlreadyGiven()

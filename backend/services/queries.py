@@ -13,9 +13,7 @@ from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
 from backend.domain.sla import ClockKind
-from backend.domain.text import search_terms, tracking_code
-from backend.domain.vocabulary import ModerationStatus
-from backend.domain.workflow import Status
+from backend.domain.text import search_terms
 from backend.errors import ValidationFailed
 from backend.models import (
     AdminUnit,
@@ -28,9 +26,6 @@ from backend.models import (
     StaffUser,
 )
 from backend.services import policy
-
-#: Never on the public board: refused as spam, abuse or out of scope.
-HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -208,28 +203,18 @@ def page_of(
     return Page(items, page, page_size, total or 0)
 
 
-def publicly_visible():
-    """Not refused, and not waiting in (or refused by) moderation."""
-    return (Report.status.not_in(list(HIDDEN_FROM_PUBLIC))) & (
-        Report.moderation_status.is_(None) | (Report.moderation_status == ModerationStatus.APPROVED)
-    )
-
-
 def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -> Page:
-    stmt = select(Report).where(publicly_visible())
+    stmt = select(Report).where(policy.published())
     return page_of(_apply(stmt, flt, tz), page, page_size)
 
 
-def public_report(code: str) -> Report | None:
-    return db.session.scalar(
-        select(Report).where(Report.code == tracking_code(code), publicly_visible())
-    )
-
-
-def _handle_due():
-    """The open handling clock's current due date: the promised date after an apology."""
+def _handle_due(column=None):
+    """The open handling clock's current due date (the promised date after an apology), or
+    another of its columns."""
+    if column is None:
+        column = func.coalesce(ReportClock.promised_due_at, ReportClock.due_at)
     return (
-        select(func.coalesce(ReportClock.promised_due_at, ReportClock.due_at))
+        select(column)
         .where(
             ReportClock.report_id == Report.id,
             ReportClock.kind == ClockKind.HANDLE.value,
@@ -260,7 +245,10 @@ def staff_reports(
     stmt = _apply(select(Report).where(policy.desk(staff)), flt, tz)
     due = _handle_due()
     if desk.deadline == DeadlineFilter.OVERDUE:
-        stmt = stmt.where(due <= now, Report.waiting_since.is_(None))
+        # Past the current due date and running, or found overdue before the clocks stopped
+        # to wait for the resident (the report's own flag says overdue then too).
+        marked = _handle_due(ReportClock.overdue_at).is_not(None)
+        stmt = stmt.where(due <= now, Report.waiting_since.is_(None) | marked)
     elif desk.deadline == DeadlineFilter.DUE_SOON:
         stmt = stmt.where(due > now, due <= due_soon_until, Report.waiting_since.is_(None))
     if desk.waiting is not None:
@@ -277,12 +265,6 @@ def staff_reports(
 def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
     stmt = select(Report).where(Report.reporter_id == resident_id)
     return page_of(stmt, page, page_size, with_events=True)
-
-
-def resident_report(resident_id: int, code: str) -> Report | None:
-    return db.session.scalar(
-        select(Report).where(Report.code == tracking_code(code), Report.reporter_id == resident_id)
-    )
 
 
 #: The columns of the open-data export: public fields only, never the reporter.
@@ -327,7 +309,7 @@ def public_export(
         .join(Category, Category.id == Report.category_id)
         .outerjoin(Department, Department.id == Report.department_id)
         .outerjoin(AdminUnit, AdminUnit.id == Report.admin_unit_id)
-        .where(publicly_visible()),
+        .where(policy.published()),
         flt,
         tz,
     ).order_by(Report.created_at.desc(), Report.id.desc())

@@ -29,13 +29,18 @@ from typing import Any
 
 from flask import current_app
 
+from backend.domain import system_notes
 from backend.domain.privacy import mask_personal_data
 from backend.domain.vocabulary import EventKind
+from backend.localtime import local_tz
 from backend.models import Photo, Report, ReportEvent, Resident, StaffUser
 from backend.models.photo import PhotoKind
 from backend.services import policy, sla
 from backend.services import ratings as rating_service
 from backend.services.policy import Audience
+
+#: The languages system-written notes are rendered in.
+LANGS = ("vi", "en")
 
 #: Not public, but written for (or by) the resident: shown in the reporter's own view.
 _BETWEEN_UNIT_AND_RESIDENT = frozenset({EventKind.REQUEST_INFO, EventKind.PROVIDE_INFO})
@@ -62,6 +67,8 @@ class EventView:
     status: str
     note: str | None
     department: dict | None
+    #: An entry the platform wrote itself, in both languages ({"vi", "en"}), else None.
+    system_note: dict | None = None
     # Staff only:
     id: int | None = None
     from_status: str | None = None
@@ -133,6 +140,15 @@ def _department(event: ReportEvent) -> dict | None:
     return {"code": event.department.code, "name": event.department.name}
 
 
+def _system_note(event: ReportEvent) -> dict | None:
+    """The platform's own sentence for the entry in each language (stored notes stay
+    Vietnamese for API clients and the audit trail); masked like any public text."""
+    texts = {lang: system_notes.render(event.type, event.data, lang, local_tz()) for lang in LANGS}
+    if texts["vi"] is None:
+        return None
+    return {lang: mask_personal_data(text) for lang, text in texts.items()}
+
+
 def _public_event(event: ReportEvent, *, masked: bool) -> EventView:
     return EventView(
         at=event.at,
@@ -140,6 +156,7 @@ def _public_event(event: ReportEvent, *, masked: bool) -> EventView:
         status=event.to_status,
         note=mask_personal_data(event.note) if masked else event.note,
         department=_department(event),
+        system_note=_system_note(event),
     )
 
 
@@ -156,6 +173,7 @@ def _staff_event(event: ReportEvent, *, internal: bool, unit: bool) -> EventView
         status=event.to_status,
         note=event.note,
         department=_department(event),
+        system_note=_system_note(event),
         id=event.id,
         from_status=event.from_status,
         public=event.public,
@@ -177,11 +195,19 @@ def _timeline(report: Report, audience: Audience, staff: StaffUser | None) -> li
         ]
     unit = audience == Audience.UNIT
     start = policy.internal_history_start(staff, report) if staff is not None else 0
-    return [
-        _staff_event(e, internal=index >= start, unit=unit)
-        for index, e in enumerate(report.events)
-        if not (unit and e.type in _ACCOUNT_ENTRIES)
-    ]
+    entries = []
+    for index, event in enumerate(report.events):
+        if unit and event.type in _ACCOUNT_ENTRIES:
+            continue
+        if index >= start:
+            entries.append(_staff_event(event, internal=True, unit=unit))
+        elif event.public:
+            # Before the report reached this unit: only its public side, as the public reads
+            # it (questions to the resident and their answers stay with the unit that asked).
+            entry = _staff_event(event, internal=False, unit=unit)
+            entry.note = mask_personal_data(event.note)
+            entries.append(entry)
+    return entries
 
 
 def _photos(report: Report, audience: Audience) -> list[Photo]:
@@ -229,9 +255,7 @@ def build(
         audience=audience,
         description=report.description if as_written else public_text(report),
         location=_location(report, masked=not as_written),
-        response=mask_personal_data(report.response)
-        if audience != Audience.REPORTER
-        else report.response,
+        response=report.response if as_written else mask_personal_data(report.response),
         deadlines=sla.deadlines(report, now),
         photos=_photos(report, audience),
         timeline=_timeline(report, audience, staff),

@@ -28,8 +28,6 @@ from sqlalchemy import select
 from backend.api.caching import conditional
 from backend.api.guards import INT_MAX
 from backend.db import db, utcnow
-from backend.domain import system_notes
-from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.errors import ERROR_PAGE, ValidationFailed
 from backend.localtime import local_date, local_tz
@@ -37,7 +35,7 @@ from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
 from backend.schemas.stats import PeriodArgsSchema
-from backend.services import boundaries, queries, read_model, statistics
+from backend.services import boundaries, lookup, policy, queries, read_model, statistics
 from backend.services.statistics import Period
 from backend.web import exports
 from backend.web.charts import month_label, ratio_chart
@@ -226,7 +224,7 @@ def _choices() -> dict:
         .where(AdminUnit.parent_id.in_([u.id for u in top]))
         .order_by(AdminUnit.name)
     ).all()
-    statuses = [s for s in Status if s not in queries.HIDDEN_FROM_PUBLIC]
+    statuses = [s for s in Status if s not in policy.HIDDEN_FROM_PUBLIC]
     return {
         "categories": categories,
         "departments": statistics.handling_units(),
@@ -285,23 +283,11 @@ def board():
 @bp.get("/r/<code>")
 def report_page(code: str):
     """One report: photos before and after, deadlines, the public timeline, the rating."""
-    report = queries.public_report(code)
-    if report is None:
+    report = lookup.by_code(code)
+    if not policy.may_read(None, report):
         return _page("portal/error.html", status=404, message=_translate("report.not_found"))
     view = read_model.build(None, report, utcnow())
-    data = _with_system_notes(PublicReportSchema().dump(view), report)
-    return _page("portal/report.html", report=data, event_keys=MESSAGES)
-
-
-def _with_system_notes(data: dict, report) -> dict:
-    """Entries the platform wrote itself, in the page's language (stored notes stay
-    Vietnamese for API clients and the audit trail)."""
-    events = [e for e in report.events if e.public]
-    for entry, event in zip(data["timeline"], events, strict=False):
-        if entry["type"] == event.type:
-            text = system_notes.render(event.type, event.data, g.lang, local_tz())
-            entry["system_note"] = mask_personal_data(text)
-    return data
+    return _page("portal/report.html", report=PublicReportSchema().dump(view), event_keys=MESSAGES)
 
 
 @bp.get("/departments")

@@ -46,8 +46,6 @@ BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 ERRORS: dict[str, tuple[int, str, str, str, str | None]] = {
     "dead": (404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.", None),
     "busy": (503, "UNAVAILABLE", "UNAVAILABLE", "The service is currently unavailable.", None),
-    # Over the sender's quota: retried later by the outbox, not at once by firebase-admin.
-    "quota": (429, "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED", "Quota exceeded.", None),
     "invalid": (
         400,
         "INVALID_ARGUMENT",

@@ -31,6 +31,7 @@ from backend.services.sla.extensions import (
     MAX_AHEAD,
     ApologyAlreadyGiven,
     ApologyNotDue,
+    ExtensionPending,
     ExtensionTooLate,
     NoRunningClock,
     apologise,
@@ -39,13 +40,21 @@ from backend.services.sla.extensions import (
     request_extension,
 )
 from backend.services.sla.sweep import Batch, SweepResult, sweep, sweep_batch, sweep_clock
-from backend.services.sla.views import clock_view, current_of, deadlines, history, public_flag
+from backend.services.sla.views import (
+    clock_view,
+    current_of,
+    deadline_passed,
+    deadlines,
+    history,
+    public_flag,
+)
 
 __all__ = [
     "MAX_AHEAD",
     "ApologyAlreadyGiven",
     "ApologyNotDue",
     "Batch",
+    "ExtensionPending",
     "ExtensionTooLate",
     "NoRunningClock",
     "SweepResult",
@@ -53,6 +62,7 @@ __all__ = [
     "clock_view",
     "complete",
     "current_of",
+    "deadline_passed",
     "deadlines",
     "decide_extension",
     "durations_for",

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from backend.db import db
 from backend.domain import system_notes
 from backend.domain.calendar import WorkingCalendar
-from backend.domain.sla import ClockKind, Outcome
+from backend.domain.sla import ClockKind
 from backend.domain.text import nfc
 from backend.domain.vocabulary import EventKind
 from backend.errors import Conflict, ValidationFailed
@@ -35,7 +35,7 @@ from backend.services.sla.clocks import (
     used,
 )
 from backend.services.sla.config import working_calendar
-from backend.services.sla.views import current_of
+from backend.services.sla.views import deadline_passed
 from backend.services.timeline import note
 
 #: Extensions and promised dates stay within a year.
@@ -58,6 +58,12 @@ class ExtensionTooLate(Conflict):
         "The deadline has passed, so an extension can no longer be asked: "
         "apologise with a new promised date instead."
     )
+
+
+class ExtensionPending(Conflict):
+    code = "extension_pending"
+    message_vi = "Đã có một đề nghị gia hạn đang chờ duyệt."
+    message_en = "An extension request is already waiting for a decision."
 
 
 class ApologyNotDue(Conflict):
@@ -112,7 +118,7 @@ def request_extension(
     """The unit asks for more time, before its current deadline has passed."""
     clock = _handle_clock(report)
     cal = working_calendar()
-    if current_of(clock, now, cal).state in (Outcome.OVERDUE, Outcome.LATE):
+    if deadline_passed(clock, now):
         raise ExtensionTooLate()
     due = _future_date(proposed, "proposed_date", now, cal)
     if clock.due_at is not None and due <= clock.due_at:
@@ -125,11 +131,7 @@ def request_extension(
         e.status == ExtensionStatus.PENDING and e.clock_id == clock.id
         for e in extensions_of(report)
     ):
-        raise Conflict(
-            "Đã có một đề nghị gia hạn đang chờ duyệt.",
-            "An extension request is already waiting for a decision.",
-            code="extension_pending",
-        )
+        raise ExtensionPending()
     request = ExtensionRequest(
         report_id=report.id,
         clock=clock,
@@ -224,8 +226,8 @@ def apologise(
 ) -> ReportClock:
     """The unit's public apology for being late, with the reason and a new promised date."""
     clock = _handle_clock(report)
-    if clock.overdue_at is None:
-        raise ApologyNotDue()
+    if clock.overdue_at is None and not deadline_passed(clock, now):
+        raise ApologyNotDue()  # past the deadline it is due, before the sweep notices too
     if clock.apology_at is not None:
         raise ApologyAlreadyGiven()
     cal = working_calendar()

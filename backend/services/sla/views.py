@@ -37,6 +37,13 @@ def current_of(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> Curre
     )
 
 
+def deadline_passed(clock: ReportClock, now: datetime) -> bool:
+    """The clock's current due date has passed (overdue or late), whether or not the
+    sweep has recorded it yet: past it, an extension is too late and the apology is due."""
+    state = current_of(clock, now, working_calendar()).state
+    return state in (Outcome.OVERDUE, Outcome.LATE)
+
+
 def history(clock: ReportClock) -> list[dict]:
     """How the due date came to be: the original, each extension approved (when, to
     what date, in time or not), the overdue finding, the apology and its promise."""

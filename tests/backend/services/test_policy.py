@@ -26,7 +26,15 @@ from backend.services.policy import StaffAction
 
 MODERATION = (None, "pending", "approved", "rejected")
 #: Clock states that matter for what may be done, on the statuses a unit works in.
-VARIANTS = ("plain", "accepted", "waiting", "overdue", "apologised", "extension_pending")
+VARIANTS = (
+    "plain",
+    "accepted",
+    "waiting",
+    "past_deadline",  # the due date has passed, the sweep has not noticed yet
+    "overdue",
+    "apologised",
+    "extension_pending",
+)
 ROLES = ("unit", "supervisor", "other_unit", "coordinator", "moderator", "admin")
 
 
@@ -87,6 +95,9 @@ def _report(resident, status: Status, moderation: str | None, variant: str) -> R
     if variant == "waiting":
         report.waiting_since = now - timedelta(days=1)
     handle = next((c for c in report.clocks if c.open and c.kind == "handle"), None)
+    if handle is not None and variant == "past_deadline":
+        handle.due_at = now - timedelta(minutes=5)
+        handle.budget_seconds = handle.original_budget_seconds = 3600
     if handle is not None and variant in ("overdue", "apologised"):
         handle.due_at = handle.overdue_at = now - timedelta(minutes=5)
         report.escalated_to_id = _unit("so-xd").id

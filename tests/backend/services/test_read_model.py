@@ -70,8 +70,38 @@ def test_a_failure_while_answering_a_submission_commits_nothing(
     monkeypatch.setattr(nearby, "similar", broken)
     failed = submit(headers)
     assert failed.status_code == 500
+    assert failed.get_json()["error"]["code"] == "internal_error"
     db.session.rollback()
     assert db.session.query(Report).count() == before
     monkeypatch.undo()
     assert submit(headers).status_code == 201
     assert db.session.query(Report).count() == before + 1
+
+
+def test_a_unit_reads_only_the_public_side_of_what_happened_before_it(
+    client, staff, resident, submit
+):
+    headers = resident()
+    code = submit(headers).get_json()["code"]  # routed to Sở Xây dựng
+    first = staff("so-xd.officer")
+    asked = post_json(
+        client, first, f"/staff/v1/reports/{code}/request-info", question="Số nhà của bác?"
+    )
+    assert asked.status_code == 200
+    answered = post_json(
+        client, headers, f"/mobile/v1/reports/{code}/info", text="Nhà tôi số 5, gọi 0912345678"
+    )
+    assert answered.status_code == 200, answered.get_json()
+    returned = post_json(client, first, f"/staff/v1/reports/{code}/return", reason="Của phường")
+    assert returned.status_code == 200
+    forwarded = post_json(
+        client, staff("coordinator"), f"/staff/v1/reports/{code}/forward", department="do-thi"
+    )
+    assert forwarded.status_code == 200, forwarded.get_json()
+    second = client.get(f"/staff/v1/reports/{code}", headers=staff("do-thi.officer"))
+    body = second.get_json()
+    kinds = [e["type"] for e in body["timeline"]]
+    assert "request_info" not in kinds and "provide_info" not in kinds
+    assert "0912345678" not in second.get_data(as_text=True)
+    assert "Của phường" not in second.get_data(as_text=True)  # the first unit's reason
+    assert kinds[-1] == "forward" and body["timeline"][-1]["internal_note"] is None
