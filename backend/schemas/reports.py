@@ -137,6 +137,12 @@ class PublicReportSummarySchema(_ReportBase):
     """A board row: no timeline, the first public photo's thumbnail."""
 
     overdue = fields.Boolean(metadata={"description": "Past its handling deadline now"})
+    late = fields.Boolean(
+        metadata={"description": "Overdue, or late with the date promised in an apology ahead"}
+    )
+    promised_due_at = fields.DateTime(
+        allow_none=True, metadata={"description": "The date promised in the unit's apology"}
+    )
     working_days_late = fields.Float(
         allow_none=True, metadata={"description": "Working days late when overdue, else null"}
     )

@@ -31,6 +31,7 @@ from flask import current_app
 
 from backend.domain import system_notes
 from backend.domain.privacy import mask_personal_data
+from backend.domain.sla import Outcome
 from backend.domain.vocabulary import EventKind
 from backend.localtime import local_tz
 from backend.models import Photo, Report, ReportEvent, Resident, StaffUser
@@ -120,8 +121,10 @@ class RowView:
     report: Report
     description: str
     location: dict
-    overdue: bool
+    overdue: bool  # past the current due date now
+    late: bool  # overdue, or late and waiting for the date promised in an apology
     working_days_late: float | None
+    promised_due_at: datetime | None
     thumb_url_key: str | None
     supporters: int
 
@@ -298,8 +301,10 @@ def row(report: Report, now: datetime) -> RowView:
         report=report,
         description=public_text(report),
         location=_location(report, masked=True),
-        overdue=flag is not None,
+        overdue=bool(flag) and flag["state"] == Outcome.OVERDUE,
+        late=flag is not None,
         working_days_late=flag["working_days_late"] if flag else None,
+        promised_due_at=flag["promised_due_at"] if flag else None,
         thumb_url_key=thumb,
         supporters=report.supporters or 0,
     )

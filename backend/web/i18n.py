@@ -53,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.supporters": ("{n} người cùng phản ánh", "{n} residents support it"),
     "report.overdue": ("Quá hạn", "Overdue"),
     "report.days_late": ("trễ {days} ngày làm việc", "{days} working days late"),
+    "report.late_promised": ("Trễ hạn · hẹn {date}", "Late · promised for {date}"),
     "report.description": ("Nội dung phản ánh", "What was reported"),
     "report.response": ("Kết quả xử lý", "The unit's answer"),
     "report.photos": ("Hình ảnh", "Photos"),

@@ -152,7 +152,8 @@ def deadlines(report: Report, now: datetime) -> dict:
 
 
 def public_flag(report: Report, now: datetime) -> dict | None:
-    """ "Quá hạn", with working days late against the current due date, for the board."""
+    """For the board: "Quá hạn" with working days late against the current due date, or
+    "Trễ hạn" with the date the unit promised in its apology; None while on schedule."""
     handle = next(
         (c for c in reversed(report.clocks) if c.kind == ClockKind.HANDLE and not c.superseded),
         None,
@@ -162,7 +163,17 @@ def public_flag(report: Report, now: datetime) -> dict | None:
     state = current_of(handle, now, working_calendar())
     if state.state == Outcome.OVERDUE:
         return {
+            "state": Outcome.OVERDUE.value,
             "label": {"vi": "Quá hạn", "en": "Overdue"},
             "working_days_late": state.working_days_late,
+            "promised_due_at": None,
+        }
+    if state.state == Outcome.LATE and handle.open and handle.promised_due_at is not None:
+        # Late, and the unit apologised with a date still ahead: the board says so.
+        return {
+            "state": Outcome.LATE.value,
+            "label": {"vi": "Trễ hạn", "en": "Late"},
+            "working_days_late": None,
+            "promised_due_at": handle.promised_due_at,
         }
     return None

@@ -62,7 +62,8 @@ def test_after_an_extension_and_an_apology_one_current_date_late_not_overdue(fil
     assert current["working_hours_left"] == 30.5  # Tue 09:00 to Fri 17:00 in office hours
     assert current["working_days_late"] is None
     assert view["overdue"] is False
-    assert sla.public_flag(report, at(2026, 12, 1, 9)) is None
+    flag = sla.public_flag(report, at(2026, 12, 1, 9))  # the board: late, promised for 04/12
+    assert (flag["state"], flag["promised_due_at"]) == ("late", at(2026, 12, 4, 17))
     assert events(handle) == ["original", "extension", "overdue", "apology"]
     original, extension, overdue, apology = handle["history"]
     assert original["due_at"] == at(2026, 11, 23, 8)
@@ -141,3 +142,13 @@ def test_within_an_extension_approved_in_time_it_is_late_with_extension(file_rep
     commit()
     _view, handle = handle_view(report, at(2026, 12, 2))
     assert handle["current"]["state"] == handle["status"] == "late_with_extension"
+
+
+def test_the_board_row_says_late_with_the_promised_date(file_report):
+    from backend.services import read_model
+
+    report = extended_then_apologised(file_report)
+    row = read_model.row(report, at(2026, 12, 1, 9))
+    assert (row.overdue, row.late, row.promised_due_at) == (False, True, at(2026, 12, 4, 17))
+    missed = read_model.row(report, at(2026, 12, 8, 17))  # the promised date has passed
+    assert (missed.overdue, missed.late, missed.working_days_late) == (True, True, 2.0)
