@@ -17,6 +17,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
+from backend.models.report import FollowerSource
 from backend.services import (
     following,
     intake,
@@ -198,7 +199,7 @@ def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -
         )
     )
     for resident_id in sorted(supporters - {target.reporter_id}):
-        following.add_follower(target, resident_id, now, source="merged")
+        following.add_follower(target, resident_id, now, source=FollowerSource.MERGED)
     note(
         target,
         EventKind.MERGED_IN,

@@ -15,9 +15,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from backend.db import db
 from backend.domain.text import tracking_code
 from backend.domain.workflow import FINAL_STATUSES
-from backend.errors import Conflict, ReportNotFound
+from backend.errors import Conflict
 from backend.models import Report, ReportFollower, Resident
+from backend.models.report import FollowerSource
 from backend.services import lookup, policy, queries
+
+
+class ReportClosed(Conflict):
+    code = "report_closed"
+    message_vi = "Phản ánh đã kết thúc xử lý nên không thể theo dõi thêm."
+    message_en = "The report is closed; it can no longer be followed."
 
 
 class OwnReport(Conflict):
@@ -26,7 +33,12 @@ class OwnReport(Conflict):
     message_en = "This is your own report; you already follow it."
 
 
-def follow(resident: Resident, report_code: str, now: datetime, source: str = "me_too") -> Report:
+def follow(
+    resident: Resident,
+    report_code: str,
+    now: datetime,
+    source: FollowerSource = FollowerSource.ME_TOO,
+) -> Report:
     """The resident supports ("me too") and follows someone else's public report.
 
     Following twice is harmless, also at the same instant from two devices.
@@ -35,12 +47,12 @@ def follow(resident: Resident, report_code: str, now: datetime, source: str = "m
     if report.reporter_id == resident.id:
         raise OwnReport()
     if report.status in FINAL_STATUSES:
-        raise ReportNotFound()  # closed, refused or merged away: nothing to support
+        raise ReportClosed()  # closed or merged away: nothing left to support
     add_follower(report, resident.id, now, source=source)
     return report
 
 
-def add_follower(report: Report, resident_id: int, now: datetime, source: str) -> None:
+def add_follower(report: Report, resident_id: int, now: datetime, source: FollowerSource) -> None:
     """Idempotent, also when two requests add the same follower at once."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(

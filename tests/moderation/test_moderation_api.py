@@ -255,7 +255,8 @@ def test_merge_only_into_a_public_open_report_and_bring_the_supporters(
     following_dup = _post(
         client, resident("+84905555555"), f"/mobile/v1/reports/{duplicate}/follow"
     )
-    assert following_dup.status_code == 404
+    assert following_dup.status_code == 409  # merged away: nothing left to support
+    assert following_dup.get_json()["error"]["code"] == "report_closed"
 
 
 def test_rejecting_withdraws_the_public_photos(client, staff, resident, submit):

@@ -12,6 +12,7 @@ from backend.db import db
 from backend.domain.calendar import Exceptions, WorkingCalendar
 from backend.domain.sla import DEFAULT_DURATIONS, Durations
 from backend.models import CalendarException, SlaPolicy
+from backend.models.category import Severity
 from backend.models.sla import ExceptionKind
 
 _lock = threading.Lock()
@@ -91,7 +92,7 @@ def durations_for(category_id: int | None, severity: str, now: datetime) -> Dura
         .limit(1)
     )
     if policy is None:
-        return DEFAULT_DURATIONS.get(severity, DEFAULT_DURATIONS["normal"]).capped()
+        return DEFAULT_DURATIONS.get(severity, DEFAULT_DURATIONS[Severity.NORMAL]).capped()
     return Durations(
         accept=timedelta(seconds=policy.accept_seconds),
         handle=timedelta(seconds=policy.handle_seconds),

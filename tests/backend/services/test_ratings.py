@@ -14,6 +14,7 @@ from backend.domain.workflow import Action
 from backend.errors import ValidationFailed
 from backend.models import Rating, Report, ReportClock, ReportEvent, Resident, StaffUser
 from backend.models.event import ActorKind
+from backend.models.report import FollowerSource
 from backend.seed import DEMO_SCORES, REOPENED, seed_demo
 from backend.services import following, intake, ratings, workflow
 from backend.services.photos import Upload
@@ -274,7 +275,7 @@ def test_two_ratings_at_once_cannot_both_win(reporter, resolved):
 def test_followers(reporter, resolved):
     fan, critic, stranger = person("fan"), person("critic"), person("stranger")
     for follower in (fan, critic):
-        following.add_follower(resolved, follower.id, FILED, source="me_too")
+        following.add_follower(resolved, follower.id, FILED, source=FollowerSource.ME_TOO)
     commit()
     at = RESOLVED + timedelta(hours=5)
     with pytest.raises(NotFollower):
@@ -330,7 +331,7 @@ def test_ratings_of_a_page_of_reports_is_one_query(reporter, file_report):
     assert len(statements) == 1 and "report_ratings" in statements[0]
     # A new rating is seen at once, before any commit (the cached list is dropped).
     fan = person("late-fan")
-    following.add_follower(reports[0], fan.id, RESOLVED, source="me_too")
+    following.add_follower(reports[0], fan.id, RESOLVED, source=FollowerSource.ME_TOO)
     ratings.feedback(fan, reports[0].code, RESOLVED, False, window_days=WEEK)
     assert [r.kind for r in ratings.ratings_of(reports[0])] == ["reporter", "follower"]
 
