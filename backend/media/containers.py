@@ -249,15 +249,22 @@ def _iloc_extents(data: bytes, start: int, end: int) -> list[tuple[int, int, int
     more = reader.uint(1)
     offset_size, length_size = sizes >> 4, sizes & 0x0F
     base_size, index_size = more >> 4, (more & 0x0F) if version in (1, 2) else 0
-    if version > 2 or any(s not in (0, 4, 8) for s in (offset_size, length_size, base_size)):
+    sizes_used = (offset_size, length_size, base_size, index_size)
+    if version > 2 or any(s not in (0, 4, 8) for s in sizes_used):
         raise Malformed("bad iloc box")
+    # Every extent must take bytes of the box, or 65,535 of them cost nothing to declare
+    # and the check would no longer cost time in proportion to the file.
+    extent_bytes = index_size + offset_size + length_size
     extents = []
     for _ in range(reader.uint(2 if version < 2 else 4)):
         reader.uint(2 if version < 2 else 4)  # item id
         method = reader.uint(2) & 0x0F if version in (1, 2) else 0
         reader.uint(2)  # data reference index
         base = reader.uint(base_size)
-        for _ in range(reader.uint(2)):
+        count = reader.uint(2)
+        if extent_bytes == 0 and count > 1:
+            raise Malformed("iloc extents that take no bytes")
+        for _ in range(count):
             reader.uint(index_size)
             # A length of 0 means "to the end of the file": only the offset is proved.
             offset, length = reader.uint(offset_size), reader.uint(length_size)

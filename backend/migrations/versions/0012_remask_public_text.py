@@ -59,7 +59,8 @@ def upgrade():
         if not rows:
             return
         for row in rows:
-            source = row.public_description if row.edited else row.description
+            edited_text = row.public_description if row.edited else None
+            source = edited_text if edited_text is not None else row.description
             public = mask_personal_data(source or "")
             address = mask_personal_data(row.address) if row.address else None
             search = fold(" ".join(filter(None, [row.code, public, address])))
