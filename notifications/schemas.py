@@ -12,7 +12,12 @@ from notifications.templates import LOCALES, render
 class DeviceSchema(Schema):
     token = fields.String(
         required=True,
-        validate=validate.Length(min=10, max=4096),
+        validate=[
+            validate.Length(min=10, max=4096),
+            # What FCM issues: no spaces, look-alikes or invisible characters, so one install
+            # cannot be registered twice under spellings of the same token.
+            validate.Regexp(r"^[A-Za-z0-9_:.\-]+$", error="Not an FCM registration token."),
+        ],
         metadata={"description": "FCM registration token"},
     )
     platform = fields.String(required=True, validate=validate.OneOf([p.value for p in Platform]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,11 @@ def _owned_by(device: Device, owner: Resident | StaffUser) -> bool:
     return device.staff_id == owner.id
 
 
+#: A token whose holder has not registered it again for this long is free to move: the
+#: app registers its token at every start, and a resident's session lasts 30 days.
+HOLDER_GONE_AFTER = timedelta(days=30)
+
+
 def register_device(
     owner: Resident | StaffUser, token: str, platform: str, locale: str, now: datetime
 ) -> Device:
@@ -68,7 +73,12 @@ def register_device(
             pass
         device = _device(token)
     if not _owned_by(device, owner):
-        raise DeviceTokenInUse()
+        if device.last_seen_at > now - HOLDER_GONE_AFTER:
+            raise DeviceTokenInUse()
+        # The holder has not been seen on this install for longer than a session lasts:
+        # it can no longer sign out there, so the install's new account takes the token.
+        device.resident_id = owner.id if isinstance(owner, Resident) else None
+        device.staff_id = owner.id if isinstance(owner, StaffUser) else None
     device.platform, device.locale, device.last_seen_at = platform, locale, now
     db.session.flush()
     return device

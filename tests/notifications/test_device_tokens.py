@@ -64,3 +64,29 @@ def test_a_family_phone_switches_accounts_after_sign_out(client, resident):
 def _mother_id(client, headers) -> int:
     post_json(client, headers, "/mobile/v1/devices", token="mother-other-token-1", platform="ios")
     return db.session.query(Device).filter_by(token="mother-other-token-1").one().resident_id
+
+
+def test_a_token_whose_holder_is_long_gone_moves_to_the_new_account(client, resident):
+    """A shared phone whose first account's session expired can no longer sign out there:
+    after 30 days unseen the install's new account takes the token."""
+    from datetime import timedelta
+
+    first, second = resident("+84901111111"), resident("+84903333333")
+    assert _register(client, first).status_code == 201
+    device = db.session.query(Device).filter_by(token=TOKEN).one()
+    first_owner = _owner()
+    device.last_seen_at -= timedelta(days=29)
+    db.session.commit()
+    assert _register(client, second).status_code == 409  # still the first account's
+    device.last_seen_at -= timedelta(days=2)
+    db.session.commit()
+    assert _register(client, second).status_code == 201
+    assert _owner() != first_owner and _owner()[0] is not None
+
+
+def test_a_token_is_taken_as_fcm_issues_it(client, resident):
+    headers = resident()
+    for spelling in (f" {TOKEN} ", f"{TOKEN}\u200b", "fcm token with spaces"):
+        refused = _register(client, headers, token=spelling)
+        assert refused.status_code == 422, spelling
+        assert "token" in refused.get_json()["error"]["fields"]
