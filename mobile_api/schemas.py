@@ -79,6 +79,7 @@ class FollowedReportSchema(FollowerReportSchema):
 class FollowedRowSchema(PublicReportSummarySchema):
     """A row of the resident's list of followed reports."""
 
+    mine = fields.Boolean()
     following = fields.Boolean()
 
 
@@ -91,12 +92,14 @@ class SubmittedReportSchema(ResidentReportSchema):
 
 def dump_suggestion(suggestion, now) -> dict:
     """A :class:`backend.services.nearby.Suggestion` as the app shows it."""
-    return {
-        **PublicReportSummarySchema().dump(read_model.row(suggestion.report, now)),
-        "distance_m": round(suggestion.distance_m, 1),
-        "mine": suggestion.mine,
-        "following": suggestion.following,
-    }
+    view = read_model.row(
+        suggestion.report,
+        now,
+        mine=suggestion.mine,
+        following=suggestion.following,
+        distance_m=suggestion.distance_m,
+    )
+    return NearbyReportSchema().dump(view)
 
 
 #: Comments and reasons that go with a rating (never public).

@@ -14,7 +14,6 @@ from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import (
     FollowerReportSchema,
-    PublicReportSummarySchema,
     ResidentReportSchema,
     page_schema,
 )
@@ -24,6 +23,7 @@ from backend.services import (
     intake,
     lookup,
     nearby,
+    policy,
     queries,
     ratings,
     read_model,
@@ -150,7 +150,10 @@ def following_reports(args):
     """Reports I follow ("me too"), the most recently followed first (my own not included)."""
     page = following_service.followed(current_resident(), args["page"], args["page_size"])
     now = utcnow()
-    return jsonify(dump_page(page, lambda report: {**_row(report, now), "following": True}))
+    row = FollowedRowSchema()
+    return jsonify(
+        dump_page(page, lambda report: row.dump(read_model.row(report, now, following=True)))
+    )
 
 
 @blp.get("/reports/<code>")
@@ -172,14 +175,10 @@ def get_report(code):
 def _dump(resident, report, *, following: bool | None = None) -> dict:
     """The report as this resident sees it: their own in full, anyone else's as the public
     record with what they may say about it."""
-    if following is None and report.reporter_id != resident.id:
+    if following is None and policy.audience(resident, report) == policy.Audience.FOLLOWER:
         following = following_service.is_following(resident, report)
     view = read_model.build(resident, report, utcnow(), following=following)
     return (ResidentReportSchema() if view.mine else FollowerReportSchema()).dump(view)
-
-
-def _row(report, now) -> dict:
-    return PublicReportSummarySchema().dump(read_model.row(report, now))
 
 
 @blp.post("/reports/<code>/info")

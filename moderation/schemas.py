@@ -1,9 +1,10 @@
-"""Moderator API inputs."""
+"""Moderator API inputs, and the queue's items."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.schemas.reports import StaffReportWithReporterSchema
 from backend.schemas.sla import TEXT
 from moderation.services import RejectReason
 
@@ -20,3 +21,11 @@ class PublicTextSchema(Schema):
         required=True, validate=TEXT, metadata={"description": "The text the public will read"}
     )
     reason = fields.String(required=True, validate=TEXT)
+
+
+class QueueItemSchema(StaffReportWithReporterSchema):
+    """A held report in the queue, with the open reports nearby it may duplicate."""
+
+    similar_reports = fields.List(
+        fields.Dict(), metadata={"description": "code, distance_m, status of each"}
+    )

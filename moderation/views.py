@@ -14,7 +14,7 @@ from backend.schemas.sla import QuestionSchema
 from backend.schemas.staff import DuplicateSchema, OptionalNoteSchema, ReasonSchema
 from backend.services import policy, read_model
 from moderation import services
-from moderation.schemas import PublicTextSchema, RejectSchema
+from moderation.schemas import PublicTextSchema, QueueItemSchema, RejectSchema
 
 blp = Blueprint(
     "moderation",
@@ -33,9 +33,15 @@ def _doc(func):
     return blp.doc(security=SECURITY)(func)
 
 
-def _view(staff, report, now, **extra) -> dict:
+def _view(staff, report, now) -> dict:
     view = read_model.build(staff, report, now)
-    return {**staff_schema(view).dump(view), **extra}
+    return staff_schema(view).dump(view)
+
+
+def _queue_item(staff, report, now) -> dict:
+    view = read_model.build(staff, report, now)
+    view.similar_reports = services.similar(report, now)
+    return QueueItemSchema().dump(view)
 
 
 def _act(code: str, run, *, open_only: bool = True):
@@ -60,7 +66,7 @@ def queue(args):
     return jsonify(
         dump_page(
             page,
-            lambda report: _view(staff, report, now, similar_reports=services.similar(report, now)),
+            lambda report: _queue_item(staff, report, now),
         )
     )
 

@@ -127,13 +127,21 @@ class RowView:
     promised_due_at: datetime | None
     thumb_url_key: str | None
     supporters: int
+    mine: bool = False
+    following: bool = False
+    distance_m: float | None = None
 
     def __getattr__(self, name: str):
         return getattr(self.report, name)
 
 
+def public_address(address: str | None) -> str | None:
+    """The address as the public reads it: personal data masked."""
+    return mask_personal_data(address)
+
+
 def _location(report: Report, *, masked: bool) -> dict:
-    address = mask_personal_data(report.address) if masked else report.address
+    address = public_address(report.address) if masked else report.address
     return {"lat": report.lat, "lng": report.lng, "address": address}
 
 
@@ -291,8 +299,16 @@ def build(
     return view
 
 
-def row(report: Report, now: datetime) -> RowView:
-    """A public board row: the text masked, the overdue flag, the first public photo."""
+def row(
+    report: Report,
+    now: datetime,
+    *,
+    mine: bool = False,
+    following: bool = False,
+    distance_m: float | None = None,
+) -> RowView:
+    """A public board row: the text masked, the overdue flag, the first public photo; for a
+    signed-in resident also whether it is theirs, whether they follow it, how far it is."""
     flag = sla.public_flag(report, now)
     thumb = next(
         (p.thumb_key for p in report.photos if p.public and p.kind == PhotoKind.BEFORE), None
@@ -307,4 +323,7 @@ def row(report: Report, now: datetime) -> RowView:
         promised_due_at=flag["promised_due_at"] if flag else None,
         thumb_url_key=thumb,
         supporters=report.supporters or 0,
+        mine=mine,
+        following=following,
+        distance_m=None if distance_m is None else round(distance_m, 1),
     )

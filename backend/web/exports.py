@@ -8,9 +8,8 @@ import json
 from collections.abc import Iterable, Iterator
 
 from backend.db import commit
-from backend.domain.privacy import mask_personal_data
 from backend.domain.workflow import STATUS_LABELS, Status
-from backend.services.read_model import public_text
+from backend.services.read_model import public_address, public_text
 
 FIELDS = (
     "code",
@@ -47,7 +46,7 @@ def record(row, base_url: str) -> dict:
         "department_name": row.department_name,
         "admin_unit": row.admin_unit,
         "admin_unit_name": row.admin_unit_name,
-        "address": mask_personal_data(row.address),
+        "address": public_address(row.address),
         "description": public_text(row),
         "lat": round(row.lat, 6),
         "lng": round(row.lng, 6),
