@@ -5,22 +5,29 @@ flask-smorest documents a single request body per operation, so form fields
 and files are parsed by one schema, from ``request.form`` and
 ``request.files`` together, and documented as one ``multipart/form-data`` body.
 
-Query parameters a route does not declare are refused: see
-:attr:`Parser.DEFAULT_UNKNOWN_BY_LOCATION`.
+Query parameters a route does not declare are refused (``422``, ``fields`` naming each):
+by the parser where the view declares query arguments (see
+:attr:`Parser.DEFAULT_UNKNOWN_BY_LOCATION`), by :func:`refuse_undeclared_query` (every
+blueprint of this class runs it before its views) where it declares none.
 
-Every view's arguments pass the input guards (:mod:`backend.api.guards`): no NUL in a
-JSON body, no integer an INTEGER column cannot hold.
+Every view's arguments pass the input guards (:mod:`backend.api.guards`): JSON the
+server can read (not too deep, no integer of more than 4,300 digits), no NUL in it, no
+integer an INTEGER column cannot hold.
 """
 
 from __future__ import annotations
 
 import flask_smorest
+from flask import current_app, request
 from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
 
 from backend.api import guards
-from backend.errors import DomainError
+from backend.errors import DomainError, ValidationFailed
+
+QUERY_LOCATIONS = ("query", "querystring")
 
 
 class UnsupportedMediaType(DomainError):
@@ -48,6 +55,14 @@ class Parser(FlaskParser):
             raise UnsupportedMediaType()
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
+    def _raw_load_json(self, req):
+        # webargs' own json.loads lets RecursionError and ValueError (an integer of more
+        # than 4,300 digits) through: a 500. An empty body is no body, as in webargs.
+        if not is_json_request(req):
+            return core.missing
+        data = req.get_data(cache=True)
+        return guards.parse_json(data) if data else core.missing
+
     def load_json(self, req, schema):
         document = super().load_json(req, schema)
         guards.check_json(document)
@@ -59,9 +74,37 @@ class Parser(FlaskParser):
         return arguments
 
 
+def _declares_query(view) -> bool:
+    """Whether the view handling this request (a MethodView's method too) reads query
+    arguments through the parser (flask-smorest's ``_apidoc``)."""
+    cls = getattr(view, "view_class", None)
+    if cls is not None:
+        view = getattr(cls, request.method.lower(), None)
+        if view is None and request.method == "HEAD":  # as MethodView dispatches it
+            view = getattr(cls, "get", None)
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p.get("in") in QUERY_LOCATIONS for p in parameters)
+
+
+def refuse_undeclared_query() -> None:
+    """``before_request``: on a view that declares no query arguments, every non-blank
+    query parameter is unknown (``422``, as the parser answers where it declares some)."""
+    if not request.args or _declares_query(current_app.view_functions.get(request.endpoint)):
+        return
+    unknown = sorted(
+        name for name, values in request.args.lists() if any(value.strip() for value in values)
+    )
+    if unknown:
+        raise ValidationFailed(fields={name: ["Unknown field."] for name in unknown})
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(refuse_undeclared_query)

@@ -11,24 +11,35 @@
   beyond them matches no route (``404``, :class:`BoundedIntConverter`), and the parsed
   arguments of every API view are checked (``422 number_out_of_range``,
   :func:`check_integers`, called by the same parser).
+* JSON the server cannot read: malformed or not UTF-8, nested more than
+  :data:`MAX_JSON_DEPTH` levels (Python's parser gives up with ``RecursionError`` near
+  1,000) or holding an integer of more than 4,300 digits (``ValueError``): ``400
+  invalid_json`` (:func:`parse_json`, used by the parser; :class:`GuardedRequest` answers
+  the same for ``request.get_json``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Flask, Request, request
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from backend.errors import ValidationFailed
+from backend.errors import DomainError, ValidationFailed
 
 #: The range of the INTEGER (int4) columns every id lives in.
 INT_MIN, INT_MAX = -2_147_483_648, 2_147_483_647
 #: NUL and the surrogate range (only ever lone in a Python str: UTF-8 cannot hold them).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _MESSAGE = "Contains a NUL or another character that cannot be stored."
+#: No body the API reads nests more than three levels; anything deeper than this is
+#: refused before a schema, or the NUL and integer checks, walk it.
+MAX_JSON_DEPTH = 32
+_TOO_DEEP = f"Nested more than {MAX_JSON_DEPTH} levels deep."
 
 
 class InvalidCharacters(ValidationFailed):
@@ -41,6 +52,50 @@ class NumberOutOfRange(ValidationFailed):
     code = "number_out_of_range"
     message_vi = "Dữ liệu gửi lên chứa số quá lớn hoặc quá nhỏ."
     message_en = "The request contains a number that is out of range."
+
+
+class InvalidJSON(DomainError):
+    status = 400
+    code = "invalid_json"
+    message_vi = "Nội dung gửi lên không phải JSON hợp lệ."
+    message_en = "The request body is not valid JSON."
+
+
+def _unreadable(error: Exception) -> InvalidJSON:
+    if isinstance(error, RecursionError):
+        reason = _TOO_DEEP
+    elif isinstance(error, UnicodeDecodeError):
+        reason = "Not UTF-8."
+    elif isinstance(error, json.JSONDecodeError):
+        reason = str(error)
+    else:  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
+        reason = f"A number has more than {sys.get_int_max_str_digits()} digits."
+    return InvalidJSON(fields={"body": [reason]})
+
+
+def parse_json(data: bytes) -> Any:
+    """The decoded JSON body, or ``400 invalid_json``; never a ``RecursionError`` or a
+    ``ValueError`` (a 500)."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (RecursionError, ValueError) as error:  # JSONDecodeError, UnicodeDecodeError too
+        raise _unreadable(error) from None
+
+
+def too_deep(document: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels (level by level, without
+    recursion)."""
+    level = [document]
+    for _ in range(limit):
+        level = [
+            item
+            for container in level
+            if isinstance(container, dict | list)
+            for item in (container.values() if isinstance(container, dict) else container)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, dict | list) for item in level)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -101,7 +156,10 @@ def _json_strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
 
 
 def check_json(document: Any) -> None:
-    """422 ``invalid_characters`` for the first key or string of ``document`` holding NUL."""
+    """``400 invalid_json`` when ``document`` nests too deeply; ``422 invalid_characters``
+    for its first key or string holding NUL."""
+    if too_deep(document):
+        raise InvalidJSON(fields={"body": [_TOO_DEEP]})
     _refuse_first(_json_strings(document))
 
 
@@ -126,10 +184,22 @@ class GuardedRequest(Request):
             _refuse_first(_multidict_strings(self.files))
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
-        document = super().get_json(force=force, silent=silent, cache=cache)
+        try:
+            document = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError as error:  # not a ValueError: Werkzeug lets it through
+            if silent:
+                return None
+            raise _unreadable(error) from None
         if document is not None:
+            if silent and too_deep(document):
+                return None
             check_json(document)
         return document
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if e is None:  # not a JSON content type: Flask's 415
+            return super().on_json_loading_failed(e)
+        raise _unreadable(e) from None
 
 
 def out_of_range(value: Any, where: str = "") -> str | None:

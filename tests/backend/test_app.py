@@ -82,7 +82,7 @@ def test_error_envelope_everywhere(client, method, path, status, code):
 def test_malformed_json_is_a_400_envelope(client):
     response = client.post("/staff/v1/auth/login", data="{nope", content_type="application/json")
     assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "bad_request"
+    assert response.get_json()["error"]["code"] == "invalid_json"
 
 
 def test_production_refuses_unsafe_configuration():
