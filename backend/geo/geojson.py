@@ -76,7 +76,7 @@ def _parse_json(data: bytes | str) -> Any:
         data = data.removeprefix("\ufeff")
     try:
         return json.loads(data)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # nested too deep too
         raise GeoJSONError(f"input is not valid JSON: {exc}") from exc
 
 

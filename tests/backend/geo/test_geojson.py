@@ -205,3 +205,8 @@ def test_wkb_round_trip() -> None:
         data = to_wkb(f.geometry)
         assert isinstance(data, bytes)
         assert from_wkb(data).equals_exact(f.geometry, tolerance=0)
+
+
+def test_json_nested_too_deep_is_a_geojson_error():
+    with pytest.raises(GeoJSONError):
+        read_features("[" * 100_000 + "]" * 100_000)
