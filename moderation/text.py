@@ -13,10 +13,16 @@ Folding accents away makes insults collide with ordinary words (lồn/lớn, đ�
   plain-letter ``=ngu`` only in a text typed with accents (where "ngu" cannot be "ngủ");
 - ``word*`` matches any word that starts so ("fuck*": fucked, fucking);
 - ``|`` stands for a sentence break (punctuation, start or end of the text);
+- ``...`` stands for up to three words (no sentence break) between two parts of an
+  entry ("thằng ... =ăn =hại": "mấy thằng cán bộ ăn hại");
 - a line ``!phrase`` is an exception: a match that overlaps it does not count
   ("!rơi vãi": rubbish spilled is no swearing).
 
 Every phrase of two or more words also matches written as one word ("ditme", "đụmá").
+
+Names are no insults: Title-case words after a form of address ("ông Sáu Ngu", "bà Năm
+Ngu") and initials in brackets after the words they abbreviate ("Đỗ Minh (ĐM)",
+"Ủy ban nhân dân (UBND)") are not matched.
 """
 
 from __future__ import annotations
@@ -35,6 +41,17 @@ _VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻ
 MIN_LENGTH = 10
 
 BREAK = "|"
+GAP = "..."
+#: Up to this many words may stand for a ``...`` in an entry.
+GAP_WORDS = 3
+#: Forms of address before a name ("ông Sáu Ngu"): the Title-case words after them are a name.
+#: The last three are "ông", "bà", "chị" typed without accents.
+_ADDRESS = frozenset(
+    "ông bà anh chị cô chú bác cậu dì mợ thím cụ em cháu thầy ong ba chi".split()  # noqa: SIM905
+)
+_NAME = "qqname"  # what a name is read as: no entry matches it
+_WORD = re.compile(r"[^\W\d_]+")
+_INITIALS = re.compile(r"\(\s*([^\W\d_]{2,6})\s*\)")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 #: Letters typed one by one with dots, dashes, stars or spaces between them: "đ.m", "d m".
 _SPELLED = re.compile(r"(?<![\w])(?:[^\W\d_][ .\-_*+~]{1,3})+[^\W\d_](?![\w])")
@@ -64,9 +81,11 @@ class _Term:
 
     @classmethod
     def parse(cls, word: str) -> _Term:
+        if word in (BREAK, GAP):
+            return cls(word, word)
         exact, prefix = word.startswith("="), word.endswith("*") and len(word) > 1
-        word = word.strip("=*") if word != BREAK else word
-        return cls(word, fold(word) if word != BREAK else BREAK, exact, prefix)
+        word = word.strip("=*")
+        return cls(word, fold(word), exact, prefix)
 
     def key(self) -> str:
         return self.folded
@@ -100,9 +119,40 @@ def _matches(term: _Term, token: _Token, accented_text: bool) -> bool:
     return term.folded in token.folded
 
 
+def _title(word: str) -> bool:
+    return word[0].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def _names(text: str) -> str:
+    """The text with names read as no words: "ông Sáu Ngu", "Đỗ Minh (ĐM)"."""
+    words = list(_WORD.finditer(text))
+    if len(words) >= 4 and sum(_title(w.group()) for w in words) >= 0.8 * len(words):
+        return text  # Typed In Title Case: capitals tell nothing
+    names: list[tuple[int, int]] = []
+    for k, word in enumerate(words[:-1]):
+        if word.group().casefold() not in _ADDRESS:
+            continue
+        end = word.end()
+        for after in words[k + 1 : k + 5]:
+            if text[end : after.start()].strip() or not _title(after.group()):
+                break
+            names.append(after.span())
+            end = after.end()
+    for m in _INITIALS.finditer(text):
+        caps = m.group(1)
+        before = _WORD.findall(text[: m.start()])[-len(caps) :]
+        initials = fold("".join(w[0] for w in before))
+        if caps.isupper() and len(before) == len(caps) and initials == fold(caps):
+            names.append(m.span(1))
+    for start, end in sorted(names, reverse=True):
+        text = text[:start] + _NAME + text[end:]
+    return text
+
+
 def tokens(text: str) -> list[_Token]:
     """The text as the screen reads it, between two sentence breaks."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).casefold()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = _names(text).casefold()
     text = _UNIT.sub(r"\1", text)
     text = _STARS.sub("", text)
     text = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
@@ -121,14 +171,22 @@ class _Entry:
     label: str
     terms: tuple[_Term, ...]
 
-    def at(self, words: list[_Token], i: int, accented: bool) -> int | None:
-        """The end of a match starting at ``words[i]``, or None."""
-        if i + len(self.terms) > len(words):
-            return None
-        for k, term in enumerate(self.terms):
-            if not _matches(term, words[i + k], accented):
+    def at(self, words: list[_Token], i: int, accented: bool, first: int = 0) -> int | None:
+        """The end of a match of ``terms[first:]`` starting at ``words[i]``, or None."""
+        for k in range(first, len(self.terms)):
+            term = self.terms[k]
+            if term.text == GAP:
+                for skip in range(GAP_WORDS + 1):
+                    if skip and (i + skip > len(words) or words[i + skip - 1].forms == (BREAK,)):
+                        return None
+                    end = self.at(words, i + skip, accented, k + 1)
+                    if end is not None:
+                        return end
                 return None
-        return i + len(self.terms)
+            if i >= len(words) or not _matches(term, words[i], accented):
+                return None
+            i += 1
+        return i
 
 
 def _entry(line: str) -> _Entry | None:
@@ -136,14 +194,14 @@ def _entry(line: str) -> _Entry | None:
     terms = tuple(_Term.parse(w) for w in words)
     if not terms or all(t.text == BREAK for t in terms):
         return None
-    label = " ".join(t.folded for t in terms if t.text != BREAK)
+    label = " ".join(t.folded for t in terms if t.text not in (BREAK, GAP))
     return _Entry(label, terms)
 
 
 def _compact(entry: _Entry) -> _Entry | None:
     """The phrase written as one word ("địt mẹ" → "địtmẹ")."""
     terms = [t for t in entry.terms if t.text != BREAK]
-    if len(terms) < 2 or any(t.prefix for t in terms):
+    if len(terms) < 2 or any(t.prefix or t.text == GAP for t in terms):
         return None
     exact = any(t.exact for t in terms)
     joined = "".join(t.text for t in terms)
@@ -207,12 +265,17 @@ class Blocklist:
             for label, start, end in self._spans(self._index["entries"], words, accented)
             if not any(a < end and start < b for _, a, b in allowed)
         ]
-        # "địt" inside "địt mẹ" says nothing more: only the longest matches are named.
+        # "địt" inside "địt mẹ" says nothing more: only the longest matches are named, and
+        # of two entries matching the same words ("ditmemay": "dit me may", "ditme*") the longer.
         return sorted(
             {
                 label
                 for label, start, end in hits
-                if not any(a <= start and end <= b and b - a > end - start for _, a, b in hits)
+                if not any(
+                    a <= start and end <= b and (b - a > end - start or len(other) > len(label))
+                    for other, a, b in hits
+                    if (a, b) != (start, end) or other != label
+                )
             }
         )
 
