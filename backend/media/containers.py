@@ -10,6 +10,11 @@ decode fails (see :func:`backend.media.images.make_rendition`).
 
 :func:`declared_size` reads the pixel size a PNG or WebP header claims, so the pixel limit
 can be applied before any decoder (which may allocate the whole canvas) sees the file.
+
+Each check visits every chunk or box in Python, so a file may hold at most
+:data:`MAX_PARTS` of them (:class:`TooComplex` otherwise): the cost of a check is then a
+bounded number of steps, whatever the file holds. :func:`check_parts` counts the chunks or
+top-level boxes before Pillow's opener sees the file.
 """
 
 from __future__ import annotations
@@ -20,6 +25,29 @@ import zlib
 
 class Malformed(Exception):
     """The container is truncated, corrupt or followed by foreign data."""
+
+
+class TooComplex(Exception):
+    """The container holds more chunks or boxes than any camera, phone or editor writes."""
+
+
+MAX_PARTS = 4_096
+"""Chunks (PNG, WebP, with animation frames' sub-chunks) or boxes and item extents (HEIF,
+the ones the check reads) a file may hold. Real files: a PNG holds a handful besides its
+image data, whose IDAT chunks libpng writes 8 kB each by default (1,920 in a 15 MB file);
+a 48 MP phone HEIC about 600 (a grid of 192 tiles, a gain map, thumbnail, Exif, XMP)."""
+
+
+class _Budget:
+    """Counts the parts a check visits; raises TooComplex past :data:`MAX_PARTS`."""
+
+    def __init__(self, limit: int = MAX_PARTS) -> None:
+        self.left = limit
+
+    def take(self, count: int = 1) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise TooComplex(f"more than {MAX_PARTS} chunks or boxes")
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -37,7 +65,48 @@ def declared_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def sample_bytes(data: bytes) -> int:
+    """Bytes per sample a PNG header declares: 2 for 16-bit samples, else 1 (any format)."""
+    if data[:8] == PNG_SIGNATURE and data[12:16] == b"IHDR" and len(data) >= 25:
+        return 2 if data[24] == 16 else 1
+    return 1
+
+
 # ---- PNG ---------------------------------------------------------------------------------
+
+
+def check_parts(data: bytes) -> None:
+    """Raise :class:`TooComplex` if a PNG, WebP or HEIF holds more than :data:`MAX_PARTS`
+    chunks or top-level boxes, counted by their lengths only (the checks below judge the
+    rest). Run before Pillow's opener: the PNG one reads every chunk before the image data
+    in Python; libwebp and libheif read every chunk and box, in C, but 14 MB of them still
+    take 60 to 80 ms."""
+    budget, size = _Budget(), len(data)
+    if data[:8] == PNG_SIGNATURE:
+        pos = 8
+        while pos + 12 <= size and data[pos + 4 : pos + 8] != b"IEND":
+            budget.take()
+            pos += 12 + _BE_U32.unpack_from(data, pos)[0]
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        pos = 12
+        while pos + 8 <= size:
+            budget.take()
+            pos += (_LE_U32.unpack_from(data, pos + 4)[0] + 9) & ~1  # padded to even
+    elif data[4:8] == b"ftyp":
+        pos = 0
+        while pos + 16 <= size:
+            budget.take()
+            box_size = _BE_U32.unpack_from(data, pos)[0]
+            if box_size == 1:
+                box_size = struct.unpack_from(">Q", data, pos + 8)[0]
+            if box_size < 8:  # 0: the last box runs to the end
+                return
+            pos += box_size
+
+
+_LE_U32 = struct.Struct("<I")
+_BE_U32 = struct.Struct(">I")
+_PNG_CHUNK_HEAD = struct.Struct(">I4s")
 
 
 def check_png(data: bytes) -> bytes | None:
@@ -47,44 +116,46 @@ def check_png(data: bytes) -> bytes | None:
     consecutive and their zlib stream must start like one (header, first filter byte), and
     IEND must end the file. Checking the whole zlib stream would mean inflating every pixel
     row (about 150 MB for a 7000x7000 photo of 143 kB): that is the rendition job's work.
+    At most :data:`MAX_PARTS` chunks (:class:`TooComplex`).
     """
     if data[:8] != PNG_SIGNATURE:
         raise Malformed("no PNG signature")
-    pos, size = 8, len(data)
+    view = memoryview(data)  # CRCs over slices of it copy nothing
+    pos, size, budget = 8, len(data), _Budget()
     exif: bytes | None = None
     header: tuple[int, int, int, int, int, int, int] | None = None
     idat_state = "before"  # "before", "in" (inside the IDAT run), "after"
     while True:
         if pos + 12 > size:
             raise Malformed("chunk cut short")
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
+        budget.take()
+        length, kind = _PNG_CHUNK_HEAD.unpack_from(data, pos)
         body_at, end = pos + 8, pos + 12 + length
         if length > _PNG_MAX_SIDE or end > size:
             raise Malformed("chunk runs past the end")
-        if zlib.crc32(data[pos + 4 : body_at + length]) != int.from_bytes(
-            data[body_at + length : end], "big"
+        if (
+            zlib.crc32(view[pos + 4 : body_at + length])
+            != _BE_U32.unpack_from(data, body_at + length)[0]
         ):
             raise Malformed(f"bad CRC in {kind!r}")
         if not kind.isalpha() or not kind.isascii():
             raise Malformed("bad chunk type")
-        body = data[body_at : body_at + length]
         if header is None:
             if kind != b"IHDR":
                 raise Malformed("IHDR is not first")
-            header = _png_header(body)
+            header = _png_header(data[body_at : end - 4])
         elif kind == b"IHDR":
             raise Malformed("second IHDR")
         if kind == b"IDAT":
             if idat_state == "after":
                 raise Malformed("IDAT chunks are not consecutive")
             if idat_state == "before":
-                _png_stream_starts(body)
+                _png_stream_starts(data[body_at : body_at + min(length, 1024)], length)
             idat_state = "in"
         elif idat_state == "in":
             idat_state = "after"
         if kind == b"eXIf" and exif is None:
-            exif = body
+            exif = data[body_at : body_at + length]
         if kind == b"IEND":
             if idat_state == "before":
                 raise Malformed("no image data")
@@ -107,13 +178,14 @@ def _png_header(body: bytes) -> tuple[int, int, int, int, int, int, int]:
     return width, height, depth, colour, compression, filtering, interlace
 
 
-def _png_stream_starts(first_idat: bytes) -> None:
-    """The zlib stream must begin with a valid header and a known row filter (0-4)."""
+def _png_stream_starts(head: bytes, length: int) -> None:
+    """The zlib stream must begin with a valid header and a known row filter (0-4); ``head``
+    is the first 1024 bytes (at most) of the first IDAT chunk, ``length`` the chunk's."""
     try:
-        first = zlib.decompressobj().decompress(first_idat[:1024], 1)
+        first = zlib.decompressobj().decompress(head, 1)
     except zlib.error as exc:
         raise Malformed("bad zlib stream") from exc
-    if len(first_idat) >= 1024 and not first:
+    if length >= 1024 and not first:
         raise Malformed("bad zlib stream")
     if first and first[0] > 4:
         raise Malformed("bad filter type")
@@ -135,14 +207,17 @@ def _webp_size(fourcc: bytes, head: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _riff_chunks(data: bytes, pos: int, end: int) -> list[tuple[bytes, int, int]]:
+_RIFF_CHUNK_HEAD = struct.Struct("<4sI")
+
+
+def _riff_chunks(data: bytes, pos: int, end: int, budget: _Budget) -> list[tuple[bytes, int, int]]:
     """(fourcc, body start, body end) of the chunks filling data[pos:end] exactly."""
     chunks = []
     while pos < end:
         if pos + 8 > end:
             raise Malformed("chunk header cut short")
-        fourcc = data[pos : pos + 4]
-        (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        budget.take()
+        fourcc, length = _RIFF_CHUNK_HEAD.unpack_from(data, pos)
         body_end = pos + 8 + length
         if body_end > end:
             raise Malformed(f"chunk {fourcc!r} runs past the end")
@@ -156,13 +231,15 @@ def _riff_chunks(data: bytes, pos: int, end: int) -> list[tuple[bytes, int, int]
 def check_webp(data: bytes) -> None:
     """Prove the RIFF structure of a WebP: the RIFF length is the file's, every chunk (and
     every animation frame's sub-chunks) fits exactly, and the image data chunks exist and
-    start with a valid VP8/VP8L header whose partition fits its chunk."""
+    start with a valid VP8/VP8L header whose partition fits its chunk. At most
+    :data:`MAX_PARTS` chunks in all (:class:`TooComplex`)."""
     if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
         raise Malformed("not a RIFF WebP")
     (riff_length,) = struct.unpack("<I", data[4:8])
     if riff_length + 8 != len(data):
         raise Malformed("RIFF length differs from the file's")
-    chunks = _riff_chunks(data, 12, len(data))
+    budget = _Budget()
+    chunks = _riff_chunks(data, 12, len(data), budget)
     first = chunks[0][0] if chunks else b""
     if first in (b"VP8 ", b"VP8L"):
         _check_bitstream(data, chunks[0])
@@ -174,7 +251,8 @@ def check_webp(data: bytes) -> None:
     for _, start, end in frames:
         if end - start < 16:
             raise Malformed("animation frame cut short")
-        images += [c for c in _riff_chunks(data, start + 16, end) if c[0] in (b"VP8 ", b"VP8L")]
+        inner = _riff_chunks(data, start + 16, end, budget)
+        images += [c for c in inner if c[0] in (b"VP8 ", b"VP8L")]
     if not images:
         raise Malformed("no image data")
     for chunk in images:
@@ -195,14 +273,17 @@ def _check_bitstream(data: bytes, chunk: tuple[bytes, int, int]) -> None:
 # ---- HEIF (ISO base media file format) -----------------------------------------------------
 
 
-def _boxes(data: bytes, pos: int, end: int) -> list[tuple[bytes, int, int]]:
+_BOX_HEAD = struct.Struct(">I4s")
+
+
+def _boxes(data: bytes, pos: int, end: int, budget: _Budget) -> list[tuple[bytes, int, int]]:
     """(type, body start, body end) of the boxes filling data[pos:end] exactly."""
     boxes = []
     while pos < end:
         if pos + 8 > end:
             raise Malformed("box header cut short")
-        (size,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
+        budget.take()
+        size, kind = _BOX_HEAD.unpack_from(data, pos)
         header = 8
         if size == 1:
             if pos + 16 > end:
@@ -221,27 +302,29 @@ def _boxes(data: bytes, pos: int, end: int) -> list[tuple[bytes, int, int]]:
 def check_heif(data: bytes) -> None:
     """Prove the box structure of a HEIF: the top-level boxes fill the file exactly, and
     every extent of every item the ``iloc`` box places in the file (or in ``idat``) lies
-    inside it."""
-    top = _boxes(data, 0, len(data))
+    inside it. At most :data:`MAX_PARTS` boxes and extents (:class:`TooComplex`)."""
+    budget = _Budget()
+    top = _boxes(data, 0, len(data), budget)
     if not top or top[0][0] != b"ftyp":
         raise Malformed("no ftyp box")
     metas = [box for box in top if box[0] == b"meta"]
     if len(metas) != 1:
         raise Malformed("no single meta box")
     _, start, end = metas[0]
-    inner = _boxes(data, start + 4, end)  # meta is a full box: version and flags first
+    inner = _boxes(data, start + 4, end, budget)  # meta is a full box: version and flags first
     idat = next(((s, e) for kind, s, e in inner if kind == b"idat"), (0, 0))
     ilocs = [(s, e) for kind, s, e in inner if kind == b"iloc"]
     if len(ilocs) != 1:
         raise Malformed("no single iloc box")
-    for method, offset, length in _iloc_extents(data, *ilocs[0]):
+    for method, offset, length in _iloc_extents(data, *ilocs[0], budget):
         limit = len(data) if method == 0 else idat[1] - idat[0]
         if method in (0, 1) and offset + length > limit:
             raise Malformed("item data outside the file")
 
 
-def _iloc_extents(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    """(construction method, offset, length) of every extent listed in an iloc box."""
+def _iloc_extents(data: bytes, start: int, end: int, budget: _Budget) -> list[tuple[int, int, int]]:
+    """(construction method, offset, length) of every extent listed in an iloc box; every
+    item and every extent counts against ``budget``."""
     reader = _Reader(data, start, end)
     version = reader.uint(1)
     reader.uint(3)  # flags
@@ -257,6 +340,7 @@ def _iloc_extents(data: bytes, start: int, end: int) -> list[tuple[int, int, int
     extent_bytes = index_size + offset_size + length_size
     extents = []
     for _ in range(reader.uint(2 if version < 2 else 4)):
+        budget.take()
         reader.uint(2 if version < 2 else 4)  # item id
         method = reader.uint(2) & 0x0F if version in (1, 2) else 0
         reader.uint(2)  # data reference index
@@ -264,6 +348,7 @@ def _iloc_extents(data: bytes, start: int, end: int) -> list[tuple[int, int, int
         count = reader.uint(2)
         if extent_bytes == 0 and count > 1:
             raise Malformed("iloc extents that take no bytes")
+        budget.take(count)
         for _ in range(count):
             reader.uint(index_size)
             # A length of 0 means "to the end of the file": only the offset is proved.

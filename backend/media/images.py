@@ -32,7 +32,7 @@ from typing import Any
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
-from backend.media import containers
+from backend.media import containers, flatten, jpeg
 from backend.media.jpeg import complete_jpeg
 
 pillow_heif.register_heif_opener()
@@ -84,15 +84,16 @@ _SWAPS_AXES = frozenset({5, 6, 7, 8})
 
 _EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-_WHITE = (255, 255, 255)
 
 
 class PhotoError(Exception):
     """An upload that is not an acceptable photo.
 
     ``code`` is machine-readable: ``empty_file``, ``image_too_large_bytes``,
-    ``not_an_image``, ``unsupported_image_format``, ``image_too_many_pixels`` or
-    ``image_truncated`` (truncated or otherwise corrupt image data).
+    ``not_an_image``, ``unsupported_image_format``, ``image_too_many_pixels`` (too many
+    pixels, or too many bytes once decoded), ``image_too_complex`` (more segments, chunks
+    or boxes than any camera writes) or ``image_truncated`` (truncated or otherwise
+    corrupt image data).
     """
 
     def __init__(self, code: str, message_vi: str, message_en: str) -> None:
@@ -120,6 +121,9 @@ class PhotoInfo:
     """EXIF DateTimeOriginal (naive camera-local time), if present and valid."""
     sha256: str
     """Hex SHA-256 digest of the original bytes."""
+    decoded_bytes: int = 0
+    """What decoding the image amounts to: width x height x bytes per pixel of the samples
+    the file declares (an 8-bit RGB photo 3, a 16-bit RGBA PNG 8)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,11 @@ class Limits:
     max_request_pixels: int = 150_000_000
     """Pixels all the photos of one request may declare together (checked by the caller):
     what one submission may cost the rendition worker, e.g. three 50 MP photos."""
+    max_decoded_bytes: int = 200_000_000
+    """Bytes one photo may amount to once decoded (:attr:`PhotoInfo.decoded_bytes`): a 50 MP
+    photo of 8-bit RGBA fits, a 49 MP PNG of 16-bit RGBA (392 MB) does not."""
+    max_request_decoded_bytes: int = 600_000_000
+    """Decoded bytes all the photos of one request may amount to (checked by the caller)."""
 
 
 def _empty_file() -> PhotoError:
@@ -169,6 +178,25 @@ def _too_many_pixels() -> PhotoError:
     )
 
 
+def _too_many_decoded_bytes(limits: Limits) -> PhotoError:
+    mb = limits.max_decoded_bytes // 1_000_000
+    return PhotoError(
+        "image_too_many_pixels",
+        f"Ảnh có độ phân giải hoặc độ sâu màu quá lớn (tối đa {mb} MB khi giải nén).",
+        f"The photo has too many pixels for its colour depth (at most {mb} MB decoded).",
+    )
+
+
+def _too_complex() -> PhotoError:
+    return PhotoError(
+        "image_too_complex",
+        "Tệp ảnh có quá nhiều phân đoạn, không máy ảnh nào tạo ra như vậy. "
+        "Vui lòng lưu lại ảnh rồi gửi lại.",
+        "The photo file holds more segments than any camera writes. "
+        "Please save the photo again and resend it.",
+    )
+
+
 def _truncated() -> PhotoError:
     return PhotoError(
         "image_truncated",
@@ -178,7 +206,16 @@ def _truncated() -> PhotoError:
 
 
 def _open(data: bytes) -> ImageFile.ImageFile:
-    """Identify ``data`` from its content (header only, nothing is decoded yet)."""
+    """Identify ``data`` from its content (header only, nothing is decoded yet).
+
+    The parts Pillow's openers walk (segments, chunks, boxes, stray bytes before the image
+    data) are counted first, so opening costs a bounded number of steps.
+    """
+    try:
+        jpeg.check_parts(data)
+        containers.check_parts(data)
+    except (jpeg.TooComplex, containers.TooComplex) as exc:
+        raise _too_complex() from exc
     try:
         img = Image.open(io.BytesIO(data), formats=tuple(_MIME_BY_FORMAT))
     except _BOMB_ERRORS as exc:
@@ -234,17 +271,26 @@ def _prove_complete(fmt: str, data: bytes) -> bytes | None:
     Damage inside a PNG, WebP or HEIF bitstream that leaves its container intact cannot
     be seen without decoding: the rendition job finds it and marks the photo failed.
     """
-    if fmt == "JPEG":
-        if not complete_jpeg(data):
-            raise _truncated()
-        return None
     check = {"PNG": containers.check_png, "WEBP": containers.check_webp}.get(
         fmt, containers.check_heif
     )
     try:
+        if fmt == "JPEG":
+            if not complete_jpeg(data):
+                raise _truncated()
+            return None
         return check(data)
+    except (jpeg.TooComplex, containers.TooComplex) as exc:
+        raise _too_complex() from exc
     except containers.Malformed as exc:
         raise _truncated() from exc
+
+
+def _decoded_bytes(img: Image.Image, data: bytes) -> int:
+    """width x height x bytes per pixel of the samples the file declares, from the header:
+    one byte per sample, two for a 16-bit PNG or a HEIF of more than 8 bits."""
+    wide = containers.sample_bytes(data) == 2 or (img.info.get("bit_depth") or 8) > 8
+    return img.width * img.height * len(img.getbands()) * (2 if wide else 1)
 
 
 def _read_exif(img: Image.Image, *, decoded: bool = True) -> Image.Exif | None:
@@ -343,7 +389,8 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
 
     Raises:
         PhotoError: ``empty_file``, ``image_too_large_bytes``, ``not_an_image``,
-            ``unsupported_image_format``, ``image_too_many_pixels`` or ``image_truncated``.
+            ``unsupported_image_format``, ``image_too_many_pixels`` (pixels or decoded
+            bytes), ``image_too_complex`` or ``image_truncated``.
         RuntimeError: if ``PIL.ImageFile.LOAD_TRUNCATED_IMAGES`` was enabled somewhere in
             the process, which would make truncated uploads pass validation.
     """
@@ -360,6 +407,9 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
         width, height = img.size
         if width * height > limits.max_pixels:
             raise _too_many_pixels()
+        decoded_bytes = _decoded_bytes(img, data)
+        if decoded_bytes > limits.max_decoded_bytes:
+            raise _too_many_decoded_bytes(limits)
         fmt = _canonical_format(img)
         png_exif = _prove_complete(fmt, data)
         if png_exif is not None and "exif" not in img.info:
@@ -375,24 +425,8 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
         gps=_gps(exif),
         taken_at=_taken_at(exif),
         sha256=hashlib.sha256(data).hexdigest(),
+        decoded_bytes=decoded_bytes,
     )
-
-
-def _flatten(img: Image.Image) -> Image.Image:
-    """Drop transparency onto white and reduce exotic modes to RGB, L or CMYK.
-
-    RGB, L and CMYK are kept as they are so the embedded ICC profile still applies.
-    """
-    if img.mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info:
-        rgba = img.convert("RGBA")
-        flat = Image.new("RGB", img.size, _WHITE)
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    if img.mode in ("I", "I;16", "I;16L", "I;16B"):  # 16-bit greyscale PNG
-        return img.point(lambda value: value / 256).convert("L")
-    if img.mode in ("RGB", "L", "CMYK"):
-        return img
-    return img.convert("RGB")
 
 
 def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
@@ -419,8 +453,9 @@ def make_rendition(
     flattened onto white, colours are converted to sRGB and the result is saved as an
     optimized progressive JPEG containing pixels only: no EXIF, GPS, XMP, ICC profile or
     comment. JPEG sources are decoded at reduced scale (``Image.draft``) when possible;
-    the pixel limit is checked again before anything is decoded, under Pillow's own
-    decompression-bomb guard.
+    the pixel and decoded-bytes limits are checked again before anything is decoded, under
+    Pillow's own decompression-bomb guard. Apart from the decoded image, what is flattened
+    and scaled is held a strip at a time (see :func:`backend.media.flatten.thumbnail`).
 
     ``data`` is expected to have passed :func:`inspect_photo`, which proves structure
     only: undecodable input (damage inside a compressed bitstream) raises
@@ -438,14 +473,15 @@ def make_rendition(
     with _open(data) as img:
         if img.width * img.height > limits.max_pixels:
             raise _too_many_pixels()
+        if _decoded_bytes(img, data) > limits.max_decoded_bytes:
+            raise _too_many_decoded_bytes(limits)
         if _canonical_format(img) == "JPEG":
             img.draft("RGB", (max_side, max_side))
         _decode(img)
         orientation = _orientation(_read_exif(img))
-        picture = _flatten(img)
         # Scaled within a square, then turned upright: the same result as turning first,
         # but only the small image is rotated.
-        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        picture = flatten.thumbnail(img, max_side)
         if orientation != 1:
             picture = picture.transpose(_UPRIGHT[orientation])
         picture = _to_srgb(picture, img.info.get("icc_profile"))

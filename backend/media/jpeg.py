@@ -10,6 +10,12 @@ ending before the EOI marker. Both are checked here: the markers are walked the 
 libjpeg's marker reader and entropy decoders find them, and libjpeg itself then reads a
 copy holding every header of the file in order, with the frame resized to one MCU and the
 entropy-coded data left out (libjpeg pads an empty scan and only warns about it).
+
+Every step that runs in Python is bounded: a file may hold at most :data:`MAX_MARKERS`
+markers up to its EOI and :data:`MAX_STRAY_BYTES` stray bytes before its first scan
+(:func:`check_parts`, run before Pillow's opener, which visits each of those in Python),
+otherwise :class:`TooComplex` is raised. Stuffed bytes and restart markers inside the
+entropy-coded data are skipped by regular expressions, in C.
 """
 
 from __future__ import annotations
@@ -41,7 +47,63 @@ _SEGMENTS = _TABLE_SEGMENTS | {0xCC, _DNL, _SOS}
 _MAX_JPEG_SIDE = 65500  # libjpeg's JPEG_MAX_DIMENSION
 # Inside entropy-coded data every 0xFF byte is followed by a stuffed 0x00; anything else
 # after an 0xFF is a marker (RST0-RST7 between restart intervals, EOI after the scan).
-_JPEG_MARKER = re.compile(rb"\xff(?!\x00)")
+# The first 0xFF that starts neither a stuffed byte nor a restart marker:
+_SCAN_END = re.compile(rb"\xff(?![\x00\xd0-\xd7])")
+# ... nor TEM, which libjpeg skips like a restart marker: the next marker libjpeg acts on.
+_NEXT_MARKER = re.compile(rb"\xff(?![\x00\x01\xd0-\xd7])")
+_FILL = re.compile(rb"\xff+")  # fill bytes before a marker code
+
+MAX_MARKERS = 1_000
+"""Markers a JPEG may hold up to its EOI (segments, and any other marker libjpeg acts on
+outside entropy-coded data). Camera and phone files have 6 to 30 (a progressive file
+about 25, with Multi-Picture, ICC and XMP segments); a 15 MB file of segments of the
+largest size has 230."""
+MAX_STRAY_BYTES = 65_536
+"""Bytes before the first scan that belong to no segment (extraneous data, fill bytes),
+which libjpeg skips with a warning and Pillow's opener one at a time, in Python."""
+# Markers Pillow's opener reads without a length (JPG, RST0-7, SOI, EOI, JPG0-JPG13).
+_PILLOW_NO_LENGTH = frozenset({0xC8, *range(0xD0, 0xDA), *range(0xF0, 0xFE)})
+
+
+class TooComplex(Exception):
+    """The file holds more markers or stray bytes than any camera writes."""
+
+
+def check_parts(data: bytes) -> None:
+    """Raise :class:`TooComplex` unless the markers and stray bytes before the first scan
+    are within :data:`MAX_MARKERS` and :data:`MAX_STRAY_BYTES`.
+
+    Run before Pillow's opener sees ``data``: it walks those bytes in Python, as this
+    function does, but one iteration per stray byte; this one skips them with
+    ``bytes.find``. Anything else is left to the checks that follow.
+    """
+    if data[:3] != b"\xff\xd8\xff":
+        return
+    pos, size, markers, stray = 2, len(data), 0, 0
+    while True:
+        at = data.find(b"\xff", pos)
+        if at < 0:
+            return
+        code_at = _FILL.match(data, at).end()  # type: ignore[union-attr]
+        stray += code_at - 1 - pos  # bytes skipped, and fill bytes after the first 0xFF
+        if stray > MAX_STRAY_BYTES:
+            raise TooComplex(f"more than {MAX_STRAY_BYTES} stray bytes before the scan")
+        if code_at >= size:
+            return
+        code = data[code_at]
+        pos = code_at + 1
+        if code == 0:  # 0xFF 0x00 outside a scan: skipped as extraneous data
+            stray += 1
+            continue
+        markers += 1
+        if markers > MAX_MARKERS:
+            raise TooComplex(f"more than {MAX_MARKERS} markers")
+        if code < _SOF0 or code == _SOS:
+            return  # Pillow stops here (an unknown marker, or the first scan)
+        if code not in _PILLOW_NO_LENGTH:
+            if pos + 2 > size:
+                return
+            pos += int.from_bytes(data[pos : pos + 2], "big")
 
 
 def complete_jpeg(data: bytes) -> bool:
@@ -49,6 +111,9 @@ def complete_jpeg(data: bytes) -> bool:
 
     The caller has opened ``data`` with Pillow (which parsed the headers up to the first
     scan) and checked the frame's pixel count against its limit.
+
+    Raises:
+        TooComplex: more than :data:`MAX_MARKERS` markers up to the EOI.
     """
     if _complete_baseline_jpeg(data):
         return True  # the common camera file, proved on the fast path
@@ -88,19 +153,22 @@ def _header_probe(data: bytes) -> bytes | None:
     frame: bytes | None = None  # the frame header's body
     frame_code = 0
     single_scan: bool | None = None  # known at the first scan header
-    restart_interval, in_scan = 0, False
+    restart_interval, in_scan, markers = 0, False, 0
     while True:
-        pos = data.find(b"\xff", pos)
-        if pos < 0:
+        # Stuffed bytes, restart markers and TEM are skipped in C: libjpeg skips them too.
+        found = _NEXT_MARKER.search(data, pos)
+        if found is None:
             return None  # no EOI: truncated
-        while pos < size and data[pos] == 0xFF:
-            pos += 1
+        pos = _FILL.match(data, found.start()).end()  # type: ignore[union-attr]
         if pos >= size:
             return None
         code = data[pos]
         pos += 1
+        markers += 1
+        if markers > MAX_MARKERS:
+            raise TooComplex(f"more than {MAX_MARKERS} markers")
         if code == 0 or _RST0 <= code <= _RST7 or code == _TEM:
-            continue  # stuffed data byte, or a marker without a segment
+            continue  # after fill bytes: stuffed data byte, or a marker without a segment
         if in_scan and restart_interval and code < _SOF0:
             continue  # discarded by libjpeg's resynchronisation at the next restart
         in_scan = False
@@ -158,10 +226,6 @@ class _BaselineJpeg(NamedTuple):
     """Offset of the frame header's (SOF0/SOF1) body."""
     scan_at: int
     """Offset of the entropy-coded data, just after the scan header (SOS)."""
-    restart_interval: int
-    """MCUs per restart interval (DRI), 0 without restart markers."""
-    mcus: int
-    """Minimum coded units in the scan."""
     mcu_size: tuple[int, int]
     """(width, height) in pixels of one MCU."""
 
@@ -169,24 +233,17 @@ class _BaselineJpeg(NamedTuple):
 def _complete_baseline_jpeg(data: bytes) -> bool:
     """True if ``data`` is a baseline JPEG whose pixel data a full decode would accept.
 
-    False means "not proved", never "invalid": the caller then decodes the image.
+    False means "not proved", never "invalid": the caller then walks every marker.
+    The entropy-coded data may hold stuffed bytes and restart markers only, up to the EOI:
+    libjpeg only warns about restart markers out of sequence, so their order is not read
+    (the marker walk would accept the same file).
     """
     layout = _baseline_layout(data)
     if layout is None:
         return False
-    interval = layout.restart_interval
-    restarts = math.ceil(layout.mcus / interval) - 1 if interval else 0
-    seen = 0
-    for marker in _JPEG_MARKER.finditer(data, layout.scan_at):
-        code = data[marker.start() + 1] if marker.start() + 1 < len(data) else None
-        if code == _RST0 + seen % 8 and seen < restarts:
-            seen += 1
-            continue
-        if code != _EOI or seen != restarts:
-            return False  # a bogus or misplaced marker, or fill bytes: let libjpeg judge
-        break
-    else:
-        return False  # no EOI: truncated
+    found = _SCAN_END.search(data, layout.scan_at)
+    if found is None or data[found.start() + 1 : found.start() + 2] != b"\xd9":
+        return False  # no EOI, fill bytes, or another marker: let the marker walk judge
     # libjpeg checks the file's own tables, frame and scan headers: the same headers, but
     # sized to one MCU, followed by an empty scan (which libjpeg pads and only warns about).
     # The real size was checked by _baseline_layout and against the pixel limit.
@@ -201,9 +258,9 @@ def _baseline_layout(data: bytes) -> _BaselineJpeg | None:
     component, read from its segments up to the scan header; None for anything else."""
     if data[:2] != b"\xff\xd8":
         return None
-    pos, frame_at, restart_interval = 2, 0, 0
+    pos, frame_at = 2, 0
     frame: tuple[int, int, tuple[int, int]] | None = None
-    while True:
+    for _ in range(MAX_MARKERS):
         if pos + 4 > len(data) or data[pos] != 0xFF:
             return None
         marker = data[pos + 1]
@@ -221,15 +278,14 @@ def _baseline_layout(data: bytes) -> _BaselineJpeg | None:
         elif marker == _DRI:
             if length != 4:
                 return None
-            restart_interval = int.from_bytes(body, "big")
         elif marker == _SOS:
             if frame is None or not body or body[0] != frame[1]:
                 return None  # before the frame header, or not every component in this scan
-            mcus, _, mcu_size = frame
-            return _BaselineJpeg(frame_at, end, restart_interval, mcus, mcu_size)
+            return _BaselineJpeg(frame_at, end, frame[2])
         elif marker not in _TABLE_SEGMENTS:
             return None
         pos = end
+    return None  # more segments than any camera writes: the marker walk refuses the file
 
 
 def _frame(sof: bytes) -> tuple[int, int, tuple[int, int]] | None:

@@ -60,14 +60,15 @@ class TooManyPixels(ValidationFailed):
 def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUpload]:
     """Check every upload; the first bad one refuses the whole request (nothing stored).
 
-    Each photo may declare at most ``Limits.max_pixels``, all of them together at most
-    ``Limits.max_request_pixels``: both are read from the headers, nothing is decoded.
+    Each photo may declare at most ``Limits.max_pixels`` and ``Limits.max_decoded_bytes``,
+    all of them together at most ``Limits.max_request_pixels`` and
+    ``Limits.max_request_decoded_bytes``: all read from the headers, nothing is decoded.
     """
     if len(uploads) > max_photos:
         raise TooManyPhotos(fields={"photos": [f"At most {max_photos} photos."]})
     limits = Limits(max_bytes=current_app.config["MAX_PHOTO_BYTES"])
     inspected = []
-    pixels = 0
+    pixels = decoded = 0
     for position, upload in enumerate(uploads):
         try:
             info = inspect_photo(upload.data, limits)
@@ -80,6 +81,14 @@ def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUplo
                 fields={f"photos[{position}]": [exc.message_en]},
             ) from exc
         pixels += info.width * info.height
+        decoded += info.decoded_bytes
+        if decoded > limits.max_request_decoded_bytes:
+            megabytes = limits.max_request_decoded_bytes // 1_000_000
+            raise TooManyPixels(
+                f"Các ảnh gửi cùng lúc quá lớn khi giải nén (tối đa {megabytes} MB).",
+                f"The photos together are too large once decoded (at most {megabytes} MB).",
+                fields={f"photos[{position}]": [f"At most {megabytes} MB decoded in all."]},
+            )
         if pixels > limits.max_request_pixels:
             megapixels = limits.max_request_pixels // 1_000_000
             raise TooManyPixels(
