@@ -25,6 +25,10 @@
 (c) and (d), the worst-case PNG at intake and a flood of them on gunicorn: see
     bench/photo_intake.py (``--no-flood`` skips (d); ``--database-url`` names its
     PostgreSQL).
+
+(e) and (f), files padded with millions of empty parts at intake and the rendition job's
+    peak memory for a 49 MP RGBA PNG, before and after: see bench/photo_parts.py
+    (``--no-before`` skips the old code, about 40 s).
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from PIL import ExifTags, Image, ImageChops
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backend.media.images import make_rendition
-from bench import photo_intake
+from bench import photo_intake, photo_parts
 
 SIZES = (1280, 320)  # display, thumb: what the rendition job makes
 QUALITY = 82  # make_rendition's default
@@ -479,6 +483,7 @@ def main() -> None:
         help="PostgreSQL for the gunicorn flood (d); its reports stay there",
     )
     parser.add_argument("--no-flood", action="store_true", help="skip the gunicorn flood (d)")
+    parser.add_argument("--no-before", action="store_true", help="(e): skip the old code")
     parser.add_argument("--child", nargs=2, metavar=("JOB", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -502,7 +507,9 @@ def main() -> None:
         print()
         flood_ok = photo_intake.bench_flood(args.database_url, args.redis_url)
     print()
-    every = renditions_ok and intake_ok and cost_ok and flood_ok
+    parts_ok = photo_parts.bench_parts(phone_photo(grain=3.0), args.runs, not args.no_before)
+    print()
+    every = renditions_ok and intake_ok and cost_ok and flood_ok and parts_ok
     print("every target met" if every else "a target was NOT met")
     if not every:
         sys.exit(1)
