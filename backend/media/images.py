@@ -21,18 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
-import numbers
-import re
-import struct
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import pillow_heif
-from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
-from backend.media import containers, flatten, jpeg
+from backend.media import containers, exif, flatten, jpeg
 from backend.media.jpeg import complete_jpeg
 
 pillow_heif.register_heif_opener()
@@ -50,18 +45,6 @@ _MIME_BY_FORMAT: dict[str, str] = {
 # phone cameras write, as "MPO"; they are ordinary JPEG files.
 _FORMAT_ALIASES: dict[str, str] = {"MPO": "JPEG"}
 
-# What Pillow (Image.open, load, EXIF parsing) and pillow-heif (documented: ValueError,
-# EOFError, SyntaxError, RuntimeError, OSError) raise on malformed input.
-_DECODE_ERRORS: tuple[type[Exception], ...] = (
-    OSError,
-    SyntaxError,
-    ValueError,
-    TypeError,
-    IndexError,
-    EOFError,
-    RuntimeError,
-    struct.error,
-)
 _BOMB_ERRORS: tuple[type[Exception], ...] = (
     Image.DecompressionBombError,
     # Only raised when warnings are turned into errors (python -W error); otherwise
@@ -69,20 +52,6 @@ _BOMB_ERRORS: tuple[type[Exception], ...] = (
     Image.DecompressionBombWarning,
 )
 
-# EXIF orientation -> transform that displays the image upright (same table as
-# ImageOps.exif_transpose, which is not used because it raises on malformed EXIF).
-_UPRIGHT: dict[int, Image.Transpose] = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-_SWAPS_AXES = frozenset({5, 6, 7, 8})
-
-_EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
@@ -222,7 +191,7 @@ def _open(data: bytes) -> ImageFile.ImageFile:
         raise _too_many_pixels() from exc
     except UnidentifiedImageError as exc:
         raise _classify_unaccepted(data) from exc
-    except _DECODE_ERRORS as exc:
+    except exif.DECODE_ERRORS as exc:
         raise _truncated() from exc
     if _canonical_format(img) not in _MIME_BY_FORMAT:  # an opener returned another format
         img.close()
@@ -237,7 +206,7 @@ def _classify_unaccepted(data: bytes) -> PhotoError:
             return _unsupported_format(str(other.format))
     except _BOMB_ERRORS:
         return _too_many_pixels()
-    except _DECODE_ERRORS:
+    except exif.DECODE_ERRORS:
         return _not_an_image()
 
 
@@ -252,7 +221,7 @@ def _decode(img: ImageFile.ImageFile) -> None:
         img.load()
     except _BOMB_ERRORS as exc:
         raise _too_many_pixels() from exc
-    except _DECODE_ERRORS as exc:
+    except exif.DECODE_ERRORS as exc:
         raise _truncated() from exc
 
 
@@ -293,89 +262,6 @@ def _decoded_bytes(img: Image.Image, data: bytes) -> int:
     return img.width * img.height * len(img.getbands()) * (2 if wide else 1)
 
 
-def _read_exif(img: Image.Image, *, decoded: bool = True) -> Image.Exif | None:
-    """EXIF of ``img``, or None when there is none or it cannot be parsed.
-
-    With ``decoded=False`` only what the opener found in the headers is read: Pillow's PNG
-    plugin would otherwise decode the whole image to look for an eXIf chunk after the
-    pixel data (the caller puts any eXIf chunk in ``img.info`` first).
-    """
-    try:
-        exif = img.getexif() if decoded else Image.Image.getexif(img)
-    except _DECODE_ERRORS:
-        return None
-    return exif or None
-
-
-def _exif_ifd(exif: Image.Exif | None, ifd: ExifTags.IFD) -> dict[int, Any]:
-    if exif is None:
-        return {}
-    try:
-        return dict(exif.get_ifd(ifd))
-    except _DECODE_ERRORS:
-        return {}
-
-
-def _orientation(exif: Image.Exif | None) -> int:
-    """EXIF orientation 1-8; anything missing or invalid counts as 1 (upright)."""
-    value = exif.get(ExifTags.Base.Orientation) if exif is not None else None
-    return value if isinstance(value, int) and value in _UPRIGHT else 1
-
-
-def _text(value: Any) -> str | None:
-    """An EXIF ASCII value as stripped text (Pillow may hand back str or bytes)."""
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "replace")
-    if not isinstance(value, str):
-        return None
-    return value.replace("\x00", "").strip()
-
-
-def _degrees(value: Any) -> float | None:
-    """Degrees from EXIF (degrees, minutes, seconds) rationals; None if malformed."""
-    if isinstance(value, numbers.Real):  # a single rational: decimal degrees
-        value = (value,)
-    if not isinstance(value, tuple) or not 1 <= len(value) <= 3:
-        return None
-    try:
-        parts = [float(part) for part in value]
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    if not all(math.isfinite(part) and part >= 0 for part in parts):
-        return None
-    return sum(part / 60**i for i, part in enumerate(parts))
-
-
-def _gps(exif: Image.Exif | None) -> tuple[float, float] | None:
-    """(lat, lng) from the GPS IFD; None if absent, malformed, (0, 0) or out of range."""
-    gps = _exif_ifd(exif, ExifTags.IFD.GPSInfo)
-    lat = _degrees(gps.get(ExifTags.GPS.GPSLatitude))
-    lng = _degrees(gps.get(ExifTags.GPS.GPSLongitude))
-    lat_ref = _text(gps.get(ExifTags.GPS.GPSLatitudeRef))
-    lng_ref = _text(gps.get(ExifTags.GPS.GPSLongitudeRef))
-    if lat is None or lng is None or lat_ref not in ("N", "S") or lng_ref not in ("E", "W"):
-        return None
-    if lat_ref == "S":
-        lat = -lat
-    if lng_ref == "W":
-        lng = -lng
-    if (lat == 0 and lng == 0) or abs(lat) > 90 or abs(lng) > 180:
-        return None
-    return lat, lng
-
-
-def _taken_at(exif: Image.Exif | None) -> datetime | None:
-    """EXIF DateTimeOriginal as a naive datetime; None if absent or malformed."""
-    raw = _text(_exif_ifd(exif, ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal))
-    match = _EXIF_DATETIME.fullmatch(raw) if raw else None
-    if match is None:
-        return None
-    try:
-        return datetime(*(int(group) for group in match.groups()))
-    except ValueError:  # e.g. "0000:00:00 00:00:00" written by cameras with no clock set
-        return None
-
-
 def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
     """Validate an uploaded photo and describe it.
 
@@ -414,16 +300,16 @@ def inspect_photo(data: bytes, limits: Limits = Limits()) -> PhotoInfo:
         png_exif = _prove_complete(fmt, data)
         if png_exif is not None and "exif" not in img.info:
             img.info["exif"] = b"Exif\x00\x00" + png_exif
-        exif = _read_exif(img, decoded=False)
-    if _orientation(exif) in _SWAPS_AXES:
+        exif_data = exif.read(img, decoded=False)
+    if exif.orientation(exif_data) in exif.SWAPS_AXES:
         width, height = height, width
     return PhotoInfo(
         format=fmt,
         mime=_MIME_BY_FORMAT[fmt],
         width=width,
         height=height,
-        gps=_gps(exif),
-        taken_at=_taken_at(exif),
+        gps=exif.gps(exif_data),
+        taken_at=exif.taken_at(exif_data),
         sha256=hashlib.sha256(data).hexdigest(),
         decoded_bytes=decoded_bytes,
     )
@@ -439,7 +325,7 @@ def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
             return ImageCms.buildTransform(source, _SRGB, img.mode, "RGB").apply(img)
-        except (ImageCms.PyCMSError, *_DECODE_ERRORS):
+        except (ImageCms.PyCMSError, *exif.DECODE_ERRORS):
             pass  # unusable profile, or one not matching the pixel mode: convert plainly
     return img if img.mode == "RGB" else img.convert("RGB")
 
@@ -478,12 +364,12 @@ def make_rendition(
         if _canonical_format(img) == "JPEG":
             img.draft("RGB", (max_side, max_side))
         _decode(img)
-        orientation = _orientation(_read_exif(img))
+        orientation = exif.orientation(exif.read(img))
         # Scaled within a square, then turned upright: the same result as turning first,
         # but only the small image is rotated.
         picture = flatten.thumbnail(img, max_side)
         if orientation != 1:
-            picture = picture.transpose(_UPRIGHT[orientation])
+            picture = picture.transpose(exif.UPRIGHT[orientation])
         picture = _to_srgb(picture, img.info.get("icc_profile"))
         # A brand-new image carries no .info at all; saving the decoded one could copy e.g.
         # a JPEG comment from the source into the rendition.
