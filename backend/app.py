@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -73,13 +73,19 @@ def create_app(
 
 
 class IsoJSONProvider(DefaultJSONProvider):
-    """JSON with ISO 8601 dates (Flask's default is the HTTP date format) and real UTF-8."""
+    """JSON with ISO 8601 dates (Flask's default is the HTTP date format) and real UTF-8.
+
+    Instants are written in UTC whatever zone they were computed in (deadlines come from
+    the working calendar in local time), so one instant always reads the same.
+    """
 
     ensure_ascii = False
     sort_keys = False
 
     @staticmethod
     def default(o):
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            return o.astimezone(UTC).isoformat()
         if isinstance(o, date | datetime):
             return o.isoformat()
         return DefaultJSONProvider.default(o)

@@ -105,3 +105,14 @@ def test_a_unit_reads_only_the_public_side_of_what_happened_before_it(
     assert "0912345678" not in second.get_data(as_text=True)
     assert "Của phường" not in second.get_data(as_text=True)  # the first unit's reason
     assert kinds[-1] == "forward" and body["timeline"][-1]["internal_note"] is None
+
+
+def test_one_instant_reads_the_same_in_every_answer(client, resident, submit):
+    """The submission's answer (written before the commit, from the calendar's local times)
+    and a later read give the deadlines in the same form."""
+    headers = resident()
+    submitted = submit(headers).get_json()
+    read = client.get(f"/mobile/v1/reports/{submitted['code']}", headers=headers).get_json()
+    due = submitted["deadlines"]["clocks"]["handle"]["due_at"]
+    assert due == read["deadlines"]["clocks"]["handle"]["due_at"]
+    assert due.endswith("+00:00")
