@@ -1,0 +1,171 @@
+"""The cases of a scope and period, read from the database in one query.
+
+A case is one report in one unit's remit: the unit's handling clock (and the clock
+that continues it after a reopening), read with the reporter's rating of the
+resolution that completed it. A case belongs to the period in which the unit
+received it (its clock started), to the unit whose clock it is, and to the
+administrative unit where the report is located.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from backend.db import db
+from backend.domain.calendar import WorkingCalendar
+from backend.domain.scoring import Case
+from backend.domain.sla import ClockKind, Outcome, outcome
+from backend.models import Department, Rating, Report, ReportClock
+from backend.models.rating import RaterKind
+from backend.services.queries import id_of, unit_and_descendants
+from backend.services.sla import facts, working_calendar
+from backend.services.statistics.period import Period, Scope
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case, with what it is grouped by."""
+
+    case: Case
+    department_id: int
+    admin_unit_id: int | None
+    started_at: datetime
+
+
+#: What a case needs of its clock: read as plain columns (no ORM objects), so that a
+#: year of a province's reports is counted in a fraction of the time.
+_CLOCK_COLUMNS = (
+    ReportClock.department_id,
+    ReportClock.started_at,
+    ReportClock.run_started_at,
+    ReportClock.consumed_seconds,
+    ReportClock.original_budget_seconds,
+    ReportClock.budget_seconds,
+    ReportClock.extension_in_time,
+    ReportClock.completed_at,
+    ReportClock.superseded,
+    ReportClock.overdue_at,
+)
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """The columns of :data:`_CLOCK_COLUMNS`, read by :func:`backend.services.sla.facts`."""
+
+    department_id: int
+    started_at: datetime
+    run_started_at: datetime | None
+    consumed_seconds: int
+    original_budget_seconds: int
+    budget_seconds: int
+    extension_in_time: bool
+    completed_at: datetime | None
+    superseded: bool
+    overdue_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.completed_at is None and not self.superseded
+
+
+def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
+    """Handling clocks started in the period, and the reopenings that continue them."""
+    begin, finish = period.bounds(cal)
+    started = (
+        (ReportClock.kind == ClockKind.HANDLE)
+        & (ReportClock.started_at >= begin)
+        & (ReportClock.started_at < finish)
+    )
+    first_ones = select(ReportClock.id).where(started, ReportClock.continues_id.is_(None))
+    stmt = (
+        select(
+            ReportClock.id,
+            ReportClock.continues_id,
+            *_CLOCK_COLUMNS,
+            Report.admin_unit_id,
+            Rating.score,
+            Rating.reopened_at,
+        )
+        .join(Report, Report.id == ReportClock.report_id)
+        .outerjoin(
+            Rating,
+            (Rating.clock_id == ReportClock.id) & (Rating.kind == RaterKind.REPORTER),
+        )
+        .where(
+            ReportClock.kind == ClockKind.HANDLE,
+            started | ReportClock.continues_id.in_(first_ones),
+        )
+        .order_by(ReportClock.id)
+    )
+    if scope.department:
+        department_id = id_of(Department, scope.department, "department")
+        stmt = stmt.where(ReportClock.department_id == department_id)
+    if scope.admin_unit:
+        stmt = stmt.where(Report.admin_unit_id.in_(unit_and_descendants(scope.admin_unit)))
+    return stmt
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One handling clock of a case (a reopened case has two)."""
+
+    outcome: Outcome
+    completed: bool
+    used_days: float
+    score: int | None
+    reopened: bool
+
+
+#: Of two resolutions of one case, the worse one counts.
+_WORSE = {Outcome.ON_TIME: 0, Outcome.LATE_WITH_EXTENSION: 1, Outcome.LATE: 2}
+
+
+def _case(parts: list[_Part]) -> Case:
+    """A case from its clocks: after a reopening, the case is where its last clock is."""
+    last = parts[-1]
+    state = last.outcome
+    if last.completed:
+        state = max((p.outcome for p in parts if p.completed), key=lambda o: _WORSE.get(o, 0))
+    scores = [p.score for p in parts if p.score is not None]
+    return Case(
+        outcome=state,
+        completed=last.completed,
+        working_days=sum(p.used_days for p in parts) if last.completed else None,
+        score=scores[-1] if scores else None,
+        reraised=any(p.reopened for p in parts),
+    )
+
+
+def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
+    """The cases received in the period within the scope, as of ``now``."""
+    cal = working_calendar()
+    width = len(_CLOCK_COLUMNS)
+    cases: dict[int, tuple[_Clock, int | None, list[_Part]]] = {}
+    root_of: dict[int, int] = {}  # clock -> the first clock of its case
+    for row in db.session.execute(_statement(scope, period, cal)):
+        clock_id, continues_id = row[0], row[1]
+        clock = _Clock(*row[2 : 2 + width])
+        admin_unit_id, score, reopened_at = row[2 + width :]
+        clock_facts = facts(clock, now, cal)
+        part = _Part(
+            outcome(clock_facts),
+            clock.completed_at is not None,
+            cal.in_days(clock_facts.used),
+            score,
+            reopened_at is not None,
+        )
+        if continues_id is None:
+            root_of[clock_id] = clock_id
+            cases[clock_id] = (clock, admin_unit_id, [part])
+        elif continues_id in root_of:  # else the case was received before the period
+            root_of[clock_id] = root_of[continues_id]
+            cases[root_of[clock_id]][2].append(part)
+    rows = []
+    for clock, admin_unit_id, parts in cases.values():
+        if parts[0].outcome == Outcome.HANDED_OVER:
+            continue  # forwarded or returned in time: never in this unit's remit
+        rows.append(CaseRow(_case(parts), clock.department_id, admin_unit_id, clock.started_at))
+    return rows

@@ -1,0 +1,221 @@
+"""The figures of the cases: one scope, month by month, units ranked, places compared.
+
+The figures are computed from the cases (:mod:`.cases`) by the pure
+:func:`backend.domain.scoring.figures`; every grouping counts the same cases by
+another key.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from backend.db import db
+from backend.domain.scoring import figures
+from backend.errors import NotFound
+from backend.models import AdminUnit, Department, DepartmentKind, StaffUser
+from backend.services import policy
+from backend.services.queries import id_of, unit_and_descendants
+from backend.services.sla import working_calendar
+from backend.services.statistics.cases import CaseRow, case_rows
+from backend.services.statistics.period import Period, Scope
+
+
+def _figures(rows: list[CaseRow]) -> dict:
+    return figures(row.case for row in rows).as_dict()
+
+
+def _grouped(
+    rows: list[CaseRow], key: Callable[[CaseRow], Hashable]
+) -> dict[Hashable, list[CaseRow]]:
+    groups: dict[Hashable, list[CaseRow]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return groups
+
+
+def summary(scope: Scope, period: Period, now: datetime) -> dict:
+    """The figures of one scope over one period."""
+    return _summary(scope, period, case_rows(scope, period, now))
+
+
+def _summary(scope: Scope, period: Period, rows: list[CaseRow]) -> dict:
+    return {
+        "scope": {"department": scope.department, "admin_unit": scope.admin_unit},
+        "period": period.as_dict(),
+        "figures": _figures(rows),
+    }
+
+
+def monthly(scope: Scope, period: Period, now: datetime) -> list[dict]:
+    """The figures month by month (cases by the month the unit received them)."""
+    return _by_month(case_rows(scope, period, now), period)
+
+
+def _by_month(rows: list[CaseRow], period: Period) -> list[dict]:
+    tz = working_calendar().tz
+    by_month = _grouped(rows, lambda r: r.started_at.astimezone(tz).strftime("%Y-%m"))
+    return [
+        {
+            "month": start.strftime("%Y-%m"),
+            "period": Period(start, end).as_dict(),
+            "figures": _figures(by_month.get(start.strftime("%Y-%m"), [])),
+        }
+        for start, end in period.months()
+    ]
+
+
+def handling_units() -> list[Department]:
+    """The units that are scored: every active unit but the coordinator's office."""
+    return list(
+        db.session.scalars(
+            select(Department)
+            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .order_by(Department.name)
+        )
+    )
+
+
+def _rank_key(entry: dict):
+    f = entry["figures"]
+    return (f["received"] == 0, -(f["points"] or 0), -(f["on_time_rate"] or 0), -f["received"])
+
+
+def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) -> list[dict]:
+    """Handling units ranked by their points (timeliness + satisfaction), best first.
+
+    Units with no case in the period come last, unranked.
+    """
+    return _ranked(case_rows(Scope(admin_unit=admin_unit), period, now))
+
+
+def _ranked(rows: list[CaseRow]) -> list[dict]:
+    by_unit = _grouped(rows, lambda r: r.department_id)
+    entries = [
+        {
+            "department": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+            "figures": _figures(by_unit.get(unit.id, [])),
+        }
+        for unit in handling_units()
+    ]
+    entries.sort(key=_rank_key)
+    # Competition ranking: units with the same points share a rank (1, 1, 3).
+    rank, previous = 0, None
+    for position, entry in enumerate(entries, start=1):
+        points = entry["figures"]["points"]
+        if points is None:
+            entry["rank"] = None
+            continue
+        if points != previous:
+            rank, previous = position, points
+        entry["rank"] = rank
+    return entries
+
+
+def by_admin_unit(
+    period: Period, now: datetime, *, parent: str | None = None, department: str | None = None
+) -> list[dict]:
+    """The figures per administrative unit directly under ``parent`` (default: the top units).
+
+    A case counts for the child unit that contains the report's location.
+    """
+    return _by_place(
+        case_rows(Scope(department=department, admin_unit=parent), period, now), parent
+    )
+
+
+def _by_place(rows: list[CaseRow], parent: str | None) -> list[dict]:
+    units = _children(parent)
+    parents = dict(db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all())
+    by_id = {unit.id: unit for unit in units}
+
+    def child_of(unit_id: int | None) -> AdminUnit | None:
+        while unit_id is not None and unit_id not in by_id:
+            unit_id = parents.get(unit_id)
+        return by_id.get(unit_id)
+
+    groups = _grouped(rows, lambda r: child_of(r.admin_unit_id))
+    return [
+        {
+            "admin_unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+            "figures": _figures(groups.get(unit, [])),
+        }
+        for unit in units
+    ]
+
+
+def _children(parent: str | None) -> list[AdminUnit]:
+    if parent is None:
+        stmt = select(AdminUnit).where(AdminUnit.parent_id.is_(None))
+    else:
+        # By current or legacy code; unknown codes are refused the same way everywhere.
+        stmt = select(AdminUnit).where(AdminUnit.parent_id == unit_and_descendants(parent)[0])
+    return list(db.session.scalars(stmt.order_by(AdminUnit.name)))
+
+
+def staff_desk(
+    staff: StaffUser, period: Period, now: datetime, *, department: str | None = None
+) -> list[dict]:
+    """Each unit's figures for the staff desk, by unit code; a unit's own staff see only theirs."""
+    wanted = policy.stats_units(staff)  # a unit's own staff read only their unit's figures
+    if wanted is None and department:
+        id_of(Department, department, "department")  # unknown codes: 422 unknown_department
+        wanted = {department}
+    entries = [
+        {
+            "department": {"code": e["department"]["code"], "name": e["department"]["name"]},
+            **period.as_dict(),
+            **e["figures"],
+        }
+        for e in scoreboard(period, now)
+        if wanted is None or e["department"]["code"] in wanted
+    ]
+    return sorted(entries, key=lambda e: e["department"]["code"])
+
+
+class DepartmentNotFound(NotFound):
+    code = "department_not_found"
+    message_vi = "Không tìm thấy đơn vị xử lý."
+    message_en = "No such handling unit."
+
+
+def handling_unit(code: str) -> Department:
+    department = db.session.scalar(select(Department).where(Department.code == code))
+    if department is None or not department.active or department.is_coordinator:
+        raise DepartmentNotFound()
+    return department
+
+
+def department_page(code: str, period: Period, now: datetime) -> dict:
+    """A unit's figures over the period and month by month (its public page)."""
+    department = handling_unit(code)
+    scope = Scope(department=department.code)
+    rows = case_rows(scope, period, now)
+    return {
+        "department": department,
+        **_summary(scope, period, rows),
+        "by_month": _by_month(rows, period),
+    }
+
+
+def report(scope: Scope, period: Period, now: datetime, *, group: str | None = None) -> dict:
+    """The figures of a scope, optionally with the same figures by month, unit or place.
+
+    The cases are read once; the groups are the same cases counted by another key.
+    """
+    rows = case_rows(scope, period, now)
+    result = _summary(scope, period, rows)
+    if group == "month":
+        result["by_month"] = _by_month(rows, period)
+    elif group == "department":
+        result["by_department"] = [
+            e
+            for e in _ranked(rows)
+            if scope.department is None or e["department"]["code"] == scope.department
+        ]
+    elif group == "admin_unit":
+        result["by_admin_unit"] = _by_place(rows, scope.admin_unit)
+    return result
