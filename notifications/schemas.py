@@ -16,7 +16,7 @@ class DeviceSchema(Schema):
             validate.Length(min=10, max=4096),
             # What FCM issues: no spaces, look-alikes or invisible characters, so one install
             # cannot be registered twice under spellings of the same token.
-            validate.Regexp(r"^[A-Za-z0-9_:.\-]+$", error="Not an FCM registration token."),
+            validate.Regexp(r"\A[A-Za-z0-9_:.\-]+\Z", error="Not an FCM registration token."),
         ],
         metadata={"description": "FCM registration token"},
     )

@@ -172,9 +172,23 @@ def refuse_unstorable_url() -> None:
     _refuse_first(_multidict_strings(request.args))
 
 
+#: The largest body a request other than an upload may send. The API's JSON bodies are a
+#: few kB (a description is at most 5,000 characters); walking a parsed document costs
+#: time per item, so an 88 MB body of small arrays kept a worker busy past its timeout.
+MAX_BODY_BYTES = 64 * 1024
+
+
 class GuardedRequest(Request):
     """Flask's request, refusing unstorable text in form fields, file names and JSON
-    the first time the body is read (so a view authenticates before reading it)."""
+    the first time the body is read (so a view authenticates before reading it), and any
+    body but a multipart upload over :data:`MAX_BODY_BYTES` (413, before it is read)."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        limit = super().max_content_length
+        if self.mimetype == "multipart/form-data":
+            return limit  # photos: MAX_CONTENT_LENGTH, from the photo limits
+        return MAX_BODY_BYTES if limit is None else min(limit, MAX_BODY_BYTES)
 
     def _load_form_data(self) -> None:
         loaded = "form" in self.__dict__

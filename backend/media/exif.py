@@ -40,6 +40,12 @@ SWAPS_AXES = frozenset({5, 6, 7, 8})
 _EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
 
 
+#: The most EXIF a JPEG can carry (one APP1 segment). PNG, WebP and HEIF may hold more,
+#: but reading a larger block costs time in proportion to the values its IFDs claim, not
+#: to its bytes (a 14 MB block of one rational tag took 8 s), so more is read as none.
+MAX_EXIF_BYTES = 65_535
+
+
 def read(img: Image.Image, *, decoded: bool = True) -> Image.Exif | None:
     """EXIF of ``img``, or None when there is none or it cannot be parsed.
 
@@ -47,9 +53,15 @@ def read(img: Image.Image, *, decoded: bool = True) -> Image.Exif | None:
     plugin would otherwise decode the whole image to look for an eXIf chunk after the
     pixel data (the caller puts any eXIf chunk in ``img.info`` first).
     """
+    raw = img.info.get("exif")
+    if isinstance(raw, bytes | bytearray) and len(raw) > MAX_EXIF_BYTES:
+        return None  # read as no EXIF: its IFDs could claim millions of values to build
     try:
         exif = img.getexif() if decoded else Image.Image.getexif(img)
     except DECODE_ERRORS:
+        return None
+    raw = img.info.get("exif")  # a PNG's eXIf after the pixels shows up once decoded
+    if isinstance(raw, bytes | bytearray) and len(raw) > MAX_EXIF_BYTES:
         return None
     return exif or None
 

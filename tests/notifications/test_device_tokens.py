@@ -86,7 +86,7 @@ def test_a_token_whose_holder_is_long_gone_moves_to_the_new_account(client, resi
 
 def test_a_token_is_taken_as_fcm_issues_it(client, resident):
     headers = resident()
-    for spelling in (f" {TOKEN} ", f"{TOKEN}\u200b", "fcm token with spaces"):
+    for spelling in (f" {TOKEN} ", f"{TOKEN}\u200b", f"{TOKEN}\n", "fcm token with spaces"):
         refused = _register(client, headers, token=spelling)
         assert refused.status_code == 422, spelling
         assert "token" in refused.get_json()["error"]["fields"]
