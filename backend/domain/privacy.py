@@ -1,4 +1,4 @@
-"""Personal data in public text: Vietnamese phone numbers, identity numbers, e-mail addresses.
+"""Personal data in public text: Vietnamese phone and identity numbers, e-mails, profile links.
 
 The public sees the masked text; moderators and the reporter see the original.
 
@@ -14,8 +14,15 @@ as groups of digits with the separators people type between them, and classified
   groups may be split by spaces, dots, dashes, brackets, and also by ``/ , _ ; : * ~ |``,
   en and em dashes, middle dots, bullets, ``、`` or a new line, typed digit by digit, or
   glued to letters (``sdt0912345678``);
-- an identity number: 12 digits (CCCD) or 9 (old CMND), split only by spaces, dots,
-  dashes or brackets.
+- an identity number: 12 digits (CCCD) or 9 (old CMND), split by spaces, dots, dashes or
+  brackets, or typed digit by digit (the whole stretch of single digits, and not counting
+  "1 2 3 … 9"); split by ``/ _ ,`` only after a label (``CCCD``, ``CMND``, ``ID``…) or as
+  12 digits starting with 0 in groups of three or more. Groups of one or two digits among
+  longer ones are a list of small numbers ("1 2 … 10 11 12"), never an identity number.
+
+Phone groups may also be split by ``+ ' " = #``. Facebook links to a profile or page
+(``facebook.com/…``, ``m.facebook.com/…``, ``fb.com/…``, ``fb.me/…``) are masked as a
+personal link; other links are left alone.
 
 A second reading looks for phone numbers only (never identity numbers) where digits are
 spelled as Vietnamese number words (``không chín một hai…``, with or without accents,
@@ -26,7 +33,8 @@ a reading counts only when it makes a valid phone number, so "hai ba ngày nay" 
 
 Dates (``12/03/2026``) are no number groups; amounts, house numbers and report codes
 have no phone's digits and are left alone. E-mail addresses are found with ``@`` or its
-look-alikes (``＠``, ``﹫``, ``(at)``, ``[at]``, "a còng") and ``.`` or "(dot)"/"chấm",
+look-alikes (``＠``, ``﹫``, ``(at)``, ``[at]``, "a còng", "(a còng)") and ``.`` or
+"(dot)"/"chấm"/"(chấm)",
 also with spaces around the dot or a comma for it before a common ending (``gmail . com``,
 ``gmail,com``).
 """
@@ -42,15 +50,29 @@ MASKS = {
     "email": "[email]",
     "identity_number": "[số giấy tờ]",
     "phone": "[số điện thoại]",
+    "profile_link": "[liên kết cá nhân]",
 }
 
 _INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff")
 _UNUSUAL = re.compile("[" + "".join(sorted(_INVISIBLE)) + "&%<]|(?![0-9])\\d")
 _ENDINGS = r"(?:com|net|org|vn|edu|gov|info|biz|io)(?![\w-])"
-_AT = r"(?:\s*(?:@|[(\[{]\s*at\s*[)\]}]|\ba\s+còng\b)\s*)"
-_DOT = rf"(?:\s*[(\[{{]\s*dot\s*[)\]}}]\s*|\s+chấm\s+|\s*[.,]\s*(?={_ENDINGS})|\.)"
+_AT = r"(?:\s*(?:@|[(\[{]\s*(?:at|a\s+còng)\s*[)\]}]|\ba\s+còng\b)\s*)"
+_DOT = rf"(?:\s*[(\[{{]\s*(?:dot|chấm)\s*[)\]}}]\s*|\s+chấm\s+|\s*[.,]\s*(?={_ENDINGS})|\.)"
 _EMAIL = re.compile(
     rf"(?<![\w+.-])[\w+-]+(?:\.[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE
+)
+#: A Facebook profile (or page) link: it names a person as surely as a phone number does.
+_PROFILE = re.compile(
+    r"(?<![\w.-])(?:https?://)?(?:(?:www|m|mobile|mbasic|web)\.)?"
+    r"(?:facebook\.com|fb\.com|fb\.me)"
+    r"/[^\s<>\"'()\[\]{},]*[^\s<>\"'()\[\]{},.!?;:]",
+    re.IGNORECASE,
+)
+#: What names an identity number just before it ("CCCD 079/095/001/234").
+_LABEL = re.compile(
+    r"(?<!\w)(?:cccd|cmnd|cmt|căn cước|can cuoc|chứng minh|chung minh|giấy tờ|giay to|"
+    r"định danh|dinh danh|id)(?:\W{1,3}(?:số|so))?\W{0,4}$",
+    re.IGNORECASE,
 )
 _DATE = re.compile(
     r"(?<![\d./-])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1(?:\d{4}|\d{2})(?![\d]|[./-]\d)"
@@ -65,7 +87,9 @@ _AMOUNT = re.compile(
 )
 #: Separators inside one number as it is usually written, and the others people use.
 _SEPARATORS = " \t.-()"
-_SPLITTERS = "/,_\n\r;:*~|–—‒−‐‑·•∙⋅‧・、"
+_SPLITTERS = "/,_\n\r;:*~|–—‒−‐‑·•∙⋅‧・、+'\"=#"
+#: The splitters an identity number may also be split by (when named, or a CCCD's 0 leads).
+_ID_SPLITTERS = _SEPARATORS + "/_,"
 _SEP = f"[{re.escape(_SEPARATORS + _SPLITTERS)}]"
 _GROUPS = re.compile(rf"\+?\(?\d+(?:{_SEP}+\d+)*")
 _GROUP = re.compile(r"\d+")
@@ -76,26 +100,7 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 _ESCAPE = re.compile(r"%(40|2[eE])")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]{0,200}>")
 _INLINE = frozenset(
-    [
-        "a",
-        "b",
-        "big",
-        "code",
-        "del",
-        "em",
-        "font",
-        "i",
-        "ins",
-        "mark",
-        "s",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "tt",
-        "u",
-    ]
+    "a b big code del em font i ins mark s small span strong sub sup tt u".split()  # noqa: SIM905
 )
 _DECOMPOSED = re.compile(r"[^\W\d_][\u0300-\u036f]+")
 
@@ -254,9 +259,10 @@ def _numbers(text: str, blocked: list[tuple[int, int]], phones_only: bool = Fals
         groups = [g for g in _GROUP.finditer(run.group()) if not _inside(run.start(), g, blocked)]
         plus_at = run.start() if run.group().startswith("+") else None
         opening = run.start() if run.group()[0] in "+(" else None
+        named = bool(_LABEL.search(text, max(0, run.start() - 30), run.start()))
         i = 0
         while i < len(groups):
-            found = _longest(run, groups, i, plus_at, phones_only)
+            found = _longest(run, groups, i, plus_at, phones_only, named and i == 0)
             if found and found[0] == "identity_number":
                 # "lúc 18:30 0912345678": the phone number is no tail of an identity number
                 later = (_longest(run, groups, k, None) for k in range(i + 1, found[1] + 1))
@@ -279,28 +285,60 @@ def _inside(offset: int, group: re.Match, blocked: list[tuple[int, int]]) -> boo
 
 
 def _longest(
-    run: re.Match, groups: list[re.Match], i: int, plus_at: int | None, doubled: bool = False
+    run: re.Match,
+    groups: list[re.Match],
+    i: int,
+    plus_at: int | None,
+    doubled: bool = False,
+    named: bool = False,
 ):
     """The longest number made of ``groups[i:j + 1]``: (kind, j), or None."""
     phone = identity = None
     digits = ""
-    usual = True  # only the usual separators so far
+    usual = as_id = True  # only the usual separators so far; those of an identity number
     for j in range(i, len(groups)):
         if j > i:
-            between = run.group()[groups[j - 1].end() : groups[j].start()]
+            between = _between(run, groups, j)
             if any(c.isdigit() for c in between):  # a date sits between them
                 break
             usual = usual and all(c in _SEPARATORS for c in between)
+            as_id = as_id and all(c in _ID_SPLITTERS for c in between)
         digits += groups[j].group()
         if len(digits) > 14:
             break
         plus = i == 0 and plus_at is not None
         if _phone(digits, plus) or (doubled and not plus and _doubled(digits)):
             phone = ("phone", j)
-        elif usual and not plus and len(digits) in (9, 12):
+        elif as_id and not plus and _identity(run, groups, i, j, digits, usual, named):
             identity = ("identity_number", j)
-    # A phone number followed by a short number ("0912345678 24 giờ") stays a phone number.
+    # A phone number followed by a short number ("0912345678 24 giờ") stays a phone number,
+    # but twelve digits typed one by one are an identity number, not a phone and two digits.
+    if identity and phone and identity[1] > phone[1] and _one_by_one(groups[i : identity[1] + 1]):
+        return identity
     return phone or identity
+
+
+def _between(run: re.Match, groups: list[re.Match], j: int) -> str:
+    return run.group()[groups[j - 1].end() : groups[j].start()]
+
+
+def _one_by_one(groups: list[re.Match]) -> bool:
+    return len(groups) > 1 and all(len(g.group()) == 1 for g in groups)
+
+
+def _identity(run, groups, i: int, j: int, digits: str, usual: bool, named: bool) -> bool:
+    """Whether ``groups[i:j + 1]`` read as an identity number, not a list of small numbers."""
+    if len(digits) not in (9, 12):
+        return False
+    sizes = [len(g.group()) for g in groups[i : j + 1]]
+    if _one_by_one(groups[i : j + 1]):  # digit by digit: the whole stretch, not part of "1 2 … 12"
+        before = i > 0 and set(_between(run, groups, i)) <= set(_SEPARATORS)
+        after = j + 1 < len(groups) and set(_between(run, groups, j + 1)) <= set(_SEPARATORS)
+        counting = digits in "0123456789"  # "1 2 3 4 5 6 7 8 9"
+        return not before and not after and not counting and (usual or named)
+    if len(sizes) > 1 and min(sizes) < 3:  # "4 5 6 7 8 9 10 11 12", "18 30 09123456"
+        return False
+    return usual or named or (len(digits) == 12 and digits[0] == "0")
 
 
 def _blocked(text: str, emails: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
@@ -314,6 +352,7 @@ def _find(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) in the original text, in order, none overlapping."""
     shadow = _Shadow(text)
     emails = [("email", m.start(), m.end()) for m in _EMAIL.finditer(shadow.text)]
+    emails += [("profile_link", m.start(), m.end()) for m in _PROFILE.finditer(shadow.text)]
     candidates = [(kind, *shadow.span(a, b)) for kind, a, b in emails]
     candidates += [
         (kind, *shadow.span(a, b))
@@ -325,8 +364,8 @@ def _find(text: str) -> list[tuple[str, int, int]]:
             start, end = second.span(a, b)
             if any(start <= x and y <= end for x, y in second.changed):
                 candidates.append((kind, start, end))
-    # E-mails first, then phone numbers (the longest first), then identity numbers.
-    rank = {"email": 0, "phone": 1, "identity_number": 2}
+    # Links and e-mails first, then phone numbers (the longest first), then identity numbers.
+    rank = {"profile_link": 0, "email": 0, "phone": 1, "identity_number": 2}
     chosen: list[tuple[str, int, int]] = []
     for kind, start, end in sorted(candidates, key=lambda c: (rank[c[0]], c[1] - c[2], c[1])):
         if not any(a < end and start < b for _, a, b in chosen):
