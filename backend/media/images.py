@@ -255,9 +255,17 @@ def _prove_complete(fmt: str, data: bytes) -> bytes | None:
         raise _truncated() from exc
 
 
+#: Pillow decodes every WebP, still or animated, through libwebp's animation decoder,
+#: which holds several RGBA canvases at once: a still 7071x7071 RGB WebP peaked at 795 MB.
+_WEBP_BYTES_PER_PIXEL = 16
+
+
 def _decoded_bytes(img: Image.Image, data: bytes) -> int:
-    """width x height x bytes per pixel of the samples the file declares, from the header:
-    one byte per sample, two for a 16-bit PNG or a HEIF of more than 8 bits."""
+    """What decoding will hold, from the header: width x height x bytes per pixel of the
+    samples the file declares (one byte per sample, two for a 16-bit PNG or a HEIF of more
+    than 8 bits), and for WebP the decoder's canvases."""
+    if _canonical_format(img) == "WEBP":
+        return img.width * img.height * _WEBP_BYTES_PER_PIXEL
     wide = containers.sample_bytes(data) == 2 or (img.info.get("bit_depth") or 8) > 8
     return img.width * img.height * len(img.getbands()) * (2 if wide else 1)
 

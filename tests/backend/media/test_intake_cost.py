@@ -170,25 +170,34 @@ def test_limit_is_fifty_megapixels_inclusive() -> None:
 
 
 @pytest.mark.parametrize(
-    "make",
+    ("make", "side"),
     [
-        pytest.param(lambda: jpeg_claiming(7000, 7000), id="baseline-jpeg"),
-        pytest.param(lambda: jpeg_claiming(7000, 7000, progressive=True), id="progressive-jpeg"),
+        pytest.param(lambda: jpeg_claiming(7000, 7000), 7000, id="baseline-jpeg"),
         pytest.param(
-            lambda: encode(Image.new("RGB", (7000, 7000), "teal"), "WEBP", method=0),
+            lambda: jpeg_claiming(7000, 7000, progressive=True), 7000, id="progressive-jpeg"
+        ),
+        # WebP is weighed by its decoder's canvases: 12 MP is the largest it accepts.
+        pytest.param(
+            lambda: encode(Image.new("RGB", (3500, 3500), "teal"), "WEBP", method=0),
+            3500,
             id="webp",
         ),
     ],
 )
-def test_large_photos_of_other_formats_are_checked_without_decoding(
-    make,
-) -> None:
+def test_large_photos_of_other_formats_are_checked_without_decoding(make, side) -> None:
     data = make()
 
     with no_decoding():  # at most libjpeg reading the headers of a one-MCU copy
         info = inspect_photo(data)
 
-    assert (info.width, info.height) == (7000, 7000)
+    assert (info.width, info.height) == (side, side)
+
+
+def test_a_webp_is_weighed_by_what_its_decoder_holds() -> None:
+    big = encode(Image.new("RGB", (4000, 4000), "teal"), "WEBP", method=0)
+    with pytest.raises(PhotoError) as refused, no_decoding():
+        inspect_photo(big)  # 16 MP: 256 MB of decoder canvases, over the 200 MB a photo
+    assert refused.value.code == "image_too_many_pixels"
 
 
 def test_exif_gps_after_the_png_image_data_is_read_without_decoding() -> None:
