@@ -1,8 +1,9 @@
 """Automatic text checks (pure): abusive words, personal data, length, language.
 
 The abuse screen reads Vietnamese the way people type it: with or without accents,
-in capitals or NFD, in teencode (đm, vcl, loz), dotted or spaced out letter by letter
-("đ.m", "đ ụ m á"), with letters drawn out ("nguuuu") or digits for letters ("l0n").
+in capitals or NFD, in teencode (đm, vcl, loz), dotted, slashed or spaced out letter by
+letter ("đ.m", "đ/m", "đ ụ m á"), with letters drawn out ("nguuuu"), digits for letters
+("l0n") or stars for letters ("đ*t m*", "l*n": a run of stars stands for one to three).
 Folding accents away makes insults collide with ordinary words (lồn/lớn, đéo/đeo,
 đụ má/dù mà, cặc/các), so a blocklist entry is matched with its accents in mind:
 
@@ -53,13 +54,15 @@ _NAME = "qqname"  # what a name is read as: no entry matches it
 _WORD = re.compile(r"[^\W\d_]+")
 _INITIALS = re.compile(r"\(\s*([^\W\d_]{2,6})\s*\)")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-#: Letters typed one by one with dots, dashes, stars or spaces between them: "đ.m", "d m".
-_SPELLED = re.compile(r"(?<![\w])(?:[^\W\d_][ .\-_*+~]{1,3})+[^\W\d_](?![\w])")
+#: Letters typed one by one with dots, dashes, slashes or spaces between them: "đ.m", "đ/m".
+_SPELLED = re.compile(r"(?<![\w/])(?:[^\W\d_][ .\-_*+~/]{1,3})+[^\W\d_](?![\w/])")
 #: Digits and signs standing for letters inside a word: "l0n", "d1t", "sh!t".
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "!": "i"})
 _LEET_WORD = re.compile(r"(?<![\w@$!])[^\W\d_]+(?:[0134@$!]+[^\W\d_]+)+(?![\w@$!])")
-#: Stars inside a word ("f*ck", "sh**t") are dropped: "fck", "sht".
-_STARS = re.compile(r"(?<=[^\W\d_])\*+(?=[^\W\d_])")
+#: Stars after a letter ("f*ck", "đ*t m*", "cái đ* gì") mask letters: the word is read with
+#: them dropped ("fck") and as a pattern where each run stands for one to three letters.
+_STARS = re.compile(r"(?<=[^\W\d_])\*+")
+_MASK = "ǂ"  # a letter no text writes: what a run of stars is read as
 #: Units after a number are no teencode: "sâu 3 dm", "500 ml".
 _UNIT = re.compile(r"(\d)\s*(?:dm|ml|cl|vl)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+|[.,;:!?…()\"“”\[\]]+")
@@ -98,13 +101,18 @@ class _Token:
     forms: tuple[str, ...]  # as typed (lower-case NFC), and with repeated letters collapsed
     folded: tuple[str, ...]
     plain: bool  # typed without any accent
+    mask: re.Pattern | None = None  # letters masked by stars ("đ*t"): what they may stand for
 
     @classmethod
     def of(cls, word: str) -> _Token:
         if not word[0].isalnum():
             return cls((BREAK,), (BREAK,), True)
+        mask = None
+        if _MASK in word:
+            pattern = re.escape(fold(word)).replace(_MASK, r"[^\W\d_]{1,3}")
+            mask, word = re.compile(pattern), word.replace(_MASK, "")
         forms = tuple(dict.fromkeys((word, _REPEATS.sub(r"\1", word))))
-        return cls(forms, tuple(fold(f) for f in forms), not _has_accents(word))
+        return cls(forms, tuple(fold(f) for f in forms), not _has_accents(word), mask)
 
 
 def _matches(term: _Term, token: _Token, accented_text: bool) -> bool:
@@ -112,6 +120,8 @@ def _matches(term: _Term, token: _Token, accented_text: bool) -> bool:
         return token.forms == (BREAK,)
     if term.prefix:
         return any(f.startswith(term.folded) for f in token.folded)
+    if token.mask and token.mask.fullmatch(term.folded):
+        return True  # "đ*t" is whatever its stars hide: people mask only what is rude
     if term.exact:
         return term.text in token.forms and (accented_text or _has_accents(term.text))
     if term.text != term.folded:  # accents in the list: the same accents, or none typed
@@ -154,9 +164,9 @@ def tokens(text: str) -> list[_Token]:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = _names(text).casefold()
     text = _UNIT.sub(r"\1", text)
-    text = _STARS.sub("", text)
+    text = _STARS.sub(_MASK, text)
     text = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
-    text = _SPELLED.sub(lambda m: re.sub(r"[ .\-_*+~]", "", m.group()), text)
+    text = _SPELLED.sub(lambda m: re.sub(r"[ .\-_*+~/]", "", m.group()), text)
     return [_Token.of(BREAK), *(_Token.of(w) for w in _TOKEN.findall(text)), _Token.of(BREAK)]
 
 
@@ -247,7 +257,10 @@ class Blocklist:
     @staticmethod
     def _spans(index: dict, words: list[_Token], accented: bool):
         for i, token in enumerate(words):
-            candidates = [e for f in set(token.folded) for e in index.get(f, ())]
+            keys = set(token.folded)
+            if token.mask:
+                keys |= {k for k in index if token.mask.fullmatch(k)}
+            candidates = [e for f in keys for e in index.get(f, ())]
             for entry in candidates + index.get("*", []):
                 end = entry.at(words, i, accented)
                 if end is not None:
