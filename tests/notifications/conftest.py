@@ -58,5 +58,12 @@ def fcm_app(service_account):
 
 
 @pytest.fixture
-def sender(fcm_app, standin):
+def sender(fcm_app, standin, monkeypatch):
+    """The sender on the stand-in, with firebase-admin's own retry policy (how many
+    retries, on which statuses) but no back-off sleeps between them: the tests count the
+    retries; waiting 7 s of real back-off would test nothing of ours."""
+    from firebase_admin import _http_client
+
+    policy = _http_client.DEFAULT_RETRY_CONFIG
+    monkeypatch.setattr(_http_client, "DEFAULT_RETRY_CONFIG", policy.new(backoff_factor=0))
     return FcmSender(fcm_app, endpoint=standin.fcm_endpoint)

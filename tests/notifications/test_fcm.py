@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
 
 import firebase_admin
 import pytest
@@ -132,7 +131,6 @@ def test_dead_token_is_unregistered(sender, standin):
 
 
 def test_errors_are_sorted_for_the_outbox(sender, standin):
-    started = time.monotonic()
     result = sender.send(
         [
             push(1, "busy-token-1"),
@@ -151,11 +149,10 @@ def test_errors_are_sorted_for_the_outbox(sender, standin):
         retry=[1, 2],
         failed=[(4, "INVALID_ARGUMENT"), (5, "SENDER_ID_MISMATCH")],
     )
-    # firebase-admin itself retries a 503 four times with backoff (0 + 1 + 2 + 4 s)
-    # before the error reaches us; a 429 it leaves to us.
+    # firebase-admin itself retries a 503 four times (with back-off in production:
+    # 0 + 1 + 2 + 4 s) before the error reaches us; a 429 it leaves to us.
     assert standin.attempts("busy-token-1") == 5
     assert standin.attempts("quota-token-2") == 1
-    assert time.monotonic() - started >= 6
 
 
 def test_unreachable_fcm_is_retried_later(fcm_app):
