@@ -58,8 +58,11 @@ def test_open_a_report(page, live_server, screenshot):
     assert "Hạn xử lý" in page.locator("#deadlines").inner_text()
     photos = page.locator("#photos img")
     assert photos.count() >= 1
-    # The renditions really load (naturalWidth is 0 for a broken image).
-    assert photos.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The renditions really load (naturalWidth is 0 for a broken image); lazy images may
+    # still be on their way when the page is ready, so wait for the first one.
+    first = photos.first.element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first)
+    assert first.evaluate("img => img.naturalWidth") > 0
     screenshot(page, "report")
 
 
