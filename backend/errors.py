@@ -103,7 +103,7 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     413: (
         "payload_too_large",
         "Dữ liệu gửi lên quá lớn.",
-        "The upload is too large.",
+        "The request is too large.",
     ),
     415: (
         "unsupported_media_type",

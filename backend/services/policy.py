@@ -242,11 +242,6 @@ def readable(actor: StaffUser | Resident | None) -> ColumnElement[bool]:
     return published()
 
 
-def desk(staff: StaffUser) -> ColumnElement[bool]:
-    """The reports on a staff member's desk: the same reports they may read."""
-    return readable(staff)
-
-
 def may_read(actor: StaffUser | Resident | None, report: Report | None) -> bool:
     if report is None:
         return False
@@ -293,11 +288,12 @@ def stats_units(staff: StaffUser) -> set[str] | None:
 # ---- acting ------------------------------------------------------------------------------
 
 
-def _handle_clock(report: Report):
-    return next(
-        (c for c in report.clocks if c.open and c.kind == ClockKind.HANDLE),
-        None,
-    )
+def workflow_action(action: StaffAction, status: Status) -> Action | None:
+    """The transition ``action`` performs on a report in ``status`` (None: no status change
+    of its own): forwarding a new report is its first assignment."""
+    if action == StaffAction.FORWARD and status == Status.NEW:
+        return Action.ASSIGN
+    return WORKFLOW.get(action)
 
 
 def pending_extension(report: Report):
@@ -327,17 +323,15 @@ def refusal(
     if is_unit_staff(staff) and not handles(staff, report):
         return ActionNotAllowed()  # a supervising unit reads an escalated report, never acts
     status = Status(report.status)
-    workflow_action = WORKFLOW.get(action)
-    if action == StaffAction.FORWARD and status == Status.NEW:
-        workflow_action = Action.ASSIGN  # the first assignment goes through the same endpoint
-    if workflow_action is not None and status not in TRANSITIONS[workflow_action].sources:
-        return _transition_error(status, workflow_action)
+    transition = workflow_action(action, status)
+    if transition is not None and status not in TRANSITIONS[transition].sources:
+        return _transition_error(status, transition)
     if action == StaffAction.ACCEPT and report.accepted_at is not None:
         return AlreadyAccepted()
     if action == StaffAction.REQUEST_INFO and report.waiting_since is not None:
         return AlreadyWaiting()
     if action in (StaffAction.REQUEST_EXTENSION, StaffAction.APOLOGISE):
-        clock = _handle_clock(report)
+        clock = next(iter(sla.open_clocks(report, ClockKind.HANDLE)), None)
         if clock is None or status in FINAL_STATUSES:
             return NoRunningClock()
         late = clock.overdue_at is not None or sla.deadline_passed(clock, now)

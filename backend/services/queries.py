@@ -242,7 +242,7 @@ def staff_reports(
 
     desk = desk or DeskFilter()
     due_soon_until = working_calendar().add(now, timedelta(hours=DUE_SOON_WORKING_HOURS))
-    stmt = _apply(select(Report).where(policy.desk(staff)), flt, tz)
+    stmt = _apply(select(Report).where(policy.readable(staff)), flt, tz)
     due = _handle_due()
     if desk.deadline == DeadlineFilter.OVERDUE:
         # Past the current due date and running, or found overdue before the clocks stopped

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.sla import ClockKind
 from backend.domain.vocabulary import ModerationStatus
-from backend.domain.workflow import Action, Status
+from backend.domain.workflow import Status
 from backend.errors import Conflict, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Department, Report, StaffUser
@@ -33,10 +33,8 @@ def _act(
     **kwargs,
 ):
     policy.require(staff, action, report, now, moderating=moderating)
-    workflow_action = policy.WORKFLOW[action]
-    if action == StaffAction.FORWARD and report.status == Status.NEW:
-        workflow_action = Action.ASSIGN
-    return record(report, workflow_action, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs)
+    transition = policy.workflow_action(action, Status(report.status))
+    return record(report, transition, now, actor=staff, actor_kind=ActorKind.STAFF, **kwargs)
 
 
 def accept(staff: StaffUser, report: Report, now: datetime) -> Report:
