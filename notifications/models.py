@@ -63,6 +63,7 @@ class NotificationKind(StrEnum):
     EXTENSION_DECIDED = "extension_decided"
     RESIDENT_RATED = "resident_rated"
     REPORT_REOPENED = "report_reopened"
+    OFFICER_ASSIGNED = "officer_assigned"  # a report given to this officer by name
 
 
 class Delivery(StrEnum):

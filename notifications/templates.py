@@ -128,6 +128,16 @@ TEMPLATES: dict[K, dict[str, tuple[str, str]]] = {
         "vi": ("Đề nghị gia hạn phản ánh {code}", "{decision_vi}"),
         "en": ("Extension request for report {code}", "{decision_en}"),
     },
+    K.OFFICER_ASSIGNED: {
+        "vi": (
+            "Phản ánh {code} được giao cho bạn",
+            "Bạn được giao xử lý phản ánh “{category_vi}” của {department}.",
+        ),
+        "en": (
+            "Report {code} assigned to you",
+            "You were given the “{category_en}” report of {department} to handle.",
+        ),
+    },
 }
 __all__ = ["LOCALES", "TEMPLATES", "render"]
 

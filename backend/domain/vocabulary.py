@@ -50,6 +50,8 @@ class EventKind(StrEnum):
     MERGED_IN = "merged_in"
     REPORTER_LOCKED = "reporter_locked"
     REPORTER_UNLOCKED = "reporter_unlocked"
+    # Within the handling unit (internal: never on a public or resident timeline).
+    OFFICER_ASSIGNED = "officer_assigned"  # given to (or taken from) a named officer
 
     @property
     def action(self) -> Action | None:

@@ -17,6 +17,7 @@ from backend.models.category import Category, Severity
 from backend.models.checks import one_of
 from backend.models.department import Department
 from backend.models.resident import Resident
+from backend.models.staff_user import StaffUser
 
 if TYPE_CHECKING:
     from backend.models.event import ReportEvent
@@ -92,6 +93,8 @@ class Report(db.Model):
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     #: Marked as a duplicate of this report (which still stands).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    #: The officer of the handling unit who works it (cleared when it leaves the unit).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     #: Optimistic lock: two staff acting on the same report at once cannot both win.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -105,6 +108,7 @@ class Report(db.Model):
     reporter: Mapped[Resident] = relationship()
     escalated_to: Mapped[Department | None] = relationship(foreign_keys=[escalated_to_id])
     duplicate_of: Mapped[Report | None] = relationship(remote_side=[id])
+    assignee: Mapped[StaffUser | None] = relationship()
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )

@@ -17,14 +17,20 @@ from backend.models import Report, ReportEvent
 from backend.services import timeline
 from tests.conftest import post_json
 
-MIGRATION = Path(__file__).parents[2] / "backend/migrations/versions/0011_vocabularies.py"
+VERSIONS = Path(__file__).parents[2] / "backend/migrations/versions"
 
 
 def _migration_checks() -> dict[str, dict[str, tuple[str, ...]]]:
-    spec = importlib.util.spec_from_file_location("migration_0011", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # alembic's `op` is only touched inside upgrade()
-    return module.CHECKS
+    """The constraints as the migrations leave them: 0011's, then each later revision's
+    ``CHECKS`` (the columns it rebuilds) over them, in order."""
+    checks: dict[str, dict[str, tuple[str, ...]]] = {}
+    for path in sorted(VERSIONS.glob("0*.py")):
+        spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # alembic's `op` is only touched inside upgrade()
+        for table, columns in getattr(module, "CHECKS", {}).items():
+            checks.setdefault(table, {}).update(columns)
+    return checks
 
 
 def _values(sql: str) -> tuple[str, ...]:
