@@ -55,6 +55,7 @@ class Settings:
     rating_window_days: int = 7
     map_tile_url: str | None = None
     map_tile_attribution: str | None = None
+    assign_by_any_officer: bool = False
 
     @property
     def production(self) -> bool:
@@ -78,6 +79,16 @@ class Settings:
             # Empty values count as unset, as in most deployment tools.
             value = env.get(name, "").strip()
             return value or None
+
+        def get_bool(name: str, default: bool) -> bool:
+            raw = get(name)
+            if raw is None:
+                return default
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
         def get_int(name: str, default: int) -> int:
             raw = get(name)
@@ -113,6 +124,7 @@ class Settings:
             rating_window_days=get_int("RATING_WINDOW_DAYS", 7),
             map_tile_url=get("MAP_TILE_URL"),
             map_tile_attribution=get("MAP_TILE_ATTRIBUTION"),
+            assign_by_any_officer=get_bool("ASSIGN_BY_ANY_OFFICER", False),
         )
 
     def validate(self) -> None:
@@ -254,6 +266,9 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         # unset: the portal map draws the reports on a plain background (no network).
         "MAP_TILE_URL": settings.map_tile_url,
         "MAP_TILE_ATTRIBUTION": settings.map_tile_attribution,
+        # Who gives a report to a named officer of its unit: the unit's head (and the
+        # coordinator, administrators); true: any officer of the unit too.
+        "ASSIGN_BY_ANY_OFFICER": settings.assign_by_any_officer,
         # Whole request bodies: every photo at its limit plus the form fields.
         "MAX_CONTENT_LENGTH": settings.max_photo_bytes * settings.max_photos_per_report + 1_048_576,
         "JSON_SORT_KEYS": False,
