@@ -59,6 +59,9 @@ def create_app(
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)
+    from backend import console
+
+    console.init_app(app)  # after the portal: its error pages fall back to the portal's
     cli.register(app)
     for plugin in plugins:
         plugin.init_app(app, api)

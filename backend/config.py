@@ -56,6 +56,8 @@ class Settings:
     map_tile_url: str | None = None
     map_tile_attribution: str | None = None
     assign_by_any_officer: bool = False
+    console_session_hours: int = 12
+    console_idle_minutes: int = 240
 
     @property
     def production(self) -> bool:
@@ -125,6 +127,8 @@ class Settings:
             map_tile_url=get("MAP_TILE_URL"),
             map_tile_attribution=get("MAP_TILE_ATTRIBUTION"),
             assign_by_any_officer=get_bool("ASSIGN_BY_ANY_OFFICER", False),
+            console_session_hours=get_int("CONSOLE_SESSION_HOURS", 12),
+            console_idle_minutes=get_int("CONSOLE_IDLE_MINUTES", 240),
         )
 
     def validate(self) -> None:
@@ -139,6 +143,10 @@ class Settings:
             raise ConfigError(f"RATING_WINDOW_DAYS must be at least 1: {self.rating_window_days}")
         if self.map_tile_url and not self.map_tile_url.startswith("https://"):
             raise ConfigError(f"MAP_TILE_URL must be an https:// URL: {self.map_tile_url!r}")
+        if not 1 <= self.console_session_hours <= 24 * 7:
+            raise ConfigError("CONSOLE_SESSION_HOURS must be between 1 and 168")
+        if not 5 <= self.console_idle_minutes <= self.console_session_hours * 60:
+            raise ConfigError("CONSOLE_IDLE_MINUTES must be at least 5 and within the lifetime")
         if not self.production:
             return
         problems = []
@@ -269,6 +277,21 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         # Who gives a report to a named officer of its unit: the unit's head (and the
         # coordinator, administrators); true: any officer of the unit too.
         "ASSIGN_BY_ANY_OFFICER": settings.assign_by_any_officer,
+        # The staff console's session cookie: HttpOnly, SameSite=Lax, Secure in production;
+        # the session itself (backend.services.staff_sessions) ends after
+        # CONSOLE_SESSION_HOURS from sign-in or CONSOLE_IDLE_MINUTES without a request.
+        "SESSION_COOKIE_NAME": "phananh_console",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.console_session_hours),
+        "CONSOLE_SESSION_HOURS": settings.console_session_hours,
+        "CONSOLE_IDLE_MINUTES": settings.console_idle_minutes,
+        # CSRF (Flask-WTF): checked by the console's own guard on every state-changing
+        # request, not app-wide (the bearer-token APIs carry no cookie to forge).
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": settings.console_session_hours * 3600,
+        "WTF_CSRF_SSL_STRICT": settings.production,
         # Whole request bodies: every photo at its limit plus the form fields.
         "MAX_CONTENT_LENGTH": settings.max_photo_bytes * settings.max_photos_per_report + 1_048_576,
         "JSON_SORT_KEYS": False,

@@ -15,6 +15,7 @@ from backend.models.sla import (
     ReportClock,
     SlaPolicy,
 )
+from backend.models.staff_session import StaffSession
 from backend.models.staff_user import StaffUser
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "RoutingRule",
     "Severity",
     "SlaPolicy",
+    "StaffSession",
     "StaffUser",
     "UnitKind",
 ]

@@ -1,0 +1,1 @@
+"""One report in the console, and the actions on it."""
