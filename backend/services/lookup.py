@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.text import tracking_code
-from backend.errors import ReportNotFound
+from backend.errors import ConcurrentUpdate, ReportNotFound
 from backend.models import Report, Resident, StaffUser
 from backend.services import policy
 
@@ -22,4 +22,13 @@ def for_reader(actor: StaffUser | Resident | None, code: str) -> Report:
     report = by_code(code)
     if not policy.may_read(actor, report):
         raise ReportNotFound()
+    return report
+
+
+def require_version(report: Report, expected: int | None) -> Report:
+    """``report`` as the person last saw it (``expected`` = the version their page or
+    request was built from), else :class:`ConcurrentUpdate`: someone acted meanwhile, and
+    acting now would silently overwrite what they did. None skips the check."""
+    if expected is not None and expected != report.version:
+        raise ConcurrentUpdate()
     return report
