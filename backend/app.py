@@ -16,7 +16,7 @@ from types import ModuleType
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from backend import cli
+from backend import cli, i18n
 from backend.api import guards
 from backend.config import Settings, flask_config
 from backend.db import db, has_pending_work, rollback
@@ -47,6 +47,7 @@ def create_app(
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     api = Api(app, spec_kwargs=_spec_kwargs())
     register_error_handlers(app)
+    i18n.init_app(app)
 
     from backend.api import admin, health, media, public, staff, swagger_assets
 

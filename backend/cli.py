@@ -19,6 +19,7 @@ from backend import tasks
 from backend.db import commit, db, rollback
 from backend.errors import DomainError
 from backend.firebase import emulator_id_token, enable_demo_emulator
+from backend.i18n_cli import i18n_cli
 from backend.jobs import QUEUE_NAME, get_queue, redis_connection, run
 from backend.models import Report, Resident
 from backend.seed import seed_demo
@@ -240,5 +241,6 @@ def register(app: Flask) -> None:
         worker_command,
         scheduler_command,
         quickstart_command,
+        i18n_cli,
     ):
         app.cli.add_command(command)

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_smorest import Blueprint as ApiBlueprint
+from jinja2 import pass_context
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -39,7 +40,7 @@ from backend.services import boundaries, lookup, policy, queries, read_model, st
 from backend.services.statistics import Period
 from backend.web import exports
 from backend.web.charts import month_label, ratio_chart
-from backend.web.i18n import DEFAULT, LANGUAGES, MESSAGES, translate
+from backend.web.i18n import DEFAULT, MESSAGES, translate
 
 bp = Blueprint(
     "portal",
@@ -53,25 +54,19 @@ PAGE_SIZE = 20
 MAP_LIMIT = 2000
 #: Filters the board, the map and the exports share (query-string names).
 FILTER_KEYS = ("q", "status", "category", "department", "admin_unit", "from", "to")
-LANG_COOKIE = "lang"
 
 
 # ---- language, headers, errors ---------------------------------------------------------
 
 
-@bp.before_app_request
-def _language():
-    requested = request.args.get("lang")
-    if requested in LANGUAGES:
-        g.lang = requested
-    else:
-        cookie = request.cookies.get(LANG_COOKIE)
-        g.lang = cookie if cookie in LANGUAGES else DEFAULT
-
-
 @bp.app_template_global("_")
-def _translate(key: str, **params) -> str:
-    return translate(key, g.get("lang", DEFAULT), **params)
+@pass_context
+def _translate(context, key: str, **params) -> str:
+    # The portal's old catalogue keys until its templates are on gettext; any other text is
+    # a gettext msgid (Flask-Babel's newstyle gettext, as the console's templates use it).
+    if key in MESSAGES:
+        return translate(key, g.get("lang", DEFAULT), **params)
+    return context.environment.globals["gettext"](context, key, **params)
 
 
 @bp.app_template_global()
@@ -138,9 +133,7 @@ def _secured(response: Response) -> Response:
 
 @bp.after_request
 def _headers(response: Response) -> Response:
-    response.vary.add("Cookie")
-    if request.args.get("lang") in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 86400, samesite="Lax", httponly=True)
+    response.vary.add("Cookie")  # the language cookie (backend.i18n)
     return conditional(_secured(response))  # unchanged pages answer 304
 
 
@@ -285,7 +278,7 @@ def report_page(code: str):
     """One report: photos before and after, deadlines, the public timeline, the rating."""
     report = lookup.by_code(code)
     if not policy.may_read(None, report):
-        return _page("portal/error.html", status=404, message=_translate("report.not_found"))
+        return _page("portal/error.html", status=404, message=translate("report.not_found", g.lang))
     view = read_model.build(None, report, utcnow())
     return _page("portal/report.html", report=PublicReportSchema().dump(view), event_keys=MESSAGES)
 

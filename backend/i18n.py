@@ -1,0 +1,98 @@
+"""Languages: Vietnamese (the default) and English, through gettext catalogues.
+
+Source strings (msgids) are English; ``backend/translations/{vi,en}/LC_MESSAGES/messages.po``
+translate them. A page's language is ``?lang=vi|en`` (remembered in the ``lang`` cookie),
+else the cookie, else Vietnamese; ``g.lang`` holds it for templates and views. Messages
+that must be given in both languages at once (the error envelope, system notes) go
+through :func:`both`; a text for one person (a push) through :func:`in_language`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_babel import Babel, force_locale, gettext, ngettext
+
+from backend.i18n_catalogues import TRANSLATIONS, compiled_directory
+
+LANGUAGES = ("vi", "en")
+DEFAULT = "vi"
+LANG_COOKIE = "lang"
+_COOKIE_AGE = 365 * 86400
+
+babel = Babel()
+
+
+def requested_language() -> str:
+    """The language this request asks for: ``?lang=``, else the cookie, else the default."""
+    requested = request.args.get("lang")
+    if requested in LANGUAGES:
+        return requested
+    cookie = request.cookies.get(LANG_COOKIE)
+    return cookie if cookie in LANGUAGES else DEFAULT
+
+
+def current_language() -> str:
+    lang = g.get("lang") if has_request_context() else None
+    if lang in LANGUAGES:
+        return lang
+    return requested_language() if has_request_context() else DEFAULT
+
+
+def _select_locale() -> str:
+    return current_language()
+
+
+def _select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _set_language() -> None:
+    g.lang = requested_language()
+
+
+def _remember_language(response: Response) -> Response:
+    if request.args.get("lang") in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, request.args["lang"], max_age=_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel on ``app``: catalogues compiled if needed, the language chosen per request."""
+    if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
+            compiled_directory(TRANSLATIONS, app.instance_path)
+        )
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE") or "UTC")
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    app.before_request(_set_language)
+    app.after_request(_remember_language)
+    app.context_processor(lambda: {"lang": current_language()})
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Translate in ``lang`` inside the block (a push for one resident, one half of both)."""
+    with force_locale(lang if lang in LANGUAGES else DEFAULT):
+        yield
+
+
+def translate(msgid: str, lang: str, **params) -> str:
+    """``msgid`` (English source text) in ``lang``, ``%(name)s`` filled from ``params``."""
+    with in_language(lang):
+        return gettext(msgid, **params)
+
+
+def translate_plural(singular: str, plural: str, num: int, lang: str, **params) -> str:
+    with in_language(lang):
+        return ngettext(singular, plural, num, **params)
+
+
+def both(msgid: str, **params) -> dict[str, str]:
+    """``{"vi": ..., "en": ...}``: the API's two-language texts."""
+    return {lang: translate(str(msgid), lang, **params) for lang in LANGUAGES}
