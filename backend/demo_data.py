@@ -166,6 +166,17 @@ CATEGORIES = [
 # the place's default: the ward's People's Committee.
 PLACE_RULES = [("rac-thai", "92-vi-thanh", "ubnd-vi-thanh")]
 
+# Units with a named head (``<unit>.head``) and two named officers (``<unit>.officer``,
+# ``<unit>.officer2``); every other unit has ``<unit>.head`` and ``<unit>.officer``.
+NAMED_STAFF = {
+    "ca-tp": ("Lê Văn Thành", ("Nguyễn Thị Mai", "Phạm Quốc Bảo")),
+    "so-xd": ("Trần Minh Tâm", ("Võ Thị Hạnh", "Đỗ Văn Long")),
+}
+#: Report number -> which officer its unit's head gives it to (two in three of the assigned
+#: and in-progress reports; ``officer2`` where the unit has one), so that the desk's "mine"
+#: shows something.
+DEMO_ASSIGNEES = {n: ("officer", "officer2")[n % 2] for n in range(18, 36) if n % 3}
+
 RESIDENT_NAMES = [
     "Nguyễn Văn An",
     "Trần Thị Bình",

@@ -23,11 +23,13 @@ from backend.demo_data import (
     CATEGORIES,
     CITY_CODE,
     CITY_NAME,
+    DEMO_ASSIGNEES,
     DEMO_SCORES,
     DEPARTMENTS,
     DESCRIPTIONS,
     HELD,
     LEGACY_CODES,
+    NAMED_STAFF,
     OUTCOMES,
     PHOTOS,
     PLACE_RULES,
@@ -186,11 +188,22 @@ def _staff(departments: dict[str, Department]) -> dict[str, StaffUser]:
         StaffUser(username="moderator", full_name="Cán bộ kiểm duyệt", role=Role.MODERATOR),
     ]
     for code, department in departments.items():
-        if department.kind != DepartmentKind.COORDINATOR:
+        if department.kind == DepartmentKind.COORDINATOR:
+            continue
+        head, officers = NAMED_STAFF.get(code, (f"Lãnh đạo {code}", (f"Cán bộ {code}",)))
+        accounts.append(
+            StaffUser(
+                username=f"{code}.head",
+                full_name=head,
+                role=Role.DEPARTMENT_HEAD,
+                department=department,
+            )
+        )
+        for position, name in enumerate(officers):
             accounts.append(
                 StaffUser(
-                    username=f"{code}.officer",
-                    full_name=f"Cán bộ {code}",
+                    username=f"{code}.officer{position + 1 if position else ''}",
+                    full_name=name,
                     role=Role.DEPARTMENT_OFFICER,
                     department=department,
                 )
@@ -262,6 +275,8 @@ def _advance(report, outcome: str, created: datetime, staff, rng, number: int) -
             coordinator, report, later(), "ubnd-ninh-kieu", "Giao UBND phường kiểm tra, xử lý."
         )
         commit()
+    if outcome == "assigned":
+        _assign(report, number, staff, step[0])
     if outcome in ("new", "assigned"):
         return
     if outcome == "rejected":
@@ -282,6 +297,8 @@ def _advance(report, outcome: str, created: datetime, staff, rng, number: int) -
     else:
         workflow.accept(officer(), report, later())
         workflow.start(officer(), report, later(), "Đơn vị đã cử cán bộ kiểm tra hiện trường.")
+        if outcome == "in_progress":
+            _assign(report, number, staff, step[0])
         if outcome in ("resolved", "closed"):
             workflow.post_update(
                 officer(), report, later(), "Đang phối hợp với đơn vị thi công để khắc phục."
@@ -298,6 +315,19 @@ def _advance(report, outcome: str, created: datetime, staff, rng, number: int) -
                 _rate(report, number, staff)
         if outcome == "closed":
             workflow.close(coordinator, report, later())
+    commit()
+
+
+def _assign(report: Report, number: int, staff, at: datetime) -> None:
+    """The unit's head gives the report to one of its officers, half an hour after its
+    last step (a fixed offset: the random sequence stays the same)."""
+    code = report.department.code
+    if number not in DEMO_ASSIGNEES:
+        return
+    officer = f"{code}.{DEMO_ASSIGNEES[number]}"
+    if officer not in staff:
+        officer = f"{code}.officer"
+    workflow.assign_officer(staff[f"{code}.head"], report, at + timedelta(minutes=30), officer)
     commit()
 
 

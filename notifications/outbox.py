@@ -50,6 +50,8 @@ STAFF_KINDS: dict[E, N] = {
     # Recorded by the rating feature: a resident's rating, a report reopened after one.
     E.RATED: N.RESIDENT_RATED,
     E.REOPEN: N.REPORT_REOPENED,
+    # Given to a named officer of the unit: that officer only (see _staff).
+    E.OFFICER_ASSIGNED: N.OFFICER_ASSIGNED,
 }
 #: The same deadline events on the accept clock: about accepting the report, not handling
 #: it (a report nobody accepted goes overdue on both clocks, and must not read as twins).
@@ -140,6 +142,8 @@ def _residents(report: Report, followers_too: bool) -> list[int]:
 
 def _staff(report: Report, event: ReportEvent) -> list[int]:
     data = event.data or {}
+    if event.type == E.OFFICER_ASSIGNED:
+        return _assignee(event, data)
     if event.type == E.ESCALATED:
         codes = data.get("to", [])
         departments = select(Department.id).where(Department.code.in_(codes))
@@ -158,6 +162,20 @@ def _staff(report: Report, event: ReportEvent) -> list[int]:
             )
         )
     )
+
+
+def _assignee(event: ReportEvent, data: dict) -> list[int]:
+    """The officer the report was given to, unless they took it themselves (an unassignment
+    tells nobody)."""
+    officer = data.get("officer") or {}
+    if not officer.get("username"):
+        return []
+    found = db.session.scalar(
+        select(StaffUser.id).where(
+            StaffUser.username == officer["username"], StaffUser.active.is_(True)
+        )
+    )
+    return [] if found is None or found == event.actor_staff_id else [found]
 
 
 def after_quiet_hours(now: datetime) -> datetime:

@@ -31,17 +31,19 @@ from backend.schemas.sla import (
     QuestionSchema,
 )
 from backend.schemas.staff import (
+    AssigneeSchema,
     DuplicateSchema,
     ForwardSchema,
     LoginSchema,
     NoteSchema,
+    OfficerSchema,
     OptionalNoteSchema,
     ReasonSchema,
     ResolveSchema,
     StaffAccountSchema,
     StaffTokenSchema,
 )
-from backend.services import accounts, lookup, queries, read_model, sla, workflow
+from backend.services import accounts, lookup, officers, queries, read_model, sla, workflow
 
 blp = Blueprint(
     "staff",
@@ -108,6 +110,17 @@ def departments():
     ).all()
 
 
+@blp.get("/units/<code>/officers")
+@staff_required()
+@blp.response(200, OfficerSchema(many=True))
+@blp.alt_response(404, schema=ErrorEnvelopeSchema, description="Not found or not yours")
+@blp.doc(security=SECURITY)
+def unit_officers(code):
+    """The active officers of a handling unit (its head first), to give a report to one:
+    department staff list their own unit's, the coordinator and administrators any."""
+    return officers.unit_officers(current_staff(), code)
+
+
 @blp.get("/reports")
 @staff_required()
 @blp.arguments(StaffReportListArgsSchema, location="query")
@@ -118,7 +131,8 @@ def list_reports(args):
     unit (``escalated_to``, read only) for department staff; all for the coordinator.
 
     ``sort=due_at`` puts the next handling deadline first; ``deadline=overdue|due_soon``
-    and ``waiting=true|false`` filter by the clocks.
+    and ``waiting=true|false`` filter by the clocks; ``assignee=me|none|<username>`` by
+    the officer the report is given to.
     """
     staff, now = current_staff(), utcnow()
     page = queries.staff_reports(
@@ -296,3 +310,18 @@ def apologise(args, code):
         code,
         lambda s, r, now: workflow.apologise(s, r, now, args["reason"], args["promised_date"]),
     )
+
+
+@blp.post("/reports/<code>/assignee")
+@staff_required()
+@blp.arguments(AssigneeSchema)
+@blp.alt_response(
+    422, schema=ErrorEnvelopeSchema, description="Not an active officer of the report's unit"
+)
+@_doc_report
+def assign_officer(args, code):
+    """Give the report to a named officer of its unit (``null``: to nobody): the unit's
+    head, the coordinator and administrators (any officer of the unit where
+    ``ASSIGN_BY_ANY_OFFICER`` is set). Internal: never on the public timeline. The same
+    officer again changes nothing."""
+    return _action(code, lambda s, r, now: workflow.assign_officer(s, r, now, args["officer"]))

@@ -15,6 +15,7 @@ return              (none)
 mark_duplicate      ``original`` (the original report's code)
 merged_in           ``merged`` (the merged report's code)
 reopen              (none)
+officer_assigned    ``officer``, ``previous`` ({username, full_name} or null)
 ==================  =========================================================
 """
 
@@ -112,6 +113,25 @@ def _reopened(data, tz):
     )
 
 
+def _name(person: Mapping) -> str:
+    return person.get("full_name") or person["username"]
+
+
+def _officer_assigned(data, tz):
+    officer, previous = data["officer"], data.get("previous")
+    if officer:
+        return (
+            f"Giao cán bộ {_name(officer)} xử lý.",
+            f"Given to {_name(officer)} to handle.",
+        )
+    if not previous:
+        return "Không giao cho cán bộ nào.", "Not given to any officer."
+    return (
+        f"Không còn giao cho cán bộ {_name(previous)}.",
+        f"No longer given to {_name(previous)}.",
+    )
+
+
 RENDERERS: dict[EventKind, Renderer] = {
     EventKind.OVERDUE: _overdue,
     EventKind.EXTENSION_DECIDED: _extension_decided,
@@ -121,6 +141,7 @@ RENDERERS: dict[EventKind, Renderer] = {
     EventKind.MARK_DUPLICATE: _duplicate,
     EventKind.MERGED_IN: _merged_in,
     EventKind.REOPEN: _reopened,
+    EventKind.OFFICER_ASSIGNED: _officer_assigned,
 }
 
 

@@ -10,7 +10,7 @@ from backend.schemas.sla import PERIOD
 from backend.services.queries import DeadlineFilter, DeskFilter, DeskSort, ReportFilter
 
 #: The staff desk's own arguments (StaffReportListArgsSchema).
-_DESK = ("sort", "deadline", "waiting")
+_DESK = ("sort", "deadline", "waiting", "assignee")
 
 
 class CommaList(fields.List):
@@ -85,4 +85,10 @@ class StaffReportListArgsSchema(ReportListArgsSchema):
     )
     waiting = fields.Boolean(
         metadata={"description": "true: waiting for the resident to answer; false: not"}
+    )
+    assignee = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "me: given to me; none: to no officer; else an officer's username"
+        },
     )

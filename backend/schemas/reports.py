@@ -187,6 +187,13 @@ class ReporterSchema(Schema):
     display_name = fields.String(allow_none=True)
 
 
+class StaffRefSchema(Schema):
+    """A staff member as the staff views name one."""
+
+    username = fields.String()
+    full_name = fields.String()
+
+
 class StaffReportSchema(_FullReport):
     """Staff views. A handling unit reads the text, address and ratings with personal data
     masked (a phone number typed there would name the reporter) and never ``reporter``;
@@ -209,6 +216,14 @@ class StaffReportSchema(_FullReport):
     allowed_actions = fields.List(
         fields.String(),
         metadata={"description": "Action endpoints the signed-in user may call now"},
+    )
+    assignee = fields.Nested(
+        StaffRefSchema,
+        allow_none=True,
+        metadata={
+            "description": "The officer of the unit the report is given to (null: nobody); "
+            "not shown to a supervising unit"
+        },
     )
     photos = fields.List(fields.Nested(StaffPhotoSchema))
     timeline = fields.List(fields.Nested(StaffEventSchema))

@@ -63,3 +63,27 @@ class ForwardSchema(Schema):
 
 class DuplicateSchema(Schema):
     original = fields.String(required=True, metadata={"example": "PA-2026-000001"})
+
+
+class AssigneeSchema(Schema):
+    officer = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "Username of an active officer of the report's unit; null: "
+            "nobody (unassign)",
+            "example": "so-xd.officer",
+        },
+    )
+
+
+class OfficerSchema(Schema):
+    """An officer of a unit, for the form that gives a report to one."""
+
+    username = fields.String()
+    full_name = fields.String()
+    role = fields.String(metadata={"enum": ["department_head", "department_officer"]})
+    open_reports = fields.Integer(
+        metadata={"description": "Reports of the unit, assigned or in progress, given to them"}
+    )

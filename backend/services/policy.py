@@ -19,6 +19,8 @@ The rules, decided once:
 * The coordinator's office and administrators read everything and route, refuse,
   merge, close, ask the resident and decide extensions. Moderators read everything and
   refuse, merge and ask the resident. Only these roles see who filed a report.
+* A report open on its unit is given to a named officer of it by the unit's head, the
+  coordinator's office and administrators (any officer too with ``ASSIGN_BY_ANY_OFFICER``).
 * A report held for moderation is handled in the moderation queue only: every
   workflow action answers ``409 in_moderation`` and none is listed until a moderator
   approves it.
@@ -31,6 +33,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app
 from sqlalchemy import ColumnElement, false, or_, true
 
 from backend.domain.roles import CITYWIDE_ROLES, DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
@@ -70,6 +73,7 @@ class StaffAction(StrEnum):
     REQUEST_EXTENSION = "extensions"
     DECIDE_EXTENSION = "decide-extension"
     APOLOGISE = "apology"
+    ASSIGN_OFFICER = "assignee"  # give the report to a named officer of its unit (or nobody)
 
 
 class Audience(StrEnum):
@@ -106,6 +110,7 @@ _UNIT = frozenset(
         StaffAction.REQUEST_INFO,
         StaffAction.REQUEST_EXTENSION,
         StaffAction.APOLOGISE,
+        StaffAction.ASSIGN_OFFICER,
     }
 )
 _COORDINATOR = frozenset(
@@ -117,9 +122,12 @@ _COORDINATOR = frozenset(
         StaffAction.UPDATE,
         StaffAction.REQUEST_INFO,
         StaffAction.DECIDE_EXTENSION,
+        StaffAction.ASSIGN_OFFICER,
     }
 )
 _MODERATOR = frozenset({StaffAction.REJECT, StaffAction.DUPLICATE, StaffAction.REQUEST_INFO})
+#: Where a report may be given to a named officer: open on its handling unit.
+ASSIGNABLE_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 #: Who may use the moderation queue and its actions.
 MODERATION_ROLES = frozenset({Role.MODERATOR, Role.COORDINATOR, Role.ADMIN})
 
@@ -196,8 +204,15 @@ def supervises(staff: StaffUser, report: Report) -> bool:
     )
 
 
+def officers_assign() -> bool:
+    """Any officer of a unit (not only its head) gives its reports to a named officer."""
+    return bool(current_app.config.get("ASSIGN_BY_ANY_OFFICER", False))
+
+
 def _role_actions(staff: StaffUser) -> frozenset[StaffAction]:
     if is_unit_staff(staff):
+        if staff.role == Role.DEPARTMENT_OFFICER and not officers_assign():
+            return _UNIT - {StaffAction.ASSIGN_OFFICER}
         return _UNIT
     if staff.role == Role.MODERATOR:
         return _MODERATOR
@@ -278,6 +293,18 @@ def internal_history_start(staff: StaffUser, report: Report) -> int:
     return arrivals[-1] if arrivals else len(report.events)
 
 
+def sees_unit_staff(staff: StaffUser, department) -> bool:
+    """May list ``department``'s officers: its own staff, the coordinator, administrators."""
+    if is_unit_staff(staff):
+        return staff.department_id is not None and staff.department_id == department.id
+    return staff.role in CITYWIDE_ROLES
+
+
+def sees_assignee(staff: StaffUser, report: Report) -> bool:
+    """Who works a report is the handling unit's (and oversight's), not a supervisor's."""
+    return not is_unit_staff(staff) or handles(staff, report)
+
+
 def stats_units(staff: StaffUser) -> set[str] | None:
     """The units whose timeliness figures the staff member reads on the desk (None: all)."""
     if is_unit_staff(staff):
@@ -326,6 +353,12 @@ def refusal(
     transition = workflow_action(action, status)
     if transition is not None and status not in TRANSITIONS[transition].sources:
         return _transition_error(status, transition)
+    if action == StaffAction.ASSIGN_OFFICER and status not in ASSIGNABLE_STATUSES:
+        vi, en = STATUS_LABELS[status]
+        return InvalidTransitionError(
+            f"Không thể giao cán bộ xử lý phản ánh ở trạng thái “{vi}”.",
+            f"Cannot assign an officer to a report that is “{en}”.",
+        )
     if action == StaffAction.ACCEPT and report.accepted_at is not None:
         return AlreadyAccepted()
     if action == StaffAction.REQUEST_INFO and report.waiting_since is not None:

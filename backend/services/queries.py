@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
@@ -51,6 +51,10 @@ class DeadlineFilter(StrEnum):
     DUE_SOON = "due_soon"  # due within DUE_SOON_WORKING_HOURS working hours
 
 
+#: ``?assignee=`` on the desk: the caller's own, or nobody's; anything else is a username.
+ASSIGNEE_ME = "me"
+ASSIGNEE_NONE = "none"
+
 #: "Due soon" on the desk: within two working days.
 DUE_SOON_WORKING_HOURS = 16
 
@@ -62,6 +66,7 @@ class DeskFilter:
     sort: DeskSort = DeskSort.NEWEST
     deadline: DeadlineFilter | None = None
     waiting: bool | None = None  # waiting for the resident to answer
+    assignee: str | None = None  # ASSIGNEE_ME, ASSIGNEE_NONE or an officer's username
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,7 @@ _TIMELINE = (
     # What the access policy reads for the allowed actions, and the escalation.
     selectinload(Report.extension_requests),
     selectinload(Report.escalated_to),
+    selectinload(Report.assignee),
 )
 
 
@@ -228,6 +234,17 @@ def _handle_due(column=None):
     )
 
 
+def _assigned_to(staff: StaffUser, assignee: str) -> ColumnElement[bool]:
+    """Given to the caller (``me``), to nobody (``none``), or to the officer of that
+    username (an unknown one matches nothing: no error that would tell who exists)."""
+    if assignee == ASSIGNEE_ME:
+        return Report.assignee_id == staff.id
+    if assignee == ASSIGNEE_NONE:
+        return Report.assignee_id.is_(None)
+    named = select(StaffUser.id).where(StaffUser.username == assignee).scalar_subquery()
+    return Report.assignee_id == named
+
+
 def staff_reports(
     staff: StaffUser,
     flt: ReportFilter,
@@ -254,6 +271,8 @@ def staff_reports(
     if desk.waiting is not None:
         waiting = Report.waiting_since.is_not(None)
         stmt = stmt.where(waiting if desk.waiting else ~waiting)
+    if desk.assignee is not None:
+        stmt = stmt.where(_assigned_to(staff, desk.assignee))
     order = None
     if desk.sort == DeskSort.DUE_AT:
         order = (due.is_(None), due, Report.id)

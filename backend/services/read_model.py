@@ -15,9 +15,10 @@ public         personal data masked    public entries, masked       rating summa
 follower       as public               as public                    following, own feedback
 reporter       as written              public + questions/answers   own rating, can_rate...
 unit           personal data masked    all; internal side only      allowed actions, ratings
-                                       since it arrived; never who  (masked), never the
-                                       filed it or their account    reporter
-oversight      as written              everything                   reporter, ratings
+                                       since it arrived; never who  (masked), the assignee
+                                       filed it or their account    (not for a supervisor)
+oversight      as written              everything                   reporter, ratings,
+                                                                    assignee
 =============  ======================  ===========================  ==========================
 """
 
@@ -36,7 +37,7 @@ from backend.domain.vocabulary import EventKind
 from backend.localtime import local_tz
 from backend.models import Photo, Report, ReportEvent, Resident, StaffUser
 from backend.models.photo import PhotoKind
-from backend.services import policy, sla
+from backend.services import officers, policy, sla
 from backend.services import ratings as rating_service
 from backend.services.policy import Audience
 
@@ -108,6 +109,8 @@ class ReportView:
     allowed_actions: list[str] = field(default_factory=list)
     ratings: list[dict] = field(default_factory=list)
     reporter: Resident | None = None
+    #: The officer of the unit the report is given to ({"username", "full_name"}), or None.
+    assignee: dict | None = None
 
     def __getattr__(self, name: str):
         # Plain columns (code, status, created_at...) come from the report itself.
@@ -294,6 +297,8 @@ def build(
         view.public_description = public_text(report)
         view.allowed_actions = [a.value for a in policy.allowed_actions(staff, report, now)]
         view.ratings = _staff_ratings(report, masked=audience == Audience.UNIT)
+        if policy.sees_assignee(staff, report):
+            view.assignee = officers.person(report.assignee)
         if audience == Audience.OVERSIGHT:
             view.reporter = report.reporter
     return view

@@ -36,6 +36,10 @@ ACTION_VI = {
 }
 
 
+#: The report leaves its handling unit: the officer it was given to no longer has it.
+_LEAVES_UNIT = frozenset({Status.RETURNED, Status.REJECTED, Status.DUPLICATE})
+
+
 class InvalidTransitionError(Conflict):
     code = "invalid_transition"
 
@@ -78,6 +82,9 @@ def record(
         data=data,
     )
     report.events.append(event)
+    moved = department is not None and department is not report.department
+    if report.assignee_id is not None and (moved or target in _LEAVES_UNIT):
+        report.assignee = None
     report.status = target.value
     report.updated_at = now
     if department is not None:

@@ -9,14 +9,14 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.sla import ClockKind
-from backend.domain.vocabulary import ModerationStatus
+from backend.domain.vocabulary import EventKind, ModerationStatus
 from backend.domain.workflow import Status
 from backend.errors import Conflict, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Department, Report, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
-from backend.services import lookup, photos, policy, sla
+from backend.services import lookup, officers, photos, policy, sla, timeline
 from backend.services.policy import StaffAction
 from backend.services.routing import coordinator
 from backend.services.text_input import free_text
@@ -264,3 +264,27 @@ def apologise(staff, report, now, reason: str, promised):
     """The unit's public apology when late, with a new promised date (once)."""
     policy.require(staff, StaffAction.APOLOGISE, report, now)
     return sla.apologise(staff, report, now, free_text(reason, "reason", required=True), promised)
+
+
+def assign_officer(staff: StaffUser, report: Report, now: datetime, officer: str | None) -> Report:
+    """Give the report to the named officer of its unit (``officer``: a username), or to
+    nobody (None): an internal timeline entry, and the officer is told.
+
+    Giving it to whoever has it already changes nothing and records nothing (a retried
+    request is answered with the report as it is). The assignee is cleared when the report
+    leaves the unit (:func:`backend.services.timeline.record`).
+    """
+    policy.require(staff, StaffAction.ASSIGN_OFFICER, report, now)
+    target = officers.assignable(report, officer) if officer is not None else None
+    if report.assignee_id == (target.id if target else None):
+        return report
+    timeline.note(
+        report,
+        EventKind.OFFICER_ASSIGNED,
+        now,
+        actor=staff,
+        data={"officer": officers.person(target), "previous": officers.person(report.assignee)},
+    )
+    report.assignee = target
+    report.updated_at = now
+    return report

@@ -35,7 +35,7 @@ VARIANTS = (
     "apologised",
     "extension_pending",
 )
-ROLES = ("unit", "supervisor", "other_unit", "coordinator", "moderator", "admin")
+ROLES = ("unit", "head", "supervisor", "other_unit", "coordinator", "moderator", "admin")
 
 
 def _user(username: str) -> StaffUser:
@@ -123,6 +123,7 @@ def _actor(role: str) -> StaffUser:
     return _user(
         {
             "unit": "chieu-sang.officer",
+            "head": "chieu-sang.head",
             "supervisor": "so-xd.officer",
             "other_unit": "cap-thoat-nuoc.officer",
             "coordinator": "coordinator",
@@ -166,6 +167,9 @@ def _try(action: StaffAction, staff: StaffUser, report: Report, original: Report
         ),
         StaffAction.APOLOGISE: lambda: workflow.apologise(
             staff, report, now, "Mưa lớn kéo dài", later
+        ),
+        StaffAction.ASSIGN_OFFICER: lambda: workflow.assign_officer(
+            staff, report, now, "chieu-sang.officer"
         ),
     }
     savepoint = db.session.begin_nested()
@@ -211,6 +215,29 @@ def test_allowed_actions_are_exactly_what_the_services_accept(world, status):
                     why = None if accepted else getattr(_try, "last_error", None)
                     mismatches.append((moderation, variant, role, action.value, accepted, why))
     assert mismatches == [], "\n".join(map(str, mismatches))
+
+
+def test_with_assign_by_any_officer_the_units_officers_assign_too(world, app):
+    """The deployment's choice: any officer of the unit gives its reports to an officer,
+    still only while open on the unit; other units and supervisors never."""
+    app.config["ASSIGN_BY_ANY_OFFICER"] = True
+    for status in Status:
+        for variant in (
+            ("plain", "waiting", "overdue") if status in policy.ASSIGNABLE_STATUSES else ("plain",)
+        ):
+            report = _report(world["resident"], status, None, variant)
+            for role in ("unit", "supervisor", "moderator"):
+                staff = _actor(role)
+                if not policy.may_read(staff, report):
+                    continue
+                listed = StaffAction.ASSIGN_OFFICER in policy.allowed_actions(
+                    staff, report, utcnow()
+                )
+                accepted = _try(StaffAction.ASSIGN_OFFICER, staff, report, world["original"])
+                db.session.refresh(report)
+                assert listed == accepted, (status, variant, role)
+                expected = role == "unit" and status in policy.ASSIGNABLE_STATUSES
+                assert accepted == expected, (status, variant, role)
 
 
 def test_a_held_report_lists_nothing_and_refuses_forwarding(world):
