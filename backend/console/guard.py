@@ -30,6 +30,7 @@ from backend.db import commit, utcnow
 from backend.domain.roles import Role
 from backend.errors import DomainError
 from backend.services import staff_sessions
+from backend.web.views import _content_security_policy as content_security_policy
 
 csrf = CSRFProtect()
 #: Endpoints a signed-out browser may open.
@@ -76,11 +77,8 @@ def _headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; style-src 'self'; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'"
-    )
+    # The portal's policy (self only, plus the tile server when one is configured).
+    response.headers["Content-Security-Policy"] = content_security_policy()
     response.vary.add("Cookie")
     return response
 

@@ -81,3 +81,10 @@ _ROLE_LABELS = {
 @bp.app_template_global()
 def role_label(role: str) -> str:
     return str(_ROLE_LABELS.get(Role(role), role))
+
+
+@bp.app_template_global()
+def event_label(kind: str) -> str:
+    from backend.console.labels import event_label as label
+
+    return label(kind)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.routing import route
+from backend.domain.text import N_
 from backend.domain.workflow import Action
 from backend.errors import DomainError
 from backend.models import Department, Report, RoutingRule
@@ -19,8 +20,7 @@ from backend.services.timeline import record
 class NoCoordinator(DomainError):
     status = 503
     code = "no_coordinator"
-    message_vi = "Chưa cấu hình đơn vị đầu mối tiếp nhận phản ánh."
-    message_en = "No coordinator unit is configured."
+    message = N_("No coordinator unit is configured.")
 
 
 def coordinator() -> Department:
@@ -35,8 +35,7 @@ def coordinator() -> Department:
     return dept
 
 
-def route_new_report(report: Report, now: datetime) -> None:
-    """Assign a just-submitted report to its handling unit, or leave it with the coordinator."""
+def _decide(report: Report):
     rules = {
         (r.category_id, r.admin_unit_id): r.department_id
         for r in db.session.execute(
@@ -48,9 +47,23 @@ def route_new_report(report: Report, now: datetime) -> None:
     chain = [unit.id for unit in report.admin_unit.chain()] if report.admin_unit else []
     decision = route(report.category.id, chain, rules)
     if decision.to_coordinator:
-        return
+        return None, decision
     department = db.session.get(Department, decision.department_id)
     if department.is_coordinator:
+        return None, decision
+    return department, decision
+
+
+def suggested_unit(report: Report) -> Department | None:
+    """The unit the routing rules name for ``report`` (what the coordinator is offered when
+    forwarding by hand), or None when no rule applies."""
+    return _decide(report)[0]
+
+
+def route_new_report(report: Report, now: datetime) -> None:
+    """Assign a just-submitted report to its handling unit, or leave it with the coordinator."""
+    department, decision = _decide(report)
+    if department is None:
         return
     category_id, unit_id = decision.matched
     record(
