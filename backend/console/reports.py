@@ -116,8 +116,7 @@ def act(code, action):
 
 
 def _message(error: DomainError) -> str:
-    lang = g.get("lang", "vi")
-    text = error.message_en if lang == "en" else error.message_vi
+    text = error.in_language(g.get("lang", "vi"))
     if error.fields:
         details = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in error.fields.items())
         text = f"{text} ({details})"
