@@ -1,6 +1,8 @@
 """Notifications (a plugin built on ``backend``): devices, templates, the outbox that is also
 the in-app inbox, delivery through FCM (firebase-admin), quiet hours.
 
+The staff inbox is also a console page (``notifications.console``).
+
 Subscribed to ``backend.signals.event_recorded``: outbox rows are written in the
 event's transaction and pushed after the commit.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 def init_app(app, api) -> None:
     from backend.signals import event_recorded
     from notifications import models  # noqa: F401  (tables for the migrations)
+    from notifications.console import bp as console_bp
     from notifications.outbox import on_event_recorded
     from notifications.views import mobile_blp, staff_blp
 
@@ -18,5 +21,6 @@ def init_app(app, api) -> None:
     event_recorded.connect(on_event_recorded, weak=False)  # once per process
     api.register_blueprint(mobile_blp)
     api.register_blueprint(staff_blp)
+    app.register_blueprint(console_bp)  # the staff inbox in the console, with its menu entry
     # Left behind: Redis down at commit, quiet hours over, retries due.
     app.extensions["phananh_periodic"].append(("notifications.delivery:deliver_due", 60))
