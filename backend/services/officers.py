@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from backend.db import db
 from backend.domain.roles import DEPARTMENT_ROLES, Role
+from backend.domain.text import N_, fold
 from backend.errors import NotFound, ValidationFailed
 from backend.models import Department, Report, StaffUser
 from backend.services import policy
-from backend.domain.text import N_
 
 
 class InvalidAssignee(ValidationFailed):
@@ -46,7 +46,7 @@ def assignable(report: Report, username: str) -> StaffUser:
             _of_unit(report.department_id).where(StaffUser.username == username.strip())
         )
     if officer is None:
-        raise InvalidAssignee(fields={"officer": [InvalidAssignee.message_en]})
+        raise InvalidAssignee(fields={"officer": [InvalidAssignee.message]})
     return officer
 
 
@@ -92,6 +92,6 @@ def unit_officers(staff: StaffUser, department_code: str) -> list[Officer]:
     )
     officers = db.session.scalars(_of_unit(department.id)).all()
     head_first = sorted(
-        officers, key=lambda s: (s.role != Role.DEPARTMENT_HEAD, s.full_name, s.username)
+        officers, key=lambda s: (s.role != Role.DEPARTMENT_HEAD, fold(s.full_name), s.username)
     )
     return [Officer(s.username, s.full_name, s.role, load.get(s.id, 0)) for s in head_first]
