@@ -207,15 +207,25 @@ def page(new_page):
     return new_page()
 
 
-def save_screenshot(page, name: str) -> Path:
-    """Save a full-page PNG as tests/e2e/screenshots/<name>.png (CI keeps the folder)."""
+#: Where the README's pictures live (committed): refreshed by a run with
+#: ``PHANANH_DOC_SCREENSHOTS=1`` for the screenshots a test marks ``doc=True``.
+DOCS = E2E.parent.parent / "docs" / "screenshots"
+
+
+def save_screenshot(page, name: str, *, doc: bool = False) -> Path:
+    """Save a full-page PNG as tests/e2e/screenshots/<name>.png (CI keeps the folder); with
+    ``doc=True`` and ``PHANANH_DOC_SCREENSHOTS=1``, also as docs/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', name)}.png"
     page.screenshot(path=str(path), full_page=True)
+    if doc and os.environ.get("PHANANH_DOC_SCREENSHOTS", "").strip() == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS / path.name)
     return path
 
 
 @pytest.fixture
 def screenshot() -> Callable:
-    """``screenshot(page, "board-filtered")`` -> tests/e2e/screenshots/board-filtered.png."""
+    """``screenshot(page, "board-filtered")`` -> tests/e2e/screenshots/board-filtered.png
+    (``doc=True``: a picture of the README, see :func:`save_screenshot`)."""
     return save_screenshot

@@ -60,7 +60,7 @@ def test_an_officer_accepts_starts_and_resolves_with_an_after_photo(page, live_s
     sign_in(page, live_server, f"{unit}.officer", next_path=f"/console/reports/{code}")
     assert page.locator("h1").inner_text().startswith(code)
     assert page.locator("#mini-map.leaflet-container").count() == 1  # Leaflet drew the map
-    screenshot(page, "console-report")
+    screenshot(page, "console-report", doc=True)
 
     page.click("#form-accept button")
     assert "flash-success" in page.locator(".flashes").inner_html()
@@ -97,7 +97,7 @@ def test_a_wrong_password_says_so(page, live_server, screenshot):
     page.fill("#password", "wrong")
     page.click("form.stack button[type=submit]")
     assert page.locator("#login-error").is_visible()
-    screenshot(page, "console-login")
+    screenshot(page, "console-login", doc=True)
 
 
 def test_the_report_page_at_phone_width(new_page, live_server, screenshot):
@@ -105,4 +105,4 @@ def test_the_report_page_at_phone_width(new_page, live_server, screenshot):
     code = reports_of(page, live_server, "so-xd.officer", "page_size=1")[0]["code"]
     sign_in(page, live_server, "so-xd.officer", next_path=f"/console/reports/{code}")
     no_sideways_scroll(page)
-    screenshot(page, "console-report-phone")
+    screenshot(page, "console-report-phone", doc=True)
