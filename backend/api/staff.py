@@ -132,7 +132,8 @@ def list_reports(args):
 
     ``sort=due_at`` puts the next handling deadline first; ``deadline=overdue|due_soon``
     and ``waiting=true|false`` filter by the clocks; ``assignee=me|none|<username>`` by
-    the officer the report is given to.
+    the officer the report is given to; ``queue=`` picks one of the named queues the
+    console's desk and triage tabs show (``backend.services.desk.Queue``: the same reports).
     """
     staff, now = current_staff(), utcnow()
     page = queries.staff_reports(
@@ -315,6 +316,7 @@ def apologise(args, code):
 @blp.post("/reports/<code>/assignee")
 @staff_required()
 @blp.arguments(AssigneeSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not for this role")
 @blp.alt_response(
     422, schema=ErrorEnvelopeSchema, description="Not an active officer of the report's unit"
 )
