@@ -52,6 +52,7 @@ def test_department_works_a_report_to_resolution(client, staff, report, run_jobs
         "reject",
         "duplicate",
         "request-info",
+        "assignee",
     ]
 
     accepted = _post(client, officer, f"{base}/accept").get_json()
