@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
@@ -61,11 +61,24 @@ def get(staff: StaffUser, code: str) -> Report:
     return lookup.for_reader(staff, code)
 
 
+def _held():
+    return (Report.moderation_status == ModerationStatus.PENDING) & (Report.status == Status.NEW)
+
+
+def is_held(report: Report) -> bool:
+    """Waiting in the moderation queue: no moderator has decided on it yet."""
+    return report.moderation_status == ModerationStatus.PENDING and report.status == Status.NEW
+
+
+def held_count() -> int:
+    """How many reports wait in the queue (the console menu's badge)."""
+    return db.session.scalar(select(func.count(Report.id)).where(_held())) or 0
+
+
 def queue(page: int, page_size: int) -> Page:
     """Reports waiting for a moderator, oldest first."""
-    waiting = (Report.moderation_status == ModerationStatus.PENDING) & (Report.status == Status.NEW)
     return queries.page_of(
-        select(Report).where(waiting), page, page_size, with_events=True, oldest_first=True
+        select(Report).where(_held()), page, page_size, with_events=True, oldest_first=True
     )
 
 
