@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from backend.db import db
 from backend.domain.roles import Role
+from backend.domain.text import N_
 from backend.errors import Forbidden, Unauthorized
 from backend.models import Resident, StaffUser
 
@@ -35,8 +36,7 @@ def issue_token(account: Resident | StaffUser) -> dict:
 
 class TokenInvalid(Unauthorized):
     code = "invalid_token"
-    message_vi = "Phiên đăng nhập không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại."
-    message_en = "The access token is invalid or expired; sign in again."
+    message = N_("The access token is invalid or expired; sign in again.")
 
 
 def _load(kind: str) -> Resident | StaffUser:
@@ -61,8 +61,7 @@ def _load(kind: str) -> Resident | StaffUser:
 
 class AccountLocked(Forbidden):
     code = "account_locked"
-    message_vi = "Tài khoản đã bị khóa."
-    message_en = "This account is locked."
+    message = N_("This account is locked.")
 
 
 def resident_required(view: Callable) -> Callable:

@@ -10,6 +10,7 @@ Every error answer has this shape::
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from flask import Flask, current_app, jsonify
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,108 +18,116 @@ from werkzeug.exceptions import HTTPException
 
 from backend.db import rollback
 from backend.domain.calendar import CalendarError
+from backend.domain.text import N_, Msgid
+from backend.i18n import both, translate
 
 log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
-    """An error a client can act on. Services raise these; the API renders them."""
+    """An error a client can act on. Services raise these; the API renders them.
+
+    ``message`` is one English msgid (``N_("...")``, with ``%(name)s`` placeholders filled
+    from ``params``); the envelope gives it in Vietnamese and English from the catalogues.
+    """
 
     status = 400
     code = "bad_request"
-    message_vi = "Yêu cầu không hợp lệ."
-    message_en = "The request is not valid."
+    message = N_("The request is not valid.")
 
     def __init__(
         self,
-        message_vi: str | None = None,
-        message_en: str | None = None,
+        message: str | None = None,
         *,
+        params: Mapping[str, object] | None = None,
         code: str | None = None,
         status: int | None = None,
         fields: dict[str, list[str]] | None = None,
     ):
-        self.message_vi = message_vi or self.message_vi
-        self.message_en = message_en or self.message_en
+        self.message = message or self.message
+        self.params = dict(params or {})
         self.code = code or self.code
         self.status = status or self.status
         self.fields = fields
-        super().__init__(self.message_en)
+        super().__init__(self.message % self.params if self.params else self.message)
+
+    def in_language(self, lang: str) -> str:
+        params = {
+            name: translate(value.text, lang, **value.params) if isinstance(value, Msgid) else value
+            for name, value in self.params.items()
+        }
+        return translate(self.message, lang, **params)
+
+    @property
+    def message_vi(self) -> str:
+        return self.in_language("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.in_language("en")
 
 
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
-    message_vi = "Dữ liệu gửi lên không hợp lệ."
-    message_en = "Some fields are missing or invalid."
+    message = N_("Some fields are missing or invalid.")
 
 
 class NotFound(DomainError):
     status = 404
     code = "not_found"
-    message_vi = "Không tìm thấy."
-    message_en = "Not found."
+    message = N_("Not found.")
 
 
 class ReportNotFound(NotFound):
     code = "report_not_found"
-    message_vi = "Không tìm thấy phản ánh."
-    message_en = "Report not found."
+    message = N_("Report not found.")
 
 
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
-    message_vi = "Bạn cần đăng nhập."
-    message_en = "Authentication is required."
+    message = N_("Authentication is required.")
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
-    message_vi = "Bạn không có quyền thực hiện thao tác này."
-    message_en = "You are not allowed to do this."
+    message = N_("You are not allowed to do this.")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    message_vi = "Thao tác xung đột với trạng thái hiện tại."
-    message_en = "This conflicts with the current state."
+    message = N_("This conflicts with the current state.")
 
 
 class ConcurrentUpdate(Conflict):
     code = "concurrent_update"
-    message_vi = "Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại."
-    message_en = "Someone else updated this report at the same time; reload and try again."
+    message = N_("Someone else updated this report at the same time; reload and try again.")
 
 
-# Generic HTTP errors, in both languages.
-_HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
-    400: ("bad_request", "Yêu cầu không hợp lệ.", "The request is not valid."),
-    401: ("unauthorized", "Bạn cần đăng nhập.", "Authentication is required."),
-    403: ("forbidden", "Bạn không có quyền truy cập.", "Access is forbidden."),
-    404: ("not_found", "Không tìm thấy đường dẫn (URL) này.", "No such URL."),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
-    413: (
-        "payload_too_large",
-        "Dữ liệu gửi lên quá lớn.",
-        "The request is too large.",
-    ),
-    415: (
-        "unsupported_media_type",
-        "Định dạng dữ liệu không được hỗ trợ.",
-        "Unsupported media type.",
-    ),
-    422: (
-        "validation_error",
-        "Dữ liệu gửi lên không hợp lệ.",
-        "Some fields are missing or invalid.",
-    ),
-    429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests."),
-    500: ("internal_error", "Lỗi hệ thống, vui lòng thử lại sau.", "Internal server error."),
-    503: ("unavailable", "Hệ thống tạm thời không phục vụ được.", "Service unavailable."),
+# Generic HTTP errors: a code and a msgid each.
+_HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", N_("The request is not valid.")),
+    401: ("unauthorized", N_("Authentication is required.")),
+    403: ("forbidden", N_("Access is forbidden.")),
+    404: ("not_found", N_("No such URL.")),
+    405: ("method_not_allowed", N_("Method not allowed.")),
+    413: ("payload_too_large", N_("The request is too large.")),
+    415: ("unsupported_media_type", N_("Unsupported media type.")),
+    422: ("validation_error", N_("Some fields are missing or invalid.")),
+    429: ("too_many_requests", N_("Too many requests.")),
+    500: ("internal_error", N_("Internal server error.")),
+    503: ("unavailable", N_("Service unavailable.")),
 }
+
+
+def http_message(status: int) -> tuple[str, str, str]:
+    """``(code, vi, en)`` of a generic HTTP error."""
+    code, msgid = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[400 if status < 500 else 500])
+    texts = both(msgid)
+    return code, texts["vi"], texts["en"]
 
 
 def envelope(
@@ -179,7 +188,7 @@ def render_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     if status == 422 and "messages" in data:
         fields = _flatten_webargs(data["messages"])
-    code, vi, en = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[400 if status < 500 else 500])
+    code, vi, en = http_message(status)
     response = error_response(status, code, vi, en, fields)
     for key, value in getattr(error, "get_headers", lambda: [])() or []:
         if key.lower() not in ("content-type", "content-length"):
@@ -204,8 +213,8 @@ def register_error_handlers(app: Flask) -> None:
     def _calendar(error: CalendarError):
         return _domain(
             ValidationFailed(
-                "Không tính được thời hạn theo lịch làm việc.",
-                f"The working calendar cannot answer: {error}",
+                N_("The working calendar cannot answer: %(error)s"),
+                params={"error": str(error)},
                 code="calendar_error",
             )
         )
@@ -218,4 +227,4 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         log.exception("unhandled error")
         rollback()
-        return error_response(500, *_HTTP_MESSAGES[500])
+        return error_response(500, *http_message(500))

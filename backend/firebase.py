@@ -24,6 +24,7 @@ from firebase_admin import auth, credentials
 from flask import Flask, current_app
 from google.auth.exceptions import DefaultCredentialsError
 
+from backend.domain.text import N_
 from backend.errors import DomainError, Unauthorized
 
 APP_NAME = "phananh"
@@ -37,8 +38,7 @@ log = logging.getLogger(__name__)
 class SignInUnavailable(DomainError):
     status = 503
     code = "sign_in_unavailable"
-    message_vi = "Đăng nhập tạm thời không khả dụng: máy chủ chưa được cấu hình Firebase."
-    message_en = "Sign-in is unavailable: the server has no Firebase credentials configured."
+    message = N_("Sign-in is unavailable: the server has no Firebase credentials configured.")
 
 
 def use_emulator(host: str | None) -> None:
@@ -95,14 +95,12 @@ def _verifying_app() -> firebase_admin.App:
 
 class InvalidIdToken(Unauthorized):
     code = "invalid_id_token"
-    message_vi = "Mã xác thực Firebase không hợp lệ hoặc đã hết hạn."
-    message_en = "The Firebase ID token is invalid or expired."
+    message = N_("The Firebase ID token is invalid or expired.")
 
 
 class PhoneRequired(Unauthorized):
     code = "phone_sign_in_required"
-    message_vi = "Vui lòng đăng nhập bằng số điện thoại."
-    message_en = "Sign in with a phone number."
+    message = N_("Sign in with a phone number.")
 
 
 @dataclass(frozen=True)

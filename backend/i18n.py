@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, force_locale, gettext, ngettext
 
-from backend.i18n_catalogues import TRANSLATIONS, compiled_directory
+from backend import i18n_catalogues as catalogues
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
     """Flask-Babel on ``app``: catalogues compiled if needed, the language chosen per request."""
     if "BABEL_TRANSLATION_DIRECTORIES" not in app.config:
         app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
-            compiled_directory(TRANSLATIONS, app.instance_path)
+            catalogues.compiled_directory(catalogues.TRANSLATIONS, app.instance_path)
         )
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE") or "UTC")
@@ -83,12 +83,21 @@ def in_language(lang: str) -> Iterator[None]:
 
 
 def translate(msgid: str, lang: str, **params) -> str:
-    """``msgid`` (English source text) in ``lang``, ``%(name)s`` filled from ``params``."""
+    """``msgid`` (English source text) in ``lang``, ``%(name)s`` filled from ``params``.
+
+    Outside an application (a pure test, a script) the catalogues are read directly.
+    """
+    if not has_app_context():
+        text = catalogues.translations(lang if lang in LANGUAGES else DEFAULT).gettext(msgid)
+        return text % params if params else text
     with in_language(lang):
         return gettext(msgid, **params)
 
 
 def translate_plural(singular: str, plural: str, num: int, lang: str, **params) -> str:
+    if not has_app_context():
+        t = catalogues.translations(lang if lang in LANGUAGES else DEFAULT)
+        return t.ngettext(singular, plural, num) % {"num": num, **params}
     with in_language(lang):
         return ngettext(singular, plural, num, **params)
 

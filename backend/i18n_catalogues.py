@@ -6,12 +6,14 @@ missing or stale ``.mo``) and the test that keeps the catalogues complete all ca
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import support
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -90,6 +92,14 @@ def compiled_directory(source: Path, instance_path: str | os.PathLike) -> Path:
         fallback = Path(instance_path) / "translations"
         compile_catalogues(source, fallback)
         return fallback
+
+
+@functools.cache
+def translations(locale: str) -> support.Translations:
+    """The catalogue of ``locale`` for code that runs outside the app (compiled if needed,
+    into a temporary folder if the tree is read-only)."""
+    directory = compiled_directory(TRANSLATIONS, Path(tempfile.gettempdir()) / "phananh-i18n")
+    return support.Translations.load(str(directory), [locale], DOMAIN)
 
 
 # ---- extract and update -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
+from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind, ModerationStatus
 from backend.domain.workflow import FINAL_STATUSES, Status
 from backend.errors import Conflict, NotFound, ValidationFailed
@@ -46,14 +47,12 @@ class RejectReason(StrEnum):
 
 class NotPending(Conflict):
     code = "not_in_moderation_queue"
-    message_vi = "Phản ánh không chờ kiểm duyệt."
-    message_en = "The report is not waiting for moderation."
+    message = N_("The report is not waiting for moderation.")
 
 
 class ReportClosed(Conflict):
     code = "report_closed"
-    message_vi = "Phản ánh đã kết thúc xử lý."
-    message_en = "The report is already closed."
+    message = N_("The report is already closed.")
 
 
 def get(staff: StaffUser, code: str) -> Report:
@@ -150,7 +149,7 @@ def edit_public_text(
 def _photo(report: Report, photo_id: int) -> Photo:
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
-        raise NotFound("Không tìm thấy ảnh.", "Photo not found.", code="photo_not_found")
+        raise NotFound(N_("Photo not found."), code="photo_not_found")
     return photo
 
 
@@ -199,8 +198,7 @@ def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -
         original = None
     if original is None or original.status in FINAL_STATUSES:
         raise ValidationFailed(
-            "Chỉ gộp vào một phản ánh công khai đang xử lý.",
-            "Merge only into a public report that is still open.",
+            N_("Merge only into a public report that is still open."),
             code="merge_target_invalid",
             fields={"original": ["Not a public, open report."]},
         )
@@ -231,11 +229,7 @@ def set_reporter_lock(
     """Lock (or unlock) the account of an abusive reporter; locking signs them out."""
     resident = report.reporter
     if locked == (resident.locked_at is not None):
-        raise Conflict(
-            "Tài khoản đã ở trạng thái này.",
-            "The account is already in that state.",
-            code="lock_unchanged",
-        )
+        raise Conflict(N_("The account is already in that state."), code="lock_unchanged")
     resident.locked_at = now if locked else None
     if locked:
         resident.token_version += 1

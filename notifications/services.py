@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from backend.db import db
+from backend.domain.text import N_
 from backend.errors import Conflict, NotFound
 from backend.models import Resident, StaffUser
 from backend.services.queries import Page
@@ -23,13 +24,9 @@ def _owner_filter(model, owner: Resident | StaffUser):
 
 class DeviceTokenInUse(Conflict):
     code = "device_token_in_use"
-    message_vi = (
-        "Thiết bị này đang nhận thông báo cho một tài khoản khác; "
-        "tài khoản đó cần đăng xuất trên thiết bị trước."
-    )
-    message_en = (
-        "This device receives notifications for another account; "
-        "that account must sign out on it first."
+    message = N_(
+        "This device receives notifications for another account; that account must sign out on it"
+        " first."
     )
 
 
@@ -127,9 +124,7 @@ def mark_read(owner: Resident | StaffUser, notification_id: int, now: datetime) 
         )
     )
     if row is None:
-        raise NotFound(
-            "Không tìm thấy thông báo.", "Notification not found.", code="notification_not_found"
-        )
+        raise NotFound(N_("Notification not found."), code="notification_not_found")
     row.read_at = row.read_at or now
     return row
 

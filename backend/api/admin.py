@@ -10,6 +10,7 @@ from backend.api.blueprint import Blueprint
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
 from backend.domain.roles import Role
+from backend.domain.text import N_
 from backend.errors import ValidationFailed
 from backend.localtime import local_date
 from backend.schemas.common import ErrorEnvelopeSchema
@@ -110,7 +111,5 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise ValidationFailed(
-            "Ngày không hợp lệ (YYYY-MM-DD).",
-            "Invalid date (YYYY-MM-DD).",
-            fields={"date": ["Invalid date."]},
+            N_("Invalid date (YYYY-MM-DD)."), fields={"date": ["Invalid date."]}
         ) from exc

@@ -25,6 +25,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
 
 from backend.api import guards
+from backend.domain.text import N_
 from backend.errors import DomainError, ValidationFailed
 
 QUERY_LOCATIONS = ("query", "querystring")
@@ -33,8 +34,7 @@ QUERY_LOCATIONS = ("query", "querystring")
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "multipart_required"
-    message_vi = "Cần gửi dữ liệu dạng multipart/form-data (kèm ảnh)."
-    message_en = "Send this request as multipart/form-data (with the photos)."
+    message = N_("Send this request as multipart/form-data (with the photos).")
 
 
 class Parser(FlaskParser):

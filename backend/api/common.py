@@ -7,6 +7,7 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage
 
+from backend.domain.text import N_
 from backend.errors import ValidationFailed
 from backend.services.photos import Upload
 from backend.services.queries import Page
@@ -23,8 +24,7 @@ def uploaded_photos(files: list, field: str = "photos") -> list[Upload]:
         data = storage.read()
         if not data:
             raise ValidationFailed(
-                "Tệp ảnh rỗng.",
-                "An uploaded photo is empty.",
+                N_("An uploaded photo is empty."),
                 code="empty_file",
                 fields={f"{field}[{position}]": ["Empty file."]},
             )

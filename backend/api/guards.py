@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask, Request, request
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from backend.domain.text import N_
 from backend.errors import DomainError, ValidationFailed
 
 #: The range of the INTEGER (int4) columns every id lives in.
@@ -44,21 +45,18 @@ _TOO_DEEP = f"Nested more than {MAX_JSON_DEPTH} levels deep."
 
 class InvalidCharacters(ValidationFailed):
     code = "invalid_characters"
-    message_vi = "Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL hoặc mã hóa hỏng)."
-    message_en = "The request contains characters that are not allowed (NUL or broken encoding)."
+    message = N_("The request contains characters that are not allowed (NUL or broken encoding).")
 
 
 class NumberOutOfRange(ValidationFailed):
     code = "number_out_of_range"
-    message_vi = "Dữ liệu gửi lên chứa số quá lớn hoặc quá nhỏ."
-    message_en = "The request contains a number that is out of range."
+    message = N_("The request contains a number that is out of range.")
 
 
 class InvalidJSON(DomainError):
     status = 400
     code = "invalid_json"
-    message_vi = "Nội dung gửi lên không phải JSON hợp lệ."
-    message_en = "The request body is not valid JSON."
+    message = N_("The request body is not valid JSON.")
 
 
 def _unreadable(error: Exception) -> InvalidJSON:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 # "đ" has no Unicode decomposition, so stripping combining marks alone leaves it;
 # ð/Ð appear in text that went through old (TCVN3/VNI) encodings.
@@ -37,3 +39,24 @@ def tracking_code(text: str) -> str:
 def search_terms(query: str) -> list[str]:
     """Folded words of a search query; every word must match."""
     return [word for word in fold(query).split(" ") if word]
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` (English source text) as a gettext msgid, for extraction.
+
+    Pure modules cannot translate (no request, no locale): they hand the msgid on and it is
+    translated where it is shown (``backend.i18n``).
+    """
+    return message
+
+
+@dataclass(frozen=True)
+class Msgid:
+    """A message parameter that is itself a msgid (a status's name, a photo's problem):
+    translated in each language together with the message it fills."""
+
+    text: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:  # the English source text
+        return self.text % dict(self.params) if self.params else self.text

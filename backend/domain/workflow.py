@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from backend.domain.text import N_
+
 
 class Status(StrEnum):
     NEW = "new"  # received, waiting for the coordinator to route it
@@ -40,7 +42,20 @@ class Action(StrEnum):
     PROVIDE_INFO = "provide_info"  # the resident answers (the clocks run again)
 
 
-#: The one wording of each status, everywhere (API labels, error messages, pages).
+#: The one wording of each status, everywhere (API labels, error messages, pages): a msgid
+#: (English), translated in the reader's language.
+STATUS_NAMES: dict[Status, str] = {
+    Status.NEW: N_("Received"),
+    Status.ASSIGNED: N_("Assigned"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.RESOLVED: N_("Resolved"),
+    Status.CLOSED: N_("Closed"),
+    Status.RETURNED: N_("Being reassigned"),
+    Status.REJECTED: N_("Rejected"),
+    Status.DUPLICATE: N_("Duplicate"),
+}
+#: The same names in both languages at once, for the API's ``status_label`` and pure code
+#: (the Vietnamese catalogue gives the same words: tests/backend/test_i18n.py).
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.NEW: ("Mới tiếp nhận", "Received"),
     Status.ASSIGNED: ("Đã chuyển đơn vị xử lý", "Assigned"),

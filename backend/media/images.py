@@ -27,6 +27,7 @@ from datetime import datetime
 import pillow_heif
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
+from backend.domain.text import N_
 from backend.media import containers, exif, flatten, jpeg
 from backend.media.jpeg import complete_jpeg
 
@@ -65,11 +66,11 @@ class PhotoError(Exception):
     corrupt image data).
     """
 
-    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{code}: {message_en}")
+    def __init__(self, code: str, message: str, params: dict | None = None) -> None:
         self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+        self.message = message  # an English msgid (N_), translated where it is shown
+        self.params = dict(params or {})
+        super().__init__(f"{code}: {message % self.params if self.params else message}")
 
 
 @dataclass(frozen=True)
@@ -113,64 +114,57 @@ class Limits:
 
 
 def _empty_file() -> PhotoError:
-    return PhotoError("empty_file", "Tệp ảnh trống.", "The file is empty.")
+    return PhotoError("empty_file", N_("The file is empty."))
 
 
 def _too_large_bytes(limits: Limits) -> PhotoError:
     mib = limits.max_bytes / (1024 * 1024)
     return PhotoError(
         "image_too_large_bytes",
-        f"Ảnh quá lớn, dung lượng tối đa là {mib:g} MB.",
-        f"The photo is too large; the maximum size is {mib:g} MB.",
+        N_("The photo is too large; the maximum size is %(size)s MB."),
+        {"size": f"{mib:g}"},
     )
 
 
 def _not_an_image() -> PhotoError:
-    return PhotoError(
-        "not_an_image", "Tệp tải lên không phải là ảnh.", "The uploaded file is not an image."
-    )
+    return PhotoError("not_an_image", N_("The uploaded file is not an image."))
 
 
 def _unsupported_format(found: str) -> PhotoError:
     return PhotoError(
         "unsupported_image_format",
-        f"Định dạng ảnh {found} không được hỗ trợ. Vui lòng dùng JPEG, PNG, WEBP hoặc HEIC.",
-        f"The {found} image format is not supported. Please use JPEG, PNG, WEBP or HEIC.",
+        N_("The %(format)s image format is not supported. Please use JPEG, PNG, WEBP or HEIC."),
+        {"format": found},
     )
 
 
 def _too_many_pixels() -> PhotoError:
-    return PhotoError(
-        "image_too_many_pixels",
-        "Ảnh có độ phân giải quá lớn.",
-        "The photo has too many pixels.",
-    )
+    return PhotoError("image_too_many_pixels", N_("The photo has too many pixels."))
 
 
 def _too_many_decoded_bytes(limits: Limits) -> PhotoError:
     mb = limits.max_decoded_bytes // 1_000_000
     return PhotoError(
         "image_too_many_pixels",
-        f"Ảnh có độ phân giải hoặc độ sâu màu quá lớn (tối đa {mb} MB khi giải nén).",
-        f"The photo has too many pixels for its colour depth (at most {mb} MB decoded).",
+        N_("The photo has too many pixels for its colour depth (at most %(mb)s MB decoded)."),
+        {"mb": mb},
     )
 
 
 def _too_complex() -> PhotoError:
     return PhotoError(
         "image_too_complex",
-        "Tệp ảnh có quá nhiều phân đoạn, không máy ảnh nào tạo ra như vậy. "
-        "Vui lòng lưu lại ảnh rồi gửi lại.",
-        "The photo file holds more segments than any camera writes. "
-        "Please save the photo again and resend it.",
+        N_(
+            "The photo file holds more segments than any camera writes. "
+            "Please save the photo again and resend it."
+        ),
     )
 
 
 def _truncated() -> PhotoError:
     return PhotoError(
         "image_truncated",
-        "Ảnh bị hỏng hoặc tải lên chưa hết. Vui lòng thử lại.",
-        "The photo is corrupt or incompletely uploaded. Please try again.",
+        N_("The photo is corrupt or incompletely uploaded. Please try again."),
     )
 
 

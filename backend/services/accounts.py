@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.db import db
-from backend.domain.text import nfc
+from backend.domain.text import N_, nfc
 from backend.errors import Unauthorized
 from backend.firebase import VerifiedIdentity
 from backend.models import Resident, StaffUser
@@ -16,8 +16,7 @@ from backend.models import Resident, StaffUser
 
 class InvalidCredentials(Unauthorized):
     code = "invalid_credentials"
-    message_vi = "Tên đăng nhập hoặc mật khẩu không đúng."
-    message_en = "Wrong username or password."
+    message = N_("Wrong username or password.")
 
 
 def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from backend.db import db
-from backend.domain.text import nfc
+from backend.domain.text import N_, nfc
 from backend.errors import ValidationFailed
 from backend.geo.geojson import GeoJSONError, from_wkb, read_features, to_wkb
 from backend.models import AdminUnit
@@ -34,14 +34,15 @@ def import_boundaries(data: bytes, options: BoundaryImport) -> dict[str, int]:
     try:
         features = read_features(data)
     except GeoJSONError as exc:
-        raise InvalidBoundaries("Tệp GeoJSON không hợp lệ: " + str(exc), str(exc)) from exc
+        raise InvalidBoundaries(
+            N_("Invalid GeoJSON file: %(error)s"), params={"error": str(exc)}
+        ) from exc
     parent = None
     if options.parent_code:
         parent = db.session.scalar(select(AdminUnit).where(AdminUnit.code == options.parent_code))
         if parent is None:
             raise InvalidBoundaries(
-                "Không có đơn vị cha " + options.parent_code,
-                f"Unknown parent unit {options.parent_code}",
+                N_("Unknown parent unit %(code)s"), params={"code": options.parent_code}
             )
     only = {nfc(name) for name in options.only_names}
     counts = {"created": 0, "updated": 0, "skipped": 0}
@@ -50,8 +51,12 @@ def import_boundaries(data: bytes, options: BoundaryImport) -> dict[str, int]:
         code = str(feature.properties.get(options.code_prop) or "").strip()
         if not name or (options.match_by == "code" and not code):
             raise InvalidBoundaries(
-                f"Đối tượng thứ {number} thiếu tên hoặc mã.",
-                f"Feature {number} has no {options.name_prop!r} or {options.code_prop!r}.",
+                N_("Feature %(number)s has no %(name)s or %(code)s."),
+                params={
+                    "number": number,
+                    "name": repr(options.name_prop),
+                    "code": repr(options.code_prop),
+                },
             )
         if only and name not in only:
             counts["skipped"] += 1

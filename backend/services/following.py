@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
-from backend.domain.text import tracking_code
+from backend.domain.text import N_, tracking_code
 from backend.domain.workflow import FINAL_STATUSES
 from backend.errors import Conflict
 from backend.models import Report, ReportFollower, Resident
@@ -23,14 +23,12 @@ from backend.services import lookup, policy, queries
 
 class ReportClosed(Conflict):
     code = "report_closed"
-    message_vi = "Phản ánh đã kết thúc xử lý nên không thể theo dõi thêm."
-    message_en = "The report is closed; it can no longer be followed."
+    message = N_("The report is closed; it can no longer be followed.")
 
 
 class OwnReport(Conflict):
     code = "own_report"
-    message_vi = "Bạn là người gửi phản ánh này nên không cần theo dõi thêm."
-    message_en = "This is your own report; you already follow it."
+    message = N_("This is your own report; you already follow it.")
 
 
 def follow(

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
-from backend.domain.text import fold, nfc
+from backend.domain.text import N_, fold, nfc
 from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import Action, Status
 from backend.errors import Conflict, ReportNotFound, ValidationFailed
@@ -39,20 +39,17 @@ class NewReport:
 
 class LocationRequired(ValidationFailed):
     code = "location_required"
-    message_vi = "Cần vị trí: gửi lat/lng hoặc một ảnh có tọa độ GPS."
-    message_en = "A location is required: send lat/lng or a photo with GPS coordinates."
+    message = N_("A location is required: send lat/lng or a photo with GPS coordinates.")
 
 
 class OutsideServiceArea(ValidationFailed):
     code = "outside_service_area"
-    message_vi = "Vị trí nằm ngoài địa bàn tiếp nhận phản ánh."
-    message_en = "The location is outside the service area."
+    message = N_("The location is outside the service area.")
 
 
 class PhotoRequired(ValidationFailed):
     code = "photo_required"
-    message_vi = "Lĩnh vực này cần ít nhất một ảnh."
-    message_en = "This category needs at least one photo."
+    message = N_("This category needs at least one photo.")
 
 
 def submit(
@@ -80,8 +77,7 @@ def submit(
     unit = geo.locate(lat, lng)
     if unit is None and source == "photo_exif":
         raise OutsideServiceArea(
-            "Vị trí GPS trong ảnh nằm ngoài địa bàn tiếp nhận phản ánh; hãy gửi kèm vị trí.",
-            "The GPS position in the photo is outside the service area; send lat and lng.",
+            N_("The GPS position in the photo is outside the service area; send lat and lng."),
             fields={"photos[0]": ["GPS position outside the service area."]},
         )
     if unit is None:
@@ -133,8 +129,7 @@ def submit(
 
 class NotWaiting(Conflict):
     code = "no_information_requested"
-    message_vi = "Phản ánh không chờ bổ sung thông tin."
-    message_en = "No information was requested for this report."
+    message = N_("No information was requested for this report.")
 
 
 def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Report:

@@ -22,6 +22,7 @@ from geopy.distance import geodesic
 from sqlalchemy import Select, select
 
 from backend.db import db
+from backend.domain.text import N_
 from backend.domain.workflow import OPEN_STATUSES
 from backend.errors import Conflict
 from backend.models import Report, ReportFollower, Resident
@@ -39,8 +40,7 @@ _MARGIN = 1.01
 
 class OwnReport(Conflict):
     code = "own_report"
-    message_vi = "Bạn là người gửi phản ánh này nên không cần theo dõi thêm."
-    message_en = "This is your own report; you already follow it."
+    message = N_("This is your own report; you already follow it.")
 
 
 @dataclass(frozen=True)

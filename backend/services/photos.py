@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from backend.db import after_commit, db, on_rollback
+from backend.domain.text import N_, Msgid
 from backend.errors import ValidationFailed
 from backend.localtime import local_tz
 from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
@@ -45,8 +46,7 @@ class InspectedUpload:
 
 class TooManyPhotos(ValidationFailed):
     code = "too_many_photos"
-    message_vi = "Gửi quá nhiều ảnh."
-    message_en = "Too many photos."
+    message = N_("Too many photos.")
 
 
 class InvalidPhoto(ValidationFailed):
@@ -74,26 +74,27 @@ def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUplo
             info = inspect_photo(upload.data, limits)
         except PhotoError as exc:
             name = upload.filename or f"#{position + 1}"
+            problem = Msgid(exc.message, exc.params)
             raise InvalidPhoto(
-                f"Ảnh {name}: {exc.message_vi}",
-                f"Photo {name}: {exc.message_en}",
+                N_("Photo %(name)s: %(problem)s"),
+                params={"name": name, "problem": problem},
                 code=exc.code,
-                fields={f"photos[{position}]": [exc.message_en]},
+                fields={f"photos[{position}]": [str(problem)]},
             ) from exc
         pixels += info.width * info.height
         decoded += info.decoded_bytes
         if decoded > limits.max_request_decoded_bytes:
             megabytes = limits.max_request_decoded_bytes // 1_000_000
             raise TooManyPixels(
-                f"Các ảnh gửi cùng lúc quá lớn khi giải nén (tối đa {megabytes} MB).",
-                f"The photos together are too large once decoded (at most {megabytes} MB).",
+                N_("The photos together are too large once decoded (at most %(megabytes)s MB)."),
+                params={"megabytes": megabytes},
                 fields={f"photos[{position}]": [f"At most {megabytes} MB decoded in all."]},
             )
         if pixels > limits.max_request_pixels:
             megapixels = limits.max_request_pixels // 1_000_000
             raise TooManyPixels(
-                f"Tổng độ phân giải các ảnh gửi cùng lúc vượt quá {megapixels} megapixel.",
-                f"The photos together have more than {megapixels} megapixels.",
+                N_("The photos together have more than %(megapixels)s megapixels."),
+                params={"megapixels": megapixels},
                 fields={f"photos[{position}]": [f"At most {megapixels} MP in all photos."]},
             )
         inspected.append(InspectedUpload(upload, info))

@@ -38,8 +38,9 @@ from sqlalchemy import ColumnElement, false, or_, true
 
 from backend.domain.roles import CITYWIDE_ROLES, DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
 from backend.domain.sla import ClockKind
+from backend.domain.text import N_, Msgid
 from backend.domain.vocabulary import ModerationStatus
-from backend.domain.workflow import FINAL_STATUSES, STATUS_LABELS, TRANSITIONS, Action, Status
+from backend.domain.workflow import FINAL_STATUSES, STATUS_NAMES, TRANSITIONS, Action, Status
 from backend.errors import Conflict, DomainError, Forbidden
 from backend.models import Report, Resident, StaffUser
 from backend.models.sla import ExtensionStatus
@@ -51,7 +52,7 @@ from backend.services.sla import (
     ExtensionTooLate,
     NoRunningClock,
 )
-from backend.services.timeline import ACTION_VI, InvalidTransitionError
+from backend.services.timeline import InvalidTransitionError, transition_error
 
 #: Never on the public board: refused as spam, abuse or out of scope.
 HIDDEN_FROM_PUBLIC = frozenset({Status.REJECTED})
@@ -137,40 +138,31 @@ MODERATION_ROLES = frozenset({Role.MODERATOR, Role.COORDINATOR, Role.ADMIN})
 
 class ActionNotAllowed(Forbidden):
     code = "action_not_allowed"
-    message_vi = "Vai trò của bạn không được thực hiện thao tác này."
-    message_en = "Your role may not perform this action."
+    message = N_("Your role may not perform this action.")
 
 
 class InModeration(Conflict):
     code = "in_moderation"
-    message_vi = "Phản ánh đang chờ kiểm duyệt; cần duyệt trong hàng đợi kiểm duyệt trước."
-    message_en = "The report is waiting for moderation; a moderator must approve it first."
+    message = N_("The report is waiting for moderation; a moderator must approve it first.")
 
 
 class AlreadyAccepted(Conflict):
     code = "already_accepted"
-    message_vi = "Phản ánh đã được tiếp nhận."
-    message_en = "The report has already been accepted."
+    message = N_("The report has already been accepted.")
 
 
 class AlreadyWaiting(Conflict):
     code = "already_waiting_for_resident"
-    message_vi = "Đang chờ người dân bổ sung thông tin."
-    message_en = "Already waiting for the resident to answer."
+    message = N_("Already waiting for the resident to answer.")
 
 
 class NoPendingExtension(Conflict):
     code = "no_pending_extension"
-    message_vi = "Không có đề nghị gia hạn nào đang chờ quyết định."
-    message_en = "No extension request is waiting for a decision."
+    message = N_("No extension request is waiting for a decision.")
 
 
 def _transition_error(status: Status, action: Action) -> DomainError:
-    vi, en = STATUS_LABELS[status]
-    return InvalidTransitionError(
-        f"Không thể {ACTION_VI[action]} phản ánh ở trạng thái “{vi}”.",
-        f"Cannot {action.value.replace('_', ' ')} a report that is “{en}”.",
-    )
+    return transition_error(status, action)
 
 
 # ---- who the actor is to this report -------------------------------------------------------
@@ -354,10 +346,9 @@ def refusal(
     if transition is not None and status not in TRANSITIONS[transition].sources:
         return _transition_error(status, transition)
     if action == StaffAction.ASSIGN_OFFICER and status not in ASSIGNABLE_STATUSES:
-        vi, en = STATUS_LABELS[status]
         return InvalidTransitionError(
-            f"Không thể giao cán bộ xử lý phản ánh ở trạng thái “{vi}”.",
-            f"Cannot assign an officer to a report that is “{en}”.",
+            N_("Cannot assign an officer to a report that is “%(status)s”."),
+            params={"status": Msgid(STATUS_NAMES[status])},
         )
     if action == StaffAction.ACCEPT and report.accepted_at is not None:
         return AlreadyAccepted()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
 from backend.domain.sla import ClockKind
-from backend.domain.text import search_terms
+from backend.domain.text import N_, search_terms
 from backend.errors import ValidationFailed
 from backend.models import (
     AdminUnit,
@@ -79,8 +79,7 @@ class Page:
 
 class UnknownCategory(ValidationFailed):
     code = "unknown_category"
-    message_vi = "Lĩnh vực không tồn tại."
-    message_en = "Unknown category."
+    message = N_("Unknown category.")
 
 
 def category_by_code(code: str, *, active_only: bool = True) -> Category:
@@ -101,8 +100,7 @@ def unit_and_descendants(code: str) -> list[int]:
         root = db.session.scalar(select(LegacyUnitCode.unit_id).where(LegacyUnitCode.code == code))
     if root is None:
         raise ValidationFailed(
-            "Đơn vị hành chính không tồn tại.",
-            "Unknown administrative unit.",
+            N_("Unknown administrative unit."),
             code="unknown_admin_unit",
             fields={"admin_unit": ["Unknown administrative unit."]},
         )
@@ -119,8 +117,8 @@ def id_of(model, code: str, field: str) -> int:
     found = db.session.scalar(select(model.id).where(model.code == code))
     if found is None:
         raise ValidationFailed(
-            f"Mã “{code}” không tồn tại.",
-            f"Unknown code “{code}”.",
+            N_("Unknown code “%(code)s”."),
+            params={"code": code},
             code=f"unknown_{field}",
             fields={field: ["Unknown code."]},
         )

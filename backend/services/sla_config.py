@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.sla import WORKING_DAY, Durations
-from backend.domain.text import nfc
+from backend.domain.text import N_, nfc
 from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
@@ -22,8 +22,7 @@ class AcceptAfterHandle(ValidationFailed):
     """Acknowledging is part of handling: its deadline cannot fall after handling's."""
 
     code = "accept_after_handle"
-    message_vi = "Thời hạn tiếp nhận không được dài hơn thời hạn xử lý."
-    message_en = "The time to accept cannot be longer than the time to handle."
+    message = N_("The time to accept cannot be longer than the time to handle.")
 
 
 def _view(durations: Durations, severity: str, category: str | None, policy: SlaPolicy | None):
@@ -145,8 +144,7 @@ def delete_exception(day: date) -> None:
     exception = db.session.get(CalendarException, day)
     if exception is None:
         raise ValidationFailed(
-            "Không có ngoại lệ cho ngày này.",
-            "No exception on this date.",
+            N_("No exception on this date."),
             code="unknown_exception",
             fields={"date": ["No exception."]},
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from backend.db import db
+from backend.domain.text import N_, Msgid
 from backend.domain.vocabulary import EventKind
 from backend.domain.workflow import (
-    STATUS_LABELS,
+    STATUS_NAMES,
     Action,
     InvalidTransition,
     Status,
@@ -18,21 +19,22 @@ from backend.models import Department, Report, ReportEvent, Resident, StaffUser
 from backend.models.event import ActorKind
 from backend.signals import event_recorded
 
-ACTION_VI = {
-    Action.SUBMIT: "gửi",
-    Action.ASSIGN: "phân công",
-    Action.FORWARD: "chuyển xử lý",
-    Action.ACCEPT: "tiếp nhận",
-    Action.START: "bắt đầu xử lý",
-    Action.UPDATE: "cập nhật",
-    Action.RESOLVE: "trả lời kết quả xử lý",
-    Action.RETURN: "trả lại",
-    Action.REJECT: "từ chối",
-    Action.MARK_DUPLICATE: "đánh dấu trùng",
-    Action.CLOSE: "đóng",
-    Action.REOPEN: "mở lại",
-    Action.REQUEST_INFO: "yêu cầu bổ sung thông tin cho",
-    Action.PROVIDE_INFO: "bổ sung thông tin cho",
+#: Why an action does not apply: one whole sentence per action, to translate as such.
+_CANNOT = {
+    Action.SUBMIT: N_("Cannot submit a report that is “%(status)s”."),
+    Action.ASSIGN: N_("Cannot assign a report that is “%(status)s”."),
+    Action.FORWARD: N_("Cannot forward a report that is “%(status)s”."),
+    Action.ACCEPT: N_("Cannot accept a report that is “%(status)s”."),
+    Action.START: N_("Cannot start a report that is “%(status)s”."),
+    Action.UPDATE: N_("Cannot update a report that is “%(status)s”."),
+    Action.RESOLVE: N_("Cannot resolve a report that is “%(status)s”."),
+    Action.RETURN: N_("Cannot return a report that is “%(status)s”."),
+    Action.REJECT: N_("Cannot reject a report that is “%(status)s”."),
+    Action.MARK_DUPLICATE: N_("Cannot mark duplicate a report that is “%(status)s”."),
+    Action.CLOSE: N_("Cannot close a report that is “%(status)s”."),
+    Action.REOPEN: N_("Cannot reopen a report that is “%(status)s”."),
+    Action.REQUEST_INFO: N_("Cannot request info a report that is “%(status)s”."),
+    Action.PROVIDE_INFO: N_("Cannot provide info a report that is “%(status)s”."),
 }
 
 
@@ -42,6 +44,12 @@ _LEAVES_UNIT = frozenset({Status.RETURNED, Status.REJECTED, Status.DUPLICATE})
 
 class InvalidTransitionError(Conflict):
     code = "invalid_transition"
+
+
+def transition_error(status: Status | None, action: Action) -> InvalidTransitionError:
+    """``action`` does not apply to a report in ``status`` (None: not submitted yet)."""
+    name = STATUS_NAMES[status] if status else N_("not submitted")
+    return InvalidTransitionError(_CANNOT[action], params={"status": Msgid(name)})
 
 
 def record(
@@ -62,11 +70,7 @@ def record(
     try:
         target = next_status(current, action)
     except InvalidTransition as exc:
-        vi, en = STATUS_LABELS[current] if current else ("chưa gửi", "not submitted")
-        raise InvalidTransitionError(
-            f"Không thể {ACTION_VI[action]} phản ánh ở trạng thái “{vi}”.",
-            f"Cannot {action.value.replace('_', ' ')} a report that is “{en}”.",
-        ) from exc
+        raise transition_error(current, action) from exc
     event = ReportEvent(
         at=now,
         type=action.value,

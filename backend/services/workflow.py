@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.sla import ClockKind
+from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind, ModerationStatus
 from backend.domain.workflow import Status
 from backend.errors import Conflict, ValidationFailed
@@ -108,17 +109,12 @@ def forward(
     )
     if department is None or department.is_coordinator:
         raise ValidationFailed(
-            "Đơn vị xử lý không tồn tại.",
-            "Unknown handling unit.",
+            N_("Unknown handling unit."),
             code="unknown_department",
             fields={"department": ["Unknown handling unit."]},
         )
     if department.id == report.department_id:
-        raise Conflict(
-            "Phản ánh đã ở đơn vị này.",
-            "The report is already with this unit.",
-            code="already_assigned",
-        )
+        raise Conflict(N_("The report is already with this unit."), code="already_assigned")
     _act(
         staff,
         report,
@@ -178,15 +174,13 @@ def mark_duplicate(
         original = db.session.get(Report, original.duplicate_of_id)
     if original is None:
         raise ValidationFailed(
-            "Không tìm thấy phản ánh gốc.",
-            "The original report does not exist.",
+            N_("The original report does not exist."),
             code="unknown_report",
             fields={"original": ["Unknown report code."]},
         )
     if original.id in seen:
         raise ValidationFailed(
-            "Phản ánh không thể trùng với chính nó.",
-            "A report cannot duplicate itself.",
+            N_("A report cannot duplicate itself."),
             code="same_report",
             fields={"original": ["The same report."]},
         )

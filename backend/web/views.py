@@ -29,6 +29,7 @@ from sqlalchemy import select
 from backend.api.caching import conditional
 from backend.api.guards import INT_MAX
 from backend.db import db, utcnow
+from backend.domain.text import N_
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.errors import ERROR_PAGE, ValidationFailed
 from backend.localtime import local_date, local_tz
@@ -182,8 +183,7 @@ def _load(schema, data: dict) -> dict:
         return schema.load(data)
     except ValidationError as exc:
         raise ValidationFailed(
-            "Bộ lọc không hợp lệ.",
-            "Invalid filter.",
+            N_("Invalid filter."),
             code="invalid_filter",
             fields={name: [str(m) for m in msgs] for name, msgs in exc.messages.items()}
             if isinstance(exc.messages, dict)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.db import db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.sla import ClockKind
+from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind
 from backend.domain.workflow import Action
 from backend.errors import ValidationFailed
@@ -163,10 +164,7 @@ def feedback(
         clock,
         resident,
         now,
-        AlreadyRated(
-            "Bạn đã cho biết ý kiến về kết quả xử lý này.",
-            "You have already said whether this resolution helped.",
-        ),
+        AlreadyRated(N_("You have already said whether this resolution helped.")),
         event=EventKind.FOLLOWER_FEEDBACK,
         data={"helped": helped},
         comment=text,

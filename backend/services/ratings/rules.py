@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.db import db
 from backend.domain.sla import ClockKind
+from backend.domain.text import N_
 from backend.domain.workflow import Action, Status
 from backend.errors import Conflict, Forbidden
 from backend.models import RaterKind, Rating, Report, ReportClock
@@ -25,44 +26,37 @@ RATEABLE = frozenset({Status.RESOLVED, Status.CLOSED})
 
 class NotReporter(Forbidden):
     code = "not_reporter"
-    message_vi = "Chỉ người gửi phản ánh mới được đánh giá hoặc mở lại phản ánh."
-    message_en = "Only the resident who filed the report may rate or reopen it."
+    message = N_("Only the resident who filed the report may rate or reopen it.")
 
 
 class NotFollower(Forbidden):
     code = "not_follower"
-    message_vi = "Chỉ người theo dõi phản ánh mới được cho biết kết quả xử lý có giúp ích không."
-    message_en = "Only residents who follow the report may say whether the resolution helped."
+    message = N_("Only residents who follow the report may say whether the resolution helped.")
 
 
 class NotResolved(Conflict):
     code = "not_resolved"
-    message_vi = "Phản ánh chưa được xử lý xong nên chưa thể đánh giá."
-    message_en = "The report has not been resolved; there is nothing to rate yet."
+    message = N_("The report has not been resolved; there is nothing to rate yet.")
 
 
 class RatingWindowClosed(Conflict):
     code = "rating_window_closed"
-    message_vi = "Đã hết thời hạn đánh giá kết quả xử lý."
-    message_en = "The time for rating this resolution is over."
+    message = N_("The time for rating this resolution is over.")
 
 
 class AlreadyRated(Conflict):
     code = "already_rated"
-    message_vi = "Bạn đã đánh giá kết quả xử lý này."
-    message_en = "You have already rated this resolution."
+    message = N_("You have already rated this resolution.")
 
 
 class ReopenNeedsUnsatisfiedRating(Conflict):
     code = "reopen_requires_unsatisfied_rating"
-    message_vi = "Chỉ có thể mở lại phản ánh sau khi bạn đánh giá chưa hài lòng (1-2 điểm)."
-    message_en = "A report can only be reopened after you rate its resolution 1 or 2."
+    message = N_("A report can only be reopened after you rate its resolution 1 or 2.")
 
 
 class AlreadyReopened(Conflict):
     code = "already_reopened"
-    message_vi = "Phản ánh đã được mở lại một lần; không thể mở lại lần nữa."
-    message_en = "The report has already been reopened once; it cannot be reopened again."
+    message = N_("The report has already been reopened once; it cannot be reopened again.")
 
 
 # ---- reading ----------------------------------------------------------------------------
@@ -204,9 +198,11 @@ def open_resolution(
     if now >= report.resolved_at + timedelta(days=window_days):
         if raise_errors:
             raise RatingWindowClosed(
-                f"Đã hết thời hạn {window_days} ngày kể từ khi có kết quả xử lý để đánh giá.",
-                f"Ratings are accepted for {window_days} days after the resolution; "
-                "that time is over.",
+                N_(
+                    "Ratings are accepted for %(window_days)s days after the resolution; "
+                    "that time is over."
+                ),
+                params={"window_days": window_days},
             )
         return None
     return clock

@@ -20,7 +20,7 @@ from backend.db import db
 from backend.domain import system_notes
 from backend.domain.calendar import WorkingCalendar
 from backend.domain.sla import ClockKind
-from backend.domain.text import nfc
+from backend.domain.text import N_, nfc
 from backend.domain.vocabulary import EventKind
 from backend.errors import Conflict, ValidationFailed
 from backend.models import ExtensionRequest, Report, ReportClock, StaffUser
@@ -44,38 +44,30 @@ MAX_AHEAD = timedelta(days=366)
 
 class NoRunningClock(Conflict):
     code = "no_running_clock"
-    message_vi = "Phản ánh không có thời hạn xử lý đang chạy."
-    message_en = "The report has no running handling deadline."
+    message = N_("The report has no running handling deadline.")
 
 
 class ExtensionTooLate(Conflict):
     code = "extension_too_late"
-    message_vi = (
-        "Đã quá hạn xử lý nên không thể đề nghị gia hạn; "
-        "đơn vị cần xin lỗi và hẹn lại ngày trả kết quả."
-    )
-    message_en = (
-        "The deadline has passed, so an extension can no longer be asked: "
-        "apologise with a new promised date instead."
+    message = N_(
+        "The deadline has passed, so an extension can no longer be asked: apologise with a new "
+        "promised date instead."
     )
 
 
 class ExtensionPending(Conflict):
     code = "extension_pending"
-    message_vi = "Đã có một đề nghị gia hạn đang chờ duyệt."
-    message_en = "An extension request is already waiting for a decision."
+    message = N_("An extension request is already waiting for a decision.")
 
 
 class ApologyNotDue(Conflict):
     code = "apology_not_due"
-    message_vi = "Phản ánh chưa quá hạn nên chưa cần xin lỗi."
-    message_en = "The report is not overdue: no apology is due."
+    message = N_("The report is not overdue: no apology is due.")
 
 
 class ApologyAlreadyGiven(Conflict):
     code = "apology_already_given"
-    message_vi = "Đơn vị đã xin lỗi và hẹn lại một lần; không được hẹn lại lần nữa."
-    message_en = "The unit already apologised with a new date; it can only do so once."
+    message = N_("The unit already apologised with a new date; it can only do so once.")
 
 
 def _handle_clock(report: Report) -> ReportClock:
@@ -93,21 +85,15 @@ def _future_date(value: date, field: str, now: datetime, cal: WorkingCalendar) -
     due = end_of_office_day(value, cal)
     if due > now + MAX_AHEAD:
         raise ValidationFailed(
-            "Ngày hẹn không được quá một năm.",
-            "The date must be within a year.",
-            fields={field: ["More than a year ahead."]},
+            N_("The date must be within a year."), fields={field: ["More than a year ahead."]}
         )
     if due <= now:
         raise ValidationFailed(
-            "Ngày hẹn phải ở tương lai.",
-            "The date must be in the future.",
-            fields={field: ["Must be in the future."]},
+            N_("The date must be in the future."), fields={field: ["Must be in the future."]}
         )
     if not cal.is_working_day(value):
         raise ValidationFailed(
-            "Ngày hẹn phải là ngày làm việc.",
-            "The date must be a working day.",
-            fields={field: ["Not a working day."]},
+            N_("The date must be a working day."), fields={field: ["Not a working day."]}
         )
     return due
 
@@ -123,8 +109,7 @@ def request_extension(
     due = _future_date(proposed, "proposed_date", now, cal)
     if clock.due_at is not None and due <= clock.due_at:
         raise ValidationFailed(
-            "Ngày gia hạn phải sau hạn hiện tại.",
-            "The proposed date must be after the current deadline.",
+            N_("The proposed date must be after the current deadline."),
             fields={"proposed_date": ["Not after the current deadline."]},
         )
     if any(
@@ -167,35 +152,25 @@ def decide_extension(
     request = next((e for e in extensions_of(report) if e.id == request_id), None)
     if request is None:
         raise ValidationFailed(
-            "Không có đề nghị gia hạn này.",
-            "No such extension request.",
+            N_("No such extension request."),
             code="unknown_extension",
             fields={"extension": ["Unknown."]},
         )
     if request.status != ExtensionStatus.PENDING:
-        raise Conflict(
-            "Đề nghị gia hạn đã được quyết định.",
-            "This extension request was already decided.",
-            code="extension_decided",
-        )
+        raise Conflict(N_("This extension request was already decided."), code="extension_decided")
     clock = request.clock
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
     request.decided_by_id = staff.id
     request.decided_at = now
     request.decision_note = nfc(note_text) if note_text else None
     if approve and not clock.open:
-        raise Conflict(
-            "Thời hạn này đã kết thúc.",
-            "That deadline is no longer running.",
-            code="extension_obsolete",
-        )
+        raise Conflict(N_("That deadline is no longer running."), code="extension_obsolete")
     cal = working_calendar()
     if approve:
         current_due = clock.due_at or now
         if request.proposed_due_at <= current_due:
             raise Conflict(
-                "Ngày đề nghị không còn sau hạn hiện tại.",
-                "The proposed date is no longer after the current deadline.",
+                N_("The proposed date is no longer after the current deadline."),
                 code="extension_not_later",
             )
         clock.budget_seconds += seconds(cal.between(current_due, request.proposed_due_at))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.scoring import figures
+from backend.domain.text import N_
 from backend.errors import NotFound
 from backend.models import AdminUnit, Department, DepartmentKind, StaffUser
 from backend.services import policy
@@ -178,8 +179,7 @@ def staff_desk(
 
 class DepartmentNotFound(NotFound):
     code = "department_not_found"
-    message_vi = "Không tìm thấy đơn vị xử lý."
-    message_en = "No such handling unit."
+    message = N_("No such handling unit.")
 
 
 def handling_unit(code: str) -> Department:

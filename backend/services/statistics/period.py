@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from backend.domain.calendar import WorkingCalendar
+from backend.domain.text import N_
 from backend.errors import ValidationFailed
 
 #: The longest period one request may cover (monthly series, exports of figures).
@@ -30,15 +31,13 @@ class Period:
     def __post_init__(self):
         if self.start > self.end:
             raise ValidationFailed(
-                "Ngày bắt đầu sau ngày kết thúc.",
-                "The period starts after it ends.",
+                N_("The period starts after it ends."),
                 code="invalid_period",
                 fields={"from": ["'from' is after 'to'."]},
             )
         if (self.end - self.start).days > MAX_PERIOD_DAYS:
             raise ValidationFailed(
-                "Khoảng thời gian tối đa 3 năm.",
-                "The period may cover at most 3 years.",
+                N_("The period may cover at most 3 years."),
                 code="period_too_long",
                 fields={"to": ["At most 3 years after 'from'."]},
             )

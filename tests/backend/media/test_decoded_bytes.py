@@ -19,6 +19,7 @@ from PIL import Image, ImageChops
 
 from backend.media import flatten
 from backend.media.images import Limits, PhotoError, inspect_photo, make_rendition
+from tests.backend.media import said
 from tests.backend.media.padded import png_of_zeros
 from tests.backend.media.test_intake_cost import no_decoding
 
@@ -33,7 +34,7 @@ def test_sixteen_bit_rgba_bomb_is_refused_without_being_decoded() -> None:
         inspect_photo(bomb)
 
     assert caught.value.code == "image_too_many_pixels"
-    assert "200 MB" in caught.value.message_en and "200 MB" in caught.value.message_vi
+    assert "200 MB" in said(caught.value, "en") and "200 MB" in said(caught.value, "vi")
     assert decoded == []
 
 

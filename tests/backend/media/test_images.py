@@ -38,6 +38,7 @@ from backend.media.images import (
     inspect_photo,
     make_rendition,
 )
+from tests.backend.media import said
 
 PHOTOS = Path(__file__).resolve().parents[2] / "fixtures" / "photos"
 SAMPLES = sorted(p.name for p in PHOTOS.iterdir() if p.suffix in (".jpg", ".heif"))
@@ -613,10 +614,10 @@ def test_bad_upload_is_rejected_with_reason(make: Callable[[], bytes], code: str
 
     error = caught.value
     assert error.code == code
-    assert error.message_en
-    assert error.message_vi
-    assert unicodedata.is_normalized("NFC", error.message_vi)
-    assert not error.message_vi.isascii()  # real Vietnamese, with diacritics
+    assert said(error, "en")
+    assert said(error, "vi")
+    assert unicodedata.is_normalized("NFC", said(error, "vi"))
+    assert not said(error, "vi").isascii()  # real Vietnamese, with diacritics
 
 
 def test_valid_decompression_bomb_is_refused_by_the_pixel_limit() -> None:
@@ -659,7 +660,7 @@ def test_byte_limit() -> None:
     with pytest.raises(PhotoError) as caught:
         inspect_photo(b"\xff\xd8" + bytes(15 * 1024 * 1024))
     assert caught.value.code == "image_too_large_bytes"
-    assert "15 MB" in caught.value.message_vi
+    assert "15 MB" in said(caught.value, "vi")
 
 
 @pytest.mark.parametrize(

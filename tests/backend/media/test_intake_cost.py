@@ -22,6 +22,7 @@ from PIL import ExifTags, Image, ImageFile, WebPImagePlugin
 from pillow_heif.as_plugin import HeifImageFile
 
 from backend.media.images import Limits, PhotoError, inspect_photo, make_rendition
+from tests.backend.media import said
 
 PHOTOS = Path(__file__).resolve().parents[2] / "fixtures" / "photos"
 #: The largest picture libjpeg's header check decodes: one MCU (at most 32 x 32 pixels).
@@ -134,7 +135,7 @@ def test_pixel_bomb_is_refused_without_being_decoded(name: str) -> None:
         inspect_photo(data)
 
     assert caught.value.code == "image_too_many_pixels"
-    assert caught.value.message_vi and caught.value.message_en
+    assert said(caught.value, "vi") and said(caught.value, "en")
     assert decoded == []  # not even a header probe
 
 
