@@ -7,10 +7,11 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from backend.domain.workflow import Status
 from backend.schemas.common import PageArgsSchema
 from backend.schemas.sla import PERIOD
+from backend.services.desk import Queue
 from backend.services.queries import DeadlineFilter, DeskFilter, DeskSort, ReportFilter
 
 #: The staff desk's own arguments (StaffReportListArgsSchema).
-_DESK = ("sort", "deadline", "waiting", "assignee")
+_DESK = ("sort", "deadline", "waiting", "assignee", "queue")
 
 
 class CommaList(fields.List):
@@ -90,5 +91,17 @@ class StaffReportListArgsSchema(ReportListArgsSchema):
         validate=validate.Length(min=1, max=64),
         metadata={
             "description": "me: given to me; none: to no officer; else an officer's username"
+        },
+    )
+    queue = fields.Enum(
+        Queue,
+        by_value=True,
+        metadata={
+            "description": "A named queue, as the console's tabs: to_accept, in_progress, "
+            "overdue, due_today, due_this_week (local time, on the handling deadline), "
+            "waiting, returned, awaiting_rating, escalated, open, all; the coordinator's "
+            "triage: unrouted, overdue_or_escalated, extension_pending, no_apology, "
+            "awaiting_closure. A unit's working queues hold the reports it handles; "
+            "escalated: those escalated to it as the supervising unit"
         },
     )

@@ -67,6 +67,7 @@ class DeskFilter:
     deadline: DeadlineFilter | None = None
     waiting: bool | None = None  # waiting for the resident to answer
     assignee: str | None = None  # ASSIGNEE_ME, ASSIGNEE_NONE or an officer's username
+    queue: str | None = None  # one of backend.services.desk.Queue: the desk's named queues
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,55 @@ def _assigned_to(staff: StaffUser, assignee: str) -> ColumnElement[bool]:
     return Report.assignee_id == named
 
 
+def overdue_condition(now: datetime, due=None, overdue_at=None, waiting_since=None):
+    """Past the handling clock's current due date and running, or found overdue before the
+    clocks stopped to wait for the resident (the report's own flag says overdue then too).
+
+    On ``Report`` by default; ``backend.services.desk`` passes the columns of its counting
+    subquery instead, so the desk's "overdue" is this one condition everywhere."""
+    due = _handle_due() if due is None else due
+    overdue_at = _handle_due(ReportClock.overdue_at) if overdue_at is None else overdue_at
+    waiting_since = Report.waiting_since if waiting_since is None else waiting_since
+    return (due <= now) & (waiting_since.is_(None) | overdue_at.is_not(None))
+
+
+def staff_select(
+    staff: StaffUser, flt: ReportFilter, tz: ZoneInfo, now: datetime, desk: DeskFilter | None = None
+) -> Select:
+    """``select(Report)`` of the staff member's desk (the access policy's), filtered, not
+    sorted: the list, the queue counts and the desk's CSV export share it."""
+    from backend.services import desk as queues  # the named queues read this module
+    from backend.services.sla import working_calendar  # sla reads queries for its policies
+
+    desk = desk or DeskFilter()
+    stmt = _apply(select(Report).where(policy.readable(staff)), flt, tz)
+    due = _handle_due()
+    if desk.deadline == DeadlineFilter.OVERDUE:
+        stmt = stmt.where(overdue_condition(now))
+    elif desk.deadline == DeadlineFilter.DUE_SOON:
+        due_soon_until = working_calendar().add(now, timedelta(hours=DUE_SOON_WORKING_HOURS))
+        stmt = stmt.where(due > now, due <= due_soon_until, Report.waiting_since.is_(None))
+    if desk.waiting is not None:
+        waiting = Report.waiting_since.is_not(None)
+        stmt = stmt.where(waiting if desk.waiting else ~waiting)
+    if desk.assignee is not None:
+        stmt = stmt.where(_assigned_to(staff, desk.assignee))
+    if desk.queue is not None:
+        stmt = stmt.where(queues.condition(desk.queue, staff, now, tz))
+    return stmt
+
+
+def desk_order(desk: DeskFilter | None) -> tuple | None:
+    """The desk's order (None: newest first)."""
+    sort = (desk or DeskFilter()).sort
+    if sort == DeskSort.DUE_AT:
+        due = _handle_due()
+        return (due.is_(None), due, Report.id)
+    if sort == DeskSort.OLDEST:
+        return (Report.created_at, Report.id)
+    return None
+
+
 def staff_reports(
     staff: StaffUser,
     flt: ReportFilter,
@@ -253,30 +303,8 @@ def staff_reports(
     desk: DeskFilter | None = None,
 ) -> Page:
     """The reports on the staff member's desk (the access policy's), filtered and sorted."""
-    from backend.services.sla import working_calendar  # sla reads queries for its policies
-
-    desk = desk or DeskFilter()
-    due_soon_until = working_calendar().add(now, timedelta(hours=DUE_SOON_WORKING_HOURS))
-    stmt = _apply(select(Report).where(policy.readable(staff)), flt, tz)
-    due = _handle_due()
-    if desk.deadline == DeadlineFilter.OVERDUE:
-        # Past the current due date and running, or found overdue before the clocks stopped
-        # to wait for the resident (the report's own flag says overdue then too).
-        marked = _handle_due(ReportClock.overdue_at).is_not(None)
-        stmt = stmt.where(due <= now, Report.waiting_since.is_(None) | marked)
-    elif desk.deadline == DeadlineFilter.DUE_SOON:
-        stmt = stmt.where(due > now, due <= due_soon_until, Report.waiting_since.is_(None))
-    if desk.waiting is not None:
-        waiting = Report.waiting_since.is_not(None)
-        stmt = stmt.where(waiting if desk.waiting else ~waiting)
-    if desk.assignee is not None:
-        stmt = stmt.where(_assigned_to(staff, desk.assignee))
-    order = None
-    if desk.sort == DeskSort.DUE_AT:
-        order = (due.is_(None), due, Report.id)
-    elif desk.sort == DeskSort.OLDEST:
-        order = (Report.created_at, Report.id)
-    return page_of(stmt, page, page_size, with_events=True, order=order)
+    stmt = staff_select(staff, flt, tz, now, desk)
+    return page_of(stmt, page, page_size, with_events=True, order=desk_order(desk))
 
 
 def resident_reports(resident_id: int, page: int, page_size: int) -> Page:
