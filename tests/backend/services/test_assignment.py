@@ -13,11 +13,25 @@ from backend.domain.system_notes import render
 from backend.domain.vocabulary import EventKind
 from backend.localtime import local_tz
 from backend.models import Department, Report, ReportEvent, Resident, StaffUser
-from backend.services import officers, policy, queries, read_model, workflow
+from backend.services import intake, officers, policy, queries, read_model, workflow
+from backend.services.photos import Upload
 from backend.services.policy import Audience, StaffAction
 from backend.services.timeline import InvalidTransitionError
-from tests.factories import file_report as _file_report
-from tests.factories import new_resident
+from tests.factories import NINH_KIEU, new_resident, photo
+
+
+def _file_report(resident, now, category: str = "giao-thong") -> Report:
+    """A report filed through intake at ``now``, committed (its photo jobs left queued: the
+    report stays in this session, with a real RQ worker too)."""
+    report = intake.submit(
+        resident,
+        intake.NewReport(category, "Ổ gà lớn giữa đường", *NINH_KIEU, None),
+        [Upload("p.jpg", photo("Canon_40D.jpg"))],
+        now,
+        max_photos=6,
+    )
+    commit()
+    return report
 
 
 def _user(username: str) -> StaffUser:
