@@ -34,6 +34,8 @@ class Section:
     roles: frozenset[Role]
     badge: Callable[[StaffUser, datetime], int] | None = None
     order: int = 50
+    #: What the badge's number means, for screen readers (a msgid with ``%(n)d``).
+    badge_label: object = None
 
 
 def add_section(app: Flask, section: Section) -> None:
@@ -56,7 +58,7 @@ def blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> Bl
 
 
 def init_app(app: Flask) -> None:
-    from backend.console import auth, desk, reports  # noqa: F401  (routes)
+    from backend.console import auth, desk, reports, triage  # noqa: F401  (routes)
     from backend.console.guard import csrf, register_errors
     from backend.console.views import bp
 
