@@ -18,8 +18,9 @@ from sqlalchemy import or_
 
 from backend.db import commit, db
 from backend.models import Category, RoutingRule, StaffUser
-from backend.services import ratings, sla, workflow
-from tests.factories import file_report, new_resident
+from backend.services import intake, ratings, sla, workflow
+from backend.services.photos import Upload
+from tests.factories import NINH_KIEU, new_resident, photo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -41,8 +42,17 @@ def build() -> dict[str, str]:
     officer, head = user("so-xd.officer"), user("so-xd.head")
     codes: dict[str, str] = {}
 
-    def road(name: str, when: datetime, description: str, **kwargs):
-        report = file_report(resident, when, description=description, **kwargs)
+    def road(name: str, when: datetime, description: str, category: str = "giao-thong"):
+        # Through intake, without running the photos' jobs: a real RQ worker (PostgreSQL
+        # runs) would end the session and detach what the scenario holds.
+        report = intake.submit(
+            resident,
+            intake.NewReport(category, description, *NINH_KIEU, None),
+            [Upload("p.jpg", photo("Canon_40D.jpg"))],
+            when,
+            max_photos=6,
+        )
+        commit()
         codes[name] = report.code
         return report
 
