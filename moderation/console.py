@@ -81,6 +81,7 @@ def register(app) -> None:
             frozenset(policy.MODERATION_ROLES),
             badge=_badge,
             order=15,
+            badge_label=_l("%(n)d reports held for moderation"),
         ),
     )
 

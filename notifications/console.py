@@ -45,6 +45,7 @@ def _menu(state) -> None:
             frozenset(Role),
             badge=lambda staff, now: services.unread_count(staff),
             order=80,
+            badge_label=_l("%(n)d unread"),
         ),
     )
 

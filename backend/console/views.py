@@ -50,11 +50,17 @@ def _layout():
     for section in sections(current_app, staff):
         if section.endpoint not in current_app.view_functions:
             continue
+        badge = section.badge(staff, now) if section.badge else None
+        spoken = None
+        if badge:
+            label = section.badge_label or _l("%(n)d new")
+            spoken = str(label) % {"n": badge}
         menu.append(
             {
                 "url": url_for(section.endpoint),
                 "label": section.label,
-                "badge": section.badge(staff, now) if section.badge else None,
+                "badge": badge,
+                "badge_label": spoken,
                 "current": request.endpoint == section.endpoint,
             }
         )

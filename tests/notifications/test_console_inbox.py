@@ -17,7 +17,7 @@ from tests.factories import file_report, new_resident
 
 INBOX = "/console/notifications"
 _BADGE = re.compile(
-    r'<a href="/console/notifications"[^>]*>[^<]*(?:<span class="badge"[^>]*>(\d+)</span>)?</a>'
+    r'<a href="/console/notifications"[^>]*>[^<]*(?:<span class="badge" data-count="(\d+)")?'
 )
 
 
