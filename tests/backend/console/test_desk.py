@@ -85,7 +85,7 @@ def test_the_overdue_tab_shows_how_late(console, codes):
     client = console("so-xd.officer")
     page = html(client, "/console/desk?queue=overdue&lang=en")
     assert rows(page) == [codes["overdue"]]
-    assert ">In progress<span" in page  # the tabs in the page's language
+    assert ">In progress <span" in page  # the tabs in the page's language
     assert re.search(r'class="due overdue">Overdue · late by [\d.]+ working days<', page)
     today = html(client, "/console/desk?queue=due_today&lang=en")
     assert rows(today) == [codes["today"]]
