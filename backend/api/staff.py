@@ -6,13 +6,15 @@ answers 404) and never learn who filed a report.
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
 from backend.auth import current_staff, issue_token, staff_required
 from backend.db import commit, db, utcnow
+from backend.domain.text import N_
+from backend.errors import ValidationFailed
 from backend.localtime import local_tz
 from backend.models import Department, Report, StaffUser
 from backend.schemas.common import DepartmentRefSchema, ErrorEnvelopeSchema
@@ -77,7 +79,20 @@ def _doc_report(func):
     func = blp.alt_response(
         409, schema=ErrorEnvelopeSchema, description="Not allowed in this status"
     )(func)
-    return blp.doc(security=SECURITY)(func)
+    doc: dict = {"security": SECURITY}
+    if func.__name__ != "get_report":  # every action (a POST) may carry If-Match
+        doc["parameters"] = [IF_MATCH]
+    return blp.doc(**doc)(func)
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The report's `version` as last read: the action is refused with 409 "
+    "concurrent_update if someone changed the report since (optional)",
+}
 
 
 @blp.post("/auth/login")
@@ -157,9 +172,26 @@ def get_report(code):
     return _report_response(staff, lookup.for_reader(staff, code))
 
 
+class InvalidIfMatch(ValidationFailed):
+    code = "invalid_if_match"
+    message = N_("If-Match must be the report's version, as given in its `version` field.")
+
+
+def _expected_version() -> int | None:
+    """``If-Match: 7`` (or ``"7"``, ``W/"7"``): act only on version 7 of the report."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 12:
+        raise InvalidIfMatch()
+    return int(value)
+
+
 def _action(code: str, run):
     staff = current_staff()
-    report = lookup.for_reader(staff, code)
+    expected = _expected_version()
+    report = lookup.require_version(lookup.for_reader(staff, code), expected)
     run(staff, report, utcnow())
     commit()
     return _report_response(staff, report)

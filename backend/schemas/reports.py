@@ -201,6 +201,12 @@ class StaffReportSchema(_FullReport):
     filed it."""
 
     id = fields.Integer()
+    version = fields.Integer(
+        metadata={
+            "description": "Changes whenever the report does; send it back as `If-Match` "
+            "with an action to refuse acting on a stale view (409 concurrent_update)"
+        }
+    )
     public_description = fields.String()
     moderation_status = fields.String(allow_none=True)
     moderation_flags = fields.Raw(allow_none=True)

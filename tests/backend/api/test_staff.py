@@ -243,3 +243,26 @@ def test_list_queries_do_not_grow_with_the_page(app, client, staff, resident, su
         return count
 
     assert statements(2) == statements(6)
+
+
+def test_if_match_refuses_an_action_on_a_stale_view(client, staff, report):
+    officer = staff("so-xd.officer")
+    base = f"/staff/v1/reports/{report}"
+    version = client.get(base, headers=officer).get_json()["version"]
+    accepted = client.post(f"{base}/accept", headers={**officer, "If-Match": f'"{version}"'})
+    assert accepted.status_code == 200
+    assert accepted.get_json()["version"] > version
+    stale = client.post(
+        f"{base}/updates", json={"note": "Cập nhật"}, headers={**officer, "If-Match": str(version)}
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "concurrent_update"
+    bad = client.post(f"{base}/updates", json={"note": "x"}, headers={**officer, "If-Match": "x"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_if_match"
+    fresh = accepted.get_json()["version"]
+    ok = client.post(
+        f"{base}/updates",
+        json={"note": "Cập nhật"},
+        headers={**officer, "If-Match": f'W/"{fresh}"'},
+    )
+    assert ok.status_code == 200
