@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, force_locale, gettext, ngettext
+from flask_babel import Babel, force_locale, gettext, ngettext, refresh
 
 from backend import i18n_catalogues as catalogues
 
@@ -51,6 +51,9 @@ def _select_timezone() -> str:
 
 def _set_language() -> None:
     g.lang = requested_language()
+    # Flask-Babel keeps the locale it chose in ``g``; a request inside an application
+    # context that is already open (a test, a job's) must not inherit the previous one's.
+    refresh()
 
 
 def _remember_language(response: Response) -> Response:

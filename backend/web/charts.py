@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 40
@@ -50,12 +53,10 @@ class Chart:
 
 
 def month_label(month: str, lang: str) -> str:
-    """``2026-11`` -> ``11/26`` (Vietnamese) or ``Nov 26`` (English)."""
+    """``2026-11`` -> ``11/26`` (Vietnamese) or ``Nov 26`` (English), Babel's month names."""
     year, number = month.split("-")
-    if lang == "en":
-        names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return f"{names[int(number) - 1]} {year[2:]}"
-    return f"{number}/{year[2:]}"
+    first = date(int(year), int(number), 1)
+    return format_date(first, "MMM yy" if lang == "en" else "MM/yy", locale=lang)
 
 
 def ratio_chart(points: list[tuple[str, float | None]]) -> Chart:

@@ -11,6 +11,7 @@ import math
 from datetime import datetime
 from urllib.parse import urlencode
 
+from babel import numbers
 from flask import (
     Blueprint,
     Response,
@@ -21,8 +22,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import format_datetime, gettext
 from flask_smorest import Blueprint as ApiBlueprint
-from jinja2 import pass_context
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -30,8 +31,9 @@ from backend.api.caching import conditional
 from backend.api.guards import INT_MAX
 from backend.db import db, utcnow
 from backend.domain.text import N_
-from backend.domain.workflow import STATUS_LABELS, Status
+from backend.domain.workflow import STATUS_NAMES, Status
 from backend.errors import ERROR_PAGE, ValidationFailed
+from backend.i18n import current_language
 from backend.localtime import local_date, local_tz
 from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
@@ -41,7 +43,6 @@ from backend.services import boundaries, lookup, policy, queries, read_model, st
 from backend.services.statistics import Period
 from backend.web import exports
 from backend.web.charts import month_label, ratio_chart
-from backend.web.i18n import DEFAULT, MESSAGES, translate
 
 bp = Blueprint(
     "portal",
@@ -60,20 +61,9 @@ FILTER_KEYS = ("q", "status", "category", "department", "admin_unit", "from", "t
 # ---- language, headers, errors ---------------------------------------------------------
 
 
-@bp.app_template_global("_")
-@pass_context
-def _translate(context, key: str, **params) -> str:
-    # The portal's old catalogue keys until its templates are on gettext; any other text is
-    # a gettext msgid (Flask-Babel's newstyle gettext, as the console's templates use it).
-    if key in MESSAGES:
-        return translate(key, g.get("lang", DEFAULT), **params)
-    return context.environment.globals["gettext"](context, key, **params)
-
-
 @bp.app_template_global()
 def status_label(status: str) -> str:
-    vi, en = STATUS_LABELS[Status(status)]
-    return en if g.get("lang") == "en" else vi
+    return gettext(STATUS_NAMES[Status(status)])
 
 
 @bp.app_template_global()
@@ -83,28 +73,44 @@ def lang_url(lang: str) -> str:
     return f"{request.path}?{urlencode([*args.items(), ('lang', lang)])}"
 
 
+#: The portal's times: ``09:30 25/11/2026`` in both languages (Babel patterns).
+TIME_AND_DATE = "HH:mm dd/MM/yyyy"
+
+
 @bp.app_template_filter()
-def local_time(value, fmt: str = "%H:%M %d/%m/%Y") -> str:
+def local_time(value, pattern: str = TIME_AND_DATE) -> str:
+    """An instant in the deployment's time zone, as a Babel pattern (``dd/MM``)."""
     if value is None:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(local_tz()).strftime(fmt)
+    if "%" in pattern:  # a strftime format, as the filter took before Babel
+        return value.astimezone(local_tz()).strftime(pattern)
+    return format_datetime(value, pattern)
 
 
-def _decimal(text: str) -> str:
-    """Vietnamese writes 9,5 where English writes 9.5."""
-    return text.replace(".", ",") if g.get("lang", DEFAULT) == "vi" else text
+def _locale() -> str:
+    return current_language()  # g.lang as it is now (Flask-Babel keeps its first answer)
 
 
 @bp.app_template_filter()
 def percent(value) -> str:
-    return "–" if value is None else _decimal(f"{value * 100:.1f}%".replace(".0%", "%"))
+    """``0.925`` -> ``92,5%`` (Vietnamese) or ``92.5%`` (English)."""
+    return "–" if value is None else numbers.format_percent(value, "#,##0.#%", locale=_locale())
 
 
 @bp.app_template_filter()
 def number(value) -> str:
-    return "–" if value is None else _decimal(f"{value:g}")
+    """``9.5`` -> ``9,5`` (Vietnamese) or ``9.5`` (English); thousands grouped."""
+    return "–" if value is None else numbers.format_decimal(value, "#,##0.##", locale=_locale())
+
+
+@bp.app_template_filter()
+def plural_n(value) -> int:
+    """The count that picks a plural form: a whole number, or 2 for a fraction (1.5 days)."""
+    if value is None:
+        return 0
+    return int(value) if float(value).is_integer() else 2
 
 
 def _content_security_policy() -> str:
@@ -161,10 +167,10 @@ def error_page(status: int, code: str, vi: str, en: str, fields: dict | None):
     )
     if not (on_portal or browsing):
         return None
-    lang = g.get("lang", DEFAULT)
+    lang = current_language()
     message = en if lang == "en" else vi
     if code == "not_found":
-        message = translate("error.not_found", lang)
+        message = gettext("There is no such page.")
     try:
         body = render_template(
             "portal/error.html", lang=lang, message=message, fields=", ".join(fields or {})
@@ -278,9 +284,9 @@ def report_page(code: str):
     """One report: photos before and after, deadlines, the public timeline, the rating."""
     report = lookup.by_code(code)
     if not policy.may_read(None, report):
-        return _page("portal/error.html", status=404, message=translate("report.not_found", g.lang))
+        return _page("portal/error.html", status=404, message=gettext("No such report."))
     view = read_model.build(None, report, utcnow())
-    return _page("portal/report.html", report=PublicReportSchema().dump(view), event_keys=MESSAGES)
+    return _page("portal/report.html", report=PublicReportSchema().dump(view))
 
 
 @bp.get("/departments")

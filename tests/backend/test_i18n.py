@@ -76,3 +76,13 @@ def test_both_languages_at_once(app):
         assert both("Skip to main content")["en"] == "Skip to main content"
         assert translate("Skip to main content", "vi") == both("Skip to main content")["vi"]
         assert gettext("Skip to main content") == "Skip to main content"  # locale restored
+
+
+def test_status_names_read_the_same_in_the_catalogue_and_the_api_labels():
+    from backend.domain.workflow import STATUS_LABELS, STATUS_NAMES
+
+    for status, (vi, en) in STATUS_LABELS.items():
+        assert (translate(STATUS_NAMES[status], "vi"), translate(STATUS_NAMES[status], "en")) == (
+            vi,
+            en,
+        )

@@ -86,7 +86,7 @@ def test_pages_send_a_content_security_policy(client, board):
 
 def test_english_switch_is_remembered(client, board):
     html = page(client, "/?lang=en")
-    assert '<html lang="en">' in html and "Residents&#39; reports" in html
+    assert '<html lang="en">' in html and "Residents' reports" in html
     assert "Tiếng Việt" in html  # the way back
     html = page(client, "/departments")  # the cookie keeps the choice
     assert "Handling units ranked" in html
