@@ -91,8 +91,7 @@ def translate(msgid: str, lang: str, **params) -> str:
     Outside an application (a pure test, a script) the catalogues are read directly.
     """
     if not has_app_context():
-        text = catalogues.translations(lang if lang in LANGUAGES else DEFAULT).gettext(msgid)
-        return text % params if params else text
+        return catalogues.translate(msgid, lang if lang in LANGUAGES else DEFAULT, **params)
     with in_language(lang):
         return gettext(msgid, **params)
 

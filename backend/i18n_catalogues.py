@@ -102,6 +102,12 @@ def translations(locale: str) -> support.Translations:
     return support.Translations.load(str(directory), [locale], DOMAIN)
 
 
+def translate(msgid: str, locale: str, **params) -> str:
+    """``msgid`` in ``locale`` straight from the catalogue (no Flask: pure code, scripts)."""
+    text = translations(locale if locale in LOCALES else LOCALES[0]).gettext(msgid)
+    return text % params if params else text
+
+
 # ---- extract and update -----------------------------------------------------------------
 
 

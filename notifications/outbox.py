@@ -15,7 +15,9 @@ from sqlalchemy import select
 from backend.db import after_commit, db
 from backend.domain.privacy import mask_personal_data
 from backend.domain.sla import ClockKind
+from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind as E
+from backend.i18n import translate
 from backend.jobs import dispatch
 from backend.localtime import local_tz
 from backend.models import Department, Report, ReportEvent, ReportFollower, StaffUser
@@ -118,6 +120,7 @@ def _params(report: Report, event: ReportEvent) -> dict:
     data = event.data or {}
     due = data.get("promised_due_at") or data.get("due_at")
     approved = data.get("approved")
+    decision = N_("Approved.") if approved else N_("Denied.")
     return {
         "category_vi": category.name_vi,
         "category_en": category.name_en,
@@ -125,8 +128,8 @@ def _params(report: Report, event: ReportEvent) -> dict:
         "note": mask_personal_data(event.note) if event.note else "",
         "date": datetime.fromisoformat(due).astimezone(tz).strftime("%d/%m/%Y") if due else "",
         "percent": str(round(100 * data["fraction"])) if "fraction" in data else "",
-        "decision_vi": "Được chấp thuận." if approved else "Không được chấp thuận.",
-        "decision_en": "Approved." if approved else "Denied.",
+        "decision_vi": translate(decision, "vi"),
+        "decision_en": translate(decision, "en"),
         "rating": str(data.get("rating", "")),
     }
 

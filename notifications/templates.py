@@ -1,143 +1,100 @@
-"""Notification texts in Vietnamese (default) and English, chosen by the device's locale.
+"""Notification texts: one English msgid each for the title and the body, translated from the
+gettext catalogues in the device's or person's locale (Vietnamese unless English is asked).
 
-Keyed by :class:`~notifications.models.NotificationKind`: a kind without both texts, or a
-text for no kind, fails the tests (tests/notifications/test_vocabulary.py).
+Keyed by :class:`~notifications.models.NotificationKind`: a kind without its texts, or a
+text for no kind, fails the tests (tests/notifications/test_vocabulary.py). Placeholders are
+``%(name)s``: the stored parameters, ``code``, and ``category`` / ``decision`` (the stored
+``category_vi``/``category_en``, ``decision_vi``/``decision_en`` of that language).
 """
 
 from __future__ import annotations
 
+from backend.domain.text import N_
+from backend.i18n import translate
 from notifications.models import LOCALES
 from notifications.models import NotificationKind as K
 
-TEMPLATES: dict[K, dict[str, tuple[str, str]]] = {
-    K.RECEIVED: {
-        "vi": (
-            "Đã tiếp nhận phản ánh {code}",
-            "Phản ánh “{category_vi}” của bạn đã được tiếp nhận.",
-        ),
-        "en": ("Report {code} received", "Your “{category_en}” report has been received."),
-    },
-    K.ASSIGNED: {
-        "vi": ("Phản ánh {code} đã được chuyển xử lý", "Đơn vị xử lý: {department}."),
-        "en": ("Report {code} assigned", "Handled by: {department}."),
-    },
-    K.STARTED: {
-        "vi": ("Phản ánh {code} đang được xử lý", "{note}"),
-        "en": ("Work started on report {code}", "{note}"),
-    },
-    K.UPDATE: {
-        "vi": ("Cập nhật phản ánh {code}", "{note}"),
-        "en": ("Update on report {code}", "{note}"),
-    },
-    K.RESOLVED: {
-        "vi": ("Phản ánh {code} đã được xử lý", "{note} Hãy đánh giá mức độ hài lòng của bạn."),
-        "en": ("Report {code} resolved", "{note} Please rate how satisfied you are."),
-    },
-    K.APOLOGY: {
-        "vi": ("Xin lỗi vì chậm xử lý phản ánh {code}", "Hẹn trả kết quả ngày {date}. {note}"),
-        "en": ("Apology for the delay on report {code}", "New promised date: {date}. {note}"),
-    },
-    K.REJECTED: {
-        "vi": ("Phản ánh {code} không được tiếp nhận", "{note}"),
-        "en": ("Report {code} was not accepted", "{note}"),
-    },
-    K.INFO_REQUESTED: {
-        "vi": ("Cần bổ sung thông tin cho phản ánh {code}", "{note}"),
-        "en": ("More information needed for report {code}", "{note}"),
-    },
-    K.NEW_ASSIGNMENT: {
-        "vi": ("Phản ánh mới {code}", "“{category_vi}” được giao cho đơn vị."),
-        "en": ("New report {code}", "A “{category_en}” report was assigned to your unit."),
-    },
-    K.ACCEPT_REMINDER: {
-        "vi": (
-            "Nhắc tiếp nhận phản ánh {code}",
-            "Đã dùng {percent}% thời hạn tiếp nhận; hạn: {date}.",
-        ),
-        "en": (
-            "Reminder to accept report {code}",
-            "{percent}% of the time to accept it used; due {date}.",
-        ),
-    },
-    K.SLA_REMINDER: {
-        "vi": ("Nhắc hạn xử lý phản ánh {code}", "Đã dùng {percent}% thời hạn xử lý; hạn: {date}."),
-        "en": ("Deadline reminder for {code}", "{percent}% of the handling time used; due {date}."),
-    },
-    K.ACCEPT_OVERDUE: {
-        "vi": (
-            "Phản ánh {code} quá hạn tiếp nhận",
-            "Đơn vị chưa tiếp nhận phản ánh đúng hạn; hãy tiếp nhận ngay.",
-        ),
-        "en": (
-            "Report {code} was not accepted in time",
-            "The unit did not accept the report by its deadline; accept it now.",
-        ),
-    },
-    K.OVERDUE: {
-        "vi": (
-            "Phản ánh {code} đã quá hạn",
-            "Quá hạn xử lý: đơn vị cần xin lỗi và hẹn lại ngày trả kết quả.",
-        ),
-        "en": (
-            "Report {code} is overdue",
-            "Handling is overdue: the unit must apologise and give a new date.",
-        ),
-    },
-    K.ACCEPT_ESCALATED: {
-        "vi": (
-            "Phản ánh {code} quá hạn tiếp nhận được chuyển lên",
-            "Đơn vị {department} chưa tiếp nhận đúng hạn.",
-        ),
-        "en": (
-            "Report {code} not accepted in time, escalated",
-            "{department} did not accept it by the deadline.",
-        ),
-    },
-    K.ESCALATED: {
-        "vi": (
-            "Phản ánh {code} quá hạn được chuyển lên",
-            "Đơn vị {department} chưa xử lý đúng hạn.",
-        ),
-        "en": ("Overdue report {code} escalated", "{department} missed the deadline."),
-    },
-    K.PROMISE_ESCALATED: {
-        "vi": (
-            "Phản ánh {code} trễ ngày hẹn được chuyển lên",
-            "Đơn vị {department} không trả kết quả đúng ngày đã hẹn.",
-        ),
-        "en": (
-            "Report {code} past its promised date, escalated",
-            "{department} missed the date it promised.",
-        ),
-    },
-    K.RESIDENT_RATED: {
-        "vi": ("Người dân đánh giá phản ánh {code}", "Mức hài lòng: {rating}/5. {note}"),
-        "en": ("Resident rated report {code}", "Satisfaction: {rating}/5. {note}"),
-    },
-    K.REPORT_REOPENED: {
-        "vi": (
-            "Phản ánh {code} được mở lại",
-            "Người dân chưa hài lòng với kết quả và yêu cầu xử lý lại.",
-        ),
-        "en": (
-            "Report {code} reopened",
-            "The resident is not satisfied with the resolution and reopened the report.",
-        ),
-    },
-    K.EXTENSION_DECIDED: {
-        "vi": ("Đề nghị gia hạn phản ánh {code}", "{decision_vi}"),
-        "en": ("Extension request for report {code}", "{decision_en}"),
-    },
-    K.OFFICER_ASSIGNED: {
-        "vi": (
-            "Phản ánh {code} được giao cho bạn",
-            "Bạn được giao xử lý phản ánh “{category_vi}” của {department}.",
-        ),
-        "en": (
-            "Report {code} assigned to you",
-            "You were given the “{category_en}” report of {department} to handle.",
-        ),
-    },
+TEMPLATES: dict[K, tuple[str, str]] = {
+    K.RECEIVED: (
+        N_("Report %(code)s received"),
+        N_("Your “%(category)s” report has been received."),
+    ),
+    K.ASSIGNED: (
+        N_("Report %(code)s assigned"),
+        N_("Handled by: %(department)s."),
+    ),
+    K.STARTED: (
+        N_("Work started on report %(code)s"),
+        N_("%(note)s"),
+    ),
+    K.UPDATE: (
+        N_("Update on report %(code)s"),
+        N_("%(note)s"),
+    ),
+    K.RESOLVED: (
+        N_("Report %(code)s resolved"),
+        N_("%(note)s Please rate how satisfied you are."),
+    ),
+    K.APOLOGY: (
+        N_("Apology for the delay on report %(code)s"),
+        N_("New promised date: %(date)s. %(note)s"),
+    ),
+    K.REJECTED: (
+        N_("Report %(code)s was not accepted"),
+        N_("%(note)s"),
+    ),
+    K.INFO_REQUESTED: (
+        N_("More information needed for report %(code)s"),
+        N_("%(note)s"),
+    ),
+    K.NEW_ASSIGNMENT: (
+        N_("New report %(code)s"),
+        N_("A “%(category)s” report was assigned to your unit."),
+    ),
+    K.ACCEPT_REMINDER: (
+        N_("Reminder to accept report %(code)s"),
+        N_("%(percent)s%% of the time to accept it used; due %(date)s."),
+    ),
+    K.SLA_REMINDER: (
+        N_("Deadline reminder for %(code)s"),
+        N_("%(percent)s%% of the handling time used; due %(date)s."),
+    ),
+    K.ACCEPT_OVERDUE: (
+        N_("Report %(code)s was not accepted in time"),
+        N_("The unit did not accept the report by its deadline; accept it now."),
+    ),
+    K.OVERDUE: (
+        N_("Report %(code)s is overdue"),
+        N_("Handling is overdue: the unit must apologise and give a new date."),
+    ),
+    K.ACCEPT_ESCALATED: (
+        N_("Report %(code)s not accepted in time, escalated"),
+        N_("%(department)s did not accept it by the deadline."),
+    ),
+    K.ESCALATED: (
+        N_("Overdue report %(code)s escalated"),
+        N_("%(department)s missed the deadline."),
+    ),
+    K.PROMISE_ESCALATED: (
+        N_("Report %(code)s past its promised date, escalated"),
+        N_("%(department)s missed the date it promised."),
+    ),
+    K.RESIDENT_RATED: (
+        N_("Resident rated report %(code)s"),
+        N_("Satisfaction: %(rating)s/5. %(note)s"),
+    ),
+    K.REPORT_REOPENED: (
+        N_("Report %(code)s reopened"),
+        N_("The resident is not satisfied with the resolution and reopened the report."),
+    ),
+    K.EXTENSION_DECIDED: (
+        N_("Extension request for report %(code)s"),
+        N_("%(decision)s"),
+    ),
+    K.OFFICER_ASSIGNED: (
+        N_("Report %(code)s assigned to you"),
+        N_("You were given the “%(category)s” report of %(department)s to handle."),
+    ),
 }
 __all__ = ["LOCALES", "TEMPLATES", "render"]
 
@@ -152,6 +109,14 @@ def render(kind: K | str, params: dict, locale: str, code: str) -> tuple[str, st
 
     ``kind`` is a NotificationKind or its stored value; anything else raises ValueError.
     """
-    title, body = TEMPLATES[K(kind)]["en" if locale == "en" else "vi"]
+    title, body = TEMPLATES[K(kind)]
+    lang = "en" if locale == "en" else "vi"
     values = _Missing(params, code=code)
-    return title.format_map(values).strip(), body.format_map(values).strip()
+    values["category"] = params.get(f"category_{lang}", "")
+    values["decision"] = params.get(f"decision_{lang}", "")
+    return _fill(title, lang, values), _fill(body, lang, values)
+
+
+def _fill(msgid: str, lang: str, values: _Missing) -> str:
+    # Translated first, then filled from a mapping where a missing parameter reads as "".
+    return (translate(msgid, lang) % values).strip()

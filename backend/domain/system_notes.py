@@ -1,4 +1,5 @@
-"""Timeline notes the platform writes itself, in Vietnamese or English (pure).
+"""Timeline notes the platform writes itself, in Vietnamese or English (pure: no Flask;
+the sentences are msgids, read from the gettext catalogues with Babel).
 
 The stored ``note`` of such an entry stays Vietnamese (API clients and the audit
 trail read it); a page in another language renders the entry again from its kind
@@ -24,7 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 
+from backend import i18n_catalogues as catalogues
 from backend.domain.sla import ClockKind
+from backend.domain.text import N_, Msgid
 from backend.domain.vocabulary import EventKind
 
 LANGUAGES = ("vi", "en")
@@ -49,68 +52,52 @@ def _when(value: str | datetime, tz: tzinfo, fmt: str) -> str:
     return instant.astimezone(tz).strftime(fmt)
 
 
-# Each: (data, tz) -> (vi, en), or None when the entry has no public sentence.
-Renderer = Callable[[Mapping, tzinfo], tuple[str, str] | None]
+# Each: (data, tz) -> the sentence as a msgid and its parameters, or None when the entry
+# has no public sentence.
+Renderer = Callable[[Mapping, tzinfo], Msgid | None]
 
 
 def _overdue(data, tz):
     if data.get("clock") != ClockKind.HANDLE:
         return None
-    return "Quá hạn xử lý.", "Past the handling deadline."
+    return Msgid(N_("Past the handling deadline."))
 
 
 def _extension_decided(data, tz):
     if not data.get("approved"):
         return None
     due = _when(data["due_at"], tz, DATE)
-    return (
-        f"Được gia hạn xử lý đến ngày {due}.",
-        f"The handling deadline was extended to {due}.",
-    )
+    return Msgid(N_("The handling deadline was extended to %(due)s."), {"due": due})
 
 
 def _apology(data, tz):
     reason = sentence(data["reason"])
     due = _when(data["promised_due_at"], tz, DATE)
-    return (
-        f"Xin lỗi vì chậm trễ. Lý do: {reason} Hẹn trả kết quả ngày {due}.",
-        f"We apologise for the delay. Reason: {reason} The result is promised for {due}.",
+    return Msgid(
+        N_("We apologise for the delay. Reason: %(reason)s The result is promised for %(due)s."),
+        {"reason": reason, "due": due},
     )
 
 
 def _promise_missed(data, tz):
     due = _when(data["promised_due_at"], tz, TIME_AND_DATE)
-    return (
-        f"Không trả kết quả đúng ngày đã hẹn ({due}).",
-        f"The result was not given by the promised date ({due}).",
-    )
+    return Msgid(N_("The result was not given by the promised date (%(due)s)."), {"due": due})
 
 
 def _returned(data, tz):
-    return (
-        "Đơn vị xử lý trả lại phản ánh cho đầu mối để phân công lại.",
-        "The handling unit returned the report to the coordinator for reassignment.",
-    )
+    return Msgid(N_("The handling unit returned the report to the coordinator for reassignment."))
 
 
 def _duplicate(data, tz):
-    code = data["original"]
-    return f"Trùng với phản ánh {code}.", f"Duplicate of report {code}."
+    return Msgid(N_("Duplicate of report %(code)s."), {"code": data["original"]})
 
 
 def _merged_in(data, tz):
-    code = data["merged"]
-    return (
-        f"Phản ánh {code} được gộp vào phản ánh này.",
-        f"Report {code} was merged into this one.",
-    )
+    return Msgid(N_("Report %(code)s was merged into this one."), {"code": data["merged"]})
 
 
 def _reopened(data, tz):
-    return (
-        "Người dân chưa hài lòng với kết quả xử lý; phản ánh được mở lại.",
-        "The resident was not satisfied with the result; the report was reopened.",
-    )
+    return Msgid(N_("The resident was not satisfied with the result; the report was reopened."))
 
 
 def _name(person: Mapping) -> str:
@@ -120,16 +107,10 @@ def _name(person: Mapping) -> str:
 def _officer_assigned(data, tz):
     officer, previous = data["officer"], data.get("previous")
     if officer:
-        return (
-            f"Giao cán bộ {_name(officer)} xử lý.",
-            f"Given to {_name(officer)} to handle.",
-        )
+        return Msgid(N_("Given to %(name)s to handle."), {"name": _name(officer)})
     if not previous:
-        return "Không giao cho cán bộ nào.", "Not given to any officer."
-    return (
-        f"Không còn giao cho cán bộ {_name(previous)}.",
-        f"No longer given to {_name(previous)}.",
-    )
+        return Msgid(N_("Not given to any officer."))
+    return Msgid(N_("No longer given to %(name)s."), {"name": _name(previous)})
 
 
 RENDERERS: dict[EventKind, Renderer] = {
@@ -155,10 +136,9 @@ def render(kind: str, data: Mapping | None, lang: str, tz: tzinfo) -> str | None
     if renderer is None:
         return None
     try:
-        texts = renderer(data or {}, tz)
+        note = renderer(data or {}, tz)
     except (KeyError, TypeError, ValueError):  # an older entry without the data
         return None
-    if texts is None:
+    if note is None:
         return None
-    vi, en = texts
-    return en if lang == "en" else vi
+    return catalogues.translate(note.text, lang, **note.params)
