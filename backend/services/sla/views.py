@@ -15,7 +15,9 @@ from backend.domain.sla import (
     current,
     outcome,
 )
+from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind
+from backend.i18n import both
 from backend.models import Report, ReportClock
 from backend.services.sla.clocks import facts, used, working_days_late
 from backend.services.sla.config import working_calendar
@@ -164,7 +166,7 @@ def public_flag(report: Report, now: datetime) -> dict | None:
     if state.state == Outcome.OVERDUE:
         return {
             "state": Outcome.OVERDUE.value,
-            "label": {"vi": "Quá hạn", "en": "Overdue"},
+            "label": both(N_("Overdue")),
             "working_days_late": state.working_days_late,
             "promised_due_at": None,
         }
@@ -172,7 +174,7 @@ def public_flag(report: Report, now: datetime) -> dict | None:
         # Late, and the unit apologised with a date still ahead: the board says so.
         return {
             "state": Outcome.LATE.value,
-            "label": {"vi": "Trễ hạn", "en": "Late"},
+            "label": both(N_("Late")),
             "working_days_late": None,
             "promised_due_at": handle.promised_due_at,
         }
