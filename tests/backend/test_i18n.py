@@ -51,16 +51,20 @@ def test_a_read_only_tree_compiles_into_the_instance_folder(tmp_path, monkeypatc
     assert catalogues.mo_path("en", where).exists()
 
 
-def test_the_language_comes_from_the_query_then_the_cookie(app):
-    app.add_url_rule("/_i18n_probe", "i18n_probe", lambda: gettext("Skip to main content"))
-    client = app.test_client()
-    vi = client.get("/_i18n_probe").get_data(as_text=True)
-    en = client.get("/_i18n_probe?lang=en")
-    assert en.get_data(as_text=True) == "Skip to main content"
-    assert "lang=en" in en.headers["Set-Cookie"]
-    assert client.get("/_i18n_probe").get_data(as_text=True) == "Skip to main content"  # cookie
-    assert client.get("/_i18n_probe?lang=vi").get_data(as_text=True) == vi
-    assert client.get("/_i18n_probe?lang=fr").get_data(as_text=True) == vi  # cookie now vi
+def test_the_language_comes_from_the_query_then_the_cookie(client, city):
+    def lang_of(response) -> str:
+        return response.get_data(as_text=True).split('<html lang="')[1].split('"')[0]
+
+    assert lang_of(client.get("/")) == "vi"
+    english = client.get("/?lang=en")
+    assert lang_of(english) == "en" and "lang=en" in english.headers["Set-Cookie"]
+    assert "Skip to main content" in english.get_data(as_text=True)
+    assert lang_of(client.get("/")) == "en"  # the cookie
+    vietnamese = client.get("/?lang=vi")
+    assert lang_of(vietnamese) == "vi" and "Bỏ qua đến nội dung chính" in vietnamese.get_data(
+        as_text=True
+    )
+    assert lang_of(client.get("/?lang=fr")) == "vi"  # unknown: the cookie (now vi)
 
 
 def test_templates_get_flask_babels_gettext(app):

@@ -198,7 +198,7 @@ def test_a_stale_form_is_refused_and_the_fresh_report_shown(console, staff, clie
     )
     page = stale.get_data(as_text=True)
     assert stale.status_code == 409
-    assert "Someone else acted on this report meanwhile" in page
+    assert "Người khác vừa thao tác trên phản ánh này" in page  # the vi catalogue
     assert "Ổ gà sâu quá</textarea>" in page  # the report as it is now
     assert "Lời lẽ thô tục.</textarea>" in page  # and what the moderator typed
     assert _forms(page)[f"{QUEUE}/{code}/reject"] == _report(code).version != version
@@ -213,7 +213,7 @@ def test_a_report_decided_meanwhile_says_so(console, staff, held):
     assert approved.status_code == 200
     again = _act(client, code, "reject", {"reason": "spam", "message": "x"}, version=version)
     assert again.status_code == 409
-    assert "This report was decided meanwhile" in again.get_data(as_text=True)
+    assert "Phản ánh này vừa được xử lý kiểm duyệt" in again.get_data(as_text=True)
     assert _report(code).status == "assigned"
 
 
@@ -252,7 +252,7 @@ def test_hiding_and_showing_a_photo(console, client, held, run_jobs):
     assert _act(console_client, code, hide, {"reason": "Lộ biển số xe"}).status_code == 302
     assert _report(code).photos[0].hidden
     page = console_client.get(f"{QUEUE}/{code}").get_data(as_text=True)
-    assert "Hidden from the public" in page
+    assert "Không công khai" in page
     shown = _act(console_client, code, f"photos/{photo_id}/show", {"reason": "Đã xem lại"})
     assert shown.status_code == 302
     run_jobs()
