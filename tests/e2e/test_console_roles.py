@@ -368,6 +368,8 @@ def test_a_moderator_approves_a_held_report_which_then_appears_on_the_public_boa
     held.locator("h2 a").click()
     page.wait_for_url(f"**/console/moderation/{code}")
     assert page.locator("#original-text").inner_text() == "Đèn hỏng"
+    history = page.locator("section[aria-labelledby=history-title] li strong")
+    assert history.first.inner_text() not in ("", "submit")  # a label, not the event's kind
     screenshot(page, "console-moderation-report", doc=True)
     page.fill("#approve-note", "Nội dung ngắn nhưng rõ: đèn đường hỏng.")
     page.click("#approve-form button[type=submit]")
