@@ -33,6 +33,7 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),
     "N_": None,
+    "_l": None,  # ``from flask_babel import lazy_gettext as _l``
 }
 _HEADER = "Translations for phananh (citizen feedback)."
 

@@ -90,3 +90,28 @@ def test_status_names_read_the_same_in_the_catalogue_and_the_api_labels():
             vi,
             en,
         )
+
+
+def test_every_name_the_code_gives_a_gettext_function_is_extracted():
+    """``from flask_babel import lazy_gettext as _l`` and then ``_l("...")``: extraction
+    only sees the names in KEYWORDS, so an alias missing there leaves its strings out of
+    both catalogues (and out of the completeness check) without a word."""
+    import re
+
+    alias = re.compile(
+        r"^from (?:flask_babel|backend\.domain\.text|backend\.i18n) import ([^\n(]+)", re.M
+    )
+    names = set()
+    root = Path(catalogues.ROOT)
+    for path in root.glob("*/**/*.py"):
+        if "migrations" in path.parts or path.parts[len(root.parts)] == "tests":
+            continue
+        for found in alias.findall(path.read_text(encoding="utf-8")):
+            for part in found.split(","):
+                words = part.split()
+                if len(words) == 3 and words[1] == "as":
+                    names.add((words[0], words[2]))
+    gettext_functions = {"gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext"}
+    aliases = {new for old, new in names if old in gettext_functions or old == "N_"}
+    assert aliases, "the scan found no alias at all: it is broken"
+    assert aliases <= set(catalogues.KEYWORDS), aliases - set(catalogues.KEYWORDS)
