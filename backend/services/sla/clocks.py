@@ -181,12 +181,14 @@ def complete(report: Report, kind: ClockKind, now: datetime) -> None:
 
 
 def resolved(report: Report, now: datetime) -> None:
-    """Handling is over and the answer is published at once: both clocks stop."""
+    """Handling is over and the answer is published at once: both clocks stop, and an
+    extension still asked for lapses (there is nothing left to extend)."""
     complete(report, ClockKind.ACCEPT, now)
     complete(report, ClockKind.HANDLE, now)
     handle = next((c for c in reversed(report.clocks) if c.kind == ClockKind.HANDLE), None)
     if handle is None:
         return
+    cancel_pending(report, [handle])
     budget = durations_for(report.category.id, report.severity, now).publish
     cal = working_calendar()
     report.clocks.append(

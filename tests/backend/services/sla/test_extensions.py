@@ -102,3 +102,19 @@ def test_an_apology_cancels_a_request_still_waiting(file_report):
     workflow.apologise(officer, report, at(2026, 11, 23, 10), "Mưa lớn", at(2026, 12, 2).date())
     commit()
     assert db.session.get(ExtensionRequest, request.id).status == "cancelled"
+
+
+def test_resolving_lets_a_pending_extension_request_lapse(file_report):
+    officer, coordinator = user("so-xd.officer"), user("coordinator")
+    report = file_report(at(2026, 11, 2, 8))
+    workflow.accept(officer, report, at(2026, 11, 2, 9))
+    workflow.request_extension(
+        officer, report, at(2026, 11, 10, 8), "Chờ nhà thầu.", at(2026, 12, 4).date()
+    )
+    workflow.resolve(officer, report, at(2026, 11, 12, 8), "Đã xử lý.", [], max_photos=6)
+    commit()
+    (request,) = sla.extensions_of(report)
+    assert request.status == "cancelled"  # nothing left to extend: off the coordinator's queue
+    assert "decide-extension" not in [
+        a.value for a in workflow.policy.allowed_actions(coordinator, report, at(2026, 11, 12, 9))
+    ]
