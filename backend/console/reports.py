@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from backend.console.actions import ACTIONS, parse
 from backend.console.views import bp
 from backend.db import commit, db, rollback, utcnow
+from backend.domain.vocabulary import EventKind
 from backend.errors import ConcurrentUpdate, DomainError, NotFound
 from backend.models import Department, DepartmentKind
 from backend.schemas.reports import staff_schema
@@ -42,11 +44,47 @@ def _similar(staff, report, now):
     return readable[:SIMILAR_LIMIT]
 
 
-def _page(staff, report, now, *, status: int = 200):
+#: Where the report page's "back" link leads (``?from=``), by the page the report was opened
+#: from; the desk otherwise.
+BACK = {
+    "triage": ("console.triage", _l("Back to triage")),
+    "desk": ("console.desk", _l("Back to the desk")),
+    "notifications": ("notifications_console.inbox", _l("Back to notifications")),
+}
+
+
+def _back() -> tuple[str, object]:
+    endpoint, label = BACK.get(request.args.get("from", ""), BACK["desk"])
+    if endpoint not in current_app.view_functions:
+        endpoint, label = BACK["desk"]
+    return url_for(endpoint), label
+
+
+def _returned_by(report) -> Department | None:
+    """The unit that last returned the report to the coordinator (None if none did)."""
+    for event in reversed(report.events):
+        if event.type == EventKind.RETURN:
+            return event.actor_staff.department if event.actor_staff else None
+    return None
+
+
+def _page(staff, report, now, *, status: int = 200, failed=None, values=None):
+    """The page; after a refused action, ``failed`` is that action and ``values`` what was
+    typed, so its form is shown open with the input kept."""
     view = read_model.build(staff, report, now)
     data = staff_schema(view).dump(view)
     allowed = [StaffAction(a) for a in view.allowed_actions]
+    if StaffAction.DECIDE_EXTENSION in allowed:  # a decision waits: it comes first
+        allowed.remove(StaffAction.DECIDE_EXTENSION)
+        allowed.insert(0, StaffAction.DECIDE_EXTENSION)
+    back_url, back_label = _back()
     context = {
+        "back_url": back_url,
+        "back_label": back_label,
+        "from_page": request.args.get("from", "") if request.args.get("from") in BACK else "",
+        "failed": failed,
+        "values": values or {},
+        "moderates": staff.role in policy.MODERATION_ROLES,
         "report": data,
         "row": report,
         "allowed": allowed,
@@ -63,7 +101,12 @@ def _page(staff, report, now, *, status: int = 200):
             .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
             .order_by(Department.name)
         ).all()
-        context["suggested_unit"] = routing.suggested_unit(report)
+        suggested, returned_by = routing.suggested_unit(report), _returned_by(report)
+        context["returned_by"] = returned_by
+        # The rules may name the very unit that just said it is not its business: show
+        # that, but never preselect it.
+        context["suggested_unit"] = suggested
+        context["suggestion_returned"] = suggested is not None and suggested == returned_by
     if StaffAction.ASSIGN_OFFICER in allowed and report.department is not None:
         context["officers"] = officers.unit_officers(staff, report.department.code)
     return render_template("console/report.html", **context), status
@@ -105,19 +148,30 @@ def act(code, action):
             ),
             "warning",
         )
-        return _page(staff, report, utcnow(), status=409)
+        return _page(staff, report, utcnow(), status=409, failed=chosen, values=_typed())
     except DomainError as error:
         rollback()
         report = lookup.for_reader(staff, code)
-        flash(_message(error), "error")
-        return _page(staff, report, utcnow(), status=error.status)
+        flash(error.in_language(g.get("lang", "vi")), "error")
+        return _page(
+            staff, report, utcnow(), status=error.status, failed=chosen, values=_typed()
+        )
     flash(str(ACTIONS[chosen].done), "success")
-    return redirect(url_for("console.report", code=report.code))
+    if not policy.may_read(staff, report):
+        # Returned, forwarded away...: the report has left this desk.
+        flash(_("The report has left your unit's desk."), "info")
+        return redirect(url_for("console.desk"))
+    return redirect(url_for("console.report", code=report.code, **_from()))
 
 
-def _message(error: DomainError) -> str:
-    text = error.in_language(g.get("lang", "vi"))
-    if error.fields:
-        details = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in error.fields.items())
-        text = f"{text} ({details})"
-    return text
+def _from() -> dict:
+    return {"from": request.args["from"]} if request.args.get("from") in BACK else {}
+
+
+def _typed() -> dict:
+    """What the person typed in the refused form (to show it again), text fields only."""
+    return {
+        key: value[:5000]
+        for key, value in request.form.items()
+        if key not in ("csrf_token", "version") and isinstance(value, str)
+    }

@@ -240,16 +240,18 @@ def test_the_coordinator_forwards_a_returned_report_to_a_unit(page, live_server,
     page.locator(f"#reports .queue-row[data-code='{code}'] .report-link").click()
     page.wait_for_url(f"**/console/reports/{code}")
     open_form(page, "forward")
-    # The routing rules' suggestion is chosen already, and said in the hint.
-    suggested = page.locator("#forward-department option:checked")
-    suggested_code = suggested.get_attribute("value")
-    assert suggested_code
-    suggested_name = staff_get(page, live_server, "coordinator", "/departments")
-    suggested_name = next(d["name"] for d in suggested_name if d["code"] == suggested_code)
-    assert suggested_name in page.locator("#form-forward .hint").inner_text()
-    # The unit said it is not theirs: send it elsewhere if the rules name the same unit.
-    target = suggested_code
-    if target == returned_by:
+    hint = page.locator("#routing-hint").inner_text()
+    chosen = page.locator("#forward-department option:checked").get_attribute("value")
+    if chosen:
+        # The rules' suggestion is chosen already, and named in the hint; never the unit
+        # that has just returned the report.
+        assert chosen != returned_by
+        units = staff_get(page, live_server, "coordinator", "/departments")
+        assert next(d["name"] for d in units if d["code"] == chosen) in hint
+        target = chosen
+    else:
+        # The rules name the unit that returned it: the hint says so, nothing is chosen.
+        assert "trả lại" in hint
         values = page.locator("#forward-department option").evaluate_all(
             "os => os.map(o => o.value)"
         )

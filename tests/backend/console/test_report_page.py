@@ -150,8 +150,10 @@ def test_the_coordinator_forwards_a_returned_report_with_the_routing_suggestion(
     html = _page(client, report).get_data(as_text=True)
     assert 'id="reporter"' in html  # the coordinator sees who filed it
     assert 'id="form-forward"' in html
-    suggested = re.search(r'<option value="([a-z-]+)" selected>', html).group(1)
-    assert suggested == "chieu-sang"  # what the routing rules say for street lighting
+    # The rules name street lighting's unit, which has just returned it: said, not chosen.
+    assert re.search(r'<option value="[a-z-]+" selected>', html) is None
+    hint = re.search(r'id="routing-hint">([^<]+)<', html).group(1)
+    assert "Trung tâm" in hint or "chiếu sáng" in hint.lower(), hint
     response = _act(client, report, "forward", {"department": "so-xd", "note": ""})
     assert response.status_code == 302
     assert db.session.query(Report).filter_by(code=report).one().department.code == "so-xd"
@@ -163,3 +165,38 @@ def test_a_post_without_its_csrf_token_changes_nothing(console, report):
     response = client.post(f"/console/reports/{report}/act/accept", data={"version": version})
     assert response.status_code == 400
     assert db.session.query(Report).filter_by(code=report).one().accepted_at is None
+
+
+def test_a_refused_form_comes_back_open_with_what_was_typed(console, report):
+    client = console("so-xd.officer")
+    _act(client, report, "accept")
+    response = _act(
+        client,
+        report,
+        "extensions",
+        {"reason": "Chờ vật tư thay thế.", "proposed_date": "2020-01-06"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Chờ vật tư thay thế.</textarea>" in html  # nothing typed is lost
+    assert 'value="2020-01-06"' in html
+    assert '<details id="form-extensions" open>' in html  # that form, open
+    assert "proposed_date" not in html.split('class="flashes"')[1].split("</div>")[0]
+
+
+def test_returning_a_report_lands_on_the_desk_not_on_a_404(console, report):
+    client = console("so-xd.officer")
+    response = _act(client, report, "return", {"reason": "Không thuộc thẩm quyền."})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/console/desk"
+
+
+def test_opened_from_triage_the_back_link_leads_back_there(console, report):
+    client = console("coordinator")
+    html = client.get(f"/console/reports/{report}?from=triage").get_data(as_text=True)
+    assert re.search(r'href="/console/triage" id="back"', html)
+    assert f"/console/reports/{report}/act/updates?from=triage" in html
+    plain = client.get(f"/console/reports/{report}?from=https://evil.example").get_data(
+        as_text=True
+    )
+    assert re.search(r'href="/console/desk" id="back"', plain)
