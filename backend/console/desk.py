@@ -4,9 +4,12 @@ A department's head and officers see their unit's reports (and those escalated t
 unit as the supervising unit); the coordinator and administrators see every report here
 ("All reports"). The queues, their counts and the filters are ``backend.services.desk``'s
 and ``queries.staff_reports``'s, exactly what ``GET /staff/v1/reports?queue=`` answers;
-each row shows what ``read_model.build``/``read_model.row`` give this reader. The filter
-form is a GET form: every view of the desk is a URL, and ``/console/desk.csv`` with the
-same query string exports it.
+each row (``backend.console.queue_rows``) shows what the read model gives this reader. The
+filter form is a GET form: every view of the desk is a URL, and ``/console/desk.csv``
+with the same query string exports it. A head (and the coordinator or an administrator,
+for the unit they pick) filters by officer: the unit's officers with how many open
+reports each has, "nobody yet" and "me". A filter the desk does not know (a queue that is
+not one of the page's tabs, an unknown category...) answers a 422 page naming it.
 """
 
 from __future__ import annotations
@@ -20,19 +23,22 @@ from dataclasses import dataclass
 from flask import Response, current_app, g, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from backend.console.queue_rows import one_decimal, queue_row
 from backend.console.views import bp
 from backend.db import commit, db, utcnow
-from backend.errors import ValidationFailed
+from backend.domain.roles import CITYWIDE_ROLES, Role
+from backend.errors import NotFound, ValidationFailed
 from backend.localtime import local_tz
-from backend.models import AdminUnit, Category, Report, StaffUser
+from backend.models import AdminUnit, Category, Department, DepartmentKind, StaffUser
 from backend.schemas.filters import StaffReportListArgsSchema
 from backend.services import desk as queues
-from backend.services import policy, queries, read_model
+from backend.services import desk_export, officers, policy, queries
 from backend.services.desk import Queue
-from backend.services.queries import ASSIGNEE_ME, DUE_SOON_WORKING_HOURS, DeskSort
+from backend.services.queries import ASSIGNEE_ME, ASSIGNEE_NONE, DeskSort
 
 QUEUE_LABELS = {
     Queue.TO_ACCEPT: _l("New to accept"),
@@ -52,13 +58,34 @@ QUEUE_LABELS = {
     Queue.NO_APOLOGY: _l("Overdue, no apology yet"),
     Queue.AWAITING_CLOSURE: _l("Resolved, awaiting closure"),
 }
+#: A unit's tabs say whose reports they hold: its own working queues, and the other
+#: units' reports escalated to it (which it reads, never works).
+UNIT_QUEUE_LABELS = {
+    Queue.OVERDUE: _l("Overdue (our unit)"),
+    Queue.ESCALATED: _l("Escalated to us (read only)"),
+}
 SORT_LABELS = {
     DeskSort.DUE_AT: _l("Next deadline first"),
     DeskSort.NEWEST: _l("Newest first"),
     DeskSort.OLDEST: _l("Oldest first"),
 }
 #: The query-string keys of the filter form (the tabs, the pages and the CSV keep them).
-FILTER_KEYS = ("q", "category", "admin_unit", "assignee", "sort")
+FILTER_KEYS = ("q", "category", "admin_unit", "department", "assignee", "sort")
+#: What the filter form calls each key (a bad one is named on the 422 page).
+FILTER_LABELS = {
+    "queue": _l("Queue"),
+    "q": _l("Search"),
+    "category": _l("Category"),
+    "admin_unit": _l("Ward"),
+    "department": _l("Unit"),
+    "assignee": _l("Officer"),
+    "sort": _l("Order"),
+    "page": _l("Page"),
+}
+
+
+#: The page a bad filter's "default queue" link leads to, when not the same endpoint.
+_PAGE_OF = {"console.desk_csv": "console.desk"}
 
 
 class InvalidFilter(ValidationFailed):
@@ -82,10 +109,11 @@ def parse_args(default_queue: Queue) -> DeskArgs:
     """The filters, the queue and the page from the query string (bad ones: a 422 page)."""
     values = {k: request.args.get(k, "").strip() for k in FILTER_KEYS}
     values = {k: v for k, v in values.items() if v}
+    queue = request.args.get("queue", "").strip() or default_queue.value
     raw = {
         "sort": DeskSort.DUE_AT.value,
         **values,
-        "queue": request.args.get("queue", "").strip() or default_queue.value,
+        "queue": queue,
         "page": request.args.get("page", "").strip() or "1",
         "page_size": queues.PAGE_SIZE,
     }
@@ -99,9 +127,41 @@ def parse_args(default_queue: Queue) -> DeskArgs:
     )
 
 
-def _choices() -> dict:
-    """The categories and the wards (the units under the deployment's top-level ones)."""
+def bad_filter_page(error: ValidationFailed):
+    """The console's 422 page naming the filters it could not use (and what was typed),
+    with a link to the page's default queue."""
+    names = []
+    for key in error.fields or {}:
+        label = FILTER_LABELS.get(key, key)
+        typed = request.args.get(key, "").strip()[:40]
+        names.append(f"{label} ({typed})" if typed else str(label))
+    message = ngettext(
+        "This filter is not valid: %(names)s.",
+        "These filters are not valid: %(names)s.",
+        max(len(names), 1),
+        names=", ".join(names) or _("unknown"),
+    )
+    body = render_template(
+        "console/desk_error.html",
+        status=422,
+        code=error.code,
+        message=message,
+        default_url=url_for(_PAGE_OF.get(request.endpoint, request.endpoint)),
+    )
+    return body, 422
+
+
+def _choices(staff: StaffUser) -> dict:
+    """The categories, the wards (the units under the deployment's top-level ones) and,
+    for the roles that see every unit, the handling units."""
     top = select(AdminUnit.id).where(AdminUnit.parent_id.is_(None))
+    units = []
+    if staff.role in CITYWIDE_ROLES:
+        units = db.session.scalars(
+            select(Department)
+            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .order_by(Department.name)
+        ).all()
     return {
         "categories": db.session.scalars(
             select(Category).where(Category.active.is_(True)).order_by(Category.position)
@@ -109,105 +169,94 @@ def _choices() -> dict:
         "wards": db.session.scalars(
             select(AdminUnit).where(AdminUnit.parent_id.in_(top)).order_by(AdminUnit.name)
         ).all(),
+        "units": units,
         "sorts": SORT_LABELS,
     }
 
 
-def _filter(name: str):
-    """One of the templates' filters (dates in local time, numbers as the language writes
-    them), so that the rows and the pages format alike."""
-    return current_app.jinja_env.filters[name]
-
-
-# ---- one row -----------------------------------------------------------------------------
-
-
-def report_url(code: str) -> str:
-    """The console's report page (built by hand until its endpoint is registered)."""
-    if "console.report" in current_app.view_functions:
-        return url_for("console.report", code=code)
-    return f"/console/reports/{code}"
-
-
 @dataclass(frozen=True)
-class Due:
-    """The deadline at a glance: ``state`` is a CSS class (overdue, soon, ok, waiting)."""
+class OfficerFilter:
+    """The desk's "officer" choice: a unit's officers with their open reports."""
 
-    state: str
-    text: str
+    officers: list[officers.Officer]
+    mine: bool  # "me" is a choice (the reader is one of the unit's officers)
+    #: The unit to pick first (the coordinator or an administrator, no unit chosen yet).
+    needs_unit: bool = False
 
 
-def _due(view, flag) -> Due | None:
-    """From the read model only: the row's overdue/late flags and the handling clock's
-    current due date and working hours left (counted on the SLA's working calendar)."""
-    local_time, number = _filter("local_time"), _filter("number")
-    if flag.overdue:
-        days = number(flag.working_days_late or 0)
-        return Due("overdue", _("Overdue · late by %(days)s working days", days=days))
-    if view.deadlines["waiting_for_resident"]:
-        return Due("waiting", _("Waiting for the resident"))
-    if flag.late:
-        when = local_time(flag.promised_due_at, "%d/%m/%Y")
-        return Due("soon", _("Late · promised for %(date)s", date=when))
-    clock = view.deadlines["clocks"].get("handle")
-    current = clock["current"] if clock else None
-    if current is None or current["working_hours_left"] is None:
+def officer_filter(staff: StaffUser, flt: queries.ReportFilter) -> OfficerFilter | None:
+    """A head filters by the unit's officers; the coordinator and administrators by the
+    officers of the unit they picked; an officer only has "given to me"."""
+    if staff.role == Role.DEPARTMENT_HEAD and staff.department is not None:
+        code, mine = staff.department.code, True
+    elif staff.role in CITYWIDE_ROLES:
+        if not flt.department:
+            return OfficerFilter([], mine=False, needs_unit=True)
+        code, mine = flt.department, False
+    else:
         return None
-    hours = current["working_hours_left"]
-    if hours <= DUE_SOON_WORKING_HOURS:
-        return Due("soon", _("Due in %(hours)s working hours", hours=number(hours)))
-    return Due("ok", _("On time · due %(date)s", date=local_time(current["due_at"])))
+    try:
+        return OfficerFilter(officers.unit_officers(staff, code), mine=mine)
+    except NotFound:  # the coordinator's own office, or a unit the reader may not list
+        return OfficerFilter([], mine=False)
 
 
-@dataclass(frozen=True)
-class Row:
-    report: Report
-    url: str
-    description: str
-    address: str | None
-    assignee: str | None
-    escalated: bool  # escalated to the reader's unit as the supervising unit
-    due: Due | None
-
-
-def queue_row(staff: StaffUser, report: Report, now) -> Row:
-    view = read_model.build(staff, report, now)
-    flag = read_model.row(report, now)
-    assignee = view.assignee["full_name"] or view.assignee["username"] if view.assignee else None
-    return Row(
-        report=report,
-        url=report_url(report.code),
-        description=view.description,
-        address=view.location["address"],
-        assignee=assignee,
-        escalated=policy.supervises(staff, report),
-        due=_due(view, flag),
-    )
+def active_filters(values: dict) -> int:
+    """How many filters narrow the list (the order is not one)."""
+    return sum(1 for key in values if key != "sort")
 
 
 # ---- the page ----------------------------------------------------------------------------
 
 
-def queue_page(template: str, endpoint: str, tabs: tuple[Queue, ...], default: Queue, **extra):
-    """A page of queues: the tabs with their counts, the chosen queue's reports."""
+def queue_page(
+    template: str,
+    endpoint: str,
+    tabs: tuple[Queue, ...],
+    default: Queue,
+    *,
+    origin: str | None = None,
+    **extra,
+):
+    """A page of queues: the tabs with their counts, the chosen queue's reports. ``origin``
+    names the page in the rows' links (``?from=``), for the report page's way back."""
+    try:
+        return _queue_page(template, endpoint, tabs, default, origin, extra)
+    except ValidationFailed as error:  # a bad filter: the form's values, or an unknown code
+        return bad_filter_page(error)
+
+
+def _labels(staff: StaffUser) -> dict:
+    if policy.is_unit_staff(staff):
+        return {**QUEUE_LABELS, **UNIT_QUEUE_LABELS}
+    return QUEUE_LABELS
+
+
+def _queue_page(template, endpoint, tabs, default, origin, extra):
     staff, now, tz = g.staff, utcnow(), local_tz()
     args = parse_args(default)
     counted = queues.counts(staff, now, args.filter, args.desk, queues=tabs, tz=tz)
     if endpoint == "console.desk":
         tabs = queues.desk_queues(staff, counted)
     queue = args.queue
+    if queue not in tabs:
+        raise InvalidFilter(fields={"queue": ["Not one of this page's queues."]})
     size = queues.PAGE_SIZE
     page = queries.staff_reports(staff, args.filter, args.page, size, tz, now, args.desk)
     pages = max(math.ceil(page.total / size), 1)
     if page.page > pages:  # past the end (an old link): the last page
         page = queries.staff_reports(staff, args.filter, pages, size, tz, now, args.desk)
+    extensions = {}
+    if queue == Queue.EXTENSION_PENDING:
+        extensions = queues.pending_extensions([r.id for r in page.items])
     links = {**args.values, "queue": queue.value}
+    labels = _labels(staff)
     return render_template(
         template,
         tabs=[
             {
                 "queue": q,
-                "label": QUEUE_LABELS[q],
+                "label": labels[q],
                 "count": counted[q],
                 "url": url_for(endpoint, **{**args.values, "queue": q.value}),
                 "current": q == queue,
@@ -215,19 +264,26 @@ def queue_page(template: str, endpoint: str, tabs: tuple[Queue, ...], default: Q
             for q in tabs
         ],
         queue=queue,
-        queue_label=QUEUE_LABELS[queue],
-        rows=[queue_row(staff, r, now) for r in page.items],
+        queue_label=labels[queue],
+        rows=[
+            queue_row(staff, r, now, origin=origin, extension=extensions.get(r.id))
+            for r in page.items
+        ],
         total=page.total,
         page=page.page,
         pages=pages,
         page_url=lambda n: url_for(endpoint, **links, page=n),
         filters=args.values,
+        active_filters=active_filters(args.values),
         action=url_for(endpoint),
         csv_url=url_for("console.desk_csv", **links),
         mine_filter=policy.is_unit_staff(staff),
+        officer_filter=officer_filter(staff, args.filter),
         assignee_me=ASSIGNEE_ME,
-        export_max=queues.EXPORT_MAX,
-        **_choices(),
+        assignee_none=ASSIGNEE_NONE,
+        export_max=desk_export.EXPORT_MAX,
+        triage=origin == "triage",
+        **_choices(staff),
         **extra,
     )
 
@@ -276,7 +332,7 @@ def _csv_lines(staff: StaffUser, ids: list[int], cut: bool, now) -> Iterator[str
         _("Working days late"),
     )
     yield "\ufeff" + line(header)  # UTF-8 with a BOM: spreadsheets read Vietnamese right
-    for batch in queues.export_batches(staff, ids, now):
+    for batch in desk_export.export_batches(staff, ids, now):
         for r in batch:
             yield line(
                 (
@@ -294,7 +350,13 @@ def _csv_lines(staff: StaffUser, ids: list[int], cut: bool, now) -> Iterator[str
             )
         commit()  # no transaction stays open while the client reads
     if cut:
-        note = _("Cut at %(n)s rows: narrow the filters to export the rest.", n=queues.EXPORT_MAX)
+        most = desk_export.EXPORT_MAX
+        note = ngettext(
+            "Cut at %(rows)s row: narrow the filters to export the rest.",
+            "Cut at %(rows)s rows: narrow the filters to export the rest.",
+            most,
+            rows=one_decimal(most),
+        )
         yield line(("# " + note,))
 
 
@@ -302,8 +364,11 @@ def _csv_lines(staff: StaffUser, ids: list[int], cut: bool, now) -> Iterator[str
 def desk_csv():
     """The desk's queue as CSV (same query string as the page), at most EXPORT_MAX rows."""
     staff, now = g.staff, utcnow()
-    args = parse_args(Queue.OPEN)
-    ids, cut = queues.export_ids(staff, args.filter, args.desk, now, local_tz())
+    try:
+        args = parse_args(Queue.OPEN)
+        ids, cut = desk_export.export_ids(staff, args.filter, args.desk, now, local_tz())
+    except ValidationFailed as error:
+        return bad_filter_page(error)
     commit()
     name = f"desk-{args.queue.value}-{now.astimezone(local_tz()):%Y%m%d-%H%M}.csv"
     return Response(

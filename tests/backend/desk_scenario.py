@@ -5,7 +5,8 @@ A road report (``giao-thong``) goes to Sở Xây dựng (``so-xd``), 15 working 
 filed Monday 2/11 08:00 it is due Monday 23/11 08:00; Tuesday 24/11 is a public holiday
 (Ngày Văn hóa Việt Nam), so one filed Tuesday 3/11 16:00 is due Wednesday 25/11 16:00.
 Street lighting (``chieu-sang``) goes to the lighting company, supervised by ``so-xd``:
-once overdue and swept, it is escalated there. Pollution (``o-nhiem``) goes to
+once overdue and swept (not accepted in time, or not handled in time), it is escalated
+there. Pollution (``o-nhiem``) goes to
 ``so-nnmt``, which ``so-xd`` never reads.
 """
 
@@ -90,6 +91,9 @@ def build() -> dict[str, str]:
     workflow.resolve(officer, old, at(2026, 11, 10, 9), "Đã dựng lại.", [], max_photos=6)
     # Street lighting, overdue at the lighting company: escalated to so-xd by the sweep.
     road("light", at(2026, 11, 2, 8), "Đèn đường tắt cả đoạn", category="chieu-sang")
+    # Street lighting filed a week ago, never accepted: its acceptance clock (8 working
+    # hours) is late, its handling clock (15 working days) is not; escalated to so-xd too.
+    road("lamp", at(2026, 11, 18, 8), "Cột đèn nghiêng sau mưa", category="chieu-sang")
     # Another unit's (so-nnmt), never on so-xd's desk.
     road("other", NOW - timedelta(days=2), "Tiếng ồn karaoke ở chợ Cái Khế", category="o-nhiem")
     commit()

@@ -9,7 +9,8 @@ from sqlalchemy import event
 
 from backend.db import db
 from backend.localtime import local_tz
-from backend.services import desk, queries
+from backend.models import Report
+from backend.services import desk, desk_export, queries
 from backend.services.desk import Queue
 from backend.services.queries import DeskFilter, ReportFilter
 from tests.backend.desk_scenario import NOW, at, build, user
@@ -60,8 +61,9 @@ def test_a_units_queues(app, codes):
         Queue.WAITING: {"waiting"},
         Queue.RETURNED: set(),  # back with the coordinator: no longer the unit's
         Queue.AWAITING_RATING: {"resolved"},
-        Queue.ESCALATED: {"light"},  # the lighting company's, overdue: so-xd supervises it
-        Queue.OPEN: {"overdue", "today", "week", "later", "waiting", "light"},
+        # The lighting company's, overdue or not accepted in time: so-xd supervises it.
+        Queue.ESCALATED: {"light", "lamp"},
+        Queue.OPEN: {"overdue", "today", "week", "later", "waiting", "light", "lamp"},
         Queue.EXTENSION_PENDING: {"week"},
         Queue.NO_APOLOGY: {"overdue"},
         Queue.AWAITING_CLOSURE: {"resolved", "rated", "old"},
@@ -87,11 +89,11 @@ def test_the_coordinators_triage(app, codes):
     expected = {
         Queue.UNROUTED: {"unrouted"},
         Queue.RETURNED: {"returned"},
-        Queue.OVERDUE_OR_ESCALATED: {"overdue", "light"},
+        Queue.OVERDUE_OR_ESCALATED: {"overdue", "light", "lamp"},
         Queue.EXTENSION_PENDING: {"week"},
-        Queue.NO_APOLOGY: {"overdue", "light"},
+        Queue.NO_APOLOGY: {"overdue", "light"},  # the lamp's handling clock is on time
         Queue.AWAITING_CLOSURE: {"resolved", "rated", "old"},
-        Queue.ESCALATED: {"light"},
+        Queue.ESCALATED: {"light", "lamp"},
     }
     for queue, wanted in expected.items():
         assert names(codes, listed(coordinator, queue)) == wanted, queue
@@ -106,7 +108,26 @@ def test_the_supervising_unit_reads_the_escalated_case_but_it_is_not_its_work(ap
     assert Queue.ESCALATED in desk.desk_queues(supervisor)
     assert Queue.ESCALATED not in desk.desk_queues(lighting, desk.counts(lighting, NOW))
     assert Queue.RETURNED not in desk.desk_queues(supervisor)
-    assert desk.desk_queues(user("coordinator")) == desk.DESK_QUEUES
+
+
+@pytest.mark.parametrize("username", ["coordinator", "moderator", "admin"])
+def test_roles_without_a_unit_have_no_escalated_to_us_tab(app, codes, username):
+    staff = user(username)
+    shown = desk.desk_queues(staff, desk.counts(staff, NOW))
+    assert shown == tuple(q for q in desk.DESK_QUEUES if q != Queue.ESCALATED)
+    assert Queue.RETURNED in shown
+
+
+def test_the_pending_extension_of_each_report(app, codes):
+    coordinator = user("coordinator")
+    page = queries.staff_reports(
+        coordinator, ReportFilter(), 1, 100, local_tz(), NOW, DeskFilter(queue=Queue.ALL)
+    )
+    found = desk.pending_extensions([r.id for r in page.items])
+    assert {db.session.get(Report, i).code for i in found} == {codes["week"]}
+    (request,) = found.values()
+    assert request.reason == "Chờ vật tư." and request.status == "pending"
+    assert desk.pending_extensions([]) == {}
 
 
 def test_due_today_and_this_week_are_local_calendar_days(app, codes):
@@ -145,10 +166,10 @@ def test_the_counts_respect_the_filters_and_take_one_query(app, codes):
 def test_the_export_keeps_the_desks_order_and_says_when_it_is_cut(app, codes):
     officer = user("so-xd.officer")
     flt, order = ReportFilter(), DeskFilter(queue=Queue.OPEN, sort=queries.DeskSort.DUE_AT)
-    ids, cut = desk.export_ids(officer, flt, order, NOW, local_tz())
+    ids, cut = desk_export.export_ids(officer, flt, order, NOW, local_tz())
     page = queries.staff_reports(officer, flt, 1, 100, local_tz(), NOW, order)
     assert ids == [r.id for r in page.items] and not cut
-    rows = [row for batch in desk.export_batches(officer, ids, NOW) for row in batch]
+    rows = [row for batch in desk_export.export_batches(officer, ids, NOW) for row in batch]
     assert [r.code for r in rows] == [r.code for r in page.items]
     overdue = next(r for r in rows if r.code == codes["overdue"])
     assert overdue.overdue and overdue.working_days_late > 0.5
@@ -157,5 +178,7 @@ def test_the_export_keeps_the_desks_order_and_says_when_it_is_cut(app, codes):
     assert later.assignee.username == "so-xd.officer" and not later.overdue
     light = next(r for r in rows if r.code == codes["light"])
     assert light.assignee is None  # a supervisor never learns who works it
-    two, cut = desk.export_ids(officer, flt, order, NOW, local_tz(), limit=2)
+    lamp = next(r for r in rows if r.code == codes["lamp"])
+    assert not lamp.overdue  # the CSV's "overdue" is the handling clock's
+    two, cut = desk_export.export_ids(officer, flt, order, NOW, local_tz(), limit=2)
     assert two == ids[:2] and cut
