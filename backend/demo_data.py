@@ -248,6 +248,55 @@ HELD = [
     ("Rác", "rac-thai"),
 ]
 PHOTOS = ["DSCN0010.jpg", "DSCN0021.jpg", "landscape_6.jpg", "portrait_8.jpg"]
+#: Sở Xây dựng's own work (road reports, which it handles), filed at fixed working-time
+#: distances before the seed's "now" so that its desk shows every state on any day: one
+#: to accept, one its head has given to an officer, one in progress, one due within hours
+#: (today on a working day before closing), one overdue.
+#: (state, working hours before now it was filed, description, address, lat, lng)
+DESK_WORK_UNIT = "so-xd"
+DESK_WORK = [
+    (
+        "to_accept",
+        2,
+        "Ổ gà sâu giữa làn xe máy, trời tối rất dễ té ngã.",
+        "45 Đường Mậu Thân",
+        10.0301,
+        105.7812,
+    ),
+    (
+        "given",
+        5,
+        "Nắp hố ga bị lệch, xe đi qua kêu lớn.",
+        "112 Đường 30 Tháng 4",
+        10.0322,
+        105.7794,
+    ),
+    (
+        "in_progress",
+        4 * 8,
+        "Mặt đường bong tróc thành nhiều mảng dài.",
+        "18 Đường Trần Hưng Đạo",
+        10.0338,
+        105.7866,
+    ),
+    (
+        "due_today",
+        None,
+        "Vỉa hè sụt lún trước trường tiểu học.",
+        "7 Đường Hòa Bình",
+        10.0315,
+        105.7843,
+    ),
+    (
+        "overdue",
+        20 * 8,
+        "Đường ngập bùn đất sau khi thi công cống, chưa hoàn trả.",
+        "230 Đường Nguyễn Văn Cừ",
+        10.0287,
+        105.7771,
+    ),
+]
+
 # How the demo's reports end up, in order (the rest stay as routed).
 OUTCOMES = (
     ["closed"] * 8

@@ -18,6 +18,7 @@ from flask import current_app
 from shapely.geometry import box
 from sqlalchemy import select
 
+from backend import seed_desk
 from backend.db import commit, db
 from backend.demo_data import (
     CATEGORIES,
@@ -27,6 +28,8 @@ from backend.demo_data import (
     DEMO_SCORES,
     DEPARTMENTS,
     DESCRIPTIONS,
+    DESK_WORK,
+    DESK_WORK_UNIT,
     HELD,
     LEGACY_CODES,
     NAMED_STAFF,
@@ -86,13 +89,17 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
             max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
         )
         commit()
+    for work in DESK_WORK if reports else ():
+        seed_desk.desk_work(work, now, residents, staff, _photo)
     # What the periodic sweep would have done over those weeks: reminders, overdue flags.
     sla.sweep(now)
     commit()  # the sweep service never commits
+    extra = f"+{len(HELD)} for the moderation queue"
+    if reports:
+        extra += f", +{len(DESK_WORK)} on {DESK_WORK_UNIT}'s desk"
     return (
         f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
-        f"{len(categories)} categories, {reports} reports "
-        f"(+{len(HELD)} for the moderation queue)"
+        f"{len(categories)} categories, {reports} reports ({extra})"
     )
 
 
@@ -249,7 +256,8 @@ def _demo_report(number, rng, now, city, wards, categories, residents, staff) ->
             description=rng.choice(DESCRIPTIONS[category]),
             lat=round(lat, 6),
             lng=round(lng, 6),
-            address=f"{rng.randint(1, 300)} {rng.choice(STREETS)}, TP Cần Thơ",
+            # The street only: the page adds the ward (or the city) it is in.
+            address=f"{rng.randint(1, 300)} {rng.choice(STREETS)}",
         ),
         [_photo(rng.choice(PHOTOS))],
         created,
