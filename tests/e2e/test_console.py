@@ -106,3 +106,16 @@ def test_the_report_page_at_phone_width(new_page, live_server, screenshot):
     sign_in(page, live_server, "so-xd.officer", next_path=f"/console/reports/{code}")
     no_sideways_scroll(page)
     screenshot(page, "console-report-phone", doc=True)
+
+
+def test_the_forward_form_searches_the_units_without_accents(page, live_server):
+    code = reports_of(page, live_server, "coordinator", "status=assigned&page_size=1")[0]["code"]
+    sign_in(page, live_server, "coordinator", next_path=f"/console/reports/{code}")
+    open_form(page, "forward")
+    page.fill("#forward-search", "cong an")
+    visible = page.locator("#forward-department option:not([hidden])").evaluate_all(
+        "os => os.filter(o => o.value).map(o => o.textContent)"
+    )
+    assert visible and all("Công an" in text for text in visible), visible
+    chosen = page.locator("#forward-department").input_value()
+    assert chosen == "ca-tp"
