@@ -2,9 +2,13 @@
 
 The queue lists the held reports oldest first, each with its automatic findings marked
 in its text (:mod:`moderation.highlight`), its photos and the open reports nearby it may
-duplicate. A report's page (``/console/moderation/<code>``) offers every moderation
-action as a form; each form is read with the moderator API's own schema and calls the
-same one service as the API (:mod:`moderation.services`), then commits and redirects.
+duplicate, and a "find a report by its code" form (any report: a published one's photo
+may need hiding too). A report's page (``/console/moderation/<code>``) shows its photos
+before and after, hidden ones too (:mod:`moderation.console_photos`), its history with
+each entry named and its texts labelled (:mod:`moderation.history`), and offers every
+moderation action as a form; each form is read with the moderator API's own schema and
+calls the same one service as the API (:mod:`moderation.services`), then commits and
+redirects.
 
 Every form carries the report's version: a report someone acted on since the page was
 built is not touched; the page says so and shows it as it is now. The decisions
@@ -12,6 +16,17 @@ built is not touched; the page says so and shows it as it is now. The decisions
 meanwhile answers that it was. Editing the public text, hiding a photo and locking the
 reporter stay open after the decision, as in the API. Only the moderation roles open
 these pages; anyone else gets the console's 404 page.
+
+What the console asks beyond the API (its forms are filled by hand; the JSON API is
+unchanged):
+
+- refusing a report and locking a reporter need their form's "I confirm" box ticked
+  (``confirm=yes``, checked here, not only by the browser): without it nothing changes
+  and the page says so (422);
+- the refusal's reason has no default: the moderator picks one;
+- merging into a report of another category is refused with a warning naming both
+  categories unless the form's "merge anyway" box (``merge_anyway=yes``) is ticked: the
+  suggestions nearby are always of the same category, a code typed in may not be.
 """
 
 from __future__ import annotations
@@ -29,41 +44,26 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend import console
 from backend.console.guard import roles_required
-from backend.db import commit, rollback, utcnow
+from backend.db import commit, db, rollback, utcnow
 from backend.errors import ConcurrentUpdate, DomainError, NotFound, ValidationFailed
 from backend.models import Report, StaffUser
 from backend.schemas.common import PageArgsSchema
 from backend.schemas.sla import QuestionSchema
 from backend.schemas.staff import DuplicateSchema, OptionalNoteSchema, ReasonSchema
-from backend.services import lookup, policy, read_model
+from backend.services import lookup, policy
 from backend.services.policy import StaffAction
-from backend.storage import public_url
-from moderation import highlight, services
+from moderation import console_forms as forms
+from moderation import console_photos, services
+from moderation.console_view import category_name, shown
+from moderation.history import REJECT_REASONS
 from moderation.schemas import PublicTextSchema, RejectSchema
 from moderation.services import RejectReason
 
 bp = console.blueprint("moderation_console", __name__, "/moderation", template_folder="templates")
 MODERATORS = tuple(policy.MODERATION_ROLES)
 PAGE_SIZE = 20
-
-REJECT_REASONS = {
-    RejectReason.SPAM: _l("Spam or advertising"),
-    RejectReason.ABUSIVE: _l("Abusive or offensive content"),
-    RejectReason.OUT_OF_SCOPE: _l("Out of scope (another procedure, or no problem on the ground)"),
-    RejectReason.DUPLICATE: _l("Duplicate of another report"),
-    RejectReason.INSUFFICIENT_INFORMATION: _l("Not enough information"),
-}
-FINDINGS = {
-    "abusive_words": _l("Abusive words"),
-    "personal_data": _l("Personal data"),
-    "phone": _l("Phone number"),
-    "email": _l("E-mail address"),
-    "identity_number": _l("Identity number"),
-    "profile_link": _l("Personal profile link"),
-    "too_short": _l("Very short text"),
-    "not_vietnamese": _l("Probably not in Vietnamese"),
-    "new_resident": _l("One of the resident's first reports"),
-}
+#: The longest text the "find a report" form looks up (a code is 14 characters).
+CODE_MAX = 32
 
 
 def _badge(staff: StaffUser, now: datetime) -> int:
@@ -86,83 +86,66 @@ def register(app) -> None:
     )
 
 
-# ---- what a page shows of a report --------------------------------------------------------
+# ---- the queue, finding a report, a report's page and its photos --------------------------
 
 
-def _finding(flag: dict) -> dict:
-    kind = flag.get("kind", "")
-    detail = ""
-    if kind == "abusive_words":
-        detail = ", ".join(flag.get("words") or [])
-    elif kind == "personal_data":
-        detail = ", ".join(str(FINDINGS.get(t, t)) for t in flag.get("types") or [])
-    elif kind == "new_resident":
-        detail = _("%(n)d earlier reports", n=flag.get("earlier_reports", 0))
-    return {
-        "kind": kind,
-        "label": str(FINDINGS.get(kind, kind)),
-        "detail": detail,
-        "in_address": flag.get("field") == "address",
-    }
-
-
-def _photo(photo) -> dict:
-    return {
-        "id": photo.id,
-        "kind": photo.kind,
-        "hidden": photo.hidden,
-        "status": photo.rendition_status,
-        "thumb_url": public_url(photo.thumb_key) if photo.thumb_key else None,
-        "display_url": public_url(photo.display_key) if photo.display_key else None,
-    }
-
-
-def _shown(staff: StaffUser, report: Report, now: datetime) -> dict:
-    view = read_model.build(staff, report, now)
-    flags = report.moderation_flags or []
-    titles = {kind: str(label) for kind, label in FINDINGS.items()}
-    address = view.location["address"]
-    return {
-        "view": view,
-        "held": services.is_held(report),
-        "text": highlight.mark(view.description, highlight.spans(view.description, flags), titles),
-        "address": highlight.mark(address, highlight.spans(address, flags, "address"), titles),
-        "findings": [_finding(f) for f in flags],
-        "photos": [_photo(p) for p in view.photos],
-        "similar": services.similar(report, now),
-    }
-
-
-# ---- the queue and a report's page -----------------------------------------------------------
-
-
-@bp.get("")
-@roles_required(*MODERATORS)
-def queue():
+def _queue_page(*, status: int = 200, typed_code: str = ""):
     staff, now = g.staff, utcnow()
     try:
         args = PageArgsSchema().load({"page": request.args.get("page") or 1})
     except ValidationError as exc:
         raise ValidationFailed(fields=exc.messages) from exc
     page = services.queue(args["page"], PAGE_SIZE)
-    return render_template(
+    body = render_template(
         "console/moderation/queue.html",
         page=page,
         pages=max(1, math.ceil(page.total / PAGE_SIZE)),
-        items=[_shown(staff, report, now) for report in page.items],
+        items=[shown(staff, report, now) for report in page.items],
+        typed_code=typed_code,
     )
+    return body, status
 
 
-def _page(staff: StaffUser, report: Report, now: datetime, *, status=200, typed=None, failed=None):
-    shown = _shown(staff, report, now)
+@bp.get("")
+@roles_required(*MODERATORS)
+def queue():
+    return _queue_page()
+
+
+@bp.get("/find")
+@roles_required(*MODERATORS)
+def find():
+    """The queue's "find a report" form (GET): on to the report's moderation page."""
+    typed = (request.args.get("code") or "").strip()[:CODE_MAX]
+    report = lookup.by_code(typed) if typed else None
+    if report is not None and policy.may_read(g.staff, report):
+        return redirect(url_for(".report", code=report.code))
+    if typed:
+        flash(_("No report has the tracking code “%(code)s”.", code=typed), "error")
+        return _queue_page(status=404, typed_code=typed)
+    flash(_("Type the tracking code of the report you are looking for."), "error")
+    return _queue_page(status=422)
+
+
+def _page(
+    staff: StaffUser,
+    report: Report,
+    now: datetime,
+    *,
+    status=200,
+    typed=None,
+    failed=None,
+    error=None,
+):
+    item = shown(staff, report, now)
 
     def may(action: StaffAction) -> bool:
         refused = policy.refusal(staff, action, report, now, moderating=True)
-        return shown["held"] and refused is None
+        return item["held"] and refused is None
 
     page = render_template(
         "console/moderation/report.html",
-        item=shown,
+        item=item,
         report=report,
         reporter=report.reporter,
         reasons=REJECT_REASONS,
@@ -171,6 +154,7 @@ def _page(staff: StaffUser, report: Report, now: datetime, *, status=200, typed=
         may_merge=may(StaffAction.DUPLICATE),
         typed=typed or {},
         failed=failed,
+        error_code=error.code if error is not None else None,
     )
     return page, status
 
@@ -180,6 +164,13 @@ def _page(staff: StaffUser, report: Report, now: datetime, *, status=200, typed=
 def report_page(code):
     staff = g.staff
     return _page(staff, services.get(staff, code), utcnow())
+
+
+@bp.get("/<code>/photos/<int:photo_id>/<any(thumb, display):size>", endpoint="photo_file")
+@roles_required(*MODERATORS)
+def photo_file(code, photo_id, size):
+    """A photo of the report for the moderator, hidden or not (never a public copy)."""
+    return console_photos.photo_response(services.get(g.staff, code), photo_id, size)
 
 
 # ---- the actions ------------------------------------------------------------------------------
@@ -196,6 +187,7 @@ class _Action:
     schema: type[Schema]
     run: Callable[..., str]  # (staff, report, now, args, **url) -> the flash message
     decision: bool  # held reports only
+    confirm: bool = False  # the form's "I confirm" box must be ticked
 
 
 def _approve(staff, report, now, args):
@@ -219,8 +211,20 @@ def _edit(staff, report, now, args):
 
 
 def _merge(staff, report, now, args):
+    original = lookup.by_code(args["original"])
+    differs = original is not None and original.category_id != report.category_id
+    if differs and not args["merge_anyway"]:
+        raise forms.CategoryDiffers(
+            params={
+                "original": original.code,
+                "theirs": category_name(original),
+                "ours": category_name(report),
+            },
+            fields={"merge_anyway": ["Another category."]},
+        )
     services.merge(staff, report, now, args["original"])
-    return _("%(code)s merged into %(original)s.", code=report.code, original=args["original"])
+    target = db.session.get(Report, report.duplicate_of_id)
+    return _("%(code)s merged into %(original)s.", code=report.code, original=target.code)
 
 
 def _hide(staff, report, now, args, photo_id):
@@ -245,54 +249,15 @@ def _unlock(staff, report, now, args):
 
 ACTIONS = (
     _Action("approve", "approve", OptionalNoteSchema, _approve, True),
-    _Action("reject", "reject", RejectSchema, _reject, True),
+    _Action("reject", "reject", RejectSchema, _reject, True, confirm=True),
     _Action("request_info", "request-info", QuestionSchema, _ask, True),
     _Action("merge", "merge", DuplicateSchema, _merge, True),
     _Action("public_text", "public-text", PublicTextSchema, _edit, False),
     _Action("hide_photo", "photos/<int:photo_id>/hide", ReasonSchema, _hide, False),
     _Action("show_photo", "photos/<int:photo_id>/show", ReasonSchema, _show, False),
-    _Action("lock_reporter", "lock-reporter", ReasonSchema, _lock, False),
+    _Action("lock_reporter", "lock-reporter", ReasonSchema, _lock, False, confirm=True),
     _Action("unlock_reporter", "unlock-reporter", ReasonSchema, _unlock, False),
 )
-
-
-def _version(form) -> int:
-    raw = form.get("version", "")
-    if not raw.isdigit() or len(raw) > 12:
-        raise ValidationFailed(fields={"version": ["Not a valid integer."]})
-    return int(raw)
-
-
-def _args(action: _Action, form) -> dict:
-    data = {k: v for k, v in form.items() if k not in ("csrf_token", "version", "suggested")}
-    if action.name == "approve" and not (data.get("note") or "").strip():
-        data.pop("note", None)
-    if action.name == "merge":  # a code typed in wins over a suggestion picked
-        data["original"] = (data.get("original") or "").strip() or form.get("suggested", "")
-    try:
-        return action.schema().load(data)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ValidationFailed(
-            fields={
-                k: [str(m) for m in (v if isinstance(v, list) else [v])]
-                for k, v in messages.items()
-            }
-        ) from exc
-
-
-def _message(error: DomainError) -> str:
-    text = error.message_en if g.get("lang") == "en" else error.message_vi
-    if error.fields:
-        details = "; ".join(f"{name}: {', '.join(map(str, m))}" for name, m in error.fields.items())
-        text = f"{text} ({details})"
-    return text
-
-
-def _typed(url: dict) -> dict:
-    """What the moderator typed, to fill the form again when the action was refused."""
-    typed = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
-    return {**typed, **{k: str(v) for k, v in url.items()}}
 
 
 def _act(action: _Action, code: str, **url):
@@ -301,8 +266,9 @@ def _act(action: _Action, code: str, **url):
     try:
         if action.decision and not services.is_held(report):
             raise _Decided()
-        lookup.require_version(report, _version(request.form))
-        done = action.run(staff, report, now, _args(action, request.form), **url)
+        lookup.require_version(report, forms.version(request.form))
+        given = forms.args(action.name, action.schema, request.form, confirm=action.confirm)
+        done = action.run(staff, report, now, given, **url)
         commit()
     except _Decided:
         flash(
@@ -323,15 +289,21 @@ def _act(action: _Action, code: str, **url):
             "warning",
         )
         fresh = services.get(staff, code)
-        return _page(staff, fresh, utcnow(), status=409, typed=_typed(url), failed=action.name)
+        return _page(staff, fresh, utcnow(), status=409, typed=forms.typed(url), failed=action.name)
     except DomainError as error:
         rollback()
         if isinstance(error, NotFound):
             raise
-        flash(_message(error), "error")
+        flash(forms.message(error), "error")
         fresh = services.get(staff, code)
         return _page(
-            staff, fresh, utcnow(), status=error.status, typed=_typed(url), failed=action.name
+            staff,
+            fresh,
+            utcnow(),
+            status=error.status,
+            typed=forms.typed(url),
+            failed=action.name,
+            error=error,
         )
     flash(done, "success")
     if action.decision:  # on to the next held report

@@ -192,15 +192,26 @@ def show_photo(staff: StaffUser, report: Report, now: datetime, photo_id: int, r
 
 def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -> Report:
     """A duplicate: closed into the original (a public, open report), whose followers the
-    reporter and the duplicate's own followers become."""
+    reporter and the duplicate's own followers become.
+
+    A code no report has is ``unknown_report`` (as the staff API's duplicate action says);
+    a report that is not published, or closed, is ``merge_target_invalid``: both 422."""
     original = lookup.by_code(original_code)
-    if original is not None and not policy.is_published(original):
-        original = None
-    if original is None or original.status in FINAL_STATUSES:
+    if original is None:
         raise ValidationFailed(
-            N_("Merge only into a public report that is still open."),
+            N_("No report has this tracking code."),
+            code="unknown_report",
+            fields={"original": ["No report with this code."]},
+        )
+    if not policy.is_published(original) or original.status in FINAL_STATUSES:
+        raise ValidationFailed(
+            N_(
+                "Report %(code)s is not public or is already closed: merge only into a public "
+                "report that is still open."
+            ),
+            params={"code": original.code},
             code="merge_target_invalid",
-            fields={"original": ["Not a public, open report."]},
+            fields={"original": ["This report is not public, or not open."]},
         )
     workflow.mark_duplicate(staff, report, now, original.code, moderating=True)
     target = db.session.get(Report, report.duplicate_of_id)

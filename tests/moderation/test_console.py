@@ -116,11 +116,16 @@ def test_refusing_with_a_reason_keeps_it_off_the_board(console, held):
     page = client.get(f"{QUEUE}/{code}").get_data(as_text=True)
     for reason in ("spam", "abusive", "out_of_scope", "duplicate", "insufficient_information"):
         assert f'<option value="{reason}"' in page
-    bad = _act(client, code, "reject", {"reason": "rude", "message": "Thô tục."})
+    bad = _act(client, code, "reject", {"reason": "rude", "message": "Thô tục.", "confirm": "yes"})
     assert bad.status_code == 422 and "flash-error" in bad.get_data(as_text=True)
     assert "Thô tục." in bad.get_data(as_text=True)  # what was typed is kept
     assert _report(code).status == "new"
-    done = _act(client, code, "reject", {"reason": "abusive", "message": "Lời lẽ thô tục."})
+    done = _act(
+        client,
+        code,
+        "reject",
+        {"reason": "abusive", "message": "Lời lẽ thô tục.", "confirm": "yes"},
+    )
     assert done.status_code == 302
     report = _report(code)
     assert report.status == "rejected" and report.events[-1].data == {"reason_code": "abusive"}
@@ -268,7 +273,9 @@ def test_hiding_and_showing_a_photo(console, client, held, run_jobs):
 def test_locking_and_unlocking_the_reporter(console, client, held):
     code, headers = held
     console_client = console("moderator")
-    locked = _act(console_client, code, "lock-reporter", {"reason": "Nhiều lần thô tục"})
+    locked = _act(
+        console_client, code, "lock-reporter", {"reason": "Nhiều lần thô tục", "confirm": "yes"}
+    )
     assert locked.status_code == 302
     assert client.get("/mobile/v1/reports/mine", headers=headers).status_code == 401
     page = console_client.get(f"{QUEUE}/{code}").get_data(as_text=True)
