@@ -308,7 +308,10 @@ def _status(status: str) -> str:
     return current_app.jinja_env.globals["status_label"](status)
 
 
-def _csv_lines(staff: StaffUser, ids: list[int], cut: bool, now) -> Iterator[str]:
+def _csv_lines(staff_id: int, ids: list[int], cut: bool, now) -> Iterator[str]:
+    # Streamed after the view returned: the session of the request is gone by then, so
+    # the reader is loaded again here (rows from before the stream would be detached).
+    staff = db.session.get(StaffUser, staff_id)
     tz, english = local_tz(), g.get("lang") == "en"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -372,7 +375,7 @@ def desk_csv():
     commit()
     name = f"desk-{args.queue.value}-{now.astimezone(local_tz()):%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(_csv_lines(staff, ids, cut, now)),
+        stream_with_context(_csv_lines(staff.id, ids, cut, now)),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
