@@ -64,6 +64,9 @@ class NotificationKind(StrEnum):
     RESIDENT_RATED = "resident_rated"
     REPORT_REOPENED = "report_reopened"
     OFFICER_ASSIGNED = "officer_assigned"  # a report given to this officer by name
+    # To the coordinators (role coordinator) only.
+    EXTENSION_REQUESTED = "extension_requested"  # a unit asks for a later deadline
+    REPORT_RETURNED = "report_returned"  # a unit returned a report for reassignment
 
 
 class Delivery(StrEnum):

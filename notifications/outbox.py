@@ -3,6 +3,18 @@
 Subscribed to ``backend.signals.event_recorded``: the rows commit or roll back
 with the event that caused them, and are pushed after the commit (see
 :mod:`notifications.delivery`).
+
+The same receiver clears a staff member's inbox of a report they act on: any timeline
+entry a staff member writes (every workflow action, from the console or the API, and
+the entries that move nothing: an extension asked for or decided, a moderation
+decision, a report given to an officer...) marks their unread notifications about that
+report read, at the entry's time, in the same transaction (acting on it is reading
+what one was told about it). What that entry tells others is written after, unread.
+
+The coordinators (role ``coordinator``, not the administrators) hear of the two things
+waiting for them that no deadline announces: a unit's extension request
+(``extension_requested``) and a report a unit returned for reassignment
+(``report_returned``).
 """
 
 from __future__ import annotations
@@ -10,10 +22,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.db import after_commit, db
 from backend.domain.privacy import mask_personal_data
+from backend.domain.roles import Role
 from backend.domain.sla import ClockKind
 from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind as E
@@ -54,7 +67,12 @@ STAFF_KINDS: dict[E, N] = {
     E.REOPEN: N.REPORT_REOPENED,
     # Given to a named officer of the unit: that officer only (see _staff).
     E.OFFICER_ASSIGNED: N.OFFICER_ASSIGNED,
+    # Waiting for the coordinators' decision: the coordinators only (see _staff).
+    E.EXTENSION_REQUESTED: N.EXTENSION_REQUESTED,
+    E.RETURN: N.REPORT_RETURNED,
 }
+#: Told to the active coordinator accounts (role coordinator), not to the unit's staff.
+COORDINATOR_EVENTS = frozenset({E.EXTENSION_REQUESTED, E.RETURN})
 #: The same deadline events on the accept clock: about accepting the report, not handling
 #: it (a report nobody accepted goes overdue on both clocks, and must not read as twins).
 ACCEPT_CLOCK_KINDS: dict[E, N] = {
@@ -80,6 +98,7 @@ def on_event_recorded(report: Report, event: ReportEvent, **_kwargs) -> None:
     if not current_app.extensions.get("notifications"):
         return
     kind = E(event.type)  # a misspelt kind fails here, it is not silently unrouted
+    clear_for_actor(report, event)
     resident_kind = RESIDENT_KINDS.get(kind)
     if kind in NOTE_ONLY and not (event.public and event.note):
         resident_kind = None
@@ -110,6 +129,28 @@ def on_event_recorded(report: Report, event: ReportEvent, **_kwargs) -> None:
         after_commit(_dispatch)
 
 
+def clear_for_actor(report: Report, event: ReportEvent) -> None:
+    """A staff member acting on the report has read what they were told about it."""
+    staff_id = event.actor_staff_id
+    if staff_id is None or report.id is None:
+        return
+    with db.session.no_autoflush:  # the action is half done: nothing is flushed early
+        db.session.execute(
+            update(Notification)
+            .where(
+                Notification.staff_id == staff_id,
+                Notification.report_id == report.id,
+                Notification.read_at.is_(None),
+            )
+            .values(read_at=event.at)
+            .execution_options(synchronize_session="fetch")
+        )
+        for row in db.session.new:  # told earlier in this same transaction
+            told = isinstance(row, Notification) and row.staff_id == staff_id
+            if told and row.report is report and row.read_at is None:
+                row.read_at = event.at
+
+
 def _dispatch() -> None:
     dispatch("notifications.delivery:deliver_due")
 
@@ -119,12 +160,18 @@ def _params(report: Report, event: ReportEvent) -> dict:
     tz = local_tz()
     data = event.data or {}
     due = data.get("promised_due_at") or data.get("due_at")
+    due = due or data.get("proposed_due_at")
     approved = data.get("approved")
     decision = N_("Approved.") if approved else N_("Denied.")
+    department = report.department
+    if event.type in COORDINATOR_EVENTS and event.actor_staff_id is not None:
+        # The unit that asks or returns (a returned report is already the coordinator's).
+        actor = db.session.get(StaffUser, event.actor_staff_id)
+        department = actor.department or department
     return {
         "category_vi": category.name_vi,
         "category_en": category.name_en,
-        "department": report.department.name if report.department else "",
+        "department": department.name if department else "",
         "note": mask_personal_data(event.note) if event.note else "",
         "date": datetime.fromisoformat(due).astimezone(tz).strftime("%d/%m/%Y") if due else "",
         "percent": str(round(100 * data["fraction"])) if "fraction" in data else "",
@@ -147,6 +194,8 @@ def _staff(report: Report, event: ReportEvent) -> list[int]:
     data = event.data or {}
     if event.type == E.OFFICER_ASSIGNED:
         return _assignee(event, data)
+    if event.type in COORDINATOR_EVENTS:
+        return _coordinators()
     if event.type == E.ESCALATED:
         codes = data.get("to", [])
         departments = select(Department.id).where(Department.code.in_(codes))
@@ -162,6 +211,16 @@ def _staff(report: Report, event: ReportEvent) -> list[int]:
         db.session.scalars(
             select(StaffUser.id).where(
                 StaffUser.department_id.in_(departments), StaffUser.active.is_(True)
+            )
+        )
+    )
+
+
+def _coordinators() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(StaffUser.id).where(
+                StaffUser.role == Role.COORDINATOR, StaffUser.active.is_(True)
             )
         )
     )

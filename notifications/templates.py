@@ -95,6 +95,14 @@ TEMPLATES: dict[K, tuple[str, str]] = {
         N_("Report %(code)s assigned to you"),
         N_("You were given the “%(category)s” report of %(department)s to handle."),
     ),
+    K.EXTENSION_REQUESTED: (
+        N_("Extension requested for report %(code)s"),
+        N_("%(department)s asks to move the deadline to %(date)s; decide on the report."),
+    ),
+    K.REPORT_RETURNED: (
+        N_("Report %(code)s returned for reassignment"),
+        N_("%(department)s returned the “%(category)s” report; its reason is on the report."),
+    ),
 }
 __all__ = ["LOCALES", "TEMPLATES", "render"]
 

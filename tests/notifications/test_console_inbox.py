@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import inspect, select
 
-from backend.db import db
+from backend.db import commit, db, rollback
+from backend.domain.vocabulary import EventKind
 from backend.models import Report, StaffUser
+from backend.services import timeline, workflow
 from notifications import console as inbox_module
 from notifications.models import Notification, NotificationKind
+from tests import factories
 from tests.backend.console.conftest import console_sign_in, post_form
 from tests.factories import file_report, new_resident
 
@@ -170,3 +173,74 @@ def test_signed_out_browsers_are_sent_to_sign_in(client, city):
     response = client.get(INBOX)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/console/login")
+
+
+# ---- acting on a report reads what one was told about it ----------------------------------
+
+
+def _report(code: str) -> Report:
+    return db.session.scalar(select(Report).where(Report.code == code))
+
+
+def test_acting_on_a_report_in_the_console_marks_its_notifications_read(app, city):
+    first, second = _file(1), _file(2)
+    officer = _signed_in(app, "so-xd.officer")
+    assert _badge(officer.get(INBOX)) == 2
+    page = f"/console/reports/{first}"
+    assert officer.get(page).status_code == 200  # reading the report marks nothing
+    assert _badge(officer.get(INBOX)) == 2
+    done = post_form(
+        officer,
+        f"{page}/act/accept",
+        {"version": str(_report(first).version)},
+        page=page,
+    )
+    assert done.status_code == 302, done.get_data(as_text=True)
+    db.session.expire_all()
+    rows = {row.report.code: row for row in _rows("so-xd.officer")}
+    accepted = _report(first).events[-1]
+    assert accepted.type == "accept" and rows[first].read_at == accepted.at
+    assert rows[second].read_at is None  # another report's: still unread
+    assert _badge(officer.get(INBOX)) == 1
+    # The head was told too and did nothing: theirs stays unread.
+    assert [r.read_at for r in _rows("so-xd.head")] == [None, None]
+
+
+def test_acting_through_the_staff_api_marks_them_read_too(app, client, city):
+    code = _file()
+    headers = factories.sign_in_staff(client, "so-xd.head")
+    factories.staff_action(client, headers, code, "start", note="Đã cử đội thi công.")
+    db.session.expire_all()
+    (row,) = _rows("so-xd.head")
+    assert row.read_at == _report(code).events[-1].at
+    (officers,) = _rows("so-xd.officer")
+    assert officers.read_at is None
+
+
+def test_a_refused_or_rolled_back_action_marks_nothing(app, client, city):
+    code = _file()
+    headers = factories.sign_in_staff(client, "so-xd.officer")
+    refused = client.post(
+        f"/staff/v1/reports/{code}/resolve",
+        data={},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    report = _report(code)
+    officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "so-xd.officer"))
+    workflow.accept(officer, report, datetime.now(UTC))
+    rollback()
+    db.session.expire_all()
+    assert [r.read_at for r in _rows("so-xd.officer")] == [None]
+
+
+def test_the_platforms_own_entries_mark_nothing(app, client, city):
+    code = _file()
+    report = _report(code)
+    timeline.note(report, EventKind.SLA_REMINDER, datetime.now(UTC), data={"clock": "handle"})
+    commit()
+    db.session.expire_all()
+    rows = _rows("so-xd.officer")
+    assert [r.kind for r in rows] == ["new_assignment", "sla_reminder"]
+    assert all(r.read_at is None for r in rows)
