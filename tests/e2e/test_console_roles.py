@@ -238,7 +238,7 @@ def test_the_coordinator_forwards_a_returned_report_to_a_unit(page, live_server,
     screenshot(page, "console-triage", doc=True)
 
     page.locator(f"#reports .queue-row[data-code='{code}'] .report-link").click()
-    page.wait_for_url(f"**/console/reports/{code}")
+    page.wait_for_url(f"**/console/reports/{code}?from=triage")
     open_form(page, "forward")
     hint = page.locator("#routing-hint").inner_text()
     chosen = page.locator("#forward-department option:checked").get_attribute("value")
@@ -307,7 +307,7 @@ def test_the_coordinator_approves_an_extension_and_the_deadline_moves_everywhere
     coordinator.click("#tab-extension_pending")
     coordinator.wait_for_url(re.compile(r"queue=extension_pending"))
     coordinator.locator(f"#reports .queue-row[data-code='{code}'] .report-link").click()
-    coordinator.wait_for_url(f"**/console/reports/{code}")
+    coordinator.wait_for_url(f"**/console/reports/{code}?from=triage")
     decide = coordinator.locator("form[id^='form-decide-extension-']")
     assert decide.count() == 1
     decide.locator("textarea[name=note]").fill("Đồng ý gia hạn.")
