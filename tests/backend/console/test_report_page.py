@@ -8,7 +8,7 @@ import re
 import pytest
 
 from backend.db import db
-from backend.models import Report
+from backend.models import Report, StaffUser
 from tests.backend.console.conftest import csrf_token
 from tests.factories import photo, sign_in_staff, staff_action
 
@@ -200,3 +200,11 @@ def test_opened_from_triage_the_back_link_leads_back_there(console, report):
         as_text=True
     )
     assert re.search(r'href="/console/desk" id="back"', plain)
+
+
+def test_the_timeline_names_who_acted(console, report):
+    client = console("so-xd.officer")
+    _act(client, report, "accept")
+    html = _page(client, report).get_data(as_text=True)
+    officer = db.session.query(StaffUser).filter_by(username="so-xd.officer").one()
+    assert f'<span class="note actor">· {officer.full_name or officer.username}</span>' in html
