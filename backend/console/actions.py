@@ -188,10 +188,11 @@ def parse(action: A, form: MultiDict, files: MultiDict) -> dict:
             return {"response": response, "photos": _photos(files)}
         if action == A.DECIDE_EXTENSION:
             extension_id = data.pop("extension_id", "")
-            if not str(extension_id).isdigit() or len(str(extension_id)) > 12:
+            raw = str(extension_id)
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit()
                 raise ValidationError({"extension_id": ["Not a valid integer."]})
             args = ACTIONS[action].schema().load(data)
-            return {**args, "extension_id": int(extension_id)}
+            return {**args, "extension_id": int(raw)}
         if action == A.ASSIGN_OFFICER:
             officer = (data.get("officer") or "").strip()
             return {"officer": officer or None}

@@ -18,7 +18,7 @@ from backend.console.actions import ACTIONS, parse
 from backend.console.views import bp
 from backend.db import commit, db, rollback, utcnow
 from backend.domain.vocabulary import EventKind
-from backend.errors import ConcurrentUpdate, DomainError, NotFound
+from backend.errors import ConcurrentUpdate, DomainError, NotFound, ValidationFailed
 from backend.models import Department, DepartmentKind
 from backend.schemas.reports import staff_schema
 from backend.services import lookup, nearby, officers, policy, read_model, routing, sla
@@ -118,9 +118,13 @@ def report(code):
     return _page(staff, lookup.for_reader(staff, code), utcnow())
 
 
-def _version(form) -> int | None:
+def _version(form) -> int:
+    """The report's version the form was built from. A form without one (or not a plain
+    number: ``"²".isdigit()`` but ``int("²")`` fails) is refused, never acted on unchecked."""
     raw = form.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) >= 12:
+        raise ValidationFailed(fields={"version": ["Not a valid integer."]})
+    return int(raw)
 
 
 @bp.post("/reports/<code>/act/<action>")
@@ -153,9 +157,7 @@ def act(code, action):
         rollback()
         report = lookup.for_reader(staff, code)
         flash(error.in_language(g.get("lang", "vi")), "error")
-        return _page(
-            staff, report, utcnow(), status=error.status, failed=chosen, values=_typed()
-        )
+        return _page(staff, report, utcnow(), status=error.status, failed=chosen, values=_typed())
     flash(str(ACTIONS[chosen].done), "success")
     if not policy.may_read(staff, report):
         # Returned, forwarded away...: the report has left this desk.
