@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -99,14 +99,20 @@ def roles_required(*roles: Role):
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: only a console page of this site (no open redirect)."""
+    """Where to go after signing in: only a console page of this site (no open redirect).
+
+    Control characters (a CR/LF would break the ``Location`` header: a 500) and a path
+    that leaves ``/console`` once the browser resolves its dot segments (``/console/..``,
+    also percent-encoded) or only starts like it (``/consolex``) lead home instead."""
     default = url_for("console.home")
-    if not target:
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/console"):
+    if parts.scheme or parts.netloc or "\\" in target or target.startswith("//"):
         return default
-    if "\\" in target or target.startswith("//"):
+    if parts.path != "/console" and not parts.path.startswith("/console/"):
+        return default
+    if {".", ".."} & set(unquote(parts.path).split("/")):
         return default
     return target
 
