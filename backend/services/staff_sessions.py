@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 from backend.db import db
 from backend.models import StaffSession, StaffUser
 
-#: A session's last use is written at most this often (not on every page).
+#: A session's last use is written at most this often (not on every page), and at most a
+#: tenth of the idle limit apart.
 TOUCH_EVERY = timedelta(minutes=5)
 
 
@@ -59,12 +60,15 @@ def check(token: str | None, now: datetime, lifetimes: Lifetimes) -> StaffSessio
     row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
     if row is None or row.revoked_at is not None:
         return None
-    if now >= row.expires_at or now - row.last_seen_at >= lifetimes.idle:
+    # ``last_seen_at`` lags the last request by less than ``touch``: the session is idle
+    # once that much past the limit, so that a person at work is never taken for idle.
+    touch = min(TOUCH_EVERY, lifetimes.idle / 10)
+    if now >= row.expires_at or now - row.last_seen_at >= lifetimes.idle + touch:
         row.revoked_at = now
         return None
     if not row.staff.active:
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
+    if now - row.last_seen_at >= touch:
         row.last_seen_at = now
     return row
 
