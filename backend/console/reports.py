@@ -17,6 +17,7 @@ from sqlalchemy import select
 from backend.console.actions import ACTIONS, parse
 from backend.console.views import bp
 from backend.db import commit, db, rollback, utcnow
+from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind
 from backend.errors import ConcurrentUpdate, DomainError, NotFound, ValidationFailed
 from backend.models import Department, DepartmentKind
@@ -118,12 +119,20 @@ def report(code):
     return _page(staff, lookup.for_reader(staff, code), utcnow())
 
 
+class InvalidVersion(ValidationFailed):
+    code = "invalid_version"
+    message = N_(
+        "This form does not say which version of the report it was made from, so nothing "
+        "was changed. Open the report again and retry."
+    )
+
+
 def _version(form) -> int:
     """The report's version the form was built from. A form without one (or not a plain
     number: ``"²".isdigit()`` but ``int("²")`` fails) is refused, never acted on unchecked."""
     raw = form.get("version", "")
     if not (raw.isascii() and raw.isdigit()) or len(raw) >= 12:
-        raise ValidationFailed(fields={"version": ["Not a valid integer."]})
+        raise InvalidVersion(fields={"version": ["Not a valid integer."]})
     return int(raw)
 
 
