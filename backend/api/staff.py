@@ -183,7 +183,7 @@ def _expected_version() -> int | None:
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:  # "²".isdigit()
         raise InvalidIfMatch()
     return int(value)
 
