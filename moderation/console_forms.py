@@ -31,7 +31,7 @@ class CategoryDiffers(ValidationFailed):
 
 def version(form) -> int:
     raw = form.get("version", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit()
         raise ValidationFailed(fields={"version": ["Not a valid integer."]})
     return int(raw)
 
