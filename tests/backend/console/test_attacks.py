@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from backend.config import Settings, flask_config
 from backend.console.reports import InvalidVersion
 from backend.db import commit, db, utcnow
 from backend.models import Report, StaffUser
@@ -178,6 +179,18 @@ def test_idle_and_expired_sessions_end(app, city):
     assert staff_sessions.check(busy, start + timedelta(minutes=61), lifetimes) is None
 
 
+def test_in_production_the_cookie_is_secure_and_the_csrf_check_strict(tmp_path):
+    key = "k4Jx9QzR2mVt7LpW8nYc3HbF6sDg1AeU5oKi0"  # see tests/backend/test_config.py
+    env = {"APP_ENV": "production", "DATABASE_URL": "postgresql://db/x", "SECRET_KEY": key}
+    config = flask_config(Settings.from_env(env), str(tmp_path))
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["WTF_CSRF_SSL_STRICT"] is True  # on HTTPS a form must come from this site
+    development = flask_config(Settings.from_env({}), str(tmp_path))
+    assert development["SESSION_COOKIE_SECURE"] is False  # http://127.0.0.1 in the demo
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="a deactivation refuses the account's sessions only while it lasts (check() reads "
@@ -263,3 +276,57 @@ def test_an_officer_may_not_give_a_report_to_anyone_but_its_units_officers(conso
         )
         assert response.status_code == 422, name
     assert db.session.scalar(select(Report).filter_by(code=report)).assignee_id is None
+
+
+# ---- the supervising unit, and another unit's reports --------------------------------------
+
+#: Plausible input for every action's form (each action reads its own fields).
+_FIELDS = {
+    "start": {"note": "Bắt đầu"},
+    "updates": {"note": "Cập nhật"},
+    "resolve": {"response": "Đã sửa"},
+    "return": {"reason": "Không phải việc của đơn vị"},
+    "forward": {"department": "so-xd"},
+    "reject": {"reason": "Không rõ"},
+    "duplicate": {"original": "PA-2026-000001"},
+    "request-info": {"question": "Ở đâu?"},
+    "extensions": {"reason": "Cần thêm thời gian", "proposed_date": "2026-12-30"},
+    "decide-extension": {"extension_id": "1", "approve": "true"},
+    "apology": {"reason": "Xin lỗi", "promised_date": "2026-12-30"},
+    "assignee": {"officer": "chieu-sang.officer"},
+}
+
+
+def test_the_supervising_unit_reads_an_escalated_case_and_changes_nothing(app, monkeypatch):
+    import backend.console.reports
+    from backend.services.policy import StaffAction
+    from tests.backend.desk_scenario import NOW, build
+
+    monkeypatch.setattr(backend.console.reports, "utcnow", lambda: NOW)
+    codes = build()
+    code = codes["light"]  # the lighting company's, escalated to so-xd (which supervises it)
+    client = _signed_in(app, "so-xd.head")
+    page = client.get(f"/console/reports/{code}")
+    assert page.status_code == 200
+    assert 'id="form-' not in page.get_data(as_text=True)  # no form to act with
+    before = db.session.scalar(select(Report).filter_by(code=code))
+    version, events = before.version, len(before.events)
+    for action in StaffAction:
+        data = {"version": str(version), **_FIELDS.get(action.value, {})}
+        response = _act(client, code, action.value, data)
+        assert response.status_code in (403, 404, 409, 422), action
+    db.session.expire_all()
+    after = db.session.scalar(select(Report).filter_by(code=code))
+    assert (after.version, len(after.events), after.assignee_id) == (version, events, None)
+
+
+def test_the_csv_never_holds_another_units_report(console, submit):
+    pothole = submit().get_json()["code"]  # so-xd's
+    noise = submit(category="o-nhiem", description="Tiếng ồn karaoke").get_json()["code"]
+    client = console("so-xd.officer")
+    for query in ("queue=all", "queue=all&department=so-nnmt", f"queue=all&q={noise}"):
+        response = client.get(f"/console/desk.csv?{query}")
+        body = response.get_data(as_text=True)
+        assert response.status_code in (200, 422), query
+        assert noise not in body, query
+    assert pothole in client.get("/console/desk.csv?queue=all").get_data(as_text=True)
