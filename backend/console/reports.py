@@ -156,8 +156,9 @@ def act(code, action):
         report = lookup.for_reader(staff, code)
         flash(
             _(
-                "Someone else acted on this report while you were reading it; nothing was "
-                "changed. Here it is as it is now: check it and act again if still needed."
+                "This report changed while you were reading it (someone else acted, or this "
+                "form was sent twice); nothing was changed. Here it is as it is now: check it "
+                "and act again if still needed."
             ),
             "warning",
         )
@@ -165,7 +166,7 @@ def act(code, action):
     except DomainError as error:
         rollback()
         report = lookup.for_reader(staff, code)
-        flash(error.in_language(g.get("lang", "vi")), "error")
+        flash(_message(error), "error")
         return _page(staff, report, utcnow(), status=error.status, failed=chosen, values=_typed())
     flash(str(ACTIONS[chosen].done), "success")
     if not policy.may_read(staff, report):
@@ -173,6 +174,37 @@ def act(code, action):
         flash(_("The report has left your unit's desk."), "info")
         return redirect(url_for("console.desk"))
     return redirect(url_for("console.report", code=report.code, **_from()))
+
+
+#: The names of the form fields, as the forms label them (for "these fields are invalid").
+FIELD_LABELS = {
+    "response": _l("The answer"),
+    "photos": _l("Photos"),
+    "note": _l("Note"),
+    "reason": _l("Reason"),
+    "question": _l("Question"),
+    "proposed_date": _l("Proposed new deadline"),
+    "promised_date": _l("New promised date"),
+    "original": _l("Code of the original report"),
+    "department": _l("Handling unit"),
+    "officer": _l("Officer"),
+    "approve": _l("Decision"),
+}
+
+
+def _message(error: DomainError) -> str:
+    """The error in the page's language; for a generic "fields are invalid", which ones
+    (by their labels on the form, never the technical names)."""
+    text = error.in_language(g.get("lang", "vi"))
+    if error.fields and error.code == "validation_error":
+        names = [
+            str(FIELD_LABELS[f.split("[")[0]])
+            for f in error.fields
+            if f.split("[")[0] in FIELD_LABELS
+        ]
+        if names:
+            text = f"{text} ({', '.join(dict.fromkeys(names))})"
+    return text
 
 
 def _from() -> dict:

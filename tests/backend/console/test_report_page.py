@@ -208,3 +208,12 @@ def test_the_timeline_names_who_acted(console, report):
     html = _page(client, report).get_data(as_text=True)
     officer = db.session.query(StaffUser).filter_by(username="so-xd.officer").one()
     assert f'<span class="note actor">· {officer.full_name or officer.username}</span>' in html
+
+
+def test_a_generic_validation_error_names_the_fields_by_their_labels(console, report):
+    client = console("so-xd.officer")
+    response = _act(client, report, "extensions", {"reason": "Chờ vật tư.", "proposed_date": "x"})
+    assert response.status_code == 422
+    flashes = response.get_data(as_text=True).split('class="flashes"')[1].split("</div>")[0]
+    assert "Ngày đề nghị gia hạn mới" in flashes or "hạn mới" in flashes, flashes
+    assert "proposed_date" not in flashes
