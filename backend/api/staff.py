@@ -45,7 +45,7 @@ from backend.schemas.staff import (
     StaffAccountSchema,
     StaffTokenSchema,
 )
-from backend.services import accounts, lookup, officers, queries, read_model, sla, workflow
+from backend.services import accounts, lookup, officers, queries, read_model, workflow
 
 blp = Blueprint(
     "staff",
@@ -182,10 +182,10 @@ def _expected_version() -> int | None:
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not (value.isascii() and value.isdigit()) or len(value) > 12:  # "²".isdigit()
+    version = lookup.parse_version(header.strip().removeprefix("W/").strip('"'))
+    if version is None:
         raise InvalidIfMatch()
-    return int(value)
+    return version
 
 
 def _action(code: str, run):
@@ -301,7 +301,8 @@ def request_info(args, code):
 @blp.doc(security=SECURITY)
 def list_extensions(code):
     """Extension requests (gia hạn) of a report."""
-    return sla.extensions_of(lookup.for_reader(current_staff(), code))
+    staff = current_staff()
+    return read_model.extensions(staff, lookup.for_reader(staff, code))
 
 
 @blp.post("/reports/<code>/extensions")

@@ -194,8 +194,11 @@ def parse(action: A, form: MultiDict, files: MultiDict) -> dict:
             args = ACTIONS[action].schema().load(data)
             return {**args, "extension_id": int(raw)}
         if action == A.ASSIGN_OFFICER:
-            officer = (data.get("officer") or "").strip()
-            return {"officer": officer or None}
+            # The select's "nobody" is an empty value; a form without the field at all is
+            # refused by the schema (never read as "take it back").
+            if "officer" in data:
+                data["officer"] = data["officer"].strip() or None
+            return AssigneeSchema().load(data)
         if action in (A.START, A.FORWARD) and not (data.get("note") or "").strip():
             data.pop("note", None)
         return ACTIONS[action].schema().load(data)

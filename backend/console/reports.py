@@ -13,6 +13,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from backend.console.actions import ACTIONS, parse
 from backend.console.views import bp
@@ -22,7 +23,7 @@ from backend.domain.vocabulary import EventKind
 from backend.errors import ConcurrentUpdate, DomainError, NotFound, ValidationFailed
 from backend.models import Department, DepartmentKind
 from backend.schemas.reports import staff_schema
-from backend.services import lookup, nearby, officers, policy, read_model, routing, sla
+from backend.services import lookup, nearby, officers, policy, read_model, routing
 from backend.services.policy import StaffAction
 
 #: Possible duplicates shown beside a report (same category, close by, recent).
@@ -84,6 +85,7 @@ def _page(staff, report, now, *, status: int = 200, failed=None, values=None):
         "back_label": back_label,
         "from_page": request.args.get("from", "") if request.args.get("from") in BACK else "",
         "failed": failed,
+        "sees_assignee": view.sees_assignee,
         "values": values or {},
         "moderates": staff.role in policy.MODERATION_ROLES,
         "report": data,
@@ -91,7 +93,7 @@ def _page(staff, report, now, *, status: int = 200, failed=None, values=None):
         "allowed": allowed,
         "actions": ACTIONS,
         "A": StaffAction,
-        "extensions": sla.extensions_of(report),
+        "extensions": view.extensions,
         "similar": _similar(staff, report, now),
         "tiles": current_app.config.get("MAP_TILE_URL") or "",
         "attribution": current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
@@ -130,10 +132,10 @@ class InvalidVersion(ValidationFailed):
 def _version(form) -> int:
     """The report's version the form was built from. A form without one (or not a plain
     number: ``"²".isdigit()`` but ``int("²")`` fails) is refused, never acted on unchecked."""
-    raw = form.get("version", "")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) >= 12:
+    version = lookup.parse_version(form.get("version"))
+    if version is None:
         raise InvalidVersion(fields={"version": ["Not a valid integer."]})
-    return int(raw)
+    return version
 
 
 @bp.post("/reports/<code>/act/<action>")
@@ -151,7 +153,7 @@ def act(code, action):
         args = parse(chosen, request.form, request.files)
         ACTIONS[chosen].run(staff, report, now, args)
         commit()
-    except ConcurrentUpdate:
+    except (ConcurrentUpdate, StaleDataError):  # seen before acting, or while saving
         rollback()
         report = lookup.for_reader(staff, code)
         flash(

@@ -32,3 +32,12 @@ def require_version(report: Report, expected: int | None) -> Report:
     if expected is not None and expected != report.version:
         raise ConcurrentUpdate()
     return report
+
+
+def parse_version(text: str | None) -> int | None:
+    """A report version as a form or an ``If-Match`` header sends it back: ASCII digits
+    only (``"²".isdigit()`` is true, yet ``int("²")`` fails), at most 12; None otherwise."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return int(text)

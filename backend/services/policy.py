@@ -297,6 +297,12 @@ def sees_assignee(staff: StaffUser, report: Report) -> bool:
     return not is_unit_staff(staff) or handles(staff, report)
 
 
+def assignees_readable(staff: StaffUser):
+    """SQL twin of :func:`sees_assignee`: the reports whose officer ``staff`` may know
+    (filtering by officer must not tell a supervisor who works another unit's case)."""
+    return Report.department_id == staff.department_id if is_unit_staff(staff) else true()
+
+
 def stats_units(staff: StaffUser) -> set[str] | None:
     """The units whose timeliness figures the staff member reads on the desk (None: all)."""
     if is_unit_staff(staff):

@@ -236,12 +236,13 @@ def _handle_due(column=None):
 def _assigned_to(staff: StaffUser, assignee: str) -> ColumnElement[bool]:
     """Given to the caller (``me``), to nobody (``none``), or to the officer of that
     username (an unknown one matches nothing: no error that would tell who exists)."""
+    readable = policy.assignees_readable(staff)  # never a supervisor on another unit's case
     if assignee == ASSIGNEE_ME:
-        return Report.assignee_id == staff.id
+        return (Report.assignee_id == staff.id) & readable
     if assignee == ASSIGNEE_NONE:
-        return Report.assignee_id.is_(None)
+        return Report.assignee_id.is_(None) & readable
     named = select(StaffUser.id).where(StaffUser.username == assignee).scalar_subquery()
-    return Report.assignee_id == named
+    return (Report.assignee_id == named) & readable
 
 
 def overdue_condition(now: datetime, due=None, overdue_at=None, waiting_since=None):

@@ -111,6 +111,10 @@ class ReportView:
     reporter: Resident | None = None
     #: The officer of the unit the report is given to ({"username", "full_name"}), or None.
     assignee: dict | None = None
+    #: Whether this reader may know who works the report (``assignee`` None is "nobody").
+    sees_assignee: bool = False
+    #: The extension requests this reader may read (:func:`extensions`).
+    extensions: list = field(default_factory=list)
 
     def __getattr__(self, name: str):
         # Plain columns (code, status, created_at...) come from the report itself.
@@ -297,11 +301,32 @@ def build(
         view.public_description = public_text(report)
         view.allowed_actions = [a.value for a in policy.allowed_actions(staff, report, now)]
         view.ratings = _staff_ratings(report, masked=audience == Audience.UNIT)
+        view.extensions = extensions(staff, report)
         if policy.sees_assignee(staff, report):
+            view.sees_assignee = True
             view.assignee = officers.person(report.assignee)
         if audience == Audience.OVERSIGHT:
             view.reporter = report.reporter
     return view
+
+
+def extensions(staff: StaffUser, report: Report) -> list:
+    """The extension requests ``staff`` may read: all for the oversight roles; for a unit,
+    those its own clocks carried since the report last reached it (what was asked and
+    decided at another unit, or at the unit a supervisor oversees, stays theirs, like the
+    internal side of the timeline)."""
+    found = sorted(report.extension_requests, key=lambda request: request.id)  # preloaded
+    start = policy.internal_history_start(staff, report)
+    if start == 0:
+        return found
+    if start >= len(report.events):
+        return []
+    since = report.events[start].at
+    return [
+        request
+        for request in found
+        if request.created_at >= since and request.clock.department_id == staff.department_id
+    ]
 
 
 def row(

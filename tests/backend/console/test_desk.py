@@ -275,6 +275,21 @@ def test_the_supervising_unit_sees_the_escalated_case_read_only(console, codes):
     assert 'class="assignee"' not in row
 
 
+def test_filtering_by_officer_tells_a_supervisor_nothing_about_the_escalated_case(
+    console, codes, client
+):
+    # "Nobody yet" (or a named officer of the other unit) would say who works it.
+    head = console("so-xd.head")
+    for value in ("none", "chieu-sang.officer"):
+        page = html(head, f"/console/desk?queue=escalated&assignee={value}")
+        assert not {codes["light"], codes["lamp"]} & set(rows(page)), value
+        api = client.get(
+            f"/staff/v1/reports?queue=escalated&assignee={value}",
+            headers=sign_in_staff(client, "so-xd.officer"),
+        ).get_json()
+        assert api["items"] == [], value
+
+
 def test_the_handling_unit_of_the_escalated_case_has_it_overdue(console, codes):
     found = tabs(html(console("chieu-sang.officer"), "/console/desk"))
     assert "escalated" not in found and found["overdue"][1] == 1

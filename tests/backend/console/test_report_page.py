@@ -217,3 +217,79 @@ def test_a_generic_validation_error_names_the_fields_by_their_labels(console, re
     flashes = response.get_data(as_text=True).split('class="flashes"')[1].split("</div>")[0]
     assert "Ngày đề nghị gia hạn mới" in flashes or "hạn mới" in flashes, flashes
     assert "proposed_date" not in flashes
+
+
+def test_a_form_without_the_officer_field_does_not_take_the_report_back(console, report):
+    client = console("so-xd.head")
+    _act(client, report, "assignee", {"officer": "so-xd.officer"})
+    assert db.session.query(Report).filter_by(code=report).one().assignee.username == (
+        "so-xd.officer"
+    )
+    response = _act(client, report, "assignee", {})
+    assert response.status_code == 422
+    assert db.session.query(Report).filter_by(code=report).one().assignee is not None
+
+
+def test_two_posts_racing_past_the_version_check_show_the_fresh_report(
+    console, report, monkeypatch
+):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from backend.console import actions
+
+    client = console("so-xd.officer")
+    spec = actions.ACTIONS[actions.A.UPDATE]
+
+    def lost_the_race(*args):
+        raise StaleDataError("UPDATE statement on table 'reports' expected to update 1 row")
+
+    monkeypatch.setitem(
+        actions.ACTIONS,
+        actions.A.UPDATE,
+        actions.ConsoleAction(spec.action, spec.label, spec.schema, lost_the_race, spec.done),
+    )
+    response = _act(client, report, "updates", {"note": "Đang thi công."})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "flash-warning" in html and "Đang thi công.</textarea>" in html
+
+
+def _working_day(days: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from backend.services import sla
+
+    cal = sla.working_calendar()
+    day = datetime.now(UTC).astimezone(cal.tz).date() + timedelta(days=days)
+    while not cal.is_working_day(day):
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+def test_the_next_unit_never_reads_what_was_decided_on_the_previous_units_extension(
+    console, report, app
+):
+    api = app.test_client()
+    officer, coordinator = (sign_in_staff(api, n) for n in ("so-xd.officer", "coordinator"))
+    staff_action(
+        api, officer, report, "extensions", reason="Chờ vật tư.", proposed_date=_working_day(25)
+    )
+    (asked,) = api.get(f"/staff/v1/reports/{report}/extensions", headers=officer).get_json()
+    staff_action(
+        api,
+        coordinator,
+        report,
+        f"extensions/{asked['id']}/decision",
+        approve=False,
+        note="Ghi chú nội bộ: nhà thầu cũ bị phạt.",
+    )
+    staff_action(api, officer, report, "return", reason="Không thuộc thẩm quyền.")
+    staff_action(api, coordinator, report, "forward", department="chieu-sang")
+    page = _page(console("chieu-sang.officer"), report).get_data(as_text=True)
+    assert "nhà thầu cũ bị phạt" not in page and 'id="extensions"' not in page
+    lighting = sign_in_staff(api, "chieu-sang.officer")
+    assert api.get(f"/staff/v1/reports/{report}/extensions", headers=lighting).get_json() == []
+    # The coordinator still reads the whole history.
+    assert (
+        len(api.get(f"/staff/v1/reports/{report}/extensions", headers=coordinator).get_json()) == 1
+    )
