@@ -294,7 +294,7 @@ def _act(action: _Action, code: str, **url):
         rollback()
         if isinstance(error, NotFound):
             raise
-        flash(forms.message(error), "error")
+        flash(forms.message(error, action.name), "error")
         fresh = services.get(staff, code)
         return _page(
             staff,

@@ -5,6 +5,7 @@ box of the destructive actions, a refusal's reason picked, "merge anyway"."""
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
 from backend.domain.text import N_
@@ -29,10 +30,20 @@ class CategoryDiffers(ValidationFailed):
     )
 
 
+class InvalidVersion(ValidationFailed):
+    """The same words as the report page's (``backend.console.reports``)."""
+
+    code = "invalid_version"
+    message = N_(
+        "This form does not say which version of the report it was made from, so nothing "
+        "was changed. Open the report again and retry."
+    )
+
+
 def version(form) -> int:
     raw = form.get("version", "")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit()
-        raise ValidationFailed(fields={"version": ["Not a valid integer."]})
+        raise InvalidVersion(fields={"version": ["Not a valid integer."]})
     return int(raw)
 
 
@@ -66,13 +77,37 @@ def args(name: str, schema: type[Schema], form, *, confirm: bool = False) -> dic
     return loaded
 
 
-def message(error: DomainError) -> str:
-    """The error in the page's language; the fields it names only when it says nothing
-    more than "some fields are invalid"."""
-    text = error.message_en if g.get("lang") == "en" else error.message_vi
-    if error.fields and error.message == ValidationFailed.message:
-        details = "; ".join(f"{name}: {', '.join(map(str, m))}" for name, m in error.fields.items())
-        text = f"{text} ({details})"
+#: The names of the form fields, as the forms label them (for "these fields are invalid").
+FIELD_LABELS = {
+    "note": _l("Internal note (optional)"),
+    "reason": _l("Reason (kept in the record)"),
+    "message": _l("Message to the resident"),
+    "question": _l("Question (the resident reads it)"),
+    "original": _l("Tracking code of the original report"),
+    "text": _l("What the public reads"),
+}
+#: The fields one action's form labels otherwise (by the action's endpoint).
+ACTION_FIELD_LABELS = {
+    "reject": {"reason": _l("Reason")},
+    "public_text": {"reason": _l("Why (kept in the record)")},
+}
+
+
+def label(action: str | None, field: str):
+    """What ``action``'s form calls ``field`` (None: a field no form shows)."""
+    name = field.split("[")[0]
+    return ACTION_FIELD_LABELS.get(action or "", {}).get(name) or FIELD_LABELS.get(name)
+
+
+def message(error: DomainError, action: str | None = None) -> str:
+    """The error in the page's language; for a generic "fields are invalid", which ones
+    (by their labels on ``action``'s form, never the technical names or the schema's
+    English messages), as the report page does (``backend.console.reports``)."""
+    text = error.in_language(g.get("lang", "vi"))
+    if error.fields and error.code == ValidationFailed.code:
+        names = [str(found) for f in error.fields if (found := label(action, f)) is not None]
+        if names:
+            text = f"{text} ({', '.join(dict.fromkeys(names))})"
     return text
 
 

@@ -42,12 +42,12 @@ def _report(code: str) -> Report:
     return lookup.by_code(code)
 
 
-def _post(client, code: str, action: str, data: dict):
+def _post(client, code: str, action: str, data: dict, *, lang: str = "vi"):
     """Post the action's form from the report's page in Vietnamese (the default)."""
     page = f"{QUEUE}/{code}"
     version = str(_report(code).version)
     return post_form(
-        client, f"{page}/{action}", {"version": version, **data}, page=f"{page}?lang=vi"
+        client, f"{page}/{action}", {"version": version, **data}, page=f"{page}?lang={lang}"
     )
 
 
@@ -109,6 +109,37 @@ def test_locking_needs_the_confirmation_box_unlocking_does_not(moderator, client
     assert 'id="lock-confirm"' not in page
     unlocked = _post(moderator, held, "unlock-reporter", {"reason": "Đã nhắc nhở"})
     assert unlocked.status_code == 302 and _report(held).reporter.locked_at is None
+
+
+# ---- what a refused form says --------------------------------------------------------------
+
+
+def test_a_generic_error_names_the_fields_by_their_labels_in_the_pages_language(moderator, held):
+    no_message = _post(moderator, held, "reject", {"reason": "abusive", "confirm": "yes"})
+    assert no_message.status_code == 422
+    said = _flash(no_message).strip()
+    assert said == "Dữ liệu gửi lên không hợp lệ. (Nội dung gửi người dân)", said
+    no_reason = _post(moderator, held, "public-text", {"text": "Rác đổ đầy hẻm"}, lang="en")
+    assert no_reason.status_code == 422
+    said = _flash(no_reason).strip()
+    assert said == "Some fields are missing or invalid. (Why (kept in the record))", said
+    # The same field on another form: that form's label.
+    no_note = _post(moderator, held, "lock-reporter", {"confirm": "yes"}, lang="en")
+    assert _flash(no_note).strip().endswith("(Reason (kept in the record))")
+    for response in (no_message, no_reason, no_note):
+        message = _flash(response)
+        assert "Missing data" not in message and "reason:" not in message
+        assert "message:" not in message and "text:" not in message
+    assert _report(held).status == "new"
+
+
+def test_a_form_without_a_version_says_so(moderator, held):
+    page = f"{QUEUE}/{held}"
+    refused = post_form(moderator, f"{page}/approve", {"version": "x"}, page=f"{page}?lang=vi")
+    assert refused.status_code == 422
+    said = _flash(refused)
+    assert said.startswith("Biểu mẫu không cho biết được lập từ phiên bản nào"), said
+    assert "version" not in said and "Not a valid integer" not in said
 
 
 # ---- merging ----------------------------------------------------------------------------------
