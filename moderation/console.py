@@ -39,6 +39,7 @@ from datetime import datetime
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -70,6 +71,10 @@ def _badge(staff: StaffUser, now: datetime) -> int:
     return services.held_count()
 
 
+def _held_label(n: int) -> str:
+    return ngettext("%(num)d report held for moderation", "%(num)d reports held for moderation", n)
+
+
 def register(app) -> None:
     """The blueprint and its menu entry (from ``moderation.init_app``)."""
     app.register_blueprint(bp)
@@ -81,7 +86,7 @@ def register(app) -> None:
             frozenset(policy.MODERATION_ROLES),
             badge=_badge,
             order=15,
-            badge_label=_l("%(n)d reports held for moderation"),
+            badge_label=_held_label,
         ),
     )
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import g, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from backend.db import db
@@ -46,7 +46,8 @@ def finding(flag: dict) -> dict:
     elif kind == "personal_data":
         detail = ", ".join(str(FINDINGS.get(t, t)) for t in flag.get("types") or [])
     elif kind == "new_resident":
-        detail = _("%(n)d earlier reports", n=flag.get("earlier_reports", 0))
+        n = flag.get("earlier_reports", 0)
+        detail = ngettext("%(num)d earlier report", "%(num)d earlier reports", n)
     return {
         "kind": kind,
         "label": str(FINDINGS.get(kind, kind)),

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from backend.console import Section, add_section, blueprint
 from backend.db import commit, utcnow
@@ -45,7 +46,7 @@ def _menu(state) -> None:
             frozenset(Role),
             badge=lambda staff, now: services.unread_count(staff),
             order=80,
-            badge_label=_l("%(n)d unread"),
+            badge_label=lambda n: ngettext("%(num)d unread", "%(num)d unread", n),
         ),
     )
 

@@ -34,8 +34,11 @@ class Section:
     roles: frozenset[Role]
     badge: Callable[[StaffUser, datetime], int] | None = None
     order: int = 50
-    #: What the badge's number means, for screen readers (a msgid with ``%(n)d``).
-    badge_label: object = None
+    #: What the badge's number means, for screen readers: the badge's number -> the text,
+    #: so that it can take the plural the number asks for, e.g.
+    #: ``lambda n: ngettext("%(num)d unread", "%(num)d unread", n)``.
+    #: None: "N new".
+    badge_label: Callable[[int], str] | None = None
 
 
 def add_section(app: Flask, section: Section) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from backend.console.guard import SESSION_KEY, lifetimes, safe_next
 from backend.console.views import bp
@@ -62,7 +63,11 @@ def logout_everywhere():
     commit()
     session.clear()
     flash(
-        _("You are signed out on every device (%(n)d sessions) and every API token.", n=ended),
+        ngettext(
+            "You are signed out on every device (%(num)d session) and every API token.",
+            "You are signed out on every device (%(num)d sessions) and every API token.",
+            ended,
+        ),
         "info",
     )
     return redirect(url_for("console.login"))

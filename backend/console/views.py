@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from backend.console import Section, add_section, sections
 from backend.console.guard import protect
@@ -41,6 +42,11 @@ def _menu(state):
     )
 
 
+def new_badge_label(n: int) -> str:
+    """A menu badge's meaning when its section gives none."""
+    return ngettext("%(num)d new", "%(num)d new", n)
+
+
 @bp.app_context_processor
 def _layout():
     if not request.path.startswith("/console") or g.get("staff") is None:
@@ -51,10 +57,7 @@ def _layout():
         if section.endpoint not in current_app.view_functions:
             continue
         badge = section.badge(staff, now) if section.badge else None
-        spoken = None
-        if badge:
-            label = section.badge_label or _l("%(n)d new")
-            spoken = str(label) % {"n": badge}
+        spoken = (section.badge_label or new_badge_label)(badge) if badge else None
         menu.append(
             {
                 "url": url_for(section.endpoint),

@@ -75,6 +75,38 @@ def test_moderators_start_on_the_queue_with_its_badge(console, held):
     assert 'id="queue-total"' in page
 
 
+def test_the_badge_says_how_many_wait_in_the_plural_the_number_asks_for(console, resident, submit):
+    client = console("moderator")
+    spoken = re.compile(
+        r'href="/console/moderation"[^>]*>[^<]*<span class="badge" data-count="\d+">'
+        r'<span aria-hidden="true">\d+</span><span class="visually-hidden">([^<]*)</span>'
+    )
+    submit(resident(), description=ABUSIVE)
+    one = spoken.search(client.get(f"{QUEUE}?lang=en").get_data(as_text=True)).group(1)
+    assert one == "1 report held for moderation"
+    submit(resident("+84902222223"), description=ABUSIVE)
+    two = spoken.search(client.get(f"{QUEUE}?lang=en").get_data(as_text=True)).group(1)
+    assert two == "2 reports held for moderation"
+    vi = spoken.search(client.get(f"{QUEUE}?lang=vi").get_data(as_text=True)).group(1)
+    assert vi.startswith("2 ") and "held" not in vi
+
+
+def test_a_new_residents_earlier_reports_in_the_plural_the_number_asks_for(app):
+    from backend.i18n import in_language
+    from moderation.console_view import finding
+
+    with in_language("en"):
+        assert finding({"kind": "new_resident", "earlier_reports": 1})["detail"] == (
+            "1 earlier report"
+        )
+        assert finding({"kind": "new_resident", "earlier_reports": 0})["detail"] == (
+            "0 earlier reports"
+        )
+    with in_language("vi"):
+        said = finding({"kind": "new_resident", "earlier_reports": 1})["detail"]
+        assert said.startswith("1 ") and "earlier" not in said
+
+
 def test_findings_are_marked_in_the_text_and_user_text_is_escaped(console, resident, submit):
     text = "<script>alert(1)</script> Địt mẹ ổ gà, gọi 0901234567 <b>gấp</b>"
     code = submit(resident(), description=text, address="Hẻm <i>vcl</i>").get_json()["code"]

@@ -86,6 +86,14 @@ def test_sign_out_everywhere_ends_other_browsers_and_api_tokens(console, app, cl
     assert app.test_client().get("/staff/v1/me", headers=api).status_code == 401
 
 
+def test_sign_out_everywhere_counts_the_sessions_in_the_plural_the_number_asks_for(console):
+    client = console("coordinator")  # one session, no API token
+    assert client.get("/console/account?lang=en").status_code == 200
+    signed_out = post_form(client, "/console/logout-everywhere", follow_redirects=True)
+    page = signed_out.get_data(as_text=True)
+    assert "You are signed out on every device (1 session) and every API token." in page
+
+
 def test_a_deactivated_account_stops_at_once(console):
     client = console("coordinator")
     account = db.session.query(StaffUser).filter_by(username="coordinator").one()
