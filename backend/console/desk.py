@@ -348,7 +348,7 @@ def _csv_lines(staff_id: int, ids: list[int], cut: bool, now) -> Iterator[str]:
                     (r.assignee.full_name or r.assignee.username) if r.assignee else "",
                     r.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.due_at else "",
                     _("yes") if r.overdue else _("no"),
-                    r.working_days_late if r.working_days_late is not None else "",
+                    desk_export.days_late(r.working_days_late),
                 )
             )
         commit()  # no transaction stays open while the client reads

@@ -3,6 +3,13 @@
 The same reports as the desk's list (``queries.staff_select`` with the queue's condition,
 ``policy.readable``), in the desk's order; a row never says who filed the report, and the
 assignee only to a reader who may know who works it (``policy.sees_assignee``).
+
+"Overdue" and the working days late are the read model's board flag
+(``read_model.row``), exactly what the desk's rows show (``backend.console.queue_rows``):
+the handling clock past its current due date. The days late are rounded to one decimal as
+the page rounds them (Babel's rounding of the decimal value, half to even: 1.25 -> 1.2,
+1.35 -> 1.4), but always written with a dot, whatever the page's language ("1.2" where the
+Vietnamese page says "1,2"): the CSV is read by programs as well as by spreadsheets.
 """
 
 from __future__ import annotations
@@ -12,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel import numbers
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
-from backend.domain.sla import ClockKind, Outcome
+from backend.domain.sla import ClockKind
 from backend.models import Report, ReportClock
-from backend.services import policy, queries, sla
+from backend.services import policy, queries, read_model, sla
 from backend.services.queries import DeskFilter, ReportFilter
 
 #: The most rows one CSV export holds (the file then ends with a note saying so).
@@ -39,8 +47,16 @@ class ExportRow:
     department: object | None
     assignee: object | None  # StaffUser, when the reader may know who works it
     due_at: datetime | None
-    overdue: bool
-    working_days_late: float | None
+    overdue: bool  # the read model's flag (the desk's rows show the same)
+    working_days_late: float | None  # as the read model gives it; see days_late()
+
+
+def days_late(value: float | None) -> str:
+    """Working days late as the CSV writes them: one decimal at most, rounded as the desk's
+    page rounds them (the same Babel pattern precision), with a dot ("" when not late)."""
+    if value is None:
+        return ""
+    return numbers.format_decimal(value, "0.#", locale="en")
 
 
 def export_ids(
@@ -74,7 +90,7 @@ def _handle_clock(report: Report) -> ReportClock | None:
 def _export_row(staff, report: Report, now: datetime, cal) -> ExportRow:
     clock = _handle_clock(report)
     current = sla.current_of(clock, now, cal) if clock is not None else None
-    overdue = current is not None and current.state == Outcome.OVERDUE
+    flag = read_model.row(report, now)  # what the desk's row shows
     return ExportRow(
         code=report.code,
         created_at=report.created_at,
@@ -84,8 +100,8 @@ def _export_row(staff, report: Report, now: datetime, cal) -> ExportRow:
         department=report.department,
         assignee=report.assignee if policy.sees_assignee(staff, report) else None,
         due_at=current.due_at if current is not None else None,
-        overdue=overdue,
-        working_days_late=current.working_days_late if overdue else None,
+        overdue=flag.overdue,
+        working_days_late=flag.working_days_late if flag.overdue else None,
     )
 
 
@@ -101,6 +117,8 @@ def export_batches(staff, ids: list[int], now: datetime) -> Iterator[list[Export
             .where(Report.id.in_(chunk))
             .options(
                 selectinload(Report.clocks),
+                selectinload(Report.photos),  # the read model's row reads them
+                undefer(Report.supporters),
                 selectinload(Report.admin_unit),
                 selectinload(Report.assignee),
                 selectinload(Report.escalated_to),

@@ -242,6 +242,29 @@ def test_the_csv_opens_in_a_spreadsheet(console, codes):
     assert response.headers["X-Export-Truncated"] == "false"
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_csv_says_what_the_page_says_with_a_dot(console, codes, lang):
+    """Overdue and the working days late as the desk's rows show them (one decimal, the
+    page's rounding), the decimal separator a dot in any language."""
+    client = console("so-xd.officer")
+    table = list(
+        csv.reader(io.StringIO(get(client, f"/console/desk.csv?queue=all&lang={lang}").text))
+    )
+    page = html(client, f"/console/desk?queue=all&lang={lang}")
+    yes, no = ("yes", "no") if lang == "en" else ("có", "không")
+    late = re.compile(r"(\d+(?:[.,]\d)?) (?:working days? late|ngày làm việc)")
+    for row in table[1:]:
+        due = re.search(r'class="due overdue" data-clock="handle">([^<]*)<', row_of(page, row[0]))
+        assert row[8] == (yes if due else no), row
+        if due:
+            shown = late.search(due.group(1)).group(1)
+            assert row[9] == shown.replace(",", "."), (row, due.group(1))
+        else:
+            assert row[9] == "", row
+    overdue = next(row for row in table if row[0] == codes["overdue"])
+    assert overdue[9] == "1.2"  # 10 working hours: 1.25 days, rounded as the page rounds
+
+
 def test_a_cut_export_says_so(console, codes, monkeypatch):
     monkeypatch.setattr(desk_export, "EXPORT_MAX", 2)
     client = console("so-xd.officer")

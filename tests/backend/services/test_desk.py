@@ -10,7 +10,7 @@ from sqlalchemy import event
 from backend.db import db
 from backend.localtime import local_tz
 from backend.models import Report
-from backend.services import desk, desk_export, queries
+from backend.services import desk, desk_export, queries, sla
 from backend.services.desk import Queue
 from backend.services.queries import DeskFilter, ReportFilter
 from tests.backend.desk_scenario import NOW, at, build, user
@@ -182,3 +182,22 @@ def test_the_export_keeps_the_desks_order_and_says_when_it_is_cut(app, codes):
     assert not lamp.overdue  # the CSV's "overdue" is the handling clock's
     two, cut = desk_export.export_ids(officer, flt, order, NOW, local_tz(), limit=2)
     assert two == ids[:2] and cut
+
+
+def test_an_export_batch_costs_the_same_queries_for_2_rows_as_for_all(app, codes):
+    """The rows' flags come from the read model's board row, which reads the photos and
+    the supporters: loaded with the batch, never one query per row."""
+    officer = user("so-xd.officer")
+    flt, order = ReportFilter(), DeskFilter(queue=Queue.ALL)
+    ids, _ = desk_export.export_ids(officer, flt, order, NOW, local_tz())
+    assert len(ids) >= 8
+    sla.working_calendar()  # read once per session
+
+    def sent(chosen: list[int]) -> tuple[int, int]:
+        db.session.expire_all()
+        with statements() as found:
+            rows = [r for batch in desk_export.export_batches(officer, chosen, NOW) for r in batch]
+        return len(found), len(rows)
+
+    (few, two), (many, everything) = sent(ids[:2]), sent(ids)
+    assert (two, everything) == (2, len(ids)) and few == many
