@@ -101,11 +101,12 @@ def _queue_page(*, status: int = 200, typed_code: str = ""):
     except ValidationError as exc:
         raise ValidationFailed(fields=exc.messages) from exc
     page = services.queue(args["page"], PAGE_SIZE)
+    nearby = services.similar_reports(page.items, now)  # one search for the whole page
     body = render_template(
         "console/moderation/queue.html",
         page=page,
         pages=max(1, math.ceil(page.total / PAGE_SIZE)),
-        items=[shown(staff, report, now) for report in page.items],
+        items=[shown(staff, report, now, nearby[report.id]) for report in page.items],
         typed_code=typed_code,
     )
     return body, status

@@ -10,9 +10,7 @@ from datetime import datetime
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
 
-from backend.db import db
 from backend.domain.vocabulary import EventKind
 from backend.models import Report, StaffUser
 from backend.models.photo import PhotoKind
@@ -99,29 +97,29 @@ def photos(report: Report, view) -> dict[str, list[dict]]:
     return {"before": grouped[PhotoKind.BEFORE], "after": grouped[PhotoKind.AFTER]}
 
 
-def similar(report: Report, now: datetime) -> list[dict]:
-    """The merge candidates, each with its category (and whether it differs)."""
-    found = services.similar(report, now)
-    if not found:
-        return []
-    others = {
-        r.code: r
-        for r in db.session.scalars(
-            select(Report).where(Report.code.in_([s["code"] for s in found]))
-        )
-    }
+def similar(report: Report, found: list[tuple[Report, float]]) -> list[dict]:
+    """The merge candidates (``services.similar_reports``), each with its category (and
+    whether it differs)."""
     return [
         {
-            **s,
-            "category": category_name(others[s["code"]]) if s["code"] in others else "",
-            "other_category": s["code"] in others
-            and others[s["code"]].category_id != report.category_id,
+            **item,
+            "category": category_name(other),
+            "other_category": other.category_id != report.category_id,
         }
-        for s in found
+        for item, (other, _metres) in zip(services.similar_items(found), found, strict=True)
     ]
 
 
-def shown(staff: StaffUser, report: Report, now: datetime) -> dict:
+def shown(
+    staff: StaffUser,
+    report: Report,
+    now: datetime,
+    nearby: list[tuple[Report, float]] | None = None,
+) -> dict:
+    """What the pages show of ``report``; ``nearby``, its merge candidates when the caller
+    found them already (the queue finds a whole page's at once)."""
+    if nearby is None:
+        nearby = services.similar_reports([report], now)[report.id]
     view = read_model.build(staff, report, now)
     flags = report.moderation_flags or []
     titles = {kind: str(label) for kind, label in FINDINGS.items()}
@@ -135,5 +133,5 @@ def shown(staff: StaffUser, report: Report, now: datetime) -> dict:
         "photos": photos(report, view),
         "photo_count": len(view.photos),
         "history": history.entries(view.timeline, g.get("lang", "vi"), view.photos),
-        "similar": similar(report, now),
+        "similar": similar(report, nearby),
     }

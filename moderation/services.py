@@ -81,20 +81,27 @@ def queue(page: int, page_size: int) -> Page:
     )
 
 
-def similar(report: Report, now: datetime) -> list[dict]:
-    """Open public reports this one may duplicate (candidates for a merge)."""
+#: Merge candidates shown for a held report.
+SIMILAR_LIMIT = 5
+
+
+def similar_reports(reports: list[Report], now: datetime) -> dict[int, list[tuple[Report, float]]]:
+    """For each report (by id), the open public reports it may duplicate, nearest first:
+    (report, metres). One search for all of them (a page of the queue)."""
+    return nearby.suggest_near(
+        reports,
+        now,
+        radius_m=current_app.config["DUPLICATE_RADIUS_M"],
+        days=current_app.config["DUPLICATE_DAYS"],
+        limit=SIMILAR_LIMIT,
+    )
+
+
+def similar_items(found: list[tuple[Report, float]]) -> list[dict]:
+    """The API's ``similar_reports``: code, distance in metres, status."""
     return [
         {"code": other.code, "distance_m": round(metres, 1), "status": other.status}
-        for other, metres in nearby.suggest(
-            report.category_id,
-            report.lat,
-            report.lng,
-            now,
-            radius_m=current_app.config["DUPLICATE_RADIUS_M"],
-            days=current_app.config["DUPLICATE_DAYS"],
-            limit=5,
-            exclude_report_id=report.id,
-        )
+        for other, metres in found
     ]
 
 

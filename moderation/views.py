@@ -38,9 +38,9 @@ def _view(staff, report, now) -> dict:
     return staff_schema(view).dump(view)
 
 
-def _queue_item(staff, report, now) -> dict:
+def _queue_item(staff, report, now, nearby) -> dict:
     view = read_model.build(staff, report, now)
-    view.similar_reports = services.similar(report, now)
+    view.similar_reports = services.similar_items(nearby)
     return QueueItemSchema().dump(view)
 
 
@@ -63,10 +63,11 @@ def queue(args):
     open reports nearby they may duplicate (``similar_reports``)."""
     staff, now = current_staff(), utcnow()
     page = services.queue(args["page"], args["page_size"])
+    nearby = services.similar_reports(page.items, now)  # one search for the whole page
     return jsonify(
         dump_page(
             page,
-            lambda report: _queue_item(staff, report, now),
+            lambda report: _queue_item(staff, report, now, nearby[report.id]),
         )
     )
 

@@ -15,11 +15,12 @@ the box get the exact geodesic distance (geopy, WGS 84 ellipsoid).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geopy.distance import geodesic
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, literal, select, union_all
 
 from backend.db import db
 from backend.domain.text import N_
@@ -126,23 +127,60 @@ def suggest(
             exclude_report_id=exclude_report_id,
         )
     ).all()
-    here = (lat, lng)
+    within = _nearest((lat, lng), candidates, radius_m, limit)
+    reports = _rows(report_id for _, report_id in within)
+    return [(reports[report_id], metres) for metres, report_id in within]
+
+
+def suggest_near(
+    reports: Sequence[Report],
+    now: datetime,
+    *,
+    radius_m: float,
+    days: int,
+    limit: int = 10,
+) -> dict[int, list[tuple[Report, float]]]:
+    """:func:`suggest` around each of ``reports`` (its category, itself excluded), by report
+    id: one query for every one's candidates (their boxes in one ``UNION ALL``) and one for
+    the rows, whatever the number of reports (a page of the moderation queue)."""
+    if not reports:
+        return {}
+    boxes = [
+        prefilter(
+            r.category_id, r.lat, r.lng, now, radius_m=radius_m, days=days, exclude_report_id=r.id
+        ).add_columns(literal(r.id, Integer).label("near_id"))
+        for r in reports
+    ]
+    found: dict[int, list] = {r.id: [] for r in reports}
+    for report_id, other_lat, other_lng, near_id in db.session.execute(union_all(*boxes)):
+        found[near_id].append((report_id, other_lat, other_lng))
+    within = {r.id: _nearest((r.lat, r.lng), found[r.id], radius_m, limit) for r in reports}
+    rows = _rows(report_id for chosen in within.values() for _, report_id in chosen)
+    return {
+        near_id: [(rows[report_id], metres) for metres, report_id in chosen]
+        for near_id, chosen in within.items()
+    }
+
+
+def _nearest(here, candidates, radius_m: float, limit: int) -> list[tuple[float, int]]:
+    """(metres, id) of the candidates (id, lat, lng) within ``radius_m`` of ``here``, the
+    nearest ``limit`` (equal distances: the lower id, the older report, first)."""
     within = []
     for report_id, other_lat, other_lng in candidates:
         metres = geodesic(here, (other_lat, other_lng)).meters
         if metres <= radius_m:
             within.append((metres, report_id))
     within.sort()
-    within = within[:limit]
-    if not within:
-        return []
-    reports = {
-        report.id: report
-        for report in queries.board_rows(
-            select(Report).where(Report.id.in_([report_id for _, report_id in within]))
-        )
-    }
-    return [(reports[report_id], metres) for metres, report_id in within]
+    return within[:limit]
+
+
+def _rows(ids: Iterable[int]) -> dict[int, Report]:
+    """The board's rows of these reports, by id (one query; none without ids)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    found = queries.board_rows(select(Report).where(Report.id.in_(wanted)))
+    return {report.id: report for report in found}
 
 
 def around(

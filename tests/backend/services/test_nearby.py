@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from geopy.distance import distance, geodesic
+from sqlalchemy import event
 
 from backend.db import commit, db
 from backend.errors import Conflict, NotFound
@@ -69,6 +71,21 @@ def codes(found) -> list[str]:
     return [report.code for report, _ in found]
 
 
+@contextmanager
+def _selects():
+    sent: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args, **_kwargs):
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+
+
 def test_100_m_away_is_suggested_and_200_m_is_not(file_report):
     near = file_report(away(100, 30))
     file_report(away(200, 210))
@@ -127,6 +144,34 @@ def test_a_report_is_not_its_own_duplicate(file_report):
     other = file_report(away(30, 45))
     found = suggest(exclude_report_id=report.id)
     assert codes(found) == [other.code]
+
+
+def test_around_several_reports_at_once_as_around_each_one(file_report):
+    """``suggest_near`` (a page of the moderation queue): each report's own suggestions,
+    itself excluded, in its category, nearest first, in the same queries for any number."""
+    here, there = file_report(), file_report(away(130, 90))
+    between = file_report(away(65, 90))
+    lamp, lamp_near = (
+        file_report(category="chieu-sang"),
+        file_report(away(20, 0), category="chieu-sang"),
+    )
+    alone = file_report(away(1000, 0))
+    kinds = {r.id: r for r in (here, there, between, lamp, lamp_near, alone)}
+    with _selects() as two:
+        nearby.suggest_near([here, lamp], NOW, radius_m=RADIUS, days=DAYS, limit=5)
+    with _selects() as sent:
+        found = nearby.suggest_near(list(kinds.values()), NOW, radius_m=RADIUS, days=DAYS, limit=5)
+    assert len(sent) == len(two)  # one search and one load of the rows, for any number
+    for report in kinds.values():
+        one = nearby.suggest(
+            report.category_id, report.lat, report.lng, NOW,
+            radius_m=RADIUS, days=DAYS, limit=5, exclude_report_id=report.id,
+        )  # fmt: skip
+        assert codes(found[report.id]) == codes(one), report.code
+        assert [m for _, m in found[report.id]] == pytest.approx([m for _, m in one])
+    assert codes(found[here.id]) == [between.code, there.code]
+    assert codes(found[lamp.id]) == [lamp_near.code] and found[alone.id] == []
+    assert nearby.suggest_near([], NOW, radius_m=RADIUS, days=DAYS) == {}
 
 
 @pytest.mark.parametrize("lat", [-80.0, -45.0, 0.0, 10.03, 21.0, 60.0, 85.0])
