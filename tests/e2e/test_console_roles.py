@@ -332,11 +332,11 @@ def test_the_coordinator_approves_an_extension_and_the_deadline_moves_everywhere
 # ---- 5. a moderator approves a held report -------------------------------------------------
 
 
-def _held_report(page, live_server) -> str:
+def _held_report(page, live_server, phone: str = "+84907770011") -> str:
     """A resident sends, through the app's API, a report the automatic checks hold (a text
     too short to act on); returns its code."""
     signed = page.request.post(
-        live_server + "/mobile/v1/auth/firebase", data={"id_token": id_token("+84907770011")}
+        live_server + "/mobile/v1/auth/firebase", data={"id_token": id_token(phone)}
     )
     assert signed.ok, signed.text()
     photo = PHOTOS / "DSCN0010.jpg"
@@ -460,21 +460,23 @@ def test_every_console_page_at_phone_width(new_page, live_server, screenshot):
     page.wait_for_url("**/console/account")
     _at_phone_width(page)
 
-    # The coordinator: the triage, the moderation queue and a report's moderation page.
+    # The coordinator: the triage, the moderation queue and a held report's moderation
+    # page, with its decision forms (a report of this test's own, held for moderation).
     page = new_page(**PHONE)
+    code = _held_report(page, live_server, phone="+84907770012")
     sign_in(page, live_server, "coordinator")
     page.wait_for_url("**/console/triage")
     _at_phone_width(page)
     page.click("header nav a[href$='/console/moderation']")
     page.wait_for_url("**/console/moderation")
     _at_phone_width(page)
-    held = page.locator(".mod-item h2 a")
-    if held.count():
-        held.first.click()
-    else:  # nothing held now: a decided report's moderation page
-        some = reports_of(page, live_server, "coordinator", "page_size=1")[0]["code"]
-        page.goto(live_server + f"/console/moderation/{some}")
-    page.wait_for_url(re.compile(r"/console/moderation/PA-"))
+    # From the queue's "find a report" form: it is on the page whatever else waits before it.
+    page.fill("#find-code", code)
+    page.click("#find-form button[type=submit]")
+    page.wait_for_url(f"**/console/moderation/{code}")
+    assert page.locator("#not-held").count() == 0  # still held: the decisions are offered
+    for form in ("#approve-form", "#merge-form"):
+        assert page.locator(form).count() == 1, form
     _at_phone_width(page)
 
 
