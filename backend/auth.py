@@ -25,7 +25,10 @@ _KINDS = {"resident": (Resident, RESIDENT_TOKEN_SECONDS), "staff": (StaffUser, S
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="phananh-access-token")
+    # itsdangerous signs with the last key and accepts any of them: SECRET_KEY_FALLBACKS keep
+    # the tokens signed before a key rotation valid until they expire.
+    keys = [*current_app.config.get("SECRET_KEY_FALLBACKS", []), current_app.config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt="phananh-access-token")
 
 
 def issue_token(account: Resident | StaffUser) -> dict:

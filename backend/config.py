@@ -36,6 +36,8 @@ class Settings:
     redis_url: str | None = None
     media_root: str | None = None
     secret_key: str | None = None
+    #: Earlier keys still accepted for tokens and sessions they signed (key rotation).
+    secret_key_fallbacks: tuple[str, ...] = ()
     firebase_project_id: str = "phananh-demo"
     firebase_credentials: str | None = None
     firebase_auth_emulator_host: str | None = None
@@ -107,6 +109,9 @@ class Settings:
             redis_url=get("REDIS_URL"),
             media_root=get("MEDIA_ROOT"),
             secret_key=get("SECRET_KEY"),
+            secret_key_fallbacks=tuple(
+                key.strip() for key in (get("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()
+            ),
             firebase_project_id=get("FIREBASE_PROJECT_ID") or "phananh-demo",
             firebase_credentials=get("FIREBASE_CREDENTIALS"),
             firebase_auth_emulator_host=get("FIREBASE_AUTH_EMULATOR_HOST"),
@@ -159,6 +164,12 @@ class Settings:
                     f"SECRET_KEY {weak}; generate one with "
                     "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
                 )
+        for position, old in enumerate(self.secret_key_fallbacks, start=1):
+            weak = weak_secret_key(old)
+            if weak:  # a weak old key would still let anyone sign tokens
+                problems.append(f"SECRET_KEY_FALLBACKS key {position} {weak}")
+        if self.secret_key in self.secret_key_fallbacks:
+            problems.append("SECRET_KEY_FALLBACKS repeats SECRET_KEY")
         if not self.database_url:
             problems.append("DATABASE_URL must be set (PostgreSQL)")
         if self.firebase_auth_emulator_host:
@@ -248,6 +259,9 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
     return {
         "APP_ENV": settings.app_env,
         "SECRET_KEY": settings.secret_key or _dev_secret_key(instance),
+        # Rotation: the keys before SECRET_KEY, still accepted (never used to sign) for the
+        # access tokens, console session cookies and signed links they signed.
+        "SECRET_KEY_FALLBACKS": list(settings.secret_key_fallbacks),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "REDIS_URL": settings.redis_url,
