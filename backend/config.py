@@ -9,6 +9,7 @@ together with ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` and ``SECRET_KEY``.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -60,6 +61,10 @@ class Settings:
     assign_by_any_officer: bool = False
     console_session_hours: int = 12
     console_idle_minutes: int = 240
+    #: Web origins (scheme://host[:port]) whose pages may call the APIs from a browser.
+    cors_origins: tuple[str, ...] = ()
+    #: Strict-Transport-Security max-age in production (0: no HSTS header).
+    hsts_max_age: int = 31_536_000
 
     @property
     def production(self) -> bool:
@@ -134,6 +139,10 @@ class Settings:
             assign_by_any_officer=get_bool("ASSIGN_BY_ANY_OFFICER", False),
             console_session_hours=get_int("CONSOLE_SESSION_HOURS", 12),
             console_idle_minutes=get_int("CONSOLE_IDLE_MINUTES", 240),
+            cors_origins=tuple(
+                part.strip() for part in (get("CORS_ORIGINS") or "").split(",") if part.strip()
+            ),
+            hsts_max_age=get_int("HSTS_MAX_AGE", 31_536_000),
         )
 
     def validate(self) -> None:
@@ -152,6 +161,16 @@ class Settings:
             raise ConfigError("CONSOLE_SESSION_HOURS must be between 1 and 168")
         if not 5 <= self.console_idle_minutes <= self.console_session_hours * 60:
             raise ConfigError("CONSOLE_IDLE_MINUTES must be at least 5 and within the lifetime")
+        if self.hsts_max_age < 0:
+            raise ConfigError(f"HSTS_MAX_AGE must be 0 (off) or more: {self.hsts_max_age}")
+        for origin in self.cors_origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(
+                    "CORS_ORIGINS holds scheme://host[:port] origins, lower case, no path "
+                    f"or wildcard: {origin!r}"
+                )
+            if self.production and not origin.startswith("https://"):
+                raise ConfigError(f"CORS_ORIGINS must be https:// in production: {origin!r}")
         if not self.production:
             return
         problems = []
@@ -180,6 +199,15 @@ class Settings:
         if problems:
             raise ConfigError("; ".join(problems))
 
+
+#: One web origin of CORS_ORIGINS: exact (no wildcard, no path), as a browser sends it.
+_ORIGIN = re.compile(
+    r"https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?"
+)
+#: Multipart bodies: the text fields (a description is at most 5,000 characters) ...
+FORM_ALLOWANCE_BYTES = 64 * 1024
+#: ... and each photo part's own headers (name, file name, content type).
+PART_HEADER_BYTES = 1024
 
 #: Shortest SECRET_KEY production accepts (token_urlsafe(48) gives 64 characters).
 MIN_SECRET_KEY_LENGTH = 32
@@ -306,8 +334,16 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": settings.console_session_hours * 3600,
         "WTF_CSRF_SSL_STRICT": settings.production,
-        # Whole request bodies: every photo at its limit plus the form fields.
-        "MAX_CONTENT_LENGTH": settings.max_photo_bytes * settings.max_photos_per_report + 1_048_576,
+        # Whole request bodies: every photo at its limit plus the form fields; a larger
+        # declared Content-Length is refused before the body is read (backend.api.guards).
+        "MAX_CONTENT_LENGTH": settings.max_photos_per_report
+        * (settings.max_photo_bytes + PART_HEADER_BYTES)
+        + FORM_ALLOWANCE_BYTES,
+        # Web origins allowed to call the APIs from a browser (backend.security); none: no
+        # Access-Control-Allow-Origin anywhere.
+        "CORS_ORIGINS": list(settings.cors_origins),
+        # Strict-Transport-Security max-age, sent in production only (0: not sent).
+        "HSTS_MAX_AGE": settings.hsts_max_age,
         "JSON_SORT_KEYS": False,
         "API_TITLE": "phananh API",
         "API_VERSION": "1.0",
