@@ -56,6 +56,7 @@ class Settings:
     max_photo_bytes: int = 15 * 1024 * 1024
     max_photos_per_report: int = 6
     rating_window_days: int = 7
+    duplicate_submission_seconds: int = 120
     map_tile_url: str | None = None
     map_tile_attribution: str | None = None
     assign_by_any_officer: bool = False
@@ -134,6 +135,7 @@ class Settings:
             max_photo_bytes=get_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024),
             max_photos_per_report=get_int("MAX_PHOTOS_PER_REPORT", 6),
             rating_window_days=get_int("RATING_WINDOW_DAYS", 7),
+            duplicate_submission_seconds=get_int("DUPLICATE_SUBMISSION_SECONDS", 120),
             map_tile_url=get("MAP_TILE_URL"),
             map_tile_attribution=get("MAP_TILE_ATTRIBUTION"),
             assign_by_any_officer=get_bool("ASSIGN_BY_ANY_OFFICER", False),
@@ -312,6 +314,9 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "MAX_PHOTOS_PER_REPORT": settings.max_photos_per_report,
         # Days after a resolution during which the reporter may rate it (and reopen it).
         "RATING_WINDOW_DAYS": settings.rating_window_days,
+        # A report sent again byte for byte without an Idempotency-Key within this many
+        # seconds is answered with the first one (backend.api.idempotency); 0: never.
+        "DUPLICATE_SUBMISSION_SECONDS": settings.duplicate_submission_seconds,
         # Leaflet tile template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
         # unset: the portal map draws the reports on a plain background (no network).
         "MAP_TILE_URL": settings.map_tile_url,

@@ -179,7 +179,7 @@ def _app(settings, tmp_path_factory):
         overrides={
             "TESTING": True,
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "PASSWORD_HASH_METHOD": "argon2-fast",
         },
     )
     with app.app_context():
