@@ -180,6 +180,9 @@ def _app(settings, tmp_path_factory):
             "TESTING": True,
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
             "PASSWORD_HASH_METHOD": "argon2-fast",
+            # Tests send the builder's default report again and again: no implicit
+            # de-duplication unless a test turns it on (tests/mobile_api/test_idempotency).
+            "DUPLICATE_SUBMISSION_SECONDS": 0,
         },
     )
     with app.app_context():
