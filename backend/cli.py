@@ -184,6 +184,13 @@ def redispatch_command():
     click.echo(json.dumps({"redispatched": tasks.redispatch_renditions()}))
 
 
+@jobs_cli.command("rebuild-renditions")
+def rebuild_renditions_command():
+    """Make again the public files of every photo whose renditions are missing (after the
+    photo store was restored from its originals); idempotent."""
+    click.echo(json.dumps({"rebuilt": tasks.rebuild_missing_renditions()}))
+
+
 @click.command("scheduler")
 def scheduler_command():
     """Run RQ's cron scheduler for the periodic jobs (needs REDIS_URL; one or more)."""

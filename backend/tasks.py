@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db import commit, db
@@ -17,6 +18,7 @@ from backend.jobs import RENDITIONS_JOB, dispatch
 from backend.models import Photo
 from backend.models.photo import RenditionStatus
 from backend.services import photos, sla
+from backend.storage import get_storage
 
 #: A rendition still pending after this long lost its job: enqueue it again.
 REDISPATCH_AFTER = timedelta(minutes=5)
@@ -37,6 +39,36 @@ def redispatch_renditions(now: datetime | None = None) -> int:
     for photo_id in ids:
         dispatch(RENDITIONS_JOB, photo_id)
     return len(ids)
+
+
+def rebuild_missing_renditions(*, batch: int = 500) -> int:
+    """After a restore of the photo store from the originals alone: every ready photo whose
+    public files are missing is made again (pending, then the rendition job). Idempotent:
+    a second run finds nothing missing."""
+    storage, after, count = get_storage(), 0, 0
+    while True:
+        found = db.session.scalars(
+            select(Photo)
+            .where(Photo.id > after, Photo.rendition_status == RenditionStatus.READY)
+            .order_by(Photo.id)
+            .limit(batch)
+        ).all()
+        if not found:
+            return count
+        after = found[-1].id
+        missing = [
+            p.id
+            for p in found
+            if not (p.thumb_key and storage.exists(p.thumb_key))
+            or not (p.display_key and storage.exists(p.display_key))
+        ]
+        for photo in found:
+            if photo.id in missing:
+                photo.rendition_status = RenditionStatus.PENDING
+        commit()
+        for photo_id in missing:
+            dispatch(RENDITIONS_JOB, photo_id)
+        count += len(missing)
 
 
 def sla_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[str, int]:
