@@ -59,7 +59,12 @@ def _set_language() -> None:
 def _remember_language(response: Response) -> Response:
     if request.args.get("lang") in LANGUAGES:
         response.set_cookie(
-            LANG_COOKIE, request.args["lang"], max_age=_COOKIE_AGE, samesite="Lax", httponly=True
+            LANG_COOKIE,
+            request.args["lang"],
+            max_age=_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config.get("APP_ENV") == "production",
         )
     return response
 
