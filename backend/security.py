@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 from flask_cors import CORS
 
 #: The APIs a web page of another origin may call (URL prefixes, as the plugins mount them).
@@ -70,6 +70,15 @@ def _cors(app: Flask) -> None:
         "vary_header": True,
     }
     CORS(app, resources={rf"^{re.escape(prefix)}.*": options for prefix in API_PREFIXES})
+    app.after_request(_vary_on_origin)
+
+
+def _vary_on_origin(response: Response) -> Response:
+    # An API answer depends on Origin (listed or not) even with one origin configured,
+    # where flask-cors leaves Vary alone: a cache must not hand one origin's to another.
+    if request.path.startswith(API_PREFIXES):
+        response.vary.add("Origin")
+    return response
 
 
 def init_app(app: Flask) -> None:
