@@ -215,7 +215,7 @@ def _staff(departments: dict[str, Department]) -> dict[str, StaffUser]:
                     department=department,
                 )
             )
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "argon2")
     for account in accounts:
         account.set_password(DEMO_PASSWORD, method)
     db.session.add_all(accounts)

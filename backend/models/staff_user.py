@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from backend import passwords
 from backend.db import UTCDateTime, db, utcnow
 from backend.domain.roles import Role
 from backend.models.checks import one_of
@@ -30,8 +30,14 @@ class StaffUser(db.Model):
 
     department: Mapped[Department | None] = relationship()
 
-    def set_password(self, password: str, method: str = "scrypt") -> None:
-        self.password_hash = generate_password_hash(password, method=method)
+    def set_password(self, password: str, method: str = passwords.DEFAULT_METHOD) -> None:
+        """A new hash of ``password`` (argon2id; see :mod:`backend.passwords`). Changing a
+        password also ends the account's sessions: use ``accounts.set_staff_password``."""
+        self.password_hash = passwords.hash_password(password, method)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Whether ``password`` is this account's (an argon2 or an older werkzeug hash)."""
+        return passwords.verify(self.password_hash, password)
+
+    def password_needs_rehash(self, method: str = passwords.DEFAULT_METHOD) -> bool:
+        return passwords.needs_rehash(self.password_hash, method)

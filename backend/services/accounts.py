@@ -4,19 +4,84 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend import passwords
 from backend.db import db
 from backend.domain.text import N_, nfc
-from backend.errors import Unauthorized
+from backend.errors import Unauthorized, ValidationFailed
 from backend.firebase import VerifiedIdentity
 from backend.models import Resident, StaffUser
+from backend.services import staff_sessions
+
+MIN_PASSWORD_LENGTH = 10
+#: Passwords a guesser tries first (lower-cased); a new password is none of these.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "0123456789",
+        "12345678910",
+        "1111111111",
+        "0000000000",
+        "123456789a",
+        "a123456789",
+        "qwertyuiop",
+        "qwerty1234",
+        "1q2w3e4r5t",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "iloveyou12",
+        "abc1234567",
+        "abcd123456",
+        "abcdefghij",
+        "admin12345",
+        "admin123456",
+        "administrator",
+        "matkhau123",
+        "matkhau1234",
+        "123456aa@@",
+        "anhyeuem123",
+        "vietnam123",
+        "vietnam1234",
+        "changeme123",
+        "welcome123",
+        "letmein1234",
+    }
+)
 
 
 class InvalidCredentials(Unauthorized):
     code = "invalid_credentials"
     message = N_("Wrong username or password.")
+
+
+class PasswordTooShort(ValidationFailed):
+    code = "password_too_short"
+    message = N_("The password must have at least %(min)d characters.")
+
+
+class PasswordTooCommon(ValidationFailed):
+    code = "password_too_common"
+    message = N_("This password is too common; choose another.")
+
+
+class PasswordIsUsername(ValidationFailed):
+    code = "password_is_username"
+    message = N_("The password must not be the username.")
+
+
+class WrongCurrentPassword(ValidationFailed):
+    code = "wrong_current_password"
+    message = N_("The current password is wrong.")
+
+
+def hash_method() -> str:
+    """``PASSWORD_HASH_METHOD`` of this deployment (the tests choose a cheap one)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", passwords.DEFAULT_METHOD)
 
 
 def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
@@ -40,8 +105,54 @@ def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
 
 
 def staff_login(username: str, password: str) -> StaffUser:
+    """The account of ``username`` if ``password`` is its password and it is active.
+
+    Same answer, and one password verification, for an unknown user, a disabled account
+    and a wrong password: no username oracle in the time taken. An older (werkzeug) hash
+    or one of other argon2 parameters is made again on success (the caller commits)."""
     staff = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
-    # Same answer for an unknown user, a wrong password and a disabled account.
-    if staff is None or not staff.active or not staff.check_password(password):
+    method = hash_method()
+    if staff is None or not staff.active:
+        passwords.dummy_verify(password, method)
         raise InvalidCredentials()
+    if not staff.check_password(password):
+        raise InvalidCredentials()
+    if staff.password_needs_rehash(method):
+        staff.set_password(password, method)  # the same password: nothing to revoke
+        db.session.flush()
     return staff
+
+
+def check_password_strength(password: str, username: str) -> None:
+    """Refuse (422) a new password that is short, common or the username."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordTooShort(
+            params={"min": MIN_PASSWORD_LENGTH}, fields={"password": ["Too short."]}
+        )
+    folded = password.strip().casefold()
+    if folded in COMMON_PASSWORDS or len(set(folded)) <= 2:
+        raise PasswordTooCommon(fields={"password": ["Too common."]})
+    if folded == username.strip().casefold():
+        raise PasswordIsUsername(fields={"password": ["Same as the username."]})
+
+
+def revoke_access(staff: StaffUser, now: datetime) -> int:
+    """End every console session and API token of ``staff`` at once: what a password
+    change, a deactivation (or reactivation) and a role or unit change must do. The one
+    place accounts are revoked; returns the number of sessions ended."""
+    return staff_sessions.close_all(staff, now)
+
+
+def set_staff_password(staff: StaffUser, password: str, now: datetime) -> None:
+    """A new password (checked for strength); the account's sessions and tokens end."""
+    check_password_strength(password, staff.username)
+    staff.set_password(password, hash_method())
+    revoke_access(staff, now)
+    db.session.flush()
+
+
+def change_own_password(staff: StaffUser, current: str, new: str, now: datetime) -> None:
+    """A person's own password change, proven by the current password."""
+    if not staff.check_password(current):
+        raise WrongCurrentPassword(fields={"current_password": ["Wrong password."]})
+    set_staff_password(staff, new, now)

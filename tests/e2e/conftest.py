@@ -96,7 +96,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         settings,
         overrides={
             "MAP_TILE_URL": None,  # no tiles: no network
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the browser never signs in
+            "PASSWORD_HASH_METHOD": "argon2-fast",  # the browser never signs in
         },
     )
     with app.app_context():  # a throw-away database: no fsync at each of the seed's commits

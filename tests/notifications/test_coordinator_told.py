@@ -30,7 +30,7 @@ def coordinators(city) -> list[str]:
         account = StaffUser(
             username=username, full_name=username, role=Role.COORDINATOR, active=active
         )
-        account.set_password("demo", current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+        account.set_password("demo", current_app.config.get("PASSWORD_HASH_METHOD", "argon2"))
         db.session.add(account)
     commit()
     return ["coordinator", "coordinator2"]

@@ -15,7 +15,7 @@ from backend.config import Settings, flask_config
 from backend.console.reports import InvalidVersion
 from backend.db import commit, db, utcnow
 from backend.models import Report, StaffUser
-from backend.services import staff_sessions
+from backend.services import staff_admin, staff_sessions
 from tests.backend.console.conftest import console_sign_in, csrf_token, post_form
 
 TARGET = "/console/reports/{code}/act/{action}"
@@ -191,19 +191,14 @@ def test_in_production_the_cookie_is_secure_and_the_csrf_check_strict(tmp_path):
     assert development["SESSION_COOKIE_SECURE"] is False  # http://127.0.0.1 in the demo
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a deactivation refuses the account's sessions only while it lasts (check() reads "
-    "staff.active); it never ends them, so reactivating the account revives every old "
-    "cookie (and API token). Needs an account-deactivation service that calls "
-    "staff_sessions.close_all: not local to the console.",
-)
 def test_a_session_ended_by_deactivation_stays_ended_after_reactivation(console):
+    # An administrator deactivates the account and reactivates it (the staff service every
+    # account change goes through): the old cookie stays refused.
     client = console("so-xd.officer")
-    officer = _officer()
-    officer.active = False
+    admin = db.session.scalar(select(StaffUser).filter_by(username="admin"))
+    staff_admin.update_staff(admin, "so-xd.officer", {"active": False}, utcnow())
     commit()
-    officer.active = True
+    staff_admin.update_staff(admin, "so-xd.officer", {"active": True}, utcnow())
     commit()
     assert client.get("/console/desk").status_code == 302
 

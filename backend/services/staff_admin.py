@@ -1,0 +1,167 @@
+"""Administrators manage staff accounts: create, change role, unit or name, deactivate,
+reset a password, list.
+
+Department roles belong to one handling unit; the other roles to none. At least one
+active administrator always remains. A change of role, unit or active state, and every
+new password, end the account's sessions and API tokens (``accounts.revoke_access``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from backend.db import db
+from backend.domain.roles import DEPARTMENT_ROLES, Role
+from backend.domain.text import N_, nfc
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.models import Department, StaffUser
+from backend.services import accounts
+
+
+class StaffNotFound(NotFound):
+    code = "staff_not_found"
+    message = N_("No staff account with this username.")
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+    message = N_("This username is already taken.")
+
+
+class UnitRequired(ValidationFailed):
+    code = "unit_required"
+    message = N_("Department staff need a handling unit.")
+
+
+class UnitNotAllowed(ValidationFailed):
+    code = "unit_not_allowed"
+    message = N_("Only department staff belong to a handling unit.")
+
+
+class UnknownUnit(ValidationFailed):
+    code = "unknown_unit"
+    message = N_("No active handling unit with this code.")
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+    message = N_("At least one active administrator must remain.")
+
+
+def _require_admin(actor: StaffUser) -> None:
+    if actor.role != Role.ADMIN or not actor.active:
+        raise Forbidden()
+
+
+def get_staff(username: str) -> StaffUser:
+    staff = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if staff is None:
+        raise StaffNotFound()
+    return staff
+
+
+def _unit(code: str | None) -> Department | None:
+    if code is None:
+        return None
+    unit = db.session.scalar(select(Department).where(Department.code == code))
+    if unit is None or not unit.active:
+        raise UnknownUnit(fields={"unit": ["Unknown unit."]})
+    return unit
+
+
+def _check_unit(role: str, unit: Department | None) -> None:
+    if role in DEPARTMENT_ROLES and unit is None:
+        raise UnitRequired(fields={"unit": ["Required for this role."]})
+    if role not in DEPARTMENT_ROLES and unit is not None:
+        raise UnitNotAllowed(fields={"unit": ["Not allowed for this role."]})
+
+
+def _other_active_admins(staff: StaffUser) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == Role.ADMIN, StaffUser.active, StaffUser.id != staff.id)
+    )
+
+
+def create_staff(actor: StaffUser, data: Mapping, now: datetime) -> StaffUser:
+    """A new account: ``username``, ``full_name``, ``role``, ``unit`` (a unit code, for
+    department roles) and its initial ``password``."""
+    _require_admin(actor)
+    username = nfc(data["username"]).strip()
+    if db.session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+        raise UsernameTaken(fields={"username": ["Taken."]})
+    role = Role(data["role"])
+    unit = _unit(data.get("unit"))
+    _check_unit(role, unit)
+    accounts.check_password_strength(data["password"], username)
+    staff = StaffUser(
+        username=username,
+        full_name=nfc(data.get("full_name") or "").strip(),
+        role=role,
+        department=unit,
+        active=True,
+        created_at=now,
+    )
+    staff.set_password(data["password"], accounts.hash_method())
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def update_staff(actor: StaffUser, username: str, changes: Mapping, now: datetime) -> StaffUser:
+    """Change ``full_name``, ``role``, ``unit`` (a code, or None) and ``active``. A new
+    role, unit or active state ends the account's sessions and tokens."""
+    _require_admin(actor)
+    staff = get_staff(username)
+    role = Role(changes.get("role", staff.role))
+    if "unit" in changes:
+        unit = _unit(changes["unit"])
+    elif role not in DEPARTMENT_ROLES:
+        unit = None  # a department officer made coordinator leaves the unit
+    else:
+        unit = staff.department
+    _check_unit(role, unit)
+    active = changes.get("active", staff.active)
+    was_admin = staff.role == Role.ADMIN and staff.active
+    if was_admin and (role != Role.ADMIN or not active) and not _other_active_admins(staff):
+        raise LastAdmin()
+    revoke = role != staff.role or unit is not staff.department or active != staff.active
+    if "full_name" in changes:
+        staff.full_name = nfc(changes["full_name"] or "").strip()
+    staff.role, staff.department, staff.active = role, unit, active
+    if revoke:
+        accounts.revoke_access(staff, now)
+    db.session.flush()
+    return staff
+
+
+def reset_password(actor: StaffUser, username: str, password: str, now: datetime) -> StaffUser:
+    """An administrator sets someone's password (checked for strength); their sessions
+    and tokens end."""
+    _require_admin(actor)
+    staff = get_staff(username)
+    accounts.set_staff_password(staff, password, now)
+    return staff
+
+
+def list_staff(
+    actor: StaffUser,
+    unit: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+) -> list[StaffUser]:
+    """Every account, by username; filtered by unit code, role and active state."""
+    _require_admin(actor)
+    query = select(StaffUser).options(selectinload(StaffUser.department))
+    if unit is not None:
+        query = query.join(StaffUser.department).where(Department.code == unit)
+    if role is not None:
+        query = query.where(StaffUser.role == role)
+    if active is not None:
+        query = query.where(StaffUser.active.is_(active))
+    return list(db.session.scalars(query.order_by(StaffUser.username)))
