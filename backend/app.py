@@ -50,7 +50,7 @@ def create_app(
     register_error_handlers(app)
     i18n.init_app(app)
 
-    from backend.api import admin, health, media, public, staff, swagger_assets
+    from backend.api import admin, health, media, public, staff, staff_accounts, swagger_assets
 
     app.register_blueprint(health.blp)
     app.register_blueprint(media.blp)
@@ -58,6 +58,7 @@ def create_app(
     api.register_blueprint(staff.blp)
     api.register_blueprint(public.blp)
     api.register_blueprint(admin.blp)
+    api.register_blueprint(staff_accounts.blp)
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)
