@@ -169,7 +169,11 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 
 #: The core's periodic jobs and their intervals in seconds; plugins add theirs to
 #: ``app.extensions["phananh_periodic"]``.
-PERIODIC = (("backend.tasks:sla_sweep", 60), ("backend.tasks:redispatch_renditions", 300))
+PERIODIC = (
+    ("backend.tasks:sla_sweep", 60),
+    ("backend.tasks:redispatch_renditions", 300),
+    ("backend.tasks:purge_idempotency_keys", 3600),
+)
 
 
 @sla_cli.command("sweep")
@@ -182,6 +186,12 @@ def sla_sweep_command():
 def redispatch_command():
     """Enqueue again the photo renditions whose job was lost."""
     click.echo(json.dumps({"redispatched": tasks.redispatch_renditions()}))
+
+
+@jobs_cli.command("purge-idempotency-keys")
+def purge_idempotency_keys_command():
+    """Delete the residents' idempotency keys older than a day."""
+    click.echo(json.dumps({"purged": tasks.purge_idempotency_keys()}))
 
 
 @jobs_cli.command("rebuild-renditions")

@@ -17,7 +17,7 @@ from backend.db import commit, db
 from backend.jobs import RENDITIONS_JOB, dispatch
 from backend.models import Photo
 from backend.models.photo import RenditionStatus
-from backend.services import photos, sla
+from backend.services import idempotency, photos, sla
 from backend.storage import get_storage
 
 #: A rendition still pending after this long lost its job: enqueue it again.
@@ -107,3 +107,10 @@ def _sweep_one_by_one(ids: list[int], now: datetime, result, skipped: set[int]) 
             continue
         result.add(step.result)
         skipped |= step.stuck
+
+
+def purge_idempotency_keys(now: datetime | None = None) -> int:
+    """Delete the residents' idempotency keys past their day (hourly, by the scheduler)."""
+    deleted = idempotency.purge_expired(now or datetime.now(UTC))
+    commit()
+    return deleted

@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
+from backend.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from backend.api.idempotency import answer, idempotent
 from backend.auth import current_resident, issue_token, resident_required
 from backend.db import commit, db, utcnow
 from backend.firebase import verify_id_token
@@ -52,6 +54,8 @@ blp = Blueprint(
     description="The residents' app: sign in, report a problem with photos, follow it.",
 )
 SECURITY = [{"residentToken": []}]
+#: The OpenAPI of a POST that creates something: the token and the Idempotency-Key.
+CREATES = {"security": SECURITY, "parameters": [IDEMPOTENCY_KEY]}
 ResidentReportPage = page_schema(ResidentReportSchema, "ResidentReportPage")
 FollowedReportPage = page_schema(FollowedRowSchema, "FollowedReportPage")
 #: Similar reports listed in the answer to a new report.
@@ -89,12 +93,18 @@ def categories():
     description="The new report, and similar open reports close by (to follow instead)",
 )
 @blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Invalid input, photo or location")
-@blp.doc(security=SECURITY)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema, description="idempotency_in_progress")
+@blp.doc(**CREATES)
+@idempotent(implicit=True)
 def submit(form):
     """Send a report (multipart/form-data). Without lat/lng the first photo's GPS is used.
 
     The answer lists ``similar_reports``: up to 5 open reports of the same category
     close by, nearest first, that the resident may follow ("me too") instead.
+
+    Sent again with the same ``Idempotency-Key`` (or, without one, byte for byte the
+    same within ``DUPLICATE_SUBMISSION_SECONDS``, default 120): the first answer again,
+    never a second report.
     """
     data = intake.NewReport(
         category=form["category"],
@@ -125,8 +135,7 @@ def submit(form):
         **_dump(resident, report),
         "similar_reports": [dump_suggestion(s, now) for s in similar],
     }
-    commit()
-    return jsonify(body), 201
+    return answer(body, 201)
 
 
 @blp.get("/reports/mine")
@@ -186,13 +195,13 @@ def _dump(resident, report, *, following: bool | None = None) -> dict:
 @blp.arguments(AnswerSchema)
 @blp.alt_response(200, schema=ResidentReportSchema, success=True)
 @blp.alt_response(409, schema=ErrorEnvelopeSchema, description="No information was requested")
-@blp.doc(security=SECURITY)
+@blp.doc(**CREATES)
+@idempotent
 def provide_info(args, code):
     """Answer the unit's request for more information; its deadlines run again."""
     resident = current_resident()
     report = intake.provide_info(resident, code, utcnow(), args["text"])
-    commit()
-    return jsonify(_dump(resident, report))
+    return answer(_dump(resident, report))
 
 
 @blp.get("/reports/nearby")
@@ -235,13 +244,13 @@ def nearby_reports(args):
 )
 @blp.alt_response(404, schema=ErrorEnvelopeSchema)
 @blp.alt_response(409, schema=ErrorEnvelopeSchema, description="One's own report")
-@blp.doc(security=SECURITY)
+@blp.doc(**CREATES)
+@idempotent
 def follow(code):
     """“Me too”: support and follow someone else's report instead of filing a new one."""
     resident = current_resident()
     report = following_service.follow(resident, code, utcnow())
-    commit()
-    return jsonify(_dump(resident, report, following=True))  # the same body as GET answers
+    return answer(_dump(resident, report, following=True))  # the same body as GET answers
 
 
 @blp.delete("/reports/<code>/follow")
@@ -267,7 +276,8 @@ def unfollow(code):
     description="not_resolved, rating_window_closed or already_rated",
 )
 @blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Score not a whole number 1 to 5")
-@blp.doc(security=SECURITY)
+@blp.doc(**CREATES)
+@idempotent
 def rate(args, code):
     """Rate the resolution of my report: 1 to 5 (1-2: unsatisfied), with an optional comment.
 
@@ -285,8 +295,7 @@ def rate(args, code):
         args["comment"],
         window_days=current_app.config["RATING_WINDOW_DAYS"],
     )
-    commit()
-    return jsonify(_dump(resident, report)), 201
+    return answer(_dump(resident, report), 201)
 
 
 @blp.post("/reports/<code>/reopen")
@@ -302,7 +311,8 @@ def rate(args, code):
     "reopen_requires_unsatisfied_rating",
 )
 @blp.alt_response(422, schema=ErrorEnvelopeSchema, description="No reason given")
-@blp.doc(security=SECURITY)
+@blp.doc(**CREATES)
+@idempotent
 def reopen(args, code):
     """Not satisfied (rated 1 or 2): reopen my report, once, with the reason.
 
@@ -317,8 +327,7 @@ def reopen(args, code):
         args["reason"],
         window_days=current_app.config["RATING_WINDOW_DAYS"],
     )
-    commit()
-    return jsonify(_dump(resident, report))
+    return answer(_dump(resident, report))
 
 
 @blp.post("/reports/<code>/feedback")
@@ -338,7 +347,8 @@ def reopen(args, code):
     description="not_resolved, rating_window_closed or already_rated",
 )
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(**CREATES)
+@idempotent
 def give_feedback(args, code):
     """Following someone else's report ("me too"): did its resolution help me too?
 
@@ -354,5 +364,4 @@ def give_feedback(args, code):
         args["comment"],
         window_days=current_app.config["RATING_WINDOW_DAYS"],
     )
-    commit()
-    return jsonify(_dump(resident, report, following=True)), 201
+    return answer(_dump(resident, report, following=True), 201)

@@ -4,6 +4,7 @@ from backend.models.admin_unit import AdminUnit, LegacyUnitCode, UnitKind
 from backend.models.category import Category, Severity
 from backend.models.department import Department, DepartmentKind
 from backend.models.event import ActorKind, ReportEvent
+from backend.models.idempotency import IdempotencyKey
 from backend.models.photo import Photo, PhotoKind
 from backend.models.rating import RaterKind, Rating
 from backend.models.report import Report, ReportFollower, ReportSequence
@@ -26,6 +27,7 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "ExtensionRequest",
+    "IdempotencyKey",
     "LegacyUnitCode",
     "Photo",
     "PhotoKind",

@@ -1,0 +1,114 @@
+"""``Idempotency-Key`` on the residents' POSTs (the store: backend.services.idempotency).
+
+A view that creates something carries :func:`idempotent` (innermost, under the auth and
+argument decorators) and ends with :func:`answer` instead of ``commit(); jsonify(...)``:
+
+* with the header, the key is claimed and committed first (its own short transaction,
+  so a second request in any worker sees it); the view's work and its answer are then
+  committed together; a retry gets that answer again, with ``Idempotent-Replayed: true``;
+* with ``implicit=True`` (report submission) and no header, a request identical to one
+  the resident sent within ``DUPLICATE_SUBMISSION_SECONDS`` is answered the same way;
+* a request that fails (any error answer) releases its key: nothing was done, and a
+  corrected request may use the key again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app, g, request
+
+from backend.auth import current_resident
+from backend.db import commit, rollback, utcnow
+from backend.services import idempotency
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+_CLAIM = "idempotency_claim"
+
+#: The OpenAPI header parameter of every idempotent route: ``@blp.doc(parameters=[...])``.
+PARAMETER = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_LENGTH,
+        "pattern": "^[\\x20-\\x7E]+$",
+    },
+    "description": (
+        "A key the app makes up for one logical request (a UUID), sent again unchanged "
+        "with each retry. For 24 hours the same key gets the first answer again (same "
+        "status and body, header `Idempotent-Replayed: true`) and the work is never "
+        "done twice; while the first is still running: 409 `idempotency_in_progress`; "
+        "the key with a different request: 422 `idempotency_key_reused`; a malformed "
+        "key: 422 `invalid_idempotency_key`."
+    ),
+}
+
+
+def _parts() -> list[tuple[str, bytes]]:
+    """The body as (name, bytes) parts: a multipart body by its fields and files (its
+    boundary changes from one send to the next), anything else byte for byte."""
+    if request.mimetype != "multipart/form-data":
+        return [("body", request.get_data(cache=True))]
+    parts = [(name, value.encode()) for name, value in request.form.items(multi=True)]
+    for name, upload in request.files.items(multi=True):
+        data = upload.stream.read()
+        upload.stream.seek(0)
+        parts.append((f"{name}:{upload.filename or ''}", data))
+    return parts
+
+
+def idempotent(view: Callable | None = None, *, implicit: bool = False) -> Callable:
+    """Make a resident's POST idempotent (see the module)."""
+    if view is None:
+        return functools.partial(idempotent, implicit=implicit)
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        raw = request.headers.get(HEADER)
+        window = current_app.config.get("DUPLICATE_SUBMISSION_SECONDS", 0)
+        if raw is None and not (implicit and window > 0):
+            return view(*args, **kwargs)
+        resident, now = current_resident(), utcnow()
+        fingerprint = idempotency.fingerprint(request.method, request.path, _parts())
+        if raw is not None:
+            key, ttl = idempotency.explicit_key(raw), idempotency.KEY_TTL
+        else:
+            key, ttl = idempotency.implicit_key(fingerprint), timedelta(seconds=window)
+        outcome = idempotency.claim(resident, key, fingerprint, now, ttl)
+        if isinstance(outcome, idempotency.Replay):
+            rollback()
+            response = current_app.response_class(
+                outcome.body, status=outcome.status_code, mimetype="application/json"
+            )
+            response.headers[REPLAYED_HEADER] = "true"
+            return response
+        commit()  # the claim, in its own short transaction: every worker sees it now
+        setattr(g, _CLAIM, outcome)
+        try:
+            return view(*args, **kwargs)
+        except BaseException:
+            rollback()
+            idempotency.release(outcome)
+            commit()
+            raise
+        finally:
+            g.pop(_CLAIM, None)
+
+    return wrapper
+
+
+def answer(body: object, status: int = 200):
+    """Commit the view's work with its answer stored under the request's key, if any;
+    the JSON response."""
+    text = current_app.json.dumps(body) + "\n"
+    claim = g.get(_CLAIM)
+    if claim is not None:
+        idempotency.complete(claim, status, text, utcnow())
+    commit()
+    return current_app.response_class(text, status=status, mimetype="application/json")
