@@ -26,11 +26,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from backend.domain.text import N_
 from backend.errors import DomainError, ValidationFailed
+from backend.services.photos import TooManyPhotos
 
 #: The range of the INTEGER (int4) columns every id lives in.
 INT_MIN, INT_MAX = -2_147_483_648, 2_147_483_647
@@ -194,6 +196,7 @@ class GuardedRequest(Request):
         if not loaded:
             _refuse_first(_multidict_strings(self.form))
             _refuse_first(_multidict_strings(self.files))
+            _refuse_too_many_files(self)
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
         try:
@@ -212,6 +215,29 @@ class GuardedRequest(Request):
         if e is None:  # not a JSON content type: Flask's 415
             return super().on_json_loading_failed(e)
         raise _unreadable(e) from None
+
+
+def _refuse_too_many_files(req: Request) -> None:
+    """``422 too_many_photos`` once the form is parsed, before a view reads (or decodes)
+    one photo, when it holds more files than a report takes. The console's pages say it
+    on their own form (their CSRF check parses the form before any view)."""
+    if req.path.startswith("/console"):
+        return
+    limit = current_app.config["MAX_PHOTOS_PER_REPORT"]
+    count = sum(len(files) for _, files in req.files.lists())
+    if count > limit:
+        raise TooManyPhotos(fields={"photos": [f"At most {limit} photos."]})
+
+
+def refuse_declared_oversize() -> None:
+    """``before_request``, first of all: a declared ``Content-Length`` over the limit
+    (:data:`MAX_BODY_BYTES`, or ``MAX_CONTENT_LENGTH`` for a multipart upload) is 413
+    before authentication and before one byte of the body is read. A body without a
+    length (chunked) is cut off with the same 413 once it runs over, while it is read
+    (Werkzeug's limited input stream)."""
+    length, limit = request.content_length, request.max_content_length
+    if length is not None and limit is not None and length > limit:
+        raise RequestEntityTooLarge()
 
 
 def out_of_range(value: Any, where: str = "") -> str | None:
@@ -245,4 +271,5 @@ def init_app(app: Flask) -> None:
     rules added after it)."""
     app.request_class = GuardedRequest
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_declared_oversize)
     app.before_request(refuse_unstorable_url)
