@@ -188,31 +188,49 @@ def test_the_header_is_documented_on_every_creating_post(client):
         assert "Idempotency-Key" in names, path
 
 
-@pytest.mark.committed
-def test_the_same_key_from_two_threads_at_once_files_one_report(app, committed):
-    client = app.test_client()
-    alice = factories.sign_in_resident(client, ALICE)
-    barrier = threading.Barrier(2)
+def _at_once(app, headers, key, count: int = 4) -> list[tuple[int, dict, bool]]:
+    """``count`` threads send the same report at the same moment."""
+    barrier = threading.Barrier(count)
     answers: list = []
 
     def post():
         own = app.test_client()
         with app.app_context():
             barrier.wait()
-            response = send(own, alice, run=False)
-            answers.append((response.status_code, response.get_json()))
+            response = send(own, headers, key=key, run=False)
+            replayed = response.headers.get("Idempotent-Replayed") == "true"
+            answers.append((response.status_code, response.get_json(), replayed))
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
+    threads = [threading.Thread(target=post) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    statuses = sorted(status for status, _ in answers)
-    assert statuses in ([201, 201], [201, 409]), answers
-    for status, body in answers:
-        if status == 409:
-            assert body["error"]["code"] == "idempotency_in_progress"
+    return answers
+
+
+def _one_report_for(answers) -> None:
+    fresh = [a for a in answers if a[0] == 201 and not a[2]]
+    assert len(fresh) == 1, answers
+    for status, body, _replayed in answers:
+        if status == 201:
+            assert body["code"] == fresh[0][1]["code"]
+        else:
+            assert (status, body["error"]["code"]) == (409, "idempotency_in_progress")
     db.session.remove()
     assert _count(Report) == 1
     assert _count(Photo) == 1
+
+
+@pytest.mark.committed
+def test_the_same_key_from_several_threads_at_once_files_one_report(app, committed):
+    alice = factories.sign_in_resident(app.test_client(), ALICE)
+    _one_report_for(_at_once(app, alice, KEY))
     assert _count(IdempotencyKey) == 1
+
+
+@pytest.mark.committed
+def test_the_same_report_without_a_key_from_several_threads_files_one(app, committed):
+    app.config["DUPLICATE_SUBMISSION_SECONDS"] = 120
+    alice = factories.sign_in_resident(app.test_client(), ALICE)
+    _one_report_for(_at_once(app, alice, None))
