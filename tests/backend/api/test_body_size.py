@@ -1,4 +1,6 @@
-"""A request body other than an upload is small: a large one is refused before it is read."""
+"""Request bodies: one other than an upload is at most 64 kB, an upload at most what the
+photo limits need; a longer declared length is 413 before the body is read, a chunked body
+once it runs over, and too many photos 422 as soon as the form is parsed."""
 
 from __future__ import annotations
 
