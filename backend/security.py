@@ -27,7 +27,7 @@ API_PREFIXES = ("/mobile/v1/", "/public/v1/", "/staff/v1/", "/moderation/v1/")
 #: Request headers a browser may send cross-origin to them.
 CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "Accept-Language", "Idempotency-Key")
 #: Response headers a page may read.
-CORS_EXPOSED_HEADERS = ("Retry-After", "ETag", "Location")
+CORS_EXPOSED_HEADERS = ("Retry-After", "ETag", "Location", "Idempotent-Replayed")
 #: How long a browser may keep a preflight answer (seconds).
 CORS_MAX_AGE = 600
 FRAME_ANCESTORS = "frame-ancestors 'none'"
