@@ -18,7 +18,9 @@ class DeviceSchema(Schema):
             # cannot be registered twice under spellings of the same token.
             validate.Regexp(r"\A[A-Za-z0-9_:.\-]+\Z", error="Not an FCM registration token."),
         ],
-        metadata={"description": "FCM registration token"},
+        # The document's pattern in ECMA-262 syntax (OpenAPI's): Python's ``\A...\Z``
+        # (which, unlike ``$``, refuses a trailing newline) is not valid there.
+        metadata={"description": "FCM registration token", "pattern": "^[A-Za-z0-9_:.\\-]+$"},
     )
     platform = fields.String(required=True, validate=validate.OneOf([p.value for p in Platform]))
     locale = fields.String(load_default="vi", validate=validate.OneOf(LOCALES))
