@@ -9,7 +9,7 @@ from backend.api.common import dump_page
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
 from backend.schemas.common import ErrorEnvelopeSchema, PageArgsSchema
-from backend.schemas.reports import StaffReportWithReporterSchema, staff_schema
+from backend.schemas.reports import StaffReportWithReporterSchema, page_schema, staff_schema
 from backend.schemas.sla import QuestionSchema
 from backend.schemas.staff import DuplicateSchema, OptionalNoteSchema, ReasonSchema
 from backend.services import policy, read_model
@@ -24,6 +24,7 @@ blp = Blueprint(
 )
 SECURITY = [{"staffToken": []}]
 MODERATORS = tuple(policy.MODERATION_ROLES)
+QUEUE_PAGE = page_schema(QueueItemSchema, "ModerationQueuePage")
 
 
 def _doc(func):
@@ -57,6 +58,7 @@ def _act(code: str, run, *, open_only: bool = True):
 @blp.get("/queue")
 @staff_required(*MODERATORS)
 @blp.arguments(PageArgsSchema, location="query")
+@blp.alt_response(200, schema=QUEUE_PAGE, success=True)
 @blp.doc(security=SECURITY)
 def queue(args):
     """Reports held for review, oldest first, with what the automatic checks found and the

@@ -38,6 +38,19 @@ class UnreadSchema(Schema):
     unread = fields.Integer()
 
 
+class InboxItemSchema(Schema):
+    """What :func:`inbox_item` gives (documentation of the inbox's items)."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    report_code = fields.String()
+    created_at = fields.DateTime()
+    read = fields.Boolean()
+    urgent = fields.Boolean()
+
+
 def inbox_item(row, locale: str) -> dict:
     title, body = render(row.kind, row.params, locale, row.report.code)
     return {

@@ -9,10 +9,12 @@ from backend.api.common import dump_page
 from backend.auth import current_resident, current_staff, resident_required, staff_required
 from backend.db import commit, utcnow
 from backend.schemas.common import ErrorEnvelopeSchema
+from backend.schemas.reports import page_schema
 from notifications import services
 from notifications.schemas import (
     DeviceSchema,
     InboxArgsSchema,
+    InboxItemSchema,
     LocaleArgsSchema,
     UnreadSchema,
     inbox_item,
@@ -30,6 +32,10 @@ staff_blp = Blueprint(
     url_prefix="/staff/v1",
     description="Staff devices (FCM tokens) and in-app inbox.",
 )
+
+
+#: The inbox's page, as documented (the same for residents and staff).
+INBOX_PAGE = page_schema(InboxItemSchema, "InboxPage")
 
 
 def _routes(blp: Blueprint, guard, owner, security: str) -> None:
@@ -65,6 +71,7 @@ def _routes(blp: Blueprint, guard, owner, security: str) -> None:
     @blp.get("/inbox")
     @guard
     @blp.arguments(InboxArgsSchema, location="query")
+    @blp.alt_response(200, schema=INBOX_PAGE, success=True)
     @blp.doc(**doc)
     def inbox(args):
         """Every notification, newest first, in Vietnamese or English (``locale``)."""

@@ -18,10 +18,11 @@ from backend.schemas.sla import (
     CalendarArgsSchema,
     CalendarExceptionInputSchema,
     CalendarExceptionSchema,
+    CalendarYearSchema,
     PolicyInputSchema,
     PolicySchema,
 )
-from backend.schemas.stats import TimelinessArgsSchema
+from backend.schemas.stats import TimelinessArgsSchema, UnitTimelinessSchema
 from backend.services import sla_config, statistics
 from backend.services.statistics import Period
 
@@ -62,6 +63,7 @@ def set_policy(args):
 @blp.get("/admin/calendar")
 @staff_required()
 @blp.arguments(CalendarArgsSchema, location="query")
+@blp.alt_response(200, schema=CalendarYearSchema, success=True)
 @blp.doc(security=SECURITY)
 def calendar(args):
     """A year's holidays, make-up working days, office hours and exceptions."""
@@ -94,6 +96,7 @@ def delete_exception(day):
 @blp.get("/stats/timeliness")
 @staff_required()
 @blp.arguments(TimelinessArgsSchema, location="query")
+@blp.alt_response(200, schema=UnitTimelinessSchema(many=True), success=True)
 @blp.doc(security=SECURITY)
 def timeliness(args):
     """Received, on time, late with approved extension, late, overdue now, and the on-time

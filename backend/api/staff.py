@@ -20,7 +20,6 @@ from backend.models import Department, Report, StaffUser
 from backend.schemas.common import DepartmentRefSchema, ErrorEnvelopeSchema
 from backend.schemas.filters import StaffReportListArgsSchema
 from backend.schemas.reports import (
-    StaffReportSchema,
     StaffReportWithReporterSchema,
     page_schema,
     staff_schema,
@@ -54,7 +53,8 @@ blp = Blueprint(
     description="Handling units and the coordinator: work the reports.",
 )
 SECURITY = [{"staffToken": []}]
-StaffReportPage = page_schema(StaffReportSchema, "StaffReportPage")
+# The rows carry ``reporter`` for the coordinator, moderators and administrators.
+StaffReportPage = page_schema(StaffReportWithReporterSchema, "StaffReportPage")
 
 
 def _dump(staff: StaffUser, report: Report) -> dict:

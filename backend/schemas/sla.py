@@ -105,3 +105,18 @@ class TimelinessArgsSchema(EmptyAsAbsentSchema):
     def ordered(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError("'from' is after 'to'.", "from")
+
+
+class HolidaySchema(Schema):
+    date = fields.Date()
+    name = fields.String()
+
+
+class CalendarYearSchema(Schema):
+    """A year of the working calendar (``GET /staff/v1/admin/calendar``)."""
+
+    year = fields.Integer()
+    office_hours = fields.List(fields.String(metadata={"example": "07:30-11:30"}))
+    holidays = fields.List(fields.Nested(HolidaySchema))
+    weekend_working_days = fields.List(fields.Date())
+    exceptions = fields.List(fields.Nested(CalendarExceptionSchema))

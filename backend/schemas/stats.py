@@ -102,3 +102,11 @@ class TimelinessArgsSchema(PeriodArgsSchema):
     def ordered(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError("'from' is after 'to'.", "from")
+
+
+class UnitTimelinessSchema(FiguresSchema):
+    """A unit's row of the desk's timeliness figures (GET /staff/v1/stats/timeliness)."""
+
+    department = fields.Nested(DepartmentRefSchema)
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
