@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
+
 from backend.domain.calendar import CalendarError, parse_hours
 from backend.domain.sla import WORKING_DAY
 
@@ -66,6 +68,14 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     #: Strict-Transport-Security max-age in production (0: no HSTS header).
     hsts_max_age: int = 31_536_000
+    #: Abuse limits (backend.limits): Flask-Limiter rate strings, one env var per family.
+    ratelimit_enabled: bool = True
+    proxy_fix_hops: int = 0
+    limits: tuple[tuple[str, str], ...] = ()
+    reports_daily_cap: int = 20
+    login_delay_after: int = 5
+    login_lock_after: int = 10
+    login_lock_minutes: int = 30
 
     @property
     def production(self) -> bool:
@@ -145,6 +155,13 @@ class Settings:
                 part.strip() for part in (get("CORS_ORIGINS") or "").split(",") if part.strip()
             ),
             hsts_max_age=get_int("HSTS_MAX_AGE", 31_536_000),
+            ratelimit_enabled=get_bool("RATELIMIT_ENABLED", True),
+            proxy_fix_hops=get_int("PROXY_FIX_HOPS", 0),
+            limits=tuple((name, get(name) or default) for name, default in LIMITS.items()),
+            reports_daily_cap=get_int("REPORTS_DAILY_CAP", 20),
+            login_delay_after=get_int("LOGIN_DELAY_AFTER", 5),
+            login_lock_after=get_int("LOGIN_LOCK_AFTER", 10),
+            login_lock_minutes=get_int("LOGIN_LOCK_MINUTES", 30),
         )
 
     def validate(self) -> None:
@@ -165,6 +182,7 @@ class Settings:
             raise ConfigError("CONSOLE_IDLE_MINUTES must be at least 5 and within the lifetime")
         if self.hsts_max_age < 0:
             raise ConfigError(f"HSTS_MAX_AGE must be 0 (off) or more: {self.hsts_max_age}")
+        self._validate_limits()
         for origin in self.cors_origins:
             if not _ORIGIN.fullmatch(origin):
                 raise ConfigError(
@@ -201,6 +219,37 @@ class Settings:
         if problems:
             raise ConfigError("; ".join(problems))
 
+    def _validate_limits(self) -> None:
+        for name, value in self.limits:
+            try:
+                parsed = parse_many(value)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"{name} must be rate limits like 10/minute;100/day: {value!r}"
+                ) from exc
+            if not parsed:
+                raise ConfigError(f"{name} must be rate limits like 10/minute;100/day")
+        if not 0 <= self.proxy_fix_hops <= 5:
+            raise ConfigError(f"PROXY_FIX_HOPS must be between 0 and 5: {self.proxy_fix_hops}")
+        if self.reports_daily_cap < 1:
+            raise ConfigError(f"REPORTS_DAILY_CAP must be at least 1: {self.reports_daily_cap}")
+        if not 1 <= self.login_delay_after <= self.login_lock_after:
+            raise ConfigError("LOGIN_DELAY_AFTER must be at least 1 and at most LOGIN_LOCK_AFTER")
+        if self.login_lock_minutes < 1:
+            raise ConfigError(f"LOGIN_LOCK_MINUTES must be at least 1: {self.login_lock_minutes}")
+
+
+#: The rate limit families (backend.limits) and their defaults, each its own env var.
+LIMITS = {
+    "LIMIT_LOGIN_ACCOUNT": "10/minute;100/day",
+    "LIMIT_LOGIN_ADDRESS": "30/minute;300/hour",
+    "LIMIT_SIGN_IN_ADDRESS": "20/minute;200/hour",
+    "LIMIT_REPORTS_RESIDENT": "5/minute;30/hour",
+    "LIMIT_REPORTS_ADDRESS": "20/minute;200/hour",
+    "LIMIT_RATINGS_RESIDENT": "10/minute;100/day",
+    "LIMIT_FOLLOWS_RESIDENT": "30/minute;500/day",
+    "LIMIT_DEVICES_ACCOUNT": "10/minute;50/day",
+}
 
 #: One web origin of CORS_ORIGINS: exact (no wildcard, no path), as a browser sends it.
 _ORIGIN = re.compile(
@@ -349,6 +398,15 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "CORS_ORIGINS": list(settings.cors_origins),
         # Strict-Transport-Security max-age, sent in production only (0: not sent).
         "HSTS_MAX_AGE": settings.hsts_max_age,
+        # Abuse limits (backend.limits); the counters live in Redis when REDIS_URL is set.
+        "RATELIMIT_ENABLED": settings.ratelimit_enabled,
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "PROXY_FIX_HOPS": settings.proxy_fix_hops,
+        **dict(settings.limits or tuple(LIMITS.items())),
+        "REPORTS_DAILY_CAP": settings.reports_daily_cap,
+        "LOGIN_DELAY_AFTER": settings.login_delay_after,
+        "LOGIN_LOCK_AFTER": settings.login_lock_after,
+        "LOGIN_LOCK_MINUTES": settings.login_lock_minutes,
         "JSON_SORT_KEYS": False,
         "API_TITLE": "phananh API",
         "API_VERSION": "1.0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from sqlalchemy import select
 
+from backend import limits
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
 from backend.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -63,6 +64,7 @@ SIMILAR_ON_SUBMIT = 5
 
 
 @blp.post("/auth/firebase")
+@limits.limited(limits.per_address(limits.SIGN_IN_ADDRESS))
 @blp.arguments(FirebaseSignInSchema)
 @blp.response(200, ResidentTokenSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
@@ -85,6 +87,11 @@ def categories():
 
 @blp.post("/reports")
 @resident_required
+@limits.limited(
+    limits.per_resident(limits.REPORTS_RESIDENT),
+    limits.per_address(limits.REPORTS_ADDRESS),
+    limits.per_resident(limits.REPORTS_DAILY),
+)
 @blp.arguments(NewReportSchema, location="multipart")
 @blp.alt_response(
     201,
@@ -236,6 +243,7 @@ def nearby_reports(args):
 
 @blp.post("/reports/<code>/follow")
 @resident_required
+@limits.limited(limits.per_resident(limits.FOLLOWS_RESIDENT))
 @blp.alt_response(
     200,
     schema=FollowedReportSchema,
@@ -266,6 +274,7 @@ def unfollow(code):
 
 @blp.post("/reports/<code>/rating")
 @resident_required
+@limits.limited(limits.per_resident(limits.RATINGS_RESIDENT))
 @blp.arguments(RatingArgsSchema)
 @blp.alt_response(201, schema=ResidentReportSchema, success=True)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
@@ -300,6 +309,7 @@ def rate(args, code):
 
 @blp.post("/reports/<code>/reopen")
 @resident_required
+@limits.limited(limits.per_resident(limits.RATINGS_RESIDENT))
 @blp.arguments(ReopenArgsSchema)
 @blp.alt_response(200, schema=ResidentReportSchema, success=True)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
@@ -332,6 +342,7 @@ def reopen(args, code):
 
 @blp.post("/reports/<code>/feedback")
 @resident_required
+@limits.limited(limits.per_resident(limits.RATINGS_RESIDENT))
 @blp.arguments(FeedbackArgsSchema)
 @blp.alt_response(
     201,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from backend import limits
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page
 from backend.auth import current_resident, current_staff, resident_required, staff_required
@@ -43,6 +44,7 @@ def _routes(blp: Blueprint, guard, owner, security: str) -> None:
 
     @blp.post("/devices")
     @guard
+    @limits.limited(limits.per_account(limits.DEVICES_ACCOUNT))
     @blp.arguments(DeviceSchema)
     @blp.response(201, DeviceSchema)
     @blp.alt_response(409, schema=ErrorEnvelopeSchema)

@@ -183,6 +183,8 @@ def _app(settings, tmp_path_factory):
             # Tests send the builder's default report again and again: no implicit
             # de-duplication unless a test turns it on (tests/mobile_api/test_idempotency).
             "DUPLICATE_SUBMISSION_SECONDS": 0,
+            # No abuse limits unless a test turns them on (tests/backend/test_limits.py).
+            "RATELIMIT_ENABLED": False,
         },
     )
     with app.app_context():

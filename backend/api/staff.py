@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from sqlalchemy import select
 
+from backend import limits
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
 from backend.auth import current_staff, issue_token, staff_required
@@ -99,9 +100,16 @@ IF_MATCH = {
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@blp.alt_response(429, schema=ErrorEnvelopeSchema)
 def login(args):
     """Sign in with username and password; returns a bearer token."""
-    staff = accounts.staff_login(args["username"], args["password"])
+    limits.login_attempt(args["username"])
+    try:
+        staff = accounts.staff_login(args["username"], args["password"])
+    except accounts.InvalidCredentials:
+        limits.login_failed(args["username"])
+        raise
+    limits.login_succeeded(args["username"])
     commit()  # an older hash made again with argon2 at this sign-in
     return {**issue_token(staff), "account": staff}
 

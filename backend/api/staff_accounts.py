@@ -7,6 +7,7 @@ sessions and API tokens at once.
 
 from __future__ import annotations
 
+from backend import limits
 from backend.api.blueprint import Blueprint
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
@@ -107,3 +108,14 @@ def change_password(args):
         current_staff(), args["current_password"], args["password"], utcnow()
     )
     commit()
+
+
+@blp.delete("/staff/<string:username>/lock")
+@staff_required(Role.ADMIN)
+@blp.response(204)
+@_errors(403)
+@blp.doc(security=SECURITY)
+def lift_lock(username):
+    """Lift the sign-in delay or lock of ``username`` after repeated wrong passwords (its
+    failure count starts again from zero). Harmless for an account that is not locked."""
+    limits.lift_lock(username)

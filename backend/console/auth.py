@@ -6,6 +6,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from backend import limits
 from backend.console.guard import SESSION_KEY, lifetimes, safe_next
 from backend.console.views import bp
 from backend.db import commit, utcnow
@@ -24,11 +25,14 @@ def login():
     username = (request.form.get("username") or "")[:MAX_FIELD]
     if request.method == "POST":
         password = (request.form.get("password") or "")[:MAX_FIELD]
+        limits.login_attempt(username)  # 429 page with Retry-After when throttled
         try:
             staff = accounts.staff_login(username, password)
         except DomainError:
+            limits.login_failed(username)
             error = _("Wrong username or password.")
         else:
+            limits.login_succeeded(username)
             token, _row = staff_sessions.open_session(
                 staff, utcnow(), lifetimes(), request.user_agent.string
             )
