@@ -65,6 +65,7 @@ SIMILAR_ON_SUBMIT = 5
 
 @blp.post("/auth/firebase")
 @limits.limited(limits.per_address(limits.SIGN_IN_ADDRESS))
+@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
 @blp.arguments(FirebaseSignInSchema)
 @blp.response(200, ResidentTokenSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
@@ -92,6 +93,7 @@ def categories():
     limits.per_address(limits.REPORTS_ADDRESS),
     limits.per_resident(limits.REPORTS_DAILY),
 )
+@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
 @blp.arguments(NewReportSchema, location="multipart")
 @blp.alt_response(
     201,
@@ -244,6 +246,7 @@ def nearby_reports(args):
 @blp.post("/reports/<code>/follow")
 @resident_required
 @limits.limited(limits.per_resident(limits.FOLLOWS_RESIDENT))
+@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
 @blp.alt_response(
     200,
     schema=FollowedReportSchema,
@@ -275,6 +278,7 @@ def unfollow(code):
 @blp.post("/reports/<code>/rating")
 @resident_required
 @limits.limited(limits.per_resident(limits.RATINGS_RESIDENT))
+@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
 @blp.arguments(RatingArgsSchema)
 @blp.alt_response(201, schema=ResidentReportSchema, success=True)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
@@ -310,6 +314,7 @@ def rate(args, code):
 @blp.post("/reports/<code>/reopen")
 @resident_required
 @limits.limited(limits.per_resident(limits.RATINGS_RESIDENT))
+@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
 @blp.arguments(ReopenArgsSchema)
 @blp.alt_response(200, schema=ResidentReportSchema, success=True)
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not the reporter (not_reporter)")
@@ -343,6 +348,7 @@ def reopen(args, code):
 @blp.post("/reports/<code>/feedback")
 @resident_required
 @limits.limited(limits.per_resident(limits.RATINGS_RESIDENT))
+@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
 @blp.arguments(FeedbackArgsSchema)
 @blp.alt_response(
     201,

@@ -45,6 +45,7 @@ def _routes(blp: Blueprint, guard, owner, security: str) -> None:
     @blp.post("/devices")
     @guard
     @limits.limited(limits.per_account(limits.DEVICES_ACCOUNT))
+    @blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
     @blp.arguments(DeviceSchema)
     @blp.response(201, DeviceSchema)
     @blp.alt_response(409, schema=ErrorEnvelopeSchema)
