@@ -52,6 +52,10 @@ def create_app(
     i18n.init_app(app)
 
     from backend.api import admin, health, media, public, staff, staff_accounts, swagger_assets
+    from backend.api.audit import blp as audit_blp
+    from backend.api.audit import init_app as init_audit
+
+    init_audit(app)  # staff actions and reporter disclosures in the audit log
 
     app.register_blueprint(health.blp)
     app.register_blueprint(media.blp)
@@ -60,6 +64,7 @@ def create_app(
     api.register_blueprint(public.blp)
     api.register_blueprint(admin.blp)
     api.register_blueprint(staff_accounts.blp)
+    api.register_blueprint(audit_blp)
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)

@@ -185,7 +185,7 @@ def queue_row(
     origin: str | None = None,
     extension: ExtensionRequest | None = None,
 ) -> Row:
-    view = read_model.build(staff, report, now)
+    view = read_model.build(staff, report, now, reporter=False)  # a row never shows it
     flag = read_model.row(report, now)
     person = view.assignee
     assignee = (person["full_name"] or person["username"]) if person else None

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from backend.models.admin_unit import AdminUnit, LegacyUnitCode, UnitKind
+from backend.models.audit import AuditAction, AuditEntry
 from backend.models.category import Category, Severity
 from backend.models.department import Department, DepartmentKind
 from backend.models.event import ActorKind, ReportEvent
@@ -22,6 +23,8 @@ from backend.models.staff_user import StaffUser
 __all__ = [
     "ActorKind",
     "AdminUnit",
+    "AuditAction",
+    "AuditEntry",
     "CalendarException",
     "Category",
     "Department",

@@ -14,7 +14,7 @@ from backend.domain.text import N_, nfc
 from backend.errors import Unauthorized, ValidationFailed
 from backend.firebase import VerifiedIdentity
 from backend.models import Resident, StaffUser
-from backend.services import staff_sessions
+from backend.services import audit, staff_sessions
 
 MIN_PASSWORD_LENGTH = 10
 #: Passwords a guesser tries first (lower-cased); a new password is none of these.
@@ -156,3 +156,4 @@ def change_own_password(staff: StaffUser, current: str, new: str, now: datetime)
     if not staff.check_password(current):
         raise WrongCurrentPassword(fields={"current_password": ["Wrong password."]})
     set_staff_password(staff, new, now)
+    audit.record(staff, audit.AuditAction.PASSWORD_RESET, now, target=staff, detail={"own": True})

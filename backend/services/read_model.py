@@ -37,7 +37,7 @@ from backend.domain.vocabulary import EventKind
 from backend.localtime import local_tz
 from backend.models import Photo, Report, ReportEvent, Resident, StaffUser
 from backend.models.photo import PhotoKind
-from backend.services import officers, policy, sla
+from backend.services import audit, officers, policy, sla
 from backend.services import ratings as rating_service
 from backend.services.policy import Audience
 
@@ -262,9 +262,15 @@ def build(
     now: datetime,
     *,
     following: bool | None = None,
+    reporter: bool = True,
 ) -> ReportView:
     """``report`` as ``actor`` (None: the public) may see it. The caller has checked with
-    :func:`backend.services.policy.may_read` (``lookup.for_reader`` does)."""
+    :func:`backend.services.policy.may_read` (``lookup.for_reader`` does).
+
+    For the oversight roles ``view.reporter`` is filled here, and only here, and the
+    disclosure is recorded in the audit log at the same line (``reporter_viewed``, once per
+    request); a caller that will not show the reporter (a queue row) passes
+    ``reporter=False`` and gets no reporter and no entry."""
     audience = policy.audience(actor, report)
     staff = actor if isinstance(actor, StaffUser) else None
     as_written = audience in (Audience.REPORTER, Audience.OVERSIGHT)
@@ -305,8 +311,9 @@ def build(
         if policy.sees_assignee(staff, report):
             view.sees_assignee = True
             view.assignee = officers.person(report.assignee)
-        if audience == Audience.OVERSIGHT:
+        if audience == Audience.OVERSIGHT and reporter and report.reporter is not None:
             view.reporter = report.reporter
+            audit.reporter_disclosed(staff, report, now)
     return view
 
 

@@ -19,7 +19,7 @@ from backend.domain.roles import DEPARTMENT_ROLES, Role
 from backend.domain.text import N_, nfc
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.models import Department, StaffUser
-from backend.services import accounts
+from backend.services import accounts, audit
 
 
 class StaffNotFound(NotFound):
@@ -110,6 +110,8 @@ def create_staff(actor: StaffUser, data: Mapping, now: datetime) -> StaffUser:
     staff.set_password(data["password"], accounts.hash_method())
     db.session.add(staff)
     db.session.flush()
+    detail = {"role": role.value, "unit": unit.code if unit else None}
+    audit.record(actor, audit.AuditAction.STAFF_CREATED, now, target=staff, detail=detail)
     return staff
 
 
@@ -131,11 +133,27 @@ def update_staff(actor: StaffUser, username: str, changes: Mapping, now: datetim
     if was_admin and (role != Role.ADMIN or not active) and not _other_active_admins(staff):
         raise LastAdmin()
     revoke = role != staff.role or unit is not staff.department or active != staff.active
+    full_name = staff.full_name
     if "full_name" in changes:
-        staff.full_name = nfc(changes["full_name"] or "").strip()
+        full_name = nfc(changes["full_name"] or "").strip()
+    changed = [
+        name
+        for name, moved in (
+            ("full_name", full_name != staff.full_name),
+            ("role", role != staff.role),
+            ("unit", unit is not staff.department),
+            ("active", active != staff.active),
+        )
+        if moved
+    ]
+    staff.full_name = full_name
     staff.role, staff.department, staff.active = role, unit, active
     if revoke:
         accounts.revoke_access(staff, now)
+    if changed:
+        audit.record(
+            actor, audit.AuditAction.STAFF_CHANGED, now, target=staff, detail={"fields": changed}
+        )
     db.session.flush()
     return staff
 
@@ -146,6 +164,7 @@ def reset_password(actor: StaffUser, username: str, password: str, now: datetime
     _require_admin(actor)
     staff = get_staff(username)
     accounts.set_staff_password(staff, password, now)
+    audit.record(actor, audit.AuditAction.PASSWORD_RESET, now, target=staff)
     return staff
 
 
