@@ -14,6 +14,7 @@ The client address is ``request.remote_addr``: behind a reverse proxy set
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -22,8 +23,10 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", default_limits=[])
 
@@ -53,6 +56,23 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+def _fail_open(function: Callable) -> Callable:
+    """Storage down (Redis unreachable): log it and let the request through, unlimited,
+    rather than refuse every sign-in and report until Redis is back."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except HTTPException:
+            raise
+        except Exception:  # the storage's own errors (redis.ConnectionError, timeouts...)
+            log.warning("rate limit storage unavailable: not limiting", exc_info=True)
+            return None
+
+    return wrapper
+
+
 def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
@@ -68,6 +88,7 @@ def _refuse(seconds: float) -> TooManyRequests:
     return TooManyRequests(retry_after=max(1, math.ceil(seconds)))
 
 
+@_fail_open
 def hit(family: str, key: str) -> None:
     """Count one request of ``family`` for ``key``; 429 once any of its limits is spent."""
     if not _enabled():
@@ -137,6 +158,7 @@ def _block_key(username: str) -> str:
     return f"login-block/{_account(username)}"
 
 
+@_fail_open
 def login_attempt(username: str) -> None:
     """Before checking a password: 429 while the account is delayed or locked, or when the
     account's or the address's login rate is spent. The same for an unknown username."""
@@ -149,6 +171,7 @@ def login_attempt(username: str) -> None:
     hit(LOGIN_ACCOUNT, _account(username))
 
 
+@_fail_open
 def login_failed(username: str) -> None:
     """One more consecutive failure: from LOGIN_DELAY_AFTER on the account waits 1, 2, 4...
     minutes before the next try; from LOGIN_LOCK_AFTER on it is locked LOGIN_LOCK_MINUTES."""
@@ -161,28 +184,29 @@ def login_failed(username: str) -> None:
     if failures >= config["LOGIN_LOCK_AFTER"]:
         block = lock_seconds
     elif failures >= config["LOGIN_DELAY_AFTER"]:
-        block = 60 * 2 ** (failures - config["LOGIN_DELAY_AFTER"])
+        block = min(lock_seconds, 60 * 2 ** (failures - config["LOGIN_DELAY_AFTER"]))
     else:
         return
     storage.clear(_block_key(username))
     storage.incr(_block_key(username), block)
 
 
+@_fail_open
 def login_succeeded(username: str) -> None:
     """A right password: the account's consecutive failures start again from zero."""
-    lift_lock(username)
+    _clear(username)
 
 
 def lift_lock(username: str) -> None:
-    """An administrator lifts the delay or lock of ``username`` (and its failure count)."""
+    """An administrator lifts the delay or lock of ``username`` (and its failure count);
+    503 while the storage is unreachable."""
+    try:
+        _clear(username)
+    except Exception as exc:
+        raise ServiceUnavailable() from exc
+
+
+def _clear(username: str) -> None:
     storage = limiter.storage
     storage.clear(_fail_key(username))
     storage.clear(_block_key(username))
-
-
-def locked_for(username: str) -> int:
-    """Seconds the account still waits (0: it may sign in)."""
-    storage = limiter.storage
-    if not storage.get(_block_key(username)):
-        return 0
-    return max(0, math.ceil(storage.get_expiry(_block_key(username)) - time.time()))

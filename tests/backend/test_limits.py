@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import limits
 from backend.config import LIMITS, ConfigError, Settings, flask_config
+from tests.factories import sign_in_resident, sign_in_staff
 
 
 def test_every_limit_has_its_setting_and_a_default(tmp_path):
@@ -91,3 +92,20 @@ def test_proxy_fix_only_when_configured(monkeypatch):
             environ_base={"REMOTE_ADDR": "10.0.0.1"},
         )
         assert seen.get_data(as_text=True) == ("203.0.113.5" if hops else "10.0.0.1")
+
+
+def test_limits_let_requests_through_while_the_storage_is_down(app, client, city, monkeypatch):
+    """Redis unreachable: not limited (logged), rather than every sign-in refused or a 500."""
+    app.config.update(RATELIMIT_ENABLED=True, LIMIT_SIGN_IN_ADDRESS="1/minute")
+
+    def down(*args, **kwargs):
+        raise ConnectionError("storage down")
+
+    monkeypatch.setattr(limits.limiter.limiter, "hit", down)
+    monkeypatch.setattr(limits.limiter.storage, "get", down)
+    monkeypatch.setattr(limits.limiter.storage, "incr", down)
+    for _ in range(2):
+        assert sign_in_resident(client).get("Authorization")
+    bad = client.post("/staff/v1/auth/login", json={"username": "admin", "password": "x"})
+    assert bad.status_code == 401
+    sign_in_staff(client, "admin")
