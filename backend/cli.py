@@ -171,7 +171,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 #: ``app.extensions["phananh_periodic"]``.
 PERIODIC = (
     ("backend.tasks:sla_sweep", 60),
-    ("backend.tasks:redispatch_renditions", 300),
+    ("backend.tasks:redispatch_renditions", 60),
     ("backend.tasks:purge_idempotency_keys", 3600),
 )
 

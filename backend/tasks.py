@@ -20,8 +20,10 @@ from backend.models.photo import RenditionStatus
 from backend.services import idempotency, photos, sla
 from backend.storage import get_storage
 
-#: A rendition still pending after this long lost its job: enqueue it again.
-REDISPATCH_AFTER = timedelta(minutes=5)
+#: A rendition still pending after this long lost its job (Redis was down at the commit, a
+#: worker died) or waits for the storage to come back: enqueue it again (checked every
+#: minute by the scheduler, so a lost rendition is made within about two minutes).
+REDISPATCH_AFTER = timedelta(minutes=1)
 
 
 def make_renditions(photo_id: int) -> None:

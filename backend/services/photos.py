@@ -136,6 +136,17 @@ def rendition_key(photo: Photo, name: str) -> str:
     return f"public/{token[:2]}/{photo.id}-{name}-{token}.jpg"
 
 
+class StorageUnavailable(Exception):
+    """Reading or writing the photo store failed (not the photo itself)."""
+
+
+def _delete_quietly(storage, key: str) -> None:
+    try:
+        storage.delete(key)
+    except OSError:
+        log.warning("could not delete %s while storage is failing", key)
+
+
 def make_renditions(photo: Photo) -> None:
     """Make the public thumbnail and display JPEGs (no metadata); the caller commits.
 
@@ -147,13 +158,28 @@ def make_renditions(photo: Photo) -> None:
     storage = get_storage()
     written: list[str] = []
     try:
-        original = storage.get(photo.original_key)
+        try:
+            original = storage.get(photo.original_key)
+        except FileNotFoundError:
+            raise  # the original is gone: no retry can help (failed, below)
+        except OSError as exc:
+            raise StorageUnavailable from exc
         for name, size in RENDITIONS.items():
             data, _width, _height = render(original, size)
             key = rendition_key(photo, name)
-            storage.put(key, data, "image/jpeg")
+            try:
+                storage.put(key, data, "image/jpeg")
+            except OSError as exc:
+                raise StorageUnavailable from exc
             written.append(key)
-    except Exception:  # PhotoError, OSError, MemoryError, a decoder's ValueError...
+    except StorageUnavailable:
+        # The store, not the photo: left pending, so the re-dispatch (every minute) tries
+        # again once storage is back, instead of the photo staying failed for ever.
+        for key in written:
+            _delete_quietly(storage, key)
+        log.warning("renditions of photo %s wait for the storage to come back", photo.id)
+        return
+    except Exception:  # PhotoError, a decoder's OSError, MemoryError, ValueError...
         for key in written:
             storage.delete(key)
         log.exception("renditions failed for photo %s", photo.id)
