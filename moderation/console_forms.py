@@ -4,10 +4,11 @@ box of the destructive actions, a refusal's reason picked, "merge anyway"."""
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import request
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 
+from backend.console import forms
 from backend.domain.text import N_
 from backend.errors import DomainError, ValidationFailed
 
@@ -30,21 +31,8 @@ class CategoryDiffers(ValidationFailed):
     )
 
 
-class InvalidVersion(ValidationFailed):
-    """The same words as the report page's (``backend.console.reports``)."""
-
-    code = "invalid_version"
-    message = N_(
-        "This form does not say which version of the report it was made from, so nothing "
-        "was changed. Open the report again and retry."
-    )
-
-
-def version(form) -> int:
-    raw = form.get("version", "")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit()
-        raise InvalidVersion(fields={"version": ["Not a valid integer."]})
-    return int(raw)
+InvalidVersion = forms.InvalidVersion  # the report page's, for the moderation pages too
+version = forms.version
 
 
 #: Form fields that are not the action's own (the schema's) input.
@@ -62,16 +50,7 @@ def args(name: str, schema: type[Schema], form, *, confirm: bool = False) -> dic
         raise ReasonRequired(fields={"reason": ["Missing data for required field."]})
     if name == "merge":  # a code typed in wins over a suggestion picked
         data["original"] = (data.get("original") or "").strip() or form.get("suggested", "")
-    try:
-        loaded = schema().load(data)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ValidationFailed(
-            fields={
-                k: [str(m) for m in (v if isinstance(v, list) else [v])]
-                for k, v in messages.items()
-            }
-        ) from exc
+    loaded = forms.load(schema(), data)
     if name == "merge":
         loaded["merge_anyway"] = form.get("merge_anyway") == "yes"
     return loaded
@@ -100,15 +79,8 @@ def label(action: str | None, field: str):
 
 
 def message(error: DomainError, action: str | None = None) -> str:
-    """The error in the page's language; for a generic "fields are invalid", which ones
-    (by their labels on ``action``'s form, never the technical names or the schema's
-    English messages), as the report page does (``backend.console.reports``)."""
-    text = error.in_language(g.get("lang", "vi"))
-    if error.fields and error.code == ValidationFailed.code:
-        names = [str(found) for f in error.fields if (found := label(action, f)) is not None]
-        if names:
-            text = f"{text} ({', '.join(dict.fromkeys(names))})"
-    return text
+    """The error in the page's language, the fields named by ``action``'s form labels."""
+    return forms.message(error, lambda field: label(action, field))
 
 
 def typed(url: dict) -> dict:

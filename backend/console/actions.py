@@ -14,10 +14,11 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from backend.api.common import uploaded_photos
+from backend.console import forms
 from backend.errors import ValidationFailed
 from backend.models import Report, StaffUser
 from backend.schemas.sla import (
@@ -180,33 +181,20 @@ def _photos(form_files: MultiDict) -> list:
 def parse(action: A, form: MultiDict, files: MultiDict) -> dict:
     """The posted form as the action's arguments; bad input is a ValidationFailed."""
     data = {key: value for key, value in form.items() if key not in ("csrf_token", "version")}
-    try:
-        if action == A.RESOLVE:
-            response = (data.get("response") or "").strip()
-            if not response:
-                raise ValidationError({"response": ["Missing data for required field."]})
-            return {"response": response, "photos": _photos(files)}
-        if action == A.DECIDE_EXTENSION:
-            extension_id = data.pop("extension_id", "")
-            raw = str(extension_id)
-            if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit()
-                raise ValidationError({"extension_id": ["Not a valid integer."]})
-            args = ACTIONS[action].schema().load(data)
-            return {**args, "extension_id": int(raw)}
-        if action == A.ASSIGN_OFFICER:
-            # The select's "nobody" is an empty value; a form without the field at all is
-            # refused by the schema (never read as "take it back").
-            if "officer" in data:
-                data["officer"] = data["officer"].strip() or None
-            return AssigneeSchema().load(data)
-        if action in (A.START, A.FORWARD) and not (data.get("note") or "").strip():
-            data.pop("note", None)
-        return ACTIONS[action].schema().load(data)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ValidationFailed(
-            fields={
-                k: [str(m) for m in (v if isinstance(v, list) else [v])]
-                for k, v in messages.items()
-            }
-        ) from exc
+    if action == A.RESOLVE:
+        response = (data.get("response") or "").strip()
+        if not response:
+            raise ValidationFailed(fields={"response": ["Missing data for required field."]})
+        return {"response": response, "photos": _photos(files)}
+    if action == A.DECIDE_EXTENSION:
+        raw = str(data.pop("extension_id", ""))
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit()
+            raise ValidationFailed(fields={"extension_id": ["Not a valid integer."]})
+        return {**forms.load(ACTIONS[action].schema(), data), "extension_id": int(raw)}
+    if action == A.ASSIGN_OFFICER and "officer" in data:
+        # The select's "nobody" is an empty value; a form without the field at all is
+        # refused by the schema (never read as "take it back").
+        data["officer"] = data["officer"].strip() or None
+    if action in (A.START, A.FORWARD) and not (data.get("note") or "").strip():
+        data.pop("note", None)
+    return forms.load(ACTIONS[action].schema(), data)

@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from backend.console import forms
 from backend.console.actions import ACTIONS, parse
 from backend.console.views import bp
 from backend.db import commit, db, rollback, utcnow
-from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind
-from backend.errors import ConcurrentUpdate, DomainError, NotFound, ValidationFailed
+from backend.errors import ConcurrentUpdate, DomainError, NotFound
 from backend.models import Department, DepartmentKind
 from backend.schemas.reports import staff_schema
 from backend.services import lookup, nearby, officers, policy, read_model, routing
@@ -121,23 +121,6 @@ def report(code):
     return _page(staff, lookup.for_reader(staff, code), utcnow())
 
 
-class InvalidVersion(ValidationFailed):
-    code = "invalid_version"
-    message = N_(
-        "This form does not say which version of the report it was made from, so nothing "
-        "was changed. Open the report again and retry."
-    )
-
-
-def _version(form) -> int:
-    """The report's version the form was built from. A form without one (or not a plain
-    number: ``"²".isdigit()`` but ``int("²")`` fails) is refused, never acted on unchecked."""
-    version = lookup.parse_version(form.get("version"))
-    if version is None:
-        raise InvalidVersion(fields={"version": ["Not a valid integer."]})
-    return version
-
-
 @bp.post("/reports/<code>/act/<action>")
 def act(code, action):
     staff, now = g.staff, utcnow()
@@ -149,7 +132,7 @@ def act(code, action):
     if chosen not in ACTIONS:
         raise NotFound()
     try:
-        lookup.require_version(report, _version(request.form))
+        lookup.require_version(report, forms.version(request.form))
         args = parse(chosen, request.form, request.files)
         ACTIONS[chosen].run(staff, report, now, args)
         commit()
@@ -195,18 +178,7 @@ FIELD_LABELS = {
 
 
 def _message(error: DomainError) -> str:
-    """The error in the page's language; for a generic "fields are invalid", which ones
-    (by their labels on the form, never the technical names)."""
-    text = error.in_language(g.get("lang", "vi"))
-    if error.fields and error.code == "validation_error":
-        names = [
-            str(FIELD_LABELS[f.split("[")[0]])
-            for f in error.fields
-            if f.split("[")[0] in FIELD_LABELS
-        ]
-        if names:
-            text = f"{text} ({', '.join(dict.fromkeys(names))})"
-    return text
+    return forms.message(error, FIELD_LABELS.get)
 
 
 def _from() -> dict:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.config import Settings, flask_config
-from backend.console.reports import InvalidVersion
+from backend.console.forms import InvalidVersion
 from backend.db import commit, db, utcnow
 from backend.models import Report, StaffUser
 from backend.services import staff_admin, staff_sessions
