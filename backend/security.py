@@ -33,6 +33,26 @@ CORS_MAX_AGE = 600
 FRAME_ANCESTORS = "frame-ancestors 'none'"
 
 
+def page_policy() -> str:
+    """The Content-Security-Policy of the server-rendered pages (the portal and the staff
+    console): this server only, plus the map's tile server when one is configured."""
+    tiles = current_app.config.get("MAP_TILE_URL") or ""
+    tile_origin = "/".join(tiles.split("/")[:3]).replace("{s}.", "*.") if tiles else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src 'self' data: {tile_origin}".strip(),
+            "script-src 'self'",
+            "style-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            FRAME_ANCESTORS,
+        ]
+    )
+
+
 def _with_frame_ancestors(policy: str | None) -> str:
     if not policy:
         return FRAME_ANCESTORS

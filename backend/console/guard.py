@@ -29,8 +29,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from backend.db import commit, utcnow
 from backend.domain.roles import Role
 from backend.errors import DomainError
+from backend.security import page_policy
 from backend.services import staff_sessions
-from backend.web.views import _content_security_policy as content_security_policy
 
 csrf = CSRFProtect()
 #: Endpoints a signed-out browser may open.
@@ -73,12 +73,9 @@ def protect(bp: Blueprint) -> None:
 
 def _headers(response):
     # Pages show personal data: never cached by a browser or a proxy, never framed.
+    # (nosniff, the frame and referrer policies: backend.security, on every answer.)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    # The portal's policy (self only, plus the tile server when one is configured).
-    response.headers["Content-Security-Policy"] = content_security_policy()
+    response.headers["Content-Security-Policy"] = page_policy()
     response.vary.add("Cookie")
     return response
 

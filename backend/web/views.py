@@ -39,6 +39,7 @@ from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
 from backend.schemas.stats import PeriodArgsSchema
+from backend.security import page_policy
 from backend.services import boundaries, lookup, policy, queries, read_model, statistics
 from backend.services.statistics import Period
 from backend.web import exports
@@ -113,28 +114,10 @@ def plural_n(value) -> int:
     return int(value) if float(value).is_integer() else 2
 
 
-def _content_security_policy() -> str:
-    tiles = current_app.config.get("MAP_TILE_URL") or ""
-    tile_origin = "/".join(tiles.split("/")[:3]).replace("{s}.", "*.") if tiles else ""
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"img-src 'self' data: {tile_origin}".strip(),
-            "script-src 'self'",
-            "style-src 'self'",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-
-
 def _secured(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = _content_security_policy()
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+    # The pages' policy; nosniff, the frame and referrer policies: backend.security, on
+    # every answer.
+    response.headers["Content-Security-Policy"] = page_policy()
     return response
 
 
