@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, force_locale, gettext, ngettext, refresh
+from flask_babel import Babel, force_locale, format_datetime, gettext, ngettext, refresh
 
 from backend import i18n_catalogues as catalogues
+from backend.localtime import local_tz
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -112,3 +114,19 @@ def translate_plural(singular: str, plural: str, num: int, lang: str, **params) 
 def both(msgid: str, **params) -> dict[str, str]:
     """``{"vi": ..., "en": ...}``: the API's two-language texts."""
     return {lang: translate(str(msgid), lang, **params) for lang in LANGUAGES}
+
+
+#: How pages write an instant (a Babel pattern): 14:05 01/12/2026.
+TIME_AND_DATE = "HH:mm dd/MM/yyyy"
+
+
+def local_time(value, pattern: str = TIME_AND_DATE) -> str:
+    """An instant in the deployment's time zone, as a Babel pattern (``dd/MM``); the pages'
+    ``local_time`` filter."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if "%" in pattern:  # a strftime format, as the filter took before Babel
+        return value.astimezone(local_tz()).strftime(pattern)
+    return format_datetime(value, pattern)

@@ -20,10 +20,10 @@ from flask_babel import lazy_gettext as _l
 from backend.console.labels import event_label
 from backend.domain.sla import ClockKind
 from backend.domain.vocabulary import EventKind as E
+from backend.i18n import local_time
 from backend.models import Photo
 from backend.models.photo import PhotoKind
 from backend.services.read_model import EventView
-from backend.web.views import local_time
 from moderation.services import RejectReason
 
 DATE = "dd/MM/yyyy"

@@ -8,7 +8,6 @@ the exports cannot disagree. Nothing here identifies a reporter.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from urllib.parse import urlencode
 
 from babel import numbers
@@ -22,7 +21,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -33,7 +32,7 @@ from backend.db import db, utcnow
 from backend.domain.text import N_
 from backend.domain.workflow import STATUS_NAMES, Status
 from backend.errors import ERROR_PAGE, ValidationFailed
-from backend.i18n import current_language
+from backend.i18n import current_language, local_time
 from backend.localtime import local_date, local_tz
 from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
@@ -74,20 +73,8 @@ def lang_url(lang: str) -> str:
     return f"{request.path}?{urlencode([*args.items(), ('lang', lang)])}"
 
 
-#: The portal's times: ``09:30 25/11/2026`` in both languages (Babel patterns).
-TIME_AND_DATE = "HH:mm dd/MM/yyyy"
-
-
-@bp.app_template_filter()
-def local_time(value, pattern: str = TIME_AND_DATE) -> str:
-    """An instant in the deployment's time zone, as a Babel pattern (``dd/MM``)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if "%" in pattern:  # a strftime format, as the filter took before Babel
-        return value.astimezone(local_tz()).strftime(pattern)
-    return format_datetime(value, pattern)
+# Dates in the deployment's time zone and the page's language (backend.i18n).
+bp.app_template_filter("local_time")(local_time)
 
 
 def _locale() -> str:
