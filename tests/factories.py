@@ -10,7 +10,7 @@ real endpoints: ``sign_in_resident``, ``sign_in_staff``, ``submit_report``,
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rq import SimpleWorker
@@ -140,3 +140,15 @@ def file_report(
     commit()
     run_jobs()
     return report
+
+
+def working_day(days: int) -> str:
+    """The first working day at least ``days`` calendar days from today (local time), as
+    the ISO date a form or a JSON body sends (an extension's or an apology's date)."""
+    from backend.services import sla
+
+    cal = sla.working_calendar()
+    day = datetime.now(UTC).astimezone(cal.tz).date() + timedelta(days=days)
+    while not cal.is_working_day(day):
+        day += timedelta(days=1)
+    return day.isoformat()

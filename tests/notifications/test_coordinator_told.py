@@ -4,7 +4,7 @@ unit's extension request and a report a unit returned. Only the coordinator acco
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 from flask import current_app
@@ -13,9 +13,9 @@ from sqlalchemy import select
 from backend.db import commit, db
 from backend.domain.roles import Role
 from backend.models import Department, StaffUser
-from backend.services import sla
 from notifications.models import Notification, NotificationKind
 from tests.conftest import post_json
+from tests.factories import working_day
 
 
 @pytest.fixture
@@ -54,16 +54,8 @@ def _unit_name() -> str:
     return db.session.scalar(select(Department.name).where(Department.code == "so-xd"))
 
 
-def _working_day(days: int) -> str:
-    cal = sla.working_calendar()
-    day = datetime.now(UTC).astimezone(cal.tz).date() + timedelta(days=days)
-    while not cal.is_working_day(day):
-        day += timedelta(days=1)
-    return day.isoformat()
-
-
 def test_an_extension_request_tells_the_coordinators(client, staff, code, coordinators):
-    proposed = _working_day(40)
+    proposed = working_day(40)
     asked = post_json(
         client,
         staff("so-xd.officer"),

@@ -10,7 +10,7 @@ import pytest
 from backend.db import db
 from backend.models import Report, StaffUser
 from tests.backend.console.conftest import csrf_token
-from tests.factories import photo, sign_in_staff, staff_action
+from tests.factories import photo, sign_in_staff, staff_action, working_day
 
 
 @pytest.fixture
@@ -254,25 +254,13 @@ def test_two_posts_racing_past_the_version_check_show_the_fresh_report(
     assert "flash-warning" in html and "Đang thi công.</textarea>" in html
 
 
-def _working_day(days: int) -> str:
-    from datetime import UTC, datetime, timedelta
-
-    from backend.services import sla
-
-    cal = sla.working_calendar()
-    day = datetime.now(UTC).astimezone(cal.tz).date() + timedelta(days=days)
-    while not cal.is_working_day(day):
-        day += timedelta(days=1)
-    return day.isoformat()
-
-
 def test_the_next_unit_never_reads_what_was_decided_on_the_previous_units_extension(
     console, report, app
 ):
     api = app.test_client()
     officer, coordinator = (sign_in_staff(api, n) for n in ("so-xd.officer", "coordinator"))
     staff_action(
-        api, officer, report, "extensions", reason="Chờ vật tư.", proposed_date=_working_day(25)
+        api, officer, report, "extensions", reason="Chờ vật tư.", proposed_date=working_day(25)
     )
     (asked,) = api.get(f"/staff/v1/reports/{report}/extensions", headers=officer).get_json()
     staff_action(

@@ -6,16 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from backend import tasks
-from backend.services import sla
 from tests.conftest import post_json
-
-
-def _working_day(days: int) -> str:
-    cal = sla.working_calendar()
-    day = datetime.now(UTC).astimezone(cal.tz).date() + timedelta(days=days)
-    while not cal.is_working_day(day):
-        day += timedelta(days=1)
-    return day.isoformat()
+from tests.factories import working_day
 
 
 def _html(client, path: str) -> str:
@@ -28,7 +20,7 @@ def test_system_notes_follow_the_page_language(client, staff, resident, submit):
     code = submit(resident("+84906666666")).get_json()["code"]
     officer = staff("so-xd.officer")
     tasks.sla_sweep(datetime.now(UTC) + timedelta(days=60))
-    promised = _working_day(5)
+    promised = working_day(5)
     apology = post_json(
         client,
         officer,

@@ -12,6 +12,7 @@ from backend.db import commit, db
 from backend.models import ExtensionRequest, StaffUser
 from backend.services import sla, workflow
 from tests.conftest import post_json
+from tests.factories import working_day
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -24,14 +25,6 @@ def user(name: str) -> StaffUser:
     return db.session.query(StaffUser).filter_by(username=name).one()
 
 
-def _working_day(days: int) -> str:
-    cal = sla.working_calendar()
-    day = datetime.now(UTC).astimezone(cal.tz).date() + timedelta(days=days)
-    while not cal.is_working_day(day):
-        day += timedelta(days=1)
-    return day.isoformat()
-
-
 def test_asking_for_an_extension_on_an_overdue_report_is_409(client, staff, resident, submit):
     code = submit(resident()).get_json()["code"]
     officer = staff("so-xd.officer")
@@ -41,7 +34,7 @@ def test_asking_for_an_extension_on_an_overdue_report_is_409(client, staff, resi
         officer,
         f"/staff/v1/reports/{code}/extensions",
         reason="Chờ vật tư",
-        proposed_date=_working_day(70),
+        proposed_date=working_day(70),
     )
     assert late.status_code == 409, late.get_json()
     error = late.get_json()["error"]
@@ -55,7 +48,7 @@ def test_asking_for_an_extension_on_an_overdue_report_is_409(client, staff, resi
         officer,
         f"/staff/v1/reports/{code}/apology",
         reason="Thiếu nhân lực",
-        promised_date=_working_day(5),
+        promised_date=working_day(5),
     )
     assert apology.status_code == 200, apology.get_json()
 
