@@ -8,17 +8,14 @@ import io
 import re
 
 import pytest
-from flask import g
 
 import backend.api.staff
 import backend.console.desk
 from backend.services import desk as desk_service
 from backend.services import desk_export
+from tests.backend.console.pages import get, html, rows, tabs
 from tests.backend.desk_scenario import NOW, build, user
 from tests.factories import sign_in_staff
-
-_ROW = re.compile(r'<li class="queue-row" data-code="([^"]+)"')
-_TAB = re.compile(r'id="tab-([a-z_]+)" href="([^"]+)"[^>]*>.*?data-count="(\d+)"')
 
 
 @pytest.fixture(scope="module")
@@ -32,27 +29,6 @@ def frozen(monkeypatch):
     """The console and the API read the clock at the scenario's instant."""
     monkeypatch.setattr(backend.console.desk, "utcnow", lambda: NOW)
     monkeypatch.setattr(backend.api.staff, "utcnow", lambda: NOW)
-
-
-def get(client, url: str):
-    # The tests share one app context, and with it ``g``, where Flask-Babel keeps the
-    # language of "this request": forget it, as a new request in production would.
-    g.pop("_flask_babel", None)
-    return client.get(url)
-
-
-def html(client, url: str, status: int = 200) -> str:
-    response = get(client, url)
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response.get_data(as_text=True)
-
-
-def rows(page: str) -> list[str]:
-    return _ROW.findall(page)
-
-
-def tabs(page: str) -> dict[str, tuple[str, int]]:
-    return {q: (url.replace("&amp;", "&"), int(n)) for q, url, n in _TAB.findall(page)}
 
 
 def row_of(page: str, code: str) -> str:

@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g
 
 import backend.api.staff
 import backend.console.desk
+from tests.backend.console.pages import ROW, get, html, tabs
 from tests.backend.desk_scenario import NOW, build
 from tests.factories import sign_in_staff
-
-_ROW = re.compile(r'<li class="queue-row" data-code="([^"]+)"')
-_TAB = re.compile(r'id="tab-([a-z_]+)" href="([^"]+)"[^>]*>.*?data-count="(\d+)"')
 
 
 @pytest.fixture(scope="module")
@@ -28,25 +25,8 @@ def frozen(monkeypatch):
     monkeypatch.setattr(backend.api.staff, "utcnow", lambda: NOW)
 
 
-def get(client, url: str):
-    # The tests share one app context, and with it ``g``, where Flask-Babel keeps the
-    # language of "this request": forget it, as a new request in production would.
-    g.pop("_flask_babel", None)
-    return client.get(url)
-
-
-def html(client, url: str, status: int = 200) -> str:
-    response = get(client, url)
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response.get_data(as_text=True)
-
-
-def tabs(page: str) -> dict[str, tuple[str, int]]:
-    return {q: (url.replace("&amp;", "&"), int(n)) for q, url, n in _TAB.findall(page)}
-
-
 def listed(client, url: str) -> set[str]:
-    return set(_ROW.findall(html(client, url)))
+    return set(ROW.findall(html(client, url)))
 
 
 EXPECTED = {
@@ -65,7 +45,7 @@ def test_the_triage_queues_list_what_they_count(console, codes, username):
     page = html(client, "/console/triage")
     found = tabs(page)
     assert list(found) == list(EXPECTED)
-    assert set(_ROW.findall(page)) == {codes["unrouted"]}  # the first queue by default
+    assert set(ROW.findall(page)) == {codes["unrouted"]}  # the first queue by default
     for queue, (url, count) in found.items():
         names = {codes[name] for name in EXPECTED[queue]}
         assert listed(client, url) == names and count == len(names), queue
