@@ -96,6 +96,9 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         settings,
         overrides={
             "MAP_TILE_URL": None,  # no tiles: no network
+            # Every test signs in from 127.0.0.1, several a minute: the per-address limits
+            # (tested in tests/backend/test_limits.py) would refuse the later ones.
+            "RATELIMIT_ENABLED": False,
             "PASSWORD_HASH_METHOD": "argon2-fast",  # the browser never signs in
         },
     )
