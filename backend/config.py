@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from limits import parse_many
 
 from backend.domain.calendar import CalendarError, parse_hours
+from backend.domain.secret_keys import weak_secret_key
 from backend.domain.sla import WORKING_DAY
 
 #: development: the embedded default (emulator sign-in, generated key). production: the
@@ -76,6 +77,12 @@ class Settings:
     login_delay_after: int = 5
     login_lock_after: int = 10
     login_lock_minutes: int = 30
+    #: Longest a request may spend in the database (PostgreSQL statement_timeout).
+    request_time_budget_seconds: int = 20
+    #: Residents' access tokens last this long; the refresh token, rotated on every use,
+    #: this many days without use.
+    resident_access_minutes: int = 60
+    resident_refresh_days: int = 60
 
     @property
     def production(self) -> bool:
@@ -162,6 +169,9 @@ class Settings:
             login_delay_after=get_int("LOGIN_DELAY_AFTER", 5),
             login_lock_after=get_int("LOGIN_LOCK_AFTER", 10),
             login_lock_minutes=get_int("LOGIN_LOCK_MINUTES", 30),
+            request_time_budget_seconds=get_int("REQUEST_TIME_BUDGET_SECONDS", 20),
+            resident_access_minutes=get_int("RESIDENT_ACCESS_MINUTES", 60),
+            resident_refresh_days=get_int("RESIDENT_REFRESH_DAYS", 60),
         )
 
     def validate(self) -> None:
@@ -183,6 +193,12 @@ class Settings:
         if self.hsts_max_age < 0:
             raise ConfigError(f"HSTS_MAX_AGE must be 0 (off) or more: {self.hsts_max_age}")
         self._validate_limits()
+        if not 1 <= self.request_time_budget_seconds <= 600:
+            raise ConfigError("REQUEST_TIME_BUDGET_SECONDS must be between 1 and 600")
+        if not 5 <= self.resident_access_minutes <= 24 * 60:
+            raise ConfigError("RESIDENT_ACCESS_MINUTES must be between 5 and 1440")
+        if not 1 <= self.resident_refresh_days <= 365:
+            raise ConfigError("RESIDENT_REFRESH_DAYS must be between 1 and 365")
         for origin in self.cors_origins:
             if not _ORIGIN.fullmatch(origin):
                 raise ConfigError(
@@ -260,63 +276,6 @@ FORM_ALLOWANCE_BYTES = 64 * 1024
 #: ... and each photo part's own headers (name, file name, content type).
 PART_HEADER_BYTES = 1024
 
-#: Shortest SECRET_KEY production accepts (token_urlsafe(48) gives 64 characters).
-MIN_SECRET_KEY_LENGTH = 32
-#: Placeholders and examples people paste (compared without case, spaces and punctuation).
-WELL_KNOWN_SECRET_KEYS = frozenset(
-    {
-        "changeme",
-        "changethis",
-        "changeit",
-        "pleasechangeme",
-        "replaceme",
-        "secret",
-        "secretkey",
-        "mysecretkey",
-        "yoursecretkey",
-        "yoursecretkeyhere",
-        "supersecret",
-        "supersecretkey",
-        "topsecret",
-        "dev",
-        "devsecret",
-        "development",
-        "developmentsecretkey",
-        "test",
-        "testing",
-        "testsecret",
-        "password",
-        "default",
-        "example",
-        "demo",
-        "phananh",
-        "phananhsecret",
-        "phananhsecretkey",
-        "benchonlysecret",
-        "flasksecretkey",
-        "notasecret",
-        "insecure",
-    }
-)
-
-
-def weak_secret_key(key: str) -> str | None:
-    """Why ``key`` is unfit to sign production tokens, or None when it is fit."""
-    folded = "".join(ch for ch in key.casefold() if ch.isalnum())
-    if folded in WELL_KNOWN_SECRET_KEYS or not folded or key.strip(".") == "":
-        return "is a well-known placeholder"
-    if len(key) < MIN_SECRET_KEY_LENGTH:
-        return f"is too short ({len(key)} characters, at least {MIN_SECRET_KEY_LENGTH})"
-    for period in range(1, len(key) // 2 + 1):
-        if key == (key[:period] * (len(key) // period + 1))[: len(key)]:
-            return f"repeats a {period}-character pattern"
-    for word in WELL_KNOWN_SECRET_KEYS:
-        if len(word) >= 4 and folded.replace(word, "") == "":
-            return f"is made of the placeholder {word!r}"
-    if len(set(key)) < 10:
-        return f"uses only {len(set(key))} different characters"
-    return None
-
 
 def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
@@ -332,7 +291,13 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
     instance.mkdir(parents=True, exist_ok=True)
     database_url = settings.database_url or f"sqlite:///{instance / 'phananh.sqlite3'}"
     media_root = settings.media_root or str(instance / "media")
-    engine_options: dict = {"pool_pre_ping": True}
+    budget_ms = settings.request_time_budget_seconds * 1000
+    engine_options: dict = {
+        "pool_pre_ping": True,
+        # The per-request time budget: no statement runs longer (backend.errors answers a
+        # cancelled one 503 time_budget_exceeded); gunicorn's --timeout is set above it.
+        "connect_args": {"options": f"-c statement_timeout={budget_ms}"},
+    }
     if database_url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 30}}
     return {
@@ -407,6 +372,11 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "LOGIN_DELAY_AFTER": settings.login_delay_after,
         "LOGIN_LOCK_AFTER": settings.login_lock_after,
         "LOGIN_LOCK_MINUTES": settings.login_lock_minutes,
+        "REQUEST_TIME_BUDGET_SECONDS": settings.request_time_budget_seconds,
+        # Residents' tokens (backend.auth): a short-lived access token and a refresh token
+        # rotated on every use (backend.services.resident_sessions).
+        "RESIDENT_ACCESS_MINUTES": settings.resident_access_minutes,
+        "RESIDENT_REFRESH_DAYS": settings.resident_refresh_days,
         "JSON_SORT_KEYS": False,
         "API_TITLE": "phananh API",
         "API_VERSION": "1.0",
