@@ -16,7 +16,7 @@ from types import ModuleType
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from backend import cli, i18n, limits, security
+from backend import cli, i18n, limits, resilience, security
 from backend.api import guards
 from backend.config import Settings, flask_config
 from backend.db import db, has_pending_work, rollback
@@ -35,7 +35,8 @@ def create_app(
 ) -> Flask:
     settings = settings or Settings.from_env()
     settings.validate()
-    app = Flask("backend", instance_relative_config=True)
+    # Flask, with one retry of a safe request whose database connection was lost.
+    app = resilience.ResilientFlask("backend", instance_relative_config=True)
     guards.init_app(app)  # before any route: the bounded <int:...> converter, NUL refusal
     app.config.update(flask_config(settings, app.instance_path))
     app.config.update(overrides or {})
@@ -49,6 +50,7 @@ def create_app(
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     api = Api(app, spec_kwargs=_spec_kwargs())
     register_error_handlers(app)
+    resilience.init_app(app)  # 503 database_unavailable / time_budget_exceeded, never 500
     i18n.init_app(app)
 
     from backend.api import admin, health, media, public, staff, staff_accounts, swagger_assets

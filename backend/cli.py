@@ -9,8 +9,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from rq import Worker
-from rq.cron import CronScheduler
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
@@ -20,7 +18,7 @@ from backend.db import commit, db, rollback
 from backend.errors import DomainError
 from backend.firebase import emulator_id_token, enable_demo_emulator
 from backend.i18n_cli import i18n_cli
-from backend.jobs import QUEUE_NAME, get_queue, redis_connection, run
+from backend.jobs import redis_connection, run_scheduler, worker
 from backend.models import Report, Resident
 from backend.seed import seed_demo
 from backend.services.boundaries import BoundaryImport, import_boundaries
@@ -171,7 +169,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 #: ``app.extensions["phananh_periodic"]``.
 PERIODIC = (
     ("backend.tasks:sla_sweep", 60),
-    ("backend.tasks:redispatch_renditions", 60),
+    ("backend.tasks:redispatch_renditions", 30),  # with REDISPATCH_AFTER: within a minute
     ("backend.tasks:purge_idempotency_keys", 3600),
 )
 
@@ -204,20 +202,16 @@ def rebuild_renditions_command():
 @click.command("scheduler")
 def scheduler_command():
     """Run RQ's cron scheduler for the periodic jobs (needs REDIS_URL; one or more)."""
-    conn = redis_connection()
-    if conn is None:
+    if redis_connection() is None:
         raise click.ClickException("REDIS_URL is not set; without it, run the CLI jobs from cron")
-    scheduler = CronScheduler(connection=conn)
-    for job, interval in current_app.extensions["phananh_periodic"]:
-        scheduler.register(run, QUEUE_NAME, args=(job,), interval=interval, name=job)
-    scheduler.start()
+    run_scheduler(current_app.extensions["phananh_periodic"])  # outlives Redis outages
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker_command(burst):
     """Run an RQ worker for the app's queue (needs REDIS_URL)."""
-    Worker([get_queue()], connection=redis_connection()).work(burst=burst)
+    worker().work(burst=burst)
 
 
 @click.command("quickstart")

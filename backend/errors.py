@@ -34,6 +34,8 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
     message = N_("The request is not valid.")
+    #: Seconds for a ``Retry-After`` header (the 503s of a passing outage); None: none.
+    retry_after: int | None = None
 
     def __init__(
         self,
@@ -196,13 +198,21 @@ def render_http_exception(error: HTTPException):
     return response
 
 
+def render_domain_error(error: DomainError):
+    """Roll back whatever the request wrote, and answer ``error`` in the envelope."""
+    rollback()
+    response = error_response(
+        error.status, error.code, error.message_vi, error.message_en, error.fields
+    )
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        rollback()
-        return error_response(
-            error.status, error.code, error.message_vi, error.message_en, error.fields
-        )
+        return render_domain_error(error)
 
     @app.errorhandler(StaleDataError)
     def _stale(error: StaleDataError):

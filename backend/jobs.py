@@ -10,12 +10,15 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 
 from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, Worker
+from rq.cron import CronScheduler
+from rq.exceptions import StopRequested
 
 from backend.db import after_commit, db
 
@@ -25,6 +28,11 @@ QUEUE_NAME = "phananh"
 #: Job paths named where the enqueueing services can see them (the jobs live in backend.tasks).
 RENDITIONS_JOB = "backend.tasks:make_renditions"
 _EXT = "phananh_redis"
+#: Seconds between two attempts to reach Redis again, for the workers and the scheduler:
+#: once Redis is back, both resume within this (RQ's own worker backs off up to 60 s).
+REDIS_RETRY_SECONDS = 5.0
+#: Run once whenever the scheduler (re)starts: what an outage of Redis left behind.
+CATCH_UP_JOB = "backend.tasks:catch_up_renditions"
 
 
 def enqueue(func: str, *args) -> None:
@@ -78,6 +86,44 @@ def queue_status() -> dict:
 
 
 # ---- the worker side -------------------------------------------------------
+
+
+class PatientWorker(Worker):
+    """An RQ worker that tries Redis again every few seconds while it is away."""
+
+    max_connection_wait_time = REDIS_RETRY_SECONDS
+
+
+def worker() -> Worker:
+    """The worker of ``flask --app wsgi worker``: the app's queue, Redis retried every 5 s."""
+    return PatientWorker([get_queue()], connection=redis_connection())
+
+
+def run_scheduler(periodic: Iterable[tuple[str, int]]) -> None:
+    """RQ's cron scheduler for ``(job, seconds)`` pairs, surviving Redis outages.
+
+    RQ's scheduler stops at the first Redis error; this one starts again every
+    :data:`REDIS_RETRY_SECONDS`, and a new start runs every periodic job at once: the
+    notifications and renditions left behind while Redis was away are caught up as soon
+    as it is back, not at the next interval (or when someone restarts the process), and
+    :data:`CATCH_UP_JOB` enqueues every pending rendition again.
+    """
+    periodic = list(periodic)
+    while True:
+        scheduler = CronScheduler(connection=redis_connection())
+        for job, interval in periodic:
+            scheduler.register(run, QUEUE_NAME, args=(job,), interval=interval, name=job)
+        try:
+            get_queue().enqueue(run, CATCH_UP_JOB, description=CATCH_UP_JOB)
+            scheduler.start()  # returns on SIGINT/SIGTERM
+            return
+        except RedisError as exc:
+            log.warning("scheduler lost Redis (%s); again in %ss", exc, REDIS_RETRY_SECONDS)
+        try:
+            time.sleep(REDIS_RETRY_SECONDS)
+        except StopRequested:  # the scheduler's SIGTERM handler, while waiting
+            return
+
 
 #: The process that imported this module (the worker); RQ's work horses are its forks.
 _pool_pid = os.getpid()

@@ -21,9 +21,12 @@ from backend.services import idempotency, photos, sla
 from backend.storage import get_storage
 
 #: A rendition still pending after this long lost its job (Redis was down at the commit, a
-#: worker died) or waits for the storage to come back: enqueue it again (checked every
-#: minute by the scheduler, so a lost rendition is made within about two minutes).
-REDISPATCH_AFTER = timedelta(minutes=1)
+#: worker died) or waits for the storage to come back: enqueue it again. Checked every
+#: 30 seconds by the scheduler, which also runs every periodic job at once when Redis comes
+#: back (backend.jobs.run_scheduler): a lost rendition is made within a minute of Redis
+#: (or the storage) being back. A job still queued behind a longer backlog may run
+#: twice; the second run finds the photo ready and does nothing.
+REDISPATCH_AFTER = timedelta(seconds=30)
 
 
 def make_renditions(photo_id: int) -> None:
@@ -34,13 +37,19 @@ def make_renditions(photo_id: int) -> None:
     commit()
 
 
-def redispatch_renditions(now: datetime | None = None) -> int:
+def redispatch_renditions(now: datetime | None = None, *, older_than=REDISPATCH_AFTER) -> int:
     """Re-enqueue renditions whose job never ran; safe to repeat (the job is idempotent)."""
-    ids = photos.stale_pending(now or datetime.now(UTC), REDISPATCH_AFTER)
+    ids = photos.stale_pending(now or datetime.now(UTC), older_than)
     db.session.remove()
     for photo_id in ids:
         dispatch(RENDITIONS_JOB, photo_id)
     return len(ids)
+
+
+def catch_up_renditions() -> int:
+    """Every pending rendition, whatever its age: run when the scheduler (re)starts, as
+    Redis comes back after an outage (the jobs of the photos sent meanwhile were lost)."""
+    return redispatch_renditions(older_than=timedelta(0))
 
 
 def rebuild_missing_renditions(*, batch: int = 500) -> int:

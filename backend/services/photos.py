@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from backend.db import after_commit, db, on_rollback
 from backend.domain.text import N_, Msgid
-from backend.errors import ValidationFailed
+from backend.errors import DomainError, ValidationFailed
 from backend.localtime import local_tz
 from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
 from backend.media.images import make_rendition as render
@@ -102,11 +102,18 @@ def inspect_all(uploads: list[Upload], *, max_photos: int) -> list[InspectedUplo
 
 
 def store(item: InspectedUpload, kind: str, now: datetime) -> Photo:
-    """Write the private original; it is deleted again if the transaction rolls back."""
+    """Write the private original; it is deleted again if the transaction rolls back.
+
+    A store that cannot take it raises :class:`StorageUnavailable` (the originals stored
+    before it are deleted by the rollback)."""
     storage = get_storage()
     key = new_key("private", _SUFFIX[item.info.mime])
-    storage.put(key, item.upload.data, item.info.mime)
-    on_rollback(lambda: storage.delete(key))
+    try:
+        storage.put(key, item.upload.data, item.info.mime)
+    except OSError as exc:  # full, read-only or missing photo store: the request is refused
+        log.error("photo store unavailable, report refused: %s", exc)
+        raise StorageUnavailable() from exc
+    on_rollback(lambda: _delete_quietly(storage, key))
     gps = item.info.gps
     taken_at = item.info.taken_at
     return Photo(
@@ -136,8 +143,15 @@ def rendition_key(photo: Photo, name: str) -> str:
     return f"public/{token[:2]}/{photo.id}-{name}-{token}.jpg"
 
 
-class StorageUnavailable(Exception):
-    """Reading or writing the photo store failed (not the photo itself)."""
+class StorageUnavailable(DomainError):
+    """Reading or writing the photo store failed (not the photo itself): at intake the
+    request is refused whole (503, nothing written); a rendition job leaves the photo
+    pending, for the re-dispatch to try again once the storage is back."""
+
+    status = 503
+    code = "storage_unavailable"
+    message = N_("Photos cannot be saved right now; nothing was sent, please try again later.")
+    retry_after = 60
 
 
 def _delete_quietly(storage, key: str) -> None:

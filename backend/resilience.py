@@ -1,0 +1,90 @@
+"""What a request answers when PostgreSQL is away or too slow: never a 500.
+
+- A lost connection (PostgreSQL restarted, a network blip) during a safe request (GET,
+  HEAD, OPTIONS) is retried once, after :data:`RETRY_PAUSE`, on a fresh connection (the
+  engine's ``pool_pre_ping`` replaces the pool's dead ones); still failing, or during a
+  write, the answer is ``503 database_unavailable`` with ``Retry-After``. A write is
+  never retried here: its client resends it with the same ``Idempotency-Key``.
+- A statement cancelled by the per-request time budget (``REQUEST_TIME_BUDGET_SECONDS``,
+  PostgreSQL's ``statement_timeout``) answers ``503 time_budget_exceeded``; the
+  transaction is rolled back, so nothing is half written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from backend.db import rollback
+from backend.domain.text import N_
+from backend.errors import DomainError, render_domain_error
+
+log = logging.getLogger(__name__)
+
+#: Seconds between a safe request's failed attempt and its one retry.
+RETRY_PAUSE = 0.4
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: PostgreSQL's query_canceled: statement_timeout (or a cancel request) stopped it.
+QUERY_CANCELED = "57014"
+
+
+class DatabaseUnavailable(DomainError):
+    status = 503
+    code = "database_unavailable"
+    message = N_("The database is unavailable for a moment; please try again shortly.")
+    retry_after = 5
+
+
+class TimeBudgetExceeded(DomainError):
+    status = 503
+    code = "time_budget_exceeded"
+    message = N_("The server could not answer in time; nothing was changed, try again later.")
+    retry_after = 30
+
+
+def time_budget_exceeded(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """The database went away (or could not be reached), not the statement's own fault."""
+    if time_budget_exceeded(exc):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
+
+
+class ResilientFlask(Flask):
+    """Flask whose views get one retry of a safe request that lost its connection."""
+
+    def dispatch_request(self):
+        try:
+            return super().dispatch_request()
+        except (DBAPIError, PoolTimeout) as exc:
+            if request.method not in SAFE_METHODS or not connection_lost(exc):
+                raise
+            log.warning("database connection lost (%s): retrying %s once", exc, request.path)
+            rollback()  # the session lets go of the dead connection
+            time.sleep(RETRY_PAUSE)
+            return super().dispatch_request()
+
+
+def init_app(app: Flask) -> None:
+    """Answer database outages and cancelled statements in the error envelope."""
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def _database(error: Exception):
+        # Transient by nature (a lost connection, a lock or deadlock timeout, a pool that
+        # could not give a connection in time): the client may try again.
+        if time_budget_exceeded(error):
+            log.warning("request over its time budget: %s %s", request.method, request.path)
+            return render_domain_error(TimeBudgetExceeded())
+        log.warning("database unavailable: %s %s: %s", request.method, request.path, error)
+        return render_domain_error(DatabaseUnavailable())
