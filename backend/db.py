@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,16 @@ def commit() -> None:
 
 
 def rollback() -> None:
-    """Roll back and undo side effects registered with :func:`on_rollback`."""
-    db.session.rollback()
+    """Roll back and undo side effects registered with :func:`on_rollback`.
+
+    A ROLLBACK the database cannot answer (it went away: restarted, network lost) leaves
+    nothing of the transaction behind: the session lets go of its connections instead.
+    """
+    try:
+        db.session.rollback()
+    except DBAPIError as exc:
+        log.warning("rollback failed, connection dropped: %s", exc)
+        db.session.invalidate()
     db.session.info.pop(_AFTER_COMMIT, None)
     for fn in reversed(db.session.info.pop(_ON_ROLLBACK, [])):
         try:

@@ -19,7 +19,7 @@ from flask import Flask, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from backend.db import rollback
+from backend.db import db, rollback
 from backend.domain.text import N_
 from backend.errors import DomainError, render_domain_error
 
@@ -76,6 +76,17 @@ class ResilientFlask(Flask):
 
 def init_app(app: Flask) -> None:
     """Answer database outages and cancelled statements in the error envelope."""
+
+    @app.teardown_appcontext  # runs before Flask-SQLAlchemy's own session.remove()
+    def _release_session(_exc):
+        # Closing a session whose connection died sends a ROLLBACK that fails: the answer
+        # is already made, so let go of the connection instead of failing the response.
+        try:
+            db.session.remove()
+        except DBAPIError as exc:
+            log.warning("session closed on a dropped connection: %s", exc)
+            db.session.invalidate()
+            db.session.remove()
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
