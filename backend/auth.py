@@ -1,8 +1,10 @@
 """API access tokens for residents and staff.
 
 Tokens are signed (itsdangerous) with ``SECRET_KEY`` and carry the account's
-``token_version``, so any process can verify them without shared state and an
-account can be logged out everywhere by bumping that version.
+``token_version`` and the session they belong to: a resident's app session
+(``backend.services.resident_sessions``, about an hour per access token, renewed with a
+rotating refresh token) or a staff member's API session (a ``staff_sessions`` row, like
+a console sign-in). Signing out ends one session; bumping the version ends them all.
 """
 
 from __future__ import annotations
@@ -13,15 +15,22 @@ from collections.abc import Callable
 from flask import current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from backend.db import db
+from backend.db import db, utcnow
 from backend.domain.roles import Role
 from backend.domain.text import N_
 from backend.errors import Forbidden, Unauthorized
 from backend.models import Resident, StaffUser
+from backend.services import resident_sessions, staff_sessions
+from backend.services.resident_sessions import AccountLocked
 
-RESIDENT_TOKEN_SECONDS = 30 * 24 * 3600
 STAFF_TOKEN_SECONDS = 12 * 3600
-_KINDS = {"resident": (Resident, RESIDENT_TOKEN_SECONDS), "staff": (StaffUser, STAFF_TOKEN_SECONDS)}
+_MODELS = {"resident": Resident, "staff": StaffUser}
+
+
+def _lifetime(kind: str) -> int:
+    if kind == "resident":
+        return current_app.config.get("RESIDENT_ACCESS_MINUTES", 60) * 60
+    return STAFF_TOKEN_SECONDS
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -31,10 +40,12 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(keys, salt="phananh-access-token")
 
 
-def issue_token(account: Resident | StaffUser) -> dict:
+def issue_token(account: Resident | StaffUser, session_id: int) -> dict:
+    """A bearer access token of ``account``'s session ``session_id``."""
     kind = "resident" if isinstance(account, Resident) else "staff"
-    token = _serializer().dumps({"k": kind, "id": account.id, "v": account.token_version})
-    return {"access_token": token, "token_type": "Bearer", "expires_in": _KINDS[kind][1]}
+    payload = {"k": kind, "id": account.id, "v": account.token_version, "s": session_id}
+    token = _serializer().dumps(payload)
+    return {"access_token": token, "token_type": "Bearer", "expires_in": _lifetime(kind)}
 
 
 class TokenInvalid(Unauthorized):
@@ -42,38 +53,40 @@ class TokenInvalid(Unauthorized):
     message = N_("The access token is invalid or expired; sign in again.")
 
 
-def _load(kind: str) -> Resident | StaffUser:
+def _load(kind: str) -> tuple[Resident | StaffUser, int]:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
-    model, max_age = _KINDS[kind]
     try:
-        payload = _serializer().loads(token.strip(), max_age=max_age)
+        payload = _serializer().loads(token.strip(), max_age=_lifetime(kind))
     except SignatureExpired as exc:
         raise TokenInvalid() from exc
     except BadSignature as exc:
         raise TokenInvalid() from exc
     if not isinstance(payload, dict) or payload.get("k") != kind:
         raise TokenInvalid()
-    account = db.session.get(model, payload.get("id"))
+    account = db.session.get(_MODELS[kind], payload.get("id"))
     if account is None or account.token_version != payload.get("v"):
         raise TokenInvalid()
-    return account
-
-
-class AccountLocked(Forbidden):
-    code = "account_locked"
-    message = N_("This account is locked.")
+    session_id = payload.get("s")
+    now = utcnow()
+    if kind == "resident":
+        live = resident_sessions.check(session_id, account, now) is not None
+    else:
+        live = staff_sessions.check_api(session_id, account, now) is not None
+    if not live:
+        raise TokenInvalid()
+    return account, session_id
 
 
 def resident_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        resident = _load("resident")
+        resident, session_id = _load("resident")
         if resident.locked_at is not None:
             raise AccountLocked()
-        g.resident = resident
+        g.resident, g.session_id = resident, session_id
         return view(*args, **kwargs)
 
     return wrapper
@@ -85,12 +98,12 @@ def staff_required(*roles: Role) -> Callable[[Callable], Callable]:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            staff = _load("staff")
+            staff, session_id = _load("staff")
             if not staff.active:
                 raise AccountLocked()
             if roles and staff.role not in roles:
                 raise Forbidden()
-            g.staff = staff
+            g.staff, g.session_id = staff, session_id
             return view(*args, **kwargs)
 
         return wrapper
@@ -104,3 +117,8 @@ def current_resident() -> Resident:
 
 def current_staff() -> StaffUser:
     return g.staff
+
+
+def current_session_id() -> int:
+    """The session (resident app session or staff API session) of this request's token."""
+    return g.session_id

@@ -260,6 +260,7 @@ LIMITS = {
     "LIMIT_LOGIN_ACCOUNT": "10/minute;100/day",
     "LIMIT_LOGIN_ADDRESS": "30/minute;300/hour",
     "LIMIT_SIGN_IN_ADDRESS": "20/minute;200/hour",
+    "LIMIT_REFRESH_ADDRESS": "60/minute;1000/hour",
     "LIMIT_REPORTS_RESIDENT": "5/minute;30/hour",
     "LIMIT_REPORTS_ADDRESS": "20/minute;200/hour",
     "LIMIT_RATINGS_RESIDENT": "10/minute;100/day",

@@ -27,3 +27,16 @@ event_recorded = _signals.signal("event-recorded")
 #:     report waits in the moderation queue (``ModerationStatus.PENDING``) and
 #:     is neither routed nor published until a moderator approves it.
 report_received = _signals.signal("report-received")
+
+#: ``resident_signed_out(resident, session_ids=list[int] | None, now=datetime)``
+#:     Sent inside the transaction that ends a resident's app sessions: ``session_ids``
+#:     names the phones signed out, ``None`` means every phone (signed out everywhere, a
+#:     deleted account). The notifications package drops those phones' push devices, so
+#:     a signed-out phone hears nothing more of the account.
+resident_signed_out = _signals.signal("resident-signed-out")
+
+#: ``resident_deleted(resident, now=datetime)``
+#:     Sent inside the transaction that erases a resident's identity (the account is
+#:     deleted, the reports stay public without it). Receivers delete what they keep
+#:     about that person (the notifications package: devices and inbox).
+resident_deleted = _signals.signal("resident-deleted")

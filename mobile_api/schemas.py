@@ -29,7 +29,25 @@ class ResidentSchema(Schema):
 
 
 class ResidentTokenSchema(TokenSchema):
+    refresh_token = fields.String(
+        metadata={"description": "Trade it at POST /mobile/v1/auth/refresh; rotated on use"}
+    )
+    refresh_expires_in = fields.Integer(
+        metadata={"description": "Seconds the refresh token lasts unused"}
+    )
     resident = fields.Nested(ResidentSchema)
+
+
+class RefreshSchema(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class DeleteAccountSchema(Schema):
+    id_token = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=8192),
+        metadata={"description": "A fresh Firebase ID token of the same phone (confirmation)"},
+    )
 
 
 class NewReportSchema(EmptyAsAbsentSchema):

@@ -10,9 +10,8 @@ from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
 from backend.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from backend.api.idempotency import answer, idempotent
-from backend.auth import current_resident, issue_token, resident_required
+from backend.auth import current_resident, resident_required
 from backend.db import commit, db, utcnow
-from backend.firebase import verify_id_token
 from backend.models import Category
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import (
@@ -21,8 +20,8 @@ from backend.schemas.reports import (
     page_schema,
 )
 from backend.schemas.sla import AnswerSchema
+from backend.services import following as following_service
 from backend.services import (
-    accounts,
     intake,
     lookup,
     nearby,
@@ -31,11 +30,9 @@ from backend.services import (
     ratings,
     read_model,
 )
-from backend.services import following as following_service
 from mobile_api.schemas import (
     FeedbackArgsSchema,
     FeedbackReportSchema,
-    FirebaseSignInSchema,
     FollowedReportSchema,
     FollowedRowSchema,
     NearbyArgsSchema,
@@ -43,7 +40,6 @@ from mobile_api.schemas import (
     NewReportSchema,
     RatingArgsSchema,
     ReopenArgsSchema,
-    ResidentTokenSchema,
     SubmittedReportSchema,
     dump_suggestion,
 )
@@ -61,20 +57,6 @@ ResidentReportPage = page_schema(ResidentReportSchema, "ResidentReportPage")
 FollowedReportPage = page_schema(FollowedRowSchema, "FollowedReportPage")
 #: Similar reports listed in the answer to a new report.
 SIMILAR_ON_SUBMIT = 5
-
-
-@blp.post("/auth/firebase")
-@limits.limited(limits.per_address(limits.SIGN_IN_ADDRESS))
-@blp.alt_response(429, schema=ErrorEnvelopeSchema, description="too_many_requests")
-@blp.arguments(FirebaseSignInSchema)
-@blp.response(200, ResidentTokenSchema)
-@blp.alt_response(401, schema=ErrorEnvelopeSchema)
-def sign_in(args):
-    """Exchange a Firebase ID token (phone sign-in) for an API access token."""
-    identity = verify_id_token(args["id_token"])
-    resident = accounts.resident_sign_in(identity, utcnow())
-    commit()
-    return {**issue_token(resident), "resident": resident}
 
 
 @blp.get("/categories")

@@ -34,6 +34,8 @@ class Device(db.Model):
     locale: Mapped[str] = mapped_column(String(2), default="vi")
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    #: The resident's app session it was registered in: signing that phone out drops it.
+    session_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -42,7 +42,12 @@ HOLDER_GONE_AFTER = timedelta(days=30)
 
 
 def register_device(
-    owner: Resident | StaffUser, token: str, platform: str, locale: str, now: datetime
+    owner: Resident | StaffUser,
+    token: str,
+    platform: str,
+    locale: str,
+    now: datetime,
+    session_id: int | None = None,
 ) -> Device:
     """Add a device, or refresh one the person already has.
 
@@ -77,8 +82,31 @@ def register_device(
         device.resident_id = owner.id if isinstance(owner, Resident) else None
         device.staff_id = owner.id if isinstance(owner, StaffUser) else None
     device.platform, device.locale, device.last_seen_at = platform, locale, now
+    # A resident's device is dropped when the app session it was registered in ends.
+    device.session_id = session_id if isinstance(owner, Resident) else None
     db.session.flush()
     return device
+
+
+def on_resident_signed_out(
+    resident: Resident, *, session_ids: list[int] | None, now: datetime
+) -> None:
+    """``backend.signals.resident_signed_out``: the signed-out phones get no more pushes
+    (every phone of the account when ``session_ids`` is None)."""
+    query = delete(Device).where(Device.resident_id == resident.id)
+    if session_ids is not None:
+        query = query.where(Device.session_id.in_(session_ids))
+    db.session.execute(query.execution_options(synchronize_session=False))
+
+
+def on_resident_deleted(resident: Resident, *, now: datetime) -> None:
+    """``backend.signals.resident_deleted``: forget the person's devices and inbox."""
+    on_resident_signed_out(resident, session_ids=None, now=now)
+    db.session.execute(
+        delete(Notification)
+        .where(Notification.resident_id == resident.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _device(token: str) -> Device | None:

@@ -7,7 +7,13 @@ from flask import jsonify
 from backend import limits
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page
-from backend.auth import current_resident, current_staff, resident_required, staff_required
+from backend.auth import (
+    current_resident,
+    current_session_id,
+    current_staff,
+    resident_required,
+    staff_required,
+)
 from backend.db import commit, utcnow
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.reports import page_schema
@@ -57,7 +63,12 @@ def _routes(blp: Blueprint, guard, owner, security: str) -> None:
         ``device_token_in_use`` until that account signs out on the device (DELETE).
         """
         device = services.register_device(
-            owner(), args["token"], args["platform"], args["locale"], utcnow()
+            owner(),
+            args["token"],
+            args["platform"],
+            args["locale"],
+            utcnow(),
+            session_id=current_session_id(),
         )
         commit()
         return device

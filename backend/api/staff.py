@@ -6,13 +6,15 @@ answers 404) and never learn who filed a report.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, jsonify, request
 from sqlalchemy import select
 
 from backend import limits
 from backend.api.blueprint import Blueprint
 from backend.api.common import dump_page, uploaded_photos
-from backend.auth import current_staff, issue_token, staff_required
+from backend.auth import STAFF_TOKEN_SECONDS, current_staff, issue_token, staff_required
 from backend.db import commit, db, utcnow
 from backend.domain.text import N_
 from backend.errors import ValidationFailed
@@ -45,7 +47,15 @@ from backend.schemas.staff import (
     StaffAccountSchema,
     StaffTokenSchema,
 )
-from backend.services import accounts, lookup, officers, queries, read_model, workflow
+from backend.services import (
+    accounts,
+    lookup,
+    officers,
+    queries,
+    read_model,
+    staff_sessions,
+    workflow,
+)
 
 blp = Blueprint(
     "staff",
@@ -110,8 +120,11 @@ def login(args):
         limits.login_failed(args["username"])
         raise
     limits.login_succeeded(args["username"])
-    commit()  # an older hash made again with argon2 at this sign-in
-    return {**issue_token(staff), "account": staff}
+    session = staff_sessions.open_api_session(
+        staff, utcnow(), timedelta(seconds=STAFF_TOKEN_SECONDS), request.user_agent.string
+    )
+    commit()  # the API session (and an older hash made again with argon2)
+    return {**issue_token(staff, session.id), "account": staff}
 
 
 @blp.get("/me")

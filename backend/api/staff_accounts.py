@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from backend import limits
 from backend.api.blueprint import Blueprint
-from backend.auth import current_staff, staff_required
+from backend.auth import current_session_id, current_staff, staff_required
 from backend.db import commit, utcnow
 from backend.domain.roles import Role
 from backend.schemas.common import ErrorEnvelopeSchema
@@ -21,7 +21,7 @@ from backend.schemas.staff_accounts import (
     StaffListArgsSchema,
     StaffUpdateSchema,
 )
-from backend.services import accounts, staff_admin
+from backend.services import accounts, staff_admin, staff_sessions
 
 blp = Blueprint(
     "staff_accounts",
@@ -119,3 +119,25 @@ def lift_lock(username):
     """Lift the sign-in delay or lock of ``username`` after repeated wrong passwords (its
     failure count starts again from zero). Harmless for an account that is not locked."""
     limits.lift_lock(username)
+
+
+@blp.post("/auth/sign-out")
+@staff_required()
+@blp.response(204)
+@_errors(401)
+@blp.doc(security=SECURITY)
+def sign_out():
+    """End this token's session (the console's sessions and other tokens stay)."""
+    staff_sessions.close_api(current_staff(), current_session_id(), utcnow())
+    commit()
+
+
+@blp.post("/auth/sign-out-everywhere")
+@staff_required()
+@blp.response(204)
+@_errors(401)
+@blp.doc(security=SECURITY)
+def sign_out_everywhere():
+    """End every session of the account: all API tokens and console sign-ins."""
+    staff_sessions.close_all(current_staff(), utcnow())
+    commit()

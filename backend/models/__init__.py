@@ -10,6 +10,7 @@ from backend.models.photo import Photo, PhotoKind
 from backend.models.rating import RaterKind, Rating
 from backend.models.report import Report, ReportFollower, ReportSequence
 from backend.models.resident import Resident
+from backend.models.resident_session import ResidentSession
 from backend.models.routing_rule import RoutingRule
 from backend.models.sla import (
     CalendarException,
@@ -42,6 +43,7 @@ __all__ = [
     "ReportFollower",
     "ReportSequence",
     "Resident",
+    "ResidentSession",
     "RoutingRule",
     "Severity",
     "SlaPolicy",

@@ -22,3 +22,5 @@ class Resident(db.Model):
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Bumped to revoke every access token issued so far.
     token_version: Mapped[int] = mapped_column(default=0)
+    #: When the resident deleted the account: its identity is erased, its reports stay.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

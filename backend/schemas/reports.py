@@ -185,6 +185,10 @@ class ReporterSchema(Schema):
     id = fields.Integer()
     phone = fields.String(allow_none=True)
     display_name = fields.String(allow_none=True)
+    deleted_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "The resident deleted the account: no name or phone left"},
+    )
 
 
 class StaffRefSchema(Schema):

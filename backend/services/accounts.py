@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from backend import passwords
 from backend.db import db
 from backend.domain.text import N_, nfc
-from backend.errors import Unauthorized, ValidationFailed
+from backend.errors import Forbidden, Unauthorized, ValidationFailed
 from backend.firebase import VerifiedIdentity
-from backend.models import Resident, StaffUser
-from backend.services import audit, staff_sessions
+from backend.models import IdempotencyKey, Resident, StaffUser
+from backend.models.resident_session import SessionEnd
+from backend.services import audit, resident_sessions, staff_sessions
+from backend.signals import resident_deleted
 
 MIN_PASSWORD_LENGTH = 10
 #: Passwords a guesser tries first (lower-cased); a new password is none of these.
@@ -102,6 +105,31 @@ def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
     resident.last_login_at = now
     db.session.flush()
     return resident
+
+
+class ReauthenticationRequired(Forbidden):
+    code = "reauthentication_required"
+    message = N_("Sign in again with this account's phone number to confirm.")
+
+
+def delete_resident(resident: Resident, identity: VerifiedIdentity, now: datetime) -> None:
+    """Erase a resident's identity at their request (proven by a fresh phone sign-in).
+
+    The account row stays as an anonymous placeholder, so the reports, ratings and
+    timelines that name it keep their figures and stay public; its Firebase uid, phone
+    and name are gone, every session and token ends, the push devices and inbox are
+    deleted (``resident_deleted``), and a later sign-in with the same phone opens a new,
+    empty account."""
+    if identity.uid != resident.firebase_uid:
+        raise ReauthenticationRequired()
+    resident_sessions.close_all(resident, now, SessionEnd.DELETED)
+    resident.firebase_uid = f"deleted:{resident.id}:{secrets.token_hex(8)}"
+    resident.phone = None
+    resident.display_name = None
+    resident.deleted_at = now
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.resident_id == resident.id))
+    resident_deleted.send(resident, now=now)
+    db.session.flush()
 
 
 def staff_login(username: str, password: str) -> StaffUser:

@@ -73,6 +73,35 @@ def check(token: str | None, now: datetime, lifetimes: Lifetimes) -> StaffSessio
     return row
 
 
+#: What an API sign-in writes as its session's browser (the console lists it with them).
+API_AGENT_PREFIX = "API · "
+
+
+def open_api_session(
+    staff: StaffUser, now: datetime, lifetime: timedelta, user_agent: str = ""
+) -> StaffSession:
+    """The session behind a staff API token (its id is in the token, no cookie)."""
+    _, row = open_session(staff, now, Lifetimes(lifetime, lifetime), API_AGENT_PREFIX + user_agent)
+    return row
+
+
+def check_api(session_id: object, staff: StaffUser, now: datetime) -> StaffSession | None:
+    """The live API session a staff token names, or None (signed out, expired)."""
+    if not isinstance(session_id, int):
+        return None
+    row = db.session.get(StaffSession, session_id)
+    if row is None or row.staff_id != staff.id or row.revoked_at is not None:
+        return None
+    return row if now < row.expires_at else None
+
+
+def close_api(staff: StaffUser, session_id: int, now: datetime) -> None:
+    """Sign out the API session ``session_id`` (the one of the request's token)."""
+    row = db.session.get(StaffSession, session_id)
+    if row is not None and row.staff_id == staff.id:
+        close(row, now)
+
+
 def close(row: StaffSession, now: datetime) -> None:
     """Sign out this browser."""
     if row.revoked_at is None:

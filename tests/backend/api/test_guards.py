@@ -13,6 +13,7 @@ from backend.api.guards import INT_MAX, check_integers, out_of_range
 from backend.db import db
 from backend.errors import ValidationFailed
 from backend.models import Report
+from tests.backend.api.routes import session_safe_order
 from tests.conftest import photo
 
 NUL = "\x00"
@@ -41,7 +42,7 @@ def _headers(rule, resident_headers, admin_headers) -> dict:
 def _routes(app):
     return [
         (rule, method)
-        for rule in app.url_map.iter_rules()
+        for rule in session_safe_order(app.url_map.iter_rules())
         for method in sorted(rule.methods - SKIP_METHODS)
     ]
 

@@ -13,6 +13,7 @@ import pytest
 from flask import request
 
 from backend.api.guards import MAX_JSON_DEPTH, InvalidJSON, parse_json, too_deep
+from tests.backend.api.routes import session_safe_order
 
 pytestmark = pytest.mark.postgres  # the same on SQLite and PostgreSQL
 
@@ -77,7 +78,7 @@ def test_every_json_route_answers_400_invalid_json(app, client, signed_in):
     code, resident_headers, admin_headers = signed_in
     reads_json = _declares_json(client)
     checked = set()
-    for rule in app.url_map.iter_rules():
+    for rule in session_safe_order(app.url_map.iter_rules()):
         for method in sorted(rule.methods - SKIP_METHODS - {"GET"}):
             headers = {}
             if rule.rule.startswith("/mobile/"):

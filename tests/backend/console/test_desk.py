@@ -10,6 +10,7 @@ import re
 import pytest
 
 import backend.api.staff
+import backend.auth
 import backend.console.desk
 from backend.services import desk as desk_service
 from backend.services import desk_export
@@ -29,6 +30,7 @@ def frozen(monkeypatch):
     """The console and the API read the clock at the scenario's instant."""
     monkeypatch.setattr(backend.console.desk, "utcnow", lambda: NOW)
     monkeypatch.setattr(backend.api.staff, "utcnow", lambda: NOW)
+    monkeypatch.setattr(backend.auth, "utcnow", lambda: NOW)  # its API session, as opened
 
 
 def row_of(page: str, code: str) -> str:

@@ -79,7 +79,9 @@ def test_sign_out_everywhere_ends_other_browsers_and_api_tokens(console, app, cl
     laptop = console("coordinator")
     phone = app.test_client()
     assert console_sign_in(phone, "coordinator").status_code == 302
-    assert laptop.get("/console/account").get_data(as_text=True).count("<tr>") == 3
+    sessions = laptop.get("/console/account").get_data(as_text=True)
+    assert sessions.count("<tr>") == 4  # the header, two browsers and the API token
+    assert "API · " in sessions
     post_form(laptop, "/console/logout-everywhere")
     assert laptop.get("/console/desk").status_code == 302
     assert phone.get("/console/desk").status_code == 302

@@ -7,6 +7,7 @@ import re
 import pytest
 
 import backend.api.staff
+import backend.auth
 import backend.console.desk
 from tests.backend.console.pages import ROW, get, html, tabs
 from tests.backend.desk_scenario import NOW, build
@@ -23,6 +24,7 @@ def codes(module_transaction):
 def frozen(monkeypatch):
     monkeypatch.setattr(backend.console.desk, "utcnow", lambda: NOW)
     monkeypatch.setattr(backend.api.staff, "utcnow", lambda: NOW)
+    monkeypatch.setattr(backend.auth, "utcnow", lambda: NOW)  # its API session, as opened
 
 
 def listed(client, url: str) -> set[str]:
