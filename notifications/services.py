@@ -37,7 +37,7 @@ def _owned_by(device: Device, owner: Resident | StaffUser) -> bool:
 
 
 #: A token whose holder has not registered it again for this long is free to move: the
-#: app registers its token at every start, and a resident's session lasts 30 days.
+#: app registers its token at every start.
 HOLDER_GONE_AFTER = timedelta(days=30)
 
 

@@ -62,7 +62,8 @@ def fuzz_schema(fuzz_app):
     return make_schema(fuzz_app)
 
 
-@pytest.fixture(scope="package")
+# A fresh sign-in per operation: fuzzing a sign-out ends only that operation's token.
+@pytest.fixture
 def resident_headers(fuzz_app):
     from tests.factories import id_token
 
@@ -73,7 +74,7 @@ def resident_headers(fuzz_app):
     return {"Authorization": "Bearer " + answer.get_json()["access_token"]}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture
 def staff_headers(fuzz_app):
     answer = fuzz_app.test_client().post(
         "/staff/v1/auth/login", json={"username": "admin", "password": "demo"}
