@@ -52,6 +52,20 @@ def test_sign_in_per_address(client, city, limited):
     assert post(ALICE, REMOTE_ADDR="198.51.100.20").status_code == 200
 
 
+def test_token_refreshes_per_address(client, city, limited):
+    limited["LIMIT_REFRESH_ADDRESS"] = "2/minute"
+    body = client.post("/mobile/v1/auth/firebase", json={"id_token": id_token(ALICE)}).get_json()
+    post = lambda token, **env: client.post(  # noqa: E731
+        "/mobile/v1/auth/refresh", json={"refresh_token": token}, environ_base=env
+    )
+    second = post(body["refresh_token"])
+    assert second.status_code == 200
+    assert post("guessing-a-refresh-token").status_code == 401
+    _refused(post(second.get_json()["refresh_token"]))
+    elsewhere = post(second.get_json()["refresh_token"], REMOTE_ADDR="198.51.100.22")
+    assert elsewhere.status_code == 200
+
+
 def test_reports_per_resident(client, resident, submit, limited):
     limited["LIMIT_REPORTS_RESIDENT"] = "2/minute"
     alice, binh = resident(ALICE), resident(BINH)
