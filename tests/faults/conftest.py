@@ -62,6 +62,16 @@ def wait_for(predicate, timeout: float, what: str, every: float = 0.05):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def require_postgres() -> str:
+    """The configured PostgreSQL URL; the slow fault tests skip (or fail) without one."""
+    url = _postgres_url()
+    if url is None:
+        missing(
+            "the fault tests need PostgreSQL (DATABASE_URL=postgresql://... or PHANANH_FAULTS=1)"
+        )
+    return url
+
+
 @pytest.fixture(scope="session")
 def fault_database() -> str:
     """A database of the faults' own on the configured PostgreSQL, emptied for the session."""
@@ -71,7 +81,8 @@ def fault_database() -> str:
             "the fault tests need PostgreSQL (DATABASE_URL=postgresql://... or PHANANH_FAULTS=1)"
         )
     parsed = make_url(url)
-    name = f"{parsed.database or 'phananh'}_faults"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # one database per xdist worker
+    name = f"{parsed.database or 'phananh'}_faults{'_' + worker if worker else ''}"
     admin = create_engine(
         parsed.set(drivername="postgresql+psycopg", database="postgres"),
         isolation_level="AUTOCOMMIT",
@@ -85,6 +96,15 @@ def fault_database() -> str:
     finally:
         admin.dispose()
     return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def fault_city(fault_database, tmp_path_factory) -> str:
+    """:func:`fault_database` migrated, with the demo city (no reports), once a session."""
+    app = build_app(service_env(fault_database, tmp_path_factory.mktemp("media")), schema=True)
+    with app.app_context():
+        db.engine.dispose()
+    return fault_database
 
 
 def service_env(database_url: str, media: Path, **more: str) -> dict[str, str]:
@@ -199,8 +219,16 @@ class WorkerProcess:
             start_new_session=True,
         )
 
+    def horses(self) -> list[int]:
+        """The work horses RQ forked for the jobs running now."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
     def kill(self) -> None:
-        """SIGKILL, the worker and its work horse: no clean-up of any kind."""
+        """SIGKILL the worker and its work horses (each in its own process group, RQ
+        puts them there), as a machine or container dying would: no clean-up of any kind."""
+        for pid in self.horses():
+            os.kill(pid, signal.SIGKILL)
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 

@@ -24,7 +24,14 @@ from werkzeug.serving import make_server
 from backend.db import db
 from backend.models import Report
 from tests.factories import NINH_KIEU, id_token, photo
-from tests.faults.conftest import build_app, free_port, missing, service_env, wait_for
+from tests.faults.conftest import (
+    build_app,
+    free_port,
+    missing,
+    require_postgres,
+    service_env,
+    wait_for,
+)
 
 READS = ("/public/v1/reports", "/public/v1/departments", "/public/v1/stats")
 
@@ -73,6 +80,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster():
+    require_postgres()  # slow: gated as the other fault tests (its cluster is its own)
     # Not under pytest's tmp_path: its parents are private to root, the server runs as
     # postgres.
     workdir = Path(tempfile.mkdtemp(prefix="phananh-faults-pg-"))

@@ -24,18 +24,18 @@ TOKEN = "redis-down-device"
 
 
 def test_submission_while_redis_is_down_is_caught_up_within_a_minute(
-    fault_database, redis_server, tmp_path
+    fault_city, redis_server, tmp_path
 ):
     with StandIn() as standin:
         account = write_service_account(tmp_path / "sa.json", standin.token_uri, PROJECT)
         env = service_env(
-            fault_database,
+            fault_city,
             tmp_path / "media",
             REDIS_URL=redis_server.url,
             FIREBASE_CREDENTIALS=str(account),
             FCM_ENDPOINT=standin.fcm_endpoint,
         )
-        app = build_app(env, schema=True)  # rate limits on: their Redis storage fails too
+        app = build_app(env)  # rate limits on: their Redis storage fails too
         fcm = firebase_app(account, name="faults-redis-down")
         processes = []
         try:
