@@ -94,7 +94,7 @@ def rollback() -> None:
         db.session.rollback()
     except DBAPIError as exc:
         log.warning("rollback failed, connection dropped: %s", exc)
-        db.session.invalidate()
+        db.session().invalidate()  # scoped_session does not proxy it
     db.session.info.pop(_AFTER_COMMIT, None)
     for fn in reversed(db.session.info.pop(_ON_ROLLBACK, [])):
         try:

@@ -85,7 +85,7 @@ def init_app(app: Flask) -> None:
             db.session.remove()
         except DBAPIError as exc:
             log.warning("session closed on a dropped connection: %s", exc)
-            db.session.invalidate()
+            db.session().invalidate()  # scoped_session does not proxy it
             db.session.remove()
 
     @app.errorhandler(OperationalError)
