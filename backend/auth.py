@@ -66,10 +66,12 @@ def _load(kind: str) -> tuple[Resident | StaffUser, int]:
         raise TokenInvalid() from exc
     if not isinstance(payload, dict) or payload.get("k") != kind:
         raise TokenInvalid()
+    session_id = payload.get("s")
+    if not (_an_id(payload.get("id")) and _an_id(session_id)):
+        raise TokenInvalid()
     account = db.session.get(_MODELS[kind], payload.get("id"))
     if account is None or account.token_version != payload.get("v"):
         raise TokenInvalid()
-    session_id = payload.get("s")
     now = utcnow()
     if kind == "resident":
         live = resident_sessions.check(session_id, account, now) is not None
@@ -80,6 +82,11 @@ def _load(kind: str) -> tuple[Resident | StaffUser, int]:
     return account, session_id
 
 
+def _an_id(value: object) -> bool:
+    """A row id as the database can hold it (bool is an int to Python, not here)."""
+    return type(value) is int and 0 < value < 2**31
+
+
 def resident_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -87,6 +94,17 @@ def resident_required(view: Callable) -> Callable:
         if resident.locked_at is not None:
             raise AccountLocked()
         g.resident, g.session_id = resident, session_id
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def resident_session_required(view: Callable) -> Callable:
+    """A resident's valid token, even of a locked account: what signing out needs."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.resident, g.session_id = _load("resident")
         return view(*args, **kwargs)
 
     return wrapper

@@ -108,6 +108,9 @@ class VerifiedIdentity:
     uid: str
     phone: str
     name: str | None
+    #: When the person last proved the phone (an SMS code), in seconds since the epoch;
+    #: the ID tokens the Firebase SDK refreshes every hour keep this instant.
+    auth_time: float | None = None
 
 
 def verify_id_token(id_token: str, now: float | None = None) -> VerifiedIdentity:
@@ -124,11 +127,23 @@ def verify_id_token(id_token: str, now: float | None = None) -> VerifiedIdentity
     phone = claims.get("phone_number")
     if not phone:
         raise PhoneRequired()
-    return VerifiedIdentity(uid=claims["uid"], phone=phone, name=claims.get("name"))
+    auth_time = claims.get("auth_time")
+    return VerifiedIdentity(
+        uid=claims["uid"],
+        phone=phone,
+        name=claims.get("name"),
+        auth_time=float(auth_time) if isinstance(auth_time, int | float) else None,
+    )
 
 
 def emulator_id_token(
-    uid: str, phone: str, project_id: str, *, lifetime: int = 3600, now: float | None = None
+    uid: str,
+    phone: str,
+    project_id: str,
+    *,
+    lifetime: int = 3600,
+    now: float | None = None,
+    auth_time: float | None = None,
 ) -> str:
     """An ID token as the Firebase Auth emulator issues it (unsigned, ``alg: none``).
 
@@ -144,7 +159,7 @@ def emulator_id_token(
     claims = {
         "iss": f"https://securetoken.google.com/{project_id}",
         "aud": project_id,
-        "auth_time": issued,
+        "auth_time": int(auth_time) if auth_time is not None else issued,
         "user_id": uid,
         "sub": uid,
         "iat": issued,

@@ -8,7 +8,13 @@ from __future__ import annotations
 from flask import request
 
 from backend import limits
-from backend.auth import current_resident, current_session_id, issue_token, resident_required
+from backend.auth import (
+    current_resident,
+    current_session_id,
+    issue_token,
+    resident_required,
+    resident_session_required,
+)
 from backend.db import commit, utcnow
 from backend.firebase import verify_id_token
 from backend.models import Resident, ResidentSession
@@ -42,6 +48,7 @@ def _agent() -> str:
 @blp.arguments(FirebaseSignInSchema)
 @blp.response(200, ResidentTokenSchema)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="account_locked")
 def sign_in(args):
     """Exchange a Firebase ID token (phone sign-in) for an access token (about an hour)
     and a refresh token."""
@@ -61,6 +68,7 @@ def sign_in(args):
 @blp.alt_response(
     401, schema=ErrorEnvelopeSchema, description="invalid_refresh_token, refresh_token_reused"
 )
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="account_locked")
 def refresh(args):
     """Trade the refresh token for a new access token and a new refresh token.
 
@@ -77,7 +85,7 @@ def refresh(args):
 
 
 @blp.post("/auth/sign-out")
-@resident_required
+@resident_session_required
 @blp.response(204)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
@@ -88,7 +96,7 @@ def sign_out():
 
 
 @blp.post("/auth/sign-out-everywhere")
-@resident_required
+@resident_session_required
 @blp.response(204)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
@@ -103,7 +111,9 @@ def sign_out_everywhere():
 @blp.arguments(DeleteAccountSchema)
 @blp.response(204)
 @blp.alt_response(401, schema=ErrorEnvelopeSchema)
-@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="reauthentication_required")
+@blp.alt_response(
+    403, schema=ErrorEnvelopeSchema, description="reauthentication_required, account_locked"
+)
 @blp.doc(security=SECURITY)
 def delete_account(args):
     """Delete the account: name, phone and sign-in are erased, every phone is signed out;

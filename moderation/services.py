@@ -19,6 +19,7 @@ from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.models import Photo, Report, ReportFollower, StaffUser
 from backend.models.photo import RenditionStatus
 from backend.models.report import FollowerSource
+from backend.models.resident_session import SessionEnd
 from backend.services import (
     following,
     intake,
@@ -27,6 +28,7 @@ from backend.services import (
     photos,
     policy,
     queries,
+    resident_sessions,
     routing,
     workflow,
 )
@@ -249,8 +251,8 @@ def set_reporter_lock(
     if locked == (resident.locked_at is not None):
         raise Conflict(N_("The account is already in that state."), code="lock_unchanged")
     resident.locked_at = now if locked else None
-    if locked:
-        resident.token_version += 1
+    if locked:  # every phone of the account is signed out, and hears no more pushes
+        resident_sessions.close_all(resident, now, SessionEnd.LOCKED)
     note(
         report,
         EventKind.REPORTER_LOCKED if locked else EventKind.REPORTER_UNLOCKED,

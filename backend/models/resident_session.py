@@ -28,6 +28,7 @@ class SessionEnd(StrEnum):
     EVERYWHERE = "everywhere"  # the resident signed out of every phone
     REUSED = "reused"  # an old refresh token came back: taken for stolen
     DELETED = "deleted"  # the account was deleted
+    LOCKED = "locked"  # the moderators locked the account
 
 
 class ResidentSession(db.Model):
@@ -44,6 +45,9 @@ class ResidentSession(db.Model):
     refresh_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: The refresh token this one replaced, accepted again for a short grace period.
     previous_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: A token a retry within the grace period replaced before it was used: presented
+    #: later, someone else had replayed the old one (the session ends as stolen).
+    dropped_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

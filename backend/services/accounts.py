@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -88,8 +88,10 @@ def hash_method() -> str:
 
 
 def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
-    """The resident behind a verified Firebase identity, created on first sign-in."""
-    query = select(Resident).where(Resident.firebase_uid == identity.uid)
+    """The resident behind a verified Firebase identity, created on first sign-in; a
+    locked account is refused (403 ``account_locked``) before any session opens."""
+    # Locked: a sign-in racing the account's deletion waits for it, then finds no one.
+    query = select(Resident).where(Resident.firebase_uid == identity.uid).with_for_update()
     resident = db.session.scalar(query)
     if resident is None:
         # Two first sign-ins at once (a double tap, an app retry): one insert wins.
@@ -99,6 +101,8 @@ def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
         except IntegrityError:
             pass
         resident = db.session.scalar(query)
+    if resident.locked_at is not None:
+        raise resident_sessions.AccountLocked()
     resident.phone = identity.phone
     if identity.name:
         resident.display_name = nfc(identity.name)
@@ -112,8 +116,13 @@ class ReauthenticationRequired(Forbidden):
     message = N_("Sign in again with this account's phone number to confirm.")
 
 
+#: How recent the phone sign-in confirming an account deletion must be.
+RECENT_SIGN_IN = timedelta(minutes=5)
+
+
 def delete_resident(resident: Resident, identity: VerifiedIdentity, now: datetime) -> None:
-    """Erase a resident's identity at their request (proven by a fresh phone sign-in).
+    """Erase a resident's identity at their request, proven by a phone sign-in (an SMS
+    code) of the same account within :data:`RECENT_SIGN_IN`.
 
     The account row stays as an anonymous placeholder, so the reports, ratings and
     timelines that name it keep their figures and stay public; its Firebase uid, phone
@@ -122,7 +131,11 @@ def delete_resident(resident: Resident, identity: VerifiedIdentity, now: datetim
     empty account."""
     if identity.uid != resident.firebase_uid:
         raise ReauthenticationRequired()
+    signed_in_ago = now.timestamp() - (identity.auth_time or 0)
+    if signed_in_ago > RECENT_SIGN_IN.total_seconds():
+        raise ReauthenticationRequired()
     resident_sessions.close_all(resident, now, SessionEnd.DELETED)
+    resident_sessions.erase_user_agents(resident)
     resident.firebase_uid = f"deleted:{resident.id}:{secrets.token_hex(8)}"
     resident.phone = None
     resident.display_name = None

@@ -5,7 +5,9 @@ the app trades the refresh token for a new pair when the access token expires. E
 refresh rotates the refresh token: the old one is accepted again only for
 :data:`RETRY_GRACE` (the answer to a refresh can be lost on a bad network and the app
 retries), and presented any later it is taken for stolen: the session ends, on the
-thief's phone and the owner's alike, and the owner signs in again.
+thief's phone and the owner's alike, and the owner signs in again. A retry within the
+grace period drops the token the lost answer carried; if that token turns up after all,
+the old one was replayed by someone else, and the session ends the same way.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from backend.models.resident_session import SessionEnd
 from backend.signals import resident_signed_out
 
 #: How long the refresh token a refresh replaced still works (a retried refresh).
-RETRY_GRACE = timedelta(seconds=60)
+RETRY_GRACE = timedelta(seconds=30)
 #: A session's last use is written at most this often.
 TOUCH_EVERY = timedelta(minutes=5)
 #: Refresh tokens are token_urlsafe(32): 43 characters; anything much longer is not one.
@@ -98,7 +100,11 @@ def refresh(token: str, now: datetime) -> tuple[str, ResidentSession]:
         raise RefreshTokenInvalid()
     digest = _hash(token)
     query = select(ResidentSession).where(
-        or_(ResidentSession.refresh_hash == digest, ResidentSession.previous_hash == digest)
+        or_(
+            ResidentSession.refresh_hash == digest,
+            ResidentSession.previous_hash == digest,
+            ResidentSession.dropped_hash == digest,
+        )
     )
     # One refresh at a time per session: a retry racing its original waits for it.
     row = db.session.scalar(query.with_for_update())
@@ -106,14 +112,16 @@ def refresh(token: str, now: datetime) -> tuple[str, ResidentSession]:
         raise RefreshTokenInvalid()
     if row.resident.locked_at is not None:
         raise AccountLocked()
-    if row.refresh_hash != digest:  # the token this session's last refresh replaced
-        if row.rotated_at is None or now - row.rotated_at > RETRY_GRACE:
-            row.revoked_at, row.revoked_reason = now, SessionEnd.REUSED
-            resident_signed_out.send(row.resident, session_ids=[row.id], now=now)
-            db.session.flush()
-            raise RefreshTokenReused()
+    stale = row.rotated_at is None or now - row.rotated_at > RETRY_GRACE
+    if row.dropped_hash == digest or (row.previous_hash == digest and stale):
+        row.revoked_at, row.revoked_reason = now, SessionEnd.REUSED
+        resident_signed_out.send(row.resident, session_ids=[row.id], now=now)
+        db.session.flush()
+        raise RefreshTokenReused()
+    if row.previous_hash == digest:
         # A retry within the grace period: a fresh token; the one the lost answer
-        # carried is dropped, and the replaced one stays the previous.
+        # carried is dropped (and ends the session if it is ever presented).
+        row.dropped_hash = row.refresh_hash
     else:
         row.previous_hash, row.rotated_at = digest, now
     fresh = secrets.token_urlsafe(32)
@@ -149,6 +157,16 @@ def sign_out(resident: Resident, session_id: int, now: datetime) -> None:
     row = db.session.get(ResidentSession, session_id)
     if row is not None and row.resident_id == resident.id:
         close(row, now)
+
+
+def erase_user_agents(resident: Resident) -> None:
+    """Forget which apps the resident's sessions were opened from (account deletion)."""
+    db.session.execute(
+        update(ResidentSession)
+        .where(ResidentSession.resident_id == resident.id)
+        .values(user_agent="")
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def close_all(resident: Resident, now: datetime, reason: SessionEnd = SessionEnd.EVERYWHERE) -> int:

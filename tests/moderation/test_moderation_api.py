@@ -171,14 +171,15 @@ def test_lock_and_unlock_an_abusive_reporter(client, staff, held, submit):
     assert client.get("/mobile/v1/reports/mine", headers=headers).status_code == 401
     from tests.conftest import id_token
 
-    token = client.post(
+    sign_in = lambda: client.post(  # noqa: E731
         "/mobile/v1/auth/firebase", json={"id_token": id_token("+84901111111")}
-    ).get_json()["access_token"]
-    blocked = submit({"Authorization": f"Bearer {token}"})
+    )
+    blocked = sign_in()
     assert blocked.status_code == 403 and blocked.get_json()["error"]["code"] == "account_locked"
     twice = _post(client, moderator, f"/moderation/v1/reports/{code}/lock-reporter", reason="x")
     assert twice.status_code == 409
     _post(client, moderator, f"/moderation/v1/reports/{code}/unlock-reporter", reason="Hết hạn")
+    token = sign_in().get_json()["access_token"]
     assert submit({"Authorization": f"Bearer {token}"}).status_code == 201
 
 

@@ -18,7 +18,7 @@ down_revision = "0017"
 branch_labels = None
 depends_on = None
 
-ENDS = ("signed_out", "everywhere", "reused", "deleted")
+ENDS = ("signed_out", "everywhere", "reused", "deleted", "locked")
 #: table -> column -> allowed values from this revision on.
 CHECKS = {"resident_sessions": {"revoked_reason": ENDS}}
 
@@ -31,6 +31,7 @@ def upgrade():
         sa.Column("account_version", sa.Integer(), nullable=False),
         sa.Column("refresh_hash", sa.String(length=64), nullable=False),
         sa.Column("previous_hash", sa.String(length=64), nullable=True),
+        sa.Column("dropped_hash", sa.String(length=64), nullable=True),
         sa.Column("rotated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=False),
@@ -55,6 +56,7 @@ def upgrade():
         "ix_resident_sessions_resident", "resident_sessions", ["resident_id", "revoked_at"]
     )
     op.create_index("ix_resident_sessions_previous_hash", "resident_sessions", ["previous_hash"])
+    op.create_index("ix_resident_sessions_dropped_hash", "resident_sessions", ["dropped_hash"])
     with op.batch_alter_table("residents") as batch:
         batch.add_column(sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("devices") as batch:
@@ -68,6 +70,7 @@ def downgrade():
         batch.drop_column("session_id")
     with op.batch_alter_table("residents") as batch:
         batch.drop_column("deleted_at")
+    op.drop_index("ix_resident_sessions_dropped_hash", table_name="resident_sessions")
     op.drop_index("ix_resident_sessions_previous_hash", table_name="resident_sessions")
     op.drop_index("ix_resident_sessions_resident", table_name="resident_sessions")
     op.drop_table("resident_sessions")
