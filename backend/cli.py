@@ -211,7 +211,7 @@ def scheduler_command():
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker_command(burst):
     """Run an RQ worker for the app's queue (needs REDIS_URL)."""
-    worker().work(burst=burst)
+    worker(wait_for_redis=not burst).work(burst=burst)  # a burst with no Redis fails
 
 
 @click.command("quickstart")

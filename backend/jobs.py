@@ -94,9 +94,17 @@ class PatientWorker(Worker):
     max_connection_wait_time = REDIS_RETRY_SECONDS
 
 
-def worker() -> Worker:
-    """The worker of ``flask --app wsgi worker``: the app's queue, Redis retried every 5 s."""
-    return PatientWorker([get_queue()], connection=redis_connection())
+def worker(*, wait_for_redis: bool = True) -> Worker:
+    """The worker of ``flask --app wsgi worker``: the app's queue, Redis retried every 5 s,
+    also when it is away as the worker starts (RQ's own worker would exit)."""
+    while True:
+        try:
+            return PatientWorker([get_queue()], connection=redis_connection())
+        except RedisError as exc:
+            if not wait_for_redis:
+                raise
+            log.warning("worker waits for Redis (%s); again in %ss", exc, REDIS_RETRY_SECONDS)
+            time.sleep(REDIS_RETRY_SECONDS)
 
 
 def run_scheduler(periodic: Iterable[tuple[str, int]]) -> None:

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -105,6 +106,24 @@ def fault_city(fault_database, tmp_path_factory) -> str:
     with app.app_context():
         db.engine.dispose()
     return fault_database
+
+
+@pytest.fixture
+def city_db(fault_city, request) -> str:
+    """A database of the test's own, copied from :func:`fault_city` (its template)."""
+    url = make_url(fault_city)
+    name = f"{url.database}_{request.node.name[:30].lower()}"
+    admin = create_engine(
+        url.set(drivername="postgresql+psycopg", database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def service_env(database_url: str, media: Path, **more: str) -> dict[str, str]:
@@ -206,18 +225,31 @@ def redis_server(tmp_path):
 
 
 class WorkerProcess:
-    """``flask --app wsgi worker`` in its own process group (its work horses with it)."""
+    """``flask --app wsgi worker`` (or any ``flask --app wsgi`` command) in its own process
+    group, its output in a file (a pipe nobody reads could fill and block it)."""
 
-    def __init__(self, env: dict[str, str], *, burst: bool = False):
-        command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
-        self.process = subprocess.Popen(
-            command + (["--burst"] if burst else []),
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    def __init__(self, env: dict[str, str], *, burst: bool = False, command: str = "worker"):
+        self.log = Path(tempfile.mkstemp(prefix=f"phananh-{command}-", suffix=".log")[1])
+        args = [sys.executable, "-m", "flask", "--app", "wsgi", command]
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                args + (["--burst"] if burst else []),
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.unlink(missing_ok=True)
 
     def horses(self) -> list[int]:
         """The work horses RQ forked for the jobs running now."""
@@ -233,5 +265,5 @@ class WorkerProcess:
         self.process.wait(timeout=10)
 
     def wait(self, timeout: float) -> str:
-        output, _ = self.process.communicate(timeout=timeout)
-        return output.decode(errors="replace")
+        self.process.wait(timeout=timeout)
+        return self.output

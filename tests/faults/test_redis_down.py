@@ -4,8 +4,6 @@ renditions and push the notification, once, within a minute."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import firebase_admin
@@ -16,7 +14,7 @@ from backend.models import Photo, Report
 from notifications.fcm import FcmSender
 from notifications.models import Notification
 from tests.factories import sign_in_resident, submit_report
-from tests.faults.conftest import ROOT, WorkerProcess, build_app, service_env, wait_for
+from tests.faults.conftest import WorkerProcess, build_app, service_env, wait_for
 from tests.notifications.standin import StandIn, firebase_app, write_service_account
 
 PROJECT = "phananh-demo"  # the app's FIREBASE_PROJECT_ID, which the ID tokens name
@@ -24,12 +22,12 @@ TOKEN = "redis-down-device"
 
 
 def test_submission_while_redis_is_down_is_caught_up_within_a_minute(
-    fault_city, redis_server, tmp_path
+    city_db, redis_server, tmp_path
 ):
     with StandIn() as standin:
         account = write_service_account(tmp_path / "sa.json", standin.token_uri, PROJECT)
         env = service_env(
-            fault_city,
+            city_db,
             tmp_path / "media",
             REDIS_URL=redis_server.url,
             FIREBASE_CREDENTIALS=str(account),
@@ -51,17 +49,9 @@ def test_submission_while_redis_is_down_is_caught_up_within_a_minute(
 
                 redis_server.stop()
                 # The scheduler and a worker, started while Redis is away, must outlive it.
-                scheduler = subprocess.Popen(
-                    [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-                processes.append(scheduler)
+                scheduler = WorkerProcess(env, command="scheduler")
                 worker = WorkerProcess(env)
-                processes.append(worker.process)
+                processes += [scheduler, worker]
 
                 started = time.monotonic()
                 response = submit_report(client, headers, run=False)
@@ -74,8 +64,9 @@ def test_submission_while_redis_is_down_is_caught_up_within_a_minute(
                 rows = _residents_notifications(report)
                 assert rows and {r.status for r in rows} == {"pending"}
                 assert standin.attempts(TOKEN) == 0
-                time.sleep(2)
-                assert scheduler.poll() is None and worker.process.poll() is None
+                wait_for(lambda: "worker waits for Redis" in worker.output, 30, "the worker")
+                wait_for(lambda: "scheduler lost Redis" in scheduler.output, 30, "the scheduler")
+                assert scheduler.process.poll() is None and worker.process.poll() is None
 
                 redis_server.start()
                 back = time.monotonic()
@@ -89,7 +80,10 @@ def test_submission_while_redis_is_down_is_caught_up_within_a_minute(
                         rows
                     )
 
-                wait_for(caught_up, 60, "renditions and the push after Redis came back", 0.5)
+                try:
+                    wait_for(caught_up, 60, "renditions and the push after Redis came back", 0.5)
+                except AssertionError as exc:
+                    raise AssertionError(f"{exc}\n{scheduler.output}\n{worker.output}") from None
                 recovered = time.monotonic() - back
                 print(f"caught up {recovered:.1f}s after Redis came back")
                 assert recovered < 60
@@ -102,8 +96,7 @@ def test_submission_while_redis_is_down_is_caught_up_within_a_minute(
                 db.session.remove()
         finally:
             for process in processes:
-                process.terminate()
-                process.wait(timeout=10)
+                process.stop()
             firebase_admin.delete_app(fcm)
             with app.app_context():
                 db.engine.dispose()

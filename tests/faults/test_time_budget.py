@@ -14,8 +14,8 @@ from tests.faults.conftest import build_app, service_env
 YEAR = 1901  # a report_sequences row no real report uses
 
 
-def test_a_request_over_its_time_budget_answers_503_and_writes_nothing(fault_city, tmp_path):
-    env = service_env(fault_city, tmp_path / "media", REQUEST_TIME_BUDGET_SECONDS="1")
+def test_a_request_over_its_time_budget_answers_503_and_writes_nothing(city_db, tmp_path):
+    env = service_env(city_db, tmp_path / "media", REQUEST_TIME_BUDGET_SECONDS="1")
     app = build_app(env)
 
     # A slow request of the test's own (the production app has no such route): it writes,

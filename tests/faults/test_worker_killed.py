@@ -47,12 +47,12 @@ class HoldingStandIn(StandIn):
         self.server = _Server(("127.0.0.1", 0), Holding)
 
 
-def test_a_worker_killed_mid_push_is_redone_once(fault_city, redis_server, tmp_path):
+def test_a_worker_killed_mid_push_is_redone_once(city_db, redis_server, tmp_path):
     media = tmp_path / "media"
     with HoldingStandIn() as standin:
         account = write_service_account(tmp_path / "sa.json", standin.token_uri, PROJECT)
         env = service_env(
-            fault_city,
+            city_db,
             media,
             REDIS_URL=redis_server.url,
             FIREBASE_CREDENTIALS=str(account),
@@ -82,6 +82,7 @@ def test_a_worker_killed_mid_push_is_redone_once(fault_city, redis_server, tmp_p
                 assert horses, "the job runs in a work horse"
             finally:
                 worker.kill()
+                worker.stop()
             standin.release.set()
             assert standin.requests == []  # FCM never answered the killed worker
             wait_for(lambda: not [pid for pid in horses if _alive(pid)], 10, "the horse to die")
@@ -99,7 +100,9 @@ def test_a_worker_killed_mid_push_is_redone_once(fault_city, redis_server, tmp_p
             tasks.redispatch_renditions(datetime.now(UTC) + timedelta(minutes=1))
             dispatch("notifications.delivery:deliver_due")
             db.session.remove()
-            output = WorkerProcess(env, burst=True).wait(timeout=90)
+            second = WorkerProcess(env, burst=True)
+            output = second.wait(timeout=90)
+            second.stop()
 
             pushed = sorted(r.message["data"]["notification_id"] for r in standin.requests)
             assert pushed == expected, output  # each notification pushed once
