@@ -74,14 +74,10 @@ def require_postgres() -> str:
 
 
 @pytest.fixture(scope="session")
-def fault_database() -> str:
-    """A database of the faults' own on the configured PostgreSQL, emptied for the session."""
-    url = _postgres_url()
-    if url is None:
-        missing(
-            "the fault tests need PostgreSQL (DATABASE_URL=postgresql://... or PHANANH_FAULTS=1)"
-        )
-    parsed = make_url(url)
+def fault_database():
+    """A database of the faults' own on the configured PostgreSQL, new for the session and
+    dropped after it."""
+    parsed = make_url(require_postgres())
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # one database per xdist worker
     name = f"{parsed.database or 'phananh'}_faults{'_' + worker if worker else ''}"
     admin = create_engine(
@@ -93,10 +89,12 @@ def fault_database() -> str:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # not reachable
-        missing(f"PostgreSQL at {parsed.host}:{parsed.port} is not reachable: {exc}")
-    finally:
         admin.dispose()
-    return parsed.set(database=name).render_as_string(hide_password=False)
+        missing(f"PostgreSQL at {parsed.host}:{parsed.port} is not reachable: {exc}")
+    yield parsed.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
