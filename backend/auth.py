@@ -18,10 +18,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from backend.db import db, utcnow
 from backend.domain.roles import Role
 from backend.domain.text import N_
-from backend.errors import Forbidden, Unauthorized
+from backend.errors import AccountLocked, Forbidden, Unauthorized
 from backend.models import Resident, StaffUser
 from backend.services import resident_sessions, staff_sessions
-from backend.services.resident_sessions import AccountLocked
 
 STAFF_TOKEN_SECONDS = 12 * 3600
 _MODELS = {"resident": Resident, "staff": StaffUser}

@@ -171,6 +171,7 @@ PERIODIC = (
     ("backend.tasks:sla_sweep", 60),
     ("backend.tasks:redispatch_renditions", 30),  # with REDISPATCH_AFTER: within a minute
     ("backend.tasks:purge_idempotency_keys", 3600),
+    ("backend.tasks:purge_ended_sessions", 24 * 3600),
 )
 
 
@@ -190,6 +191,12 @@ def redispatch_command():
 def purge_idempotency_keys_command():
     """Delete the residents' idempotency keys older than a day."""
     click.echo(json.dumps({"purged": tasks.purge_idempotency_keys()}))
+
+
+@jobs_cli.command("purge-sessions")
+def purge_sessions_command():
+    """Delete the residents' and staff sessions that ended more than 30 days ago."""
+    click.echo(json.dumps({"purged": tasks.purge_ended_sessions()}))
 
 
 @jobs_cli.command("rebuild-renditions")

@@ -98,6 +98,13 @@ class Forbidden(DomainError):
     message = N_("You are not allowed to do this.")
 
 
+class AccountLocked(Forbidden):
+    """A resident locked by the moderators, or a deactivated staff account."""
+
+    code = "account_locked"
+    message = N_("This account is locked.")
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

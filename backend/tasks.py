@@ -17,7 +17,7 @@ from backend.db import commit, db
 from backend.jobs import RENDITIONS_JOB, dispatch
 from backend.models import Photo
 from backend.models.photo import RenditionStatus
-from backend.services import idempotency, photos, sla
+from backend.services import idempotency, photos, resident_sessions, sla, staff_sessions
 from backend.storage import get_storage
 
 #: A rendition still pending after this long lost its job (Redis was down at the commit, a
@@ -118,6 +118,14 @@ def _sweep_one_by_one(ids: list[int], now: datetime, result, skipped: set[int]) 
             continue
         result.add(step.result)
         skipped |= step.stuck
+
+
+def purge_ended_sessions(now: datetime | None = None) -> int:
+    """Delete residents' and staff sessions ended a month ago (daily, by the scheduler)."""
+    now = now or datetime.now(UTC)
+    deleted = resident_sessions.purge_ended(now) + staff_sessions.purge_ended(now)
+    commit()
+    return deleted
 
 
 def purge_idempotency_keys(now: datetime | None = None) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from backend import passwords
 from backend.db import db
 from backend.domain.text import N_, nfc
-from backend.errors import Forbidden, Unauthorized, ValidationFailed
+from backend.errors import AccountLocked, Forbidden, Unauthorized, ValidationFailed
 from backend.firebase import VerifiedIdentity
 from backend.models import IdempotencyKey, Resident, StaffUser
 from backend.models.resident_session import SessionEnd
@@ -102,7 +102,7 @@ def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
             pass
         resident = db.session.scalar(query)
     if resident.locked_at is not None:
-        raise resident_sessions.AccountLocked()
+        raise AccountLocked()
     resident.phone = identity.phone
     if identity.name:
         resident.display_name = nfc(identity.name)

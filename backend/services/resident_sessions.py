@@ -17,11 +17,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from backend.db import db
 from backend.domain.text import N_
-from backend.errors import Forbidden, Unauthorized
+from backend.errors import AccountLocked, Unauthorized
 from backend.models import Resident, ResidentSession
 from backend.models.resident_session import SessionEnd
 from backend.signals import resident_signed_out
@@ -32,11 +32,6 @@ RETRY_GRACE = timedelta(seconds=30)
 TOUCH_EVERY = timedelta(minutes=5)
 #: Refresh tokens are token_urlsafe(32): 43 characters; anything much longer is not one.
 MAX_TOKEN_LENGTH = 100
-
-
-class AccountLocked(Forbidden):
-    code = "account_locked"
-    message = N_("This account is locked.")
 
 
 class RefreshTokenInvalid(Unauthorized):
@@ -181,3 +176,17 @@ def close_all(resident: Resident, now: datetime, reason: SessionEnd = SessionEnd
     resident_signed_out.send(resident, session_ids=None, now=now)
     db.session.flush()
     return ended or 0
+
+
+#: Ended sessions are kept this long (who signed out when), then deleted.
+KEEP_ENDED = timedelta(days=30)
+
+
+def purge_ended(now: datetime) -> int:
+    """Delete the sessions that ended or expired more than :data:`KEEP_ENDED` ago."""
+    cutoff = now - KEEP_ENDED
+    return db.session.execute(
+        delete(ResidentSession)
+        .where((ResidentSession.revoked_at <= cutoff) | (ResidentSession.expires_at <= cutoff))
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from backend.db import db
 from backend.models import StaffSession, StaffUser
@@ -132,3 +132,17 @@ def live_sessions(staff: StaffUser, now: datetime) -> list[StaffSession]:
             .order_by(StaffSession.last_seen_at.desc())
         )
     )
+
+
+#: Ended sessions are kept this long (who signed out when), then deleted.
+KEEP_ENDED = timedelta(days=30)
+
+
+def purge_ended(now: datetime) -> int:
+    """Delete the sessions that ended or expired more than :data:`KEEP_ENDED` ago."""
+    cutoff = now - KEEP_ENDED
+    return db.session.execute(
+        delete(StaffSession)
+        .where((StaffSession.revoked_at <= cutoff) | (StaffSession.expires_at <= cutoff))
+        .execution_options(synchronize_session=False)
+    ).rowcount
