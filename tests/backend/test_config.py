@@ -69,3 +69,28 @@ def test_production_accepts_a_generated_secret_key():
 
 def test_weak_keys_are_fine_outside_production():
     Settings.from_env({"SECRET_KEY": "dev"}).validate()
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("REQUEST_TIME_BUDGET_SECONDS", "0"),
+        ("REQUEST_TIME_BUDGET_SECONDS", "601"),
+        ("RESIDENT_ACCESS_MINUTES", "1"),
+        ("RESIDENT_ACCESS_MINUTES", "2000"),
+        ("RESIDENT_REFRESH_DAYS", "0"),
+        ("RESIDENT_REFRESH_DAYS", "soon"),
+    ],
+)
+def test_token_lifetimes_and_the_time_budget_out_of_range_refuse_to_start(name, value):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value}).validate()
+
+
+def test_the_time_budget_becomes_the_statement_timeout(tmp_path):
+    settings = Settings.from_env(
+        {"DATABASE_URL": "postgresql://db/x", "REQUEST_TIME_BUDGET_SECONDS": "7"}
+    )
+    options = flask_config(settings, str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"]["options"] == "-c statement_timeout=7000"
+    assert options["pool_pre_ping"] is True
