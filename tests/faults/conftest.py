@@ -67,9 +67,7 @@ def require_postgres() -> str:
     """The configured PostgreSQL URL; the slow fault tests skip (or fail) without one."""
     url = _postgres_url()
     if url is None:
-        missing(
-            "the slow fault tests run with PHANANH_FAULTS=1 (and PostgreSQL in DATABASE_URL)"
-        )
+        missing("the slow fault tests run with PHANANH_FAULTS=1 (and PostgreSQL in DATABASE_URL)")
     return url
 
 
