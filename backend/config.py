@@ -297,7 +297,15 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "pool_pre_ping": True,
         # The per-request time budget: no statement runs longer (backend.errors answers a
         # cancelled one 503 time_budget_exceeded); gunicorn's --timeout is set above it.
-        "connect_args": {"options": f"-c statement_timeout={budget_ms}"},
+        # A partition (packets dropped, not refused) fails fast instead of hanging.
+        "connect_args": {
+            "options": f"-c statement_timeout={budget_ms}",
+            "connect_timeout": 3,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        },
     }
     if database_url.startswith("sqlite"):
         engine_options = {"connect_args": {"timeout": 30}}

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 
 from flask import Flask, request
@@ -21,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from backend.db import db, rollback
 from backend.domain.text import N_
-from backend.errors import DomainError, render_domain_error
+from backend.errors import DomainError, error_response, http_message, render_domain_error
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,15 @@ RETRY_PAUSE = 0.4
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: PostgreSQL's query_canceled: statement_timeout (or a cancel request) stopped it.
 QUERY_CANCELED = "57014"
+#: SQLSTATEs of a server going away: admin/crash shutdown, cannot connect now, too many
+#: connections (class 08, connection exceptions, counts too).
+SERVER_GONE = frozenset({"57P01", "57P02", "57P03", "53300"})
+#: A transaction that lost a race (serialization failure, deadlock, lock timeout): the
+#: database is fine, the client may simply try again; not retried here, not an outage.
+LOST_A_RACE = frozenset({"40001", "40P01", "55P03"})
+#: A write answered 503 may have claimed its Idempotency-Key: resend after the key's lease
+#: (backend.services.idempotency.LEASE), not before, or it is answered 409 in progress.
+WRITE_RETRY_AFTER = 60
 
 
 class DatabaseUnavailable(DomainError):
@@ -50,13 +60,38 @@ def time_budget_exceeded(exc: BaseException) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED
 
 
+def _sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
 def connection_lost(exc: BaseException) -> bool:
-    """The database went away (or could not be reached), not the statement's own fault."""
-    if time_budget_exceeded(exc):
-        return False
+    """The database went away (or could not be reached), not the statement's own fault:
+    an invalidated connection, a connection-class SQLSTATE, or psycopg failing to connect
+    at all (no SQLSTATE). SQLite's errors (a missing table, a locked file) are not."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    state = _sqlstate(exc)
+    if state is None:
+        return type(getattr(exc, "orig", None)).__module__.startswith("psycopg")
+    return state.startswith("08") or state in SERVER_GONE
+
+
+def _sqlite_busy(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None)
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig)
+
+
+def transient(exc: BaseException) -> bool:
+    """Worth answering 503 (try again) rather than 500."""
+    return (
+        isinstance(exc, PoolTimeout)
+        or connection_lost(exc)
+        or time_budget_exceeded(exc)
+        or _sqlstate(exc) in LOST_A_RACE
+        or _sqlite_busy(exc)
+    )
 
 
 class ResilientFlask(Flask):
@@ -65,7 +100,9 @@ class ResilientFlask(Flask):
     def dispatch_request(self):
         try:
             return super().dispatch_request()
-        except (DBAPIError, PoolTimeout) as exc:
+        except DBAPIError as exc:
+            # Not a pool timeout (an overloaded pool: waiting again only adds to it), nor
+            # a statement over its budget (it would be as slow the second time).
             if request.method not in SAFE_METHODS or not connection_lost(exc):
                 raise
             log.warning("database connection lost (%s): retrying %s once", exc, request.path)
@@ -88,14 +125,19 @@ def init_app(app: Flask) -> None:
             db.session().invalidate()  # scoped_session does not proxy it
             db.session.remove()
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)
     def _database(error: Exception):
-        # Transient by nature (a lost connection, a lock or deadlock timeout, a pool that
-        # could not give a connection in time): the client may try again.
+        if not transient(error):  # a bug (a missing table, a bad statement): a real 500
+            log.exception("database error")
+            rollback()
+            return error_response(500, *http_message(500))
+        rollback()
         if time_budget_exceeded(error):
             log.warning("request over its time budget: %s %s", request.method, request.path)
             return render_domain_error(TimeBudgetExceeded())
         log.warning("database unavailable: %s %s: %s", request.method, request.path, error)
-        return render_domain_error(DatabaseUnavailable())
+        unavailable = DatabaseUnavailable()
+        if request.method not in SAFE_METHODS:
+            unavailable.retry_after = WRITE_RETRY_AFTER
+        return render_domain_error(unavailable)
