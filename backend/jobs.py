@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 
 from flask import current_app, has_app_context
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import AuthenticationError, RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, Worker
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
@@ -53,6 +55,20 @@ def dispatch(func: str, *args) -> None:
     except RedisError:
         # The data is committed; `backend.tasks.redispatch_renditions` picks this up later.
         log.exception("could not enqueue %s%s", func, args)
+
+
+def dispatch_many(func: str, ids: list[int]) -> None:
+    """``dispatch(func, id)`` for each id; on RQ, every job in one pipelined round trip."""
+    if not current_app.config.get("REDIS_URL"):
+        for one in ids:
+            dispatch(func, one)
+        return
+    queue = get_queue()
+    jobs = [queue.prepare_data(run, (func, one), description=f"{func}({one},)") for one in ids]
+    try:
+        queue.enqueue_many(jobs)
+    except RedisError:
+        log.exception("could not enqueue %s for %d ids", func, len(ids))
 
 
 def redis_connection() -> Redis | None:
@@ -111,26 +127,31 @@ def run_scheduler(periodic: Iterable[tuple[str, int]]) -> None:
     """RQ's cron scheduler for ``(job, seconds)`` pairs, surviving Redis outages.
 
     RQ's scheduler stops at the first Redis error; this one starts again every
-    :data:`REDIS_RETRY_SECONDS`, and a new start runs every periodic job at once: the
-    notifications and renditions left behind while Redis was away are caught up as soon
-    as it is back, not at the next interval (or when someone restarts the process), and
-    :data:`CATCH_UP_JOB` enqueues every pending rendition again.
+    :data:`REDIS_RETRY_SECONDS` while Redis cannot be reached (a connection error or a
+    timeout; any other error, such as a wrong password or a missing permission, ends it
+    with a traceback), and a new start runs every periodic job at once: the notifications
+    and renditions left behind while Redis was away are caught up as soon as it is back,
+    not at the next interval (or when someone restarts the process), and
+    :data:`CATCH_UP_JOB` enqueues the pending renditions again (at most once a minute
+    across all schedulers). A stop (SIGTERM/SIGINT) is never followed by a restart.
     """
     periodic = list(periodic)
-    while True:
-        scheduler = CronScheduler(connection=redis_connection())
-        for job, interval in periodic:
-            scheduler.register(run, QUEUE_NAME, args=(job,), interval=interval, name=job)
-        try:
-            get_queue().enqueue(run, CATCH_UP_JOB, description=CATCH_UP_JOB)
-            scheduler.start()  # returns on SIGINT/SIGTERM
-            return
-        except RedisError as exc:
-            log.warning("scheduler lost Redis (%s); again in %ss", exc, REDIS_RETRY_SECONDS)
-        try:
+    try:
+        while True:
+            scheduler = CronScheduler(connection=redis_connection())
+            for job, interval in periodic:
+                scheduler.register(run, QUEUE_NAME, args=(job,), interval=interval, name=job)
+            try:
+                get_queue().enqueue(run, CATCH_UP_JOB, description=CATCH_UP_JOB)
+                scheduler.start()  # returns on SIGINT/SIGTERM
+                return
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                if isinstance(exc, AuthenticationError):
+                    raise  # a wrong password does not heal by waiting: exit, loudly
+                log.warning("scheduler lost Redis (%s); again in %ss", exc, REDIS_RETRY_SECONDS)
             time.sleep(REDIS_RETRY_SECONDS)
-        except StopRequested:  # the scheduler's SIGTERM handler, while waiting
-            return
+    except StopRequested:  # the scheduler's SIGTERM/SIGINT handler, outside its own loop
+        return
 
 
 #: The process that imported this module (the worker); RQ's work horses are its forks.

@@ -8,13 +8,15 @@ CLI (``flask --app wsgi sla sweep``, ``flask --app wsgi jobs redispatch``).
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db import commit, db
-from backend.jobs import RENDITIONS_JOB, dispatch
+from backend.jobs import RENDITIONS_JOB, dispatch, dispatch_many, get_queue, redis_connection
 from backend.models import Photo
 from backend.models.photo import RenditionStatus
 from backend.services import idempotency, photos, resident_sessions, sla, staff_sessions
@@ -27,6 +29,16 @@ from backend.storage import get_storage
 #: (or the storage) being back. A job still queued behind a longer backlog may run
 #: twice; the second run finds the photo ready and does nothing.
 REDISPATCH_AFTER = timedelta(seconds=30)
+#: At most this many renditions enqueued again per pass (the oldest first), and no pass at
+#: all while the queue already holds this many jobs: those waiting jobs do the work, and
+#: enqueueing the same photos again every 30 s would only flood Redis.
+REDISPATCH_BATCH = 1000
+#: The catch-up at a scheduler's start runs at most once per CATCH_UP_EVERY seconds,
+#: however many schedulers (re)start: the first to set this key does it.
+CATCH_UP_KEY = "phananh:catch-up"
+CATCH_UP_EVERY = 60
+
+log = logging.getLogger(__name__)
 
 
 def make_renditions(photo_id: int) -> None:
@@ -38,17 +50,34 @@ def make_renditions(photo_id: int) -> None:
 
 
 def redispatch_renditions(now: datetime | None = None, *, older_than=REDISPATCH_AFTER) -> int:
-    """Re-enqueue renditions whose job never ran; safe to repeat (the job is idempotent)."""
-    ids = photos.stale_pending(now or datetime.now(UTC), older_than)
+    """Re-enqueue renditions whose job never ran; safe to repeat (the job is idempotent).
+
+    One bounded batch per pass, the oldest first; the next pass takes the next ones. No
+    pass while the queue is already deep (see :data:`REDISPATCH_BATCH`)."""
+    batch = REDISPATCH_BATCH
+    if redis_connection() is not None:
+        try:
+            waiting = get_queue().count
+        except RedisError as exc:
+            log.warning("rendition re-dispatch skipped, Redis unreachable (%s)", exc)
+            return 0
+        if waiting >= batch:
+            log.info("rendition re-dispatch skipped: %d jobs already queued", waiting)
+            return 0
+    ids = photos.stale_pending(now or datetime.now(UTC), older_than, limit=batch)
     db.session.remove()
-    for photo_id in ids:
-        dispatch(RENDITIONS_JOB, photo_id)
+    dispatch_many(RENDITIONS_JOB, ids)
     return len(ids)
 
 
 def catch_up_renditions() -> int:
-    """Every pending rendition, whatever its age: run when the scheduler (re)starts, as
-    Redis comes back after an outage (the jobs of the photos sent meanwhile were lost)."""
+    """The pending renditions, whatever their age: run when the scheduler (re)starts, as
+    Redis comes back after an outage (the jobs of the photos sent meanwhile were lost).
+    At most once a minute across all schedulers (:data:`CATCH_UP_KEY`)."""
+    conn = redis_connection()
+    if conn is not None and not conn.set(CATCH_UP_KEY, "1", nx=True, ex=CATCH_UP_EVERY):
+        log.info("rendition catch-up skipped: another ran less than a minute ago")
+        return 0
     return redispatch_renditions(older_than=timedelta(0))
 
 

@@ -216,13 +216,17 @@ def withdraw_public_files(photos_: list[Photo]) -> None:
         after_commit(lambda: [storage.delete(key) for key in keys])
 
 
-def stale_pending(now: datetime, older_than: timedelta) -> list[int]:
-    """Photos whose rendition job was lost (Redis down at commit, a crashed worker)."""
+def stale_pending(now: datetime, older_than: timedelta, *, limit: int) -> list[int]:
+    """Photos whose rendition job was lost (Redis down at commit, a crashed worker):
+    at most ``limit`` ids, the oldest first."""
     return list(
         db.session.scalars(
-            select(Photo.id).where(
+            select(Photo.id)
+            .where(
                 Photo.rendition_status == RenditionStatus.PENDING,
                 Photo.created_at < now - older_than,
             )
+            .order_by(Photo.id)
+            .limit(limit)
         )
     )
