@@ -310,6 +310,12 @@ def stats_units(staff: StaffUser) -> set[str] | None:
     return None
 
 
+def watches_operations(staff: StaffUser) -> bool:
+    """The operations view (the city's live board, map and trends): the coordinator's
+    office and administrators; a unit's staff have their desk and its figures."""
+    return staff.role in CITYWIDE_ROLES
+
+
 # ---- acting ------------------------------------------------------------------------------
 
 
