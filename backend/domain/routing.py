@@ -13,7 +13,7 @@ one, which is how provinces route in practice (DOMAIN.md "Routing"):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 RuleKey = tuple[int | None, int | None]  # (category id, admin unit id)
 
@@ -22,10 +22,21 @@ RuleKey = tuple[int | None, int | None]  # (category id, admin unit id)
 class RouteDecision:
     department_id: int | None  # None: nothing matched, the coordinator decides
     matched: RuleKey | None  # the rule that decided, for the timeline
+    #: The keys looked up, in order, up to and including the one that decided (the
+    #: routing tester's "why"); not part of the decision's identity.
+    tried: tuple[RuleKey, ...] = field(default=(), compare=False)
 
     @property
     def to_coordinator(self) -> bool:
         return self.department_id is None
+
+
+def candidates(category_id: int, unit_chain: Sequence[int]) -> list[RuleKey]:
+    """The rule keys :func:`route` looks up, in the order it looks them up."""
+    keys: list[RuleKey] = [(category_id, unit) for unit in unit_chain]
+    keys.append((category_id, None))
+    keys.extend((None, unit) for unit in unit_chain)
+    return keys
 
 
 def route(
@@ -34,11 +45,9 @@ def route(
     rules: Mapping[RuleKey, int],
 ) -> RouteDecision:
     """``unit_chain`` is the report's administrative unit and its ancestors, deepest first."""
-    candidates: list[RuleKey] = [(category_id, unit) for unit in unit_chain]
-    candidates.append((category_id, None))
-    candidates.extend((None, unit) for unit in unit_chain)
-    for key in candidates:
+    keys = candidates(category_id, unit_chain)
+    for number, key in enumerate(keys, start=1):
         department = rules.get(key)
         if department is not None:
-            return RouteDecision(department, key)
-    return RouteDecision(None, None)
+            return RouteDecision(department, key, tuple(keys[:number]))
+    return RouteDecision(None, None, tuple(keys))

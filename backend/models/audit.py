@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     STAFF_CREATED = "staff_created"
     STAFF_CHANGED = "staff_changed"  # detail: the fields changed
     PASSWORD_RESET = "password_reset"  # by an administrator, or one's own change
+    ROUTING_RULE_CHANGED = "routing_rule_changed"  # detail: op, rule id, before/after
 
 
 class AuditEntry(db.Model):

@@ -35,8 +35,9 @@ def coordinator() -> Department:
     return dept
 
 
-def _decide(report: Report):
-    rules = {
+def active_rules() -> dict:
+    """Every rule whose unit is active, as :func:`route` reads them: (category, area) -> unit."""
+    return {
         (r.category_id, r.admin_unit_id): r.department_id
         for r in db.session.execute(
             select(RoutingRule.category_id, RoutingRule.admin_unit_id, RoutingRule.department_id)
@@ -44,14 +45,23 @@ def _decide(report: Report):
             .where(Department.active.is_(True))
         )
     }
-    chain = [unit.id for unit in report.admin_unit.chain()] if report.admin_unit else []
-    decision = route(report.category.id, chain, rules)
+
+
+def decide(category_id: int, chain: list[int]):
+    """The unit the rules choose for a category at a place (its admin unit chain, deepest
+    first), or None for the coordinator, with the pure decision (matched and tried keys)."""
+    decision = route(category_id, chain, active_rules())
     if decision.to_coordinator:
         return None, decision
     department = db.session.get(Department, decision.department_id)
     if department.is_coordinator:
         return None, decision
     return department, decision
+
+
+def _decide(report: Report):
+    chain = [unit.id for unit in report.admin_unit.chain()] if report.admin_unit else []
+    return decide(report.category.id, chain)
 
 
 def suggested_unit(report: Report) -> Department | None:
