@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, func, selec
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
+from backend.domain.channels import Channel
 from backend.domain.vocabulary import ModerationStatus
 from backend.domain.workflow import Status
 from backend.models.admin_unit import AdminUnit
@@ -53,6 +54,7 @@ class Report(db.Model):
         one_of("moderation_status", ModerationStatus),
         one_of("severity", Severity),
         one_of("location_source", LocationSource),
+        one_of("channel", Channel),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +97,13 @@ class Report(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     #: The officer of the handling unit who works it (cleared when it leaves the unit).
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    #: How it reached the platform (Channel): the app, or an operator's intake.
+    channel: Mapped[str] = mapped_column(
+        String(16), default=Channel.APP, server_default=Channel.APP.value
+    )
+    #: The operator who entered it on the resident's behalf (internal: never public, never
+    #: shown to a handling unit); None for a report the resident filed.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     #: Optimistic lock: two staff acting on the same report at once cannot both win.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -108,7 +117,8 @@ class Report(db.Model):
     reporter: Mapped[Resident] = relationship()
     escalated_to: Mapped[Department | None] = relationship(foreign_keys=[escalated_to_id])
     duplicate_of: Mapped[Report | None] = relationship(remote_side=[id])
-    assignee: Mapped[StaffUser | None] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id])
+    entered_by: Mapped[StaffUser | None] = relationship(foreign_keys=[entered_by_id])
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )
