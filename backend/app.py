@@ -67,6 +67,9 @@ def create_app(
     api.register_blueprint(admin.blp)
     api.register_blueprint(staff_accounts.blp)
     api.register_blueprint(audit_blp)
+    from backend.api.admin_categories import blp as categories_blp
+
+    api.register_blueprint(categories_blp)
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)

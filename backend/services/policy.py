@@ -215,6 +215,19 @@ def may_moderate(staff: StaffUser) -> bool:
     return staff.role in MODERATION_ROLES
 
 
+#: Who may read the routing rules and ask the tester where a report would go.
+ROUTING_READERS = CITYWIDE_ROLES
+
+
+def may_read_routing(staff: StaffUser) -> bool:
+    return staff.active and staff.role in ROUTING_READERS
+
+
+def may_change_routing(staff: StaffUser) -> bool:
+    """Only administrators change the routing rules."""
+    return staff.active and staff.role == Role.ADMIN
+
+
 # ---- reading ----------------------------------------------------------------------------------
 
 
