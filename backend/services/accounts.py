@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend import passwords
 from backend.db import db
+from backend.domain import phones
 from backend.domain.text import N_, nfc
 from backend.errors import AccountLocked, Forbidden, Unauthorized, ValidationFailed
 from backend.firebase import VerifiedIdentity
@@ -94,6 +95,8 @@ def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
     query = select(Resident).where(Resident.firebase_uid == identity.uid).with_for_update()
     resident = db.session.scalar(query)
     if resident is None:
+        resident = _adopt_placeholder(identity)
+    if resident is None:
         # Two first sign-ins at once (a double tap, an app retry): one insert wins.
         try:
             with db.session.begin_nested():
@@ -109,6 +112,22 @@ def resident_sign_in(identity: VerifiedIdentity, now: datetime) -> Resident:
     resident.last_login_at = now
     db.session.flush()
     return resident
+
+
+def _adopt_placeholder(identity: VerifiedIdentity) -> Resident | None:
+    """A first sign-in with a phone an operator filed reports for: the placeholder account
+    of that phone becomes this person's (locked like the account itself), with its reports."""
+    try:
+        phone = phones.normalise(identity.phone or "")
+    except phones.InvalidPhone:
+        return None
+    uid = phones.placeholder_uid(phone)
+    placeholder = db.session.scalar(
+        select(Resident).where(Resident.firebase_uid == uid).with_for_update()
+    )
+    if placeholder is not None:
+        placeholder.firebase_uid = identity.uid
+    return placeholder
 
 
 class ReauthenticationRequired(Forbidden):
