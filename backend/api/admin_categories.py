@@ -1,0 +1,74 @@
+"""Categories under ``/staff/v1/admin/categories``: administrators list, create and change
+them, with the extra questions each asks (Open311 service definition attributes)."""
+
+from __future__ import annotations
+
+from backend.api.blueprint import Blueprint
+from backend.auth import current_staff, staff_required
+from backend.db import commit, utcnow
+from backend.domain.roles import Role
+from backend.schemas.categories import (
+    AdminCategoryInputSchema,
+    AdminCategoryPatchSchema,
+    AdminCategorySchema,
+)
+from backend.schemas.common import ErrorEnvelopeSchema
+from backend.services import categories_admin
+
+blp = Blueprint(
+    "staff_admin_categories",
+    __name__,
+    url_prefix="/staff/v1",
+    description="Administrators: report categories and the extra questions they ask.",
+)
+SECURITY = [{"staffToken": []}]
+
+
+def _errors(*statuses: int):
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ErrorEnvelopeSchema)(view)
+        return view
+
+    return decorate
+
+
+@blp.get("/admin/categories")
+@staff_required(Role.ADMIN)
+@blp.response(200, AdminCategorySchema(many=True))
+@_errors(403)
+@blp.doc(security=SECURITY)
+def list_categories():
+    """Every category, closed ones too, in the order residents see them, with its
+    questions."""
+    return [categories_admin.view(c) for c in categories_admin.list_categories(current_staff())]
+
+
+@blp.post("/admin/categories")
+@staff_required(Role.ADMIN)
+@blp.arguments(AdminCategoryInputSchema)
+@blp.response(201, AdminCategorySchema)
+@_errors(403, 409, 422)
+@blp.doc(security=SECURITY)
+def create_category(args):
+    """A new category. A taken code answers 409 ``category_code_taken``; questions with a
+    repeated code, a list question without values or another with some 422
+    ``invalid_questions`` (``fields`` names each, e.g. ``questions[1].values``)."""
+    category = categories_admin.create_category(current_staff(), args, utcnow())
+    commit()
+    return categories_admin.view(category)
+
+
+@blp.patch("/admin/categories/<string:code>")
+@staff_required(Role.ADMIN)
+@blp.arguments(AdminCategoryPatchSchema)
+@blp.response(200, AdminCategorySchema)
+@_errors(403, 404, 422)
+@blp.doc(security=SECURITY)
+def update_category(args, code):
+    """Change the names, group, default severity, whether a photo is required, the
+    position or whether the category is open for new reports; ``questions``, when given,
+    replaces them all. Applies to reports submitted after the change."""
+    category = categories_admin.update_category(current_staff(), code, args, utcnow())
+    commit()
+    return categories_admin.view(category)

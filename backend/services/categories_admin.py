@@ -1,0 +1,165 @@
+"""Administrators keep the categories: names in both languages, group, default severity,
+whether a photo is required, open or closed for new reports, and the extra questions each
+asks (Open311 service definition attributes).
+
+A question's ``values`` are for the list types only, and a list question needs at least
+one; codes and keys are unique within their category and question. A change applies to
+reports submitted after it (a report keeps the severity it got). Nothing is committed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from backend.db import db
+from backend.domain.roles import Role
+from backend.domain.text import N_, nfc
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.models import Category, StaffUser
+from backend.models.category import LIST_TYPES, CategoryQuestion
+
+EDITABLE = ("name_vi", "name_en", "group", "default_severity", "photo_required", "active")
+_TEXTS = frozenset({"name_vi", "name_en", "group"})
+
+
+class CategoryNotFound(NotFound):
+    code = "category_not_found"
+    message = N_("No category with this code.")
+
+
+class CategoryCodeTaken(Conflict):
+    code = "category_code_taken"
+    message = N_("A category with this code already exists.")
+
+
+class InvalidQuestions(ValidationFailed):
+    code = "invalid_questions"
+    message = N_(
+        "The extra questions are not valid: each needs its own code, and a list question "
+        "at least one answer with its own key (other questions none)."
+    )
+
+
+def _require_admin(actor: StaffUser) -> None:
+    if actor.role != Role.ADMIN or not actor.active:
+        raise Forbidden()
+
+
+def view(category: Category) -> dict:
+    return {
+        "code": category.code,
+        "name_vi": category.name_vi,
+        "name_en": category.name_en,
+        "group": category.group,
+        "default_severity": category.default_severity,
+        "photo_required": category.photo_required,
+        "active": category.active,
+        "position": category.position,
+        "questions": [
+            {
+                "code": q.code,
+                "datatype": q.datatype,
+                "required": q.required,
+                "order": q.position,
+                "description_vi": q.description_vi,
+                "description_en": q.description_en,
+                "values": list(q.values or []),
+            }
+            for q in category.questions
+        ],
+    }
+
+
+def list_categories(actor: StaffUser) -> list[Category]:
+    """Every category, closed ones too, in the order residents see them."""
+    _require_admin(actor)
+    return list(
+        db.session.scalars(
+            select(Category)
+            .options(selectinload(Category.questions))
+            .order_by(Category.position, Category.code)
+        )
+    )
+
+
+def get_category(actor: StaffUser, code: str) -> Category:
+    _require_admin(actor)
+    category = db.session.scalar(select(Category).where(Category.code == code))
+    if category is None:
+        raise CategoryNotFound()
+    return category
+
+
+def create_category(actor: StaffUser, data: Mapping, now: datetime) -> Category:
+    _require_admin(actor)
+    if db.session.scalar(select(Category.id).where(Category.code == data["code"])):
+        raise CategoryCodeTaken(fields={"code": ["Already exists."]})
+    category = Category(code=data["code"], position=data.get("position", 0))
+    _apply(category, {k: data[k] for k in EDITABLE if k in data})
+    category.questions = _questions(data.get("questions") or [])
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def update_category(actor: StaffUser, code: str, data: Mapping, now: datetime) -> Category:
+    """Change what ``data`` gives; ``questions``, when given, replaces them all."""
+    category = get_category(actor, code)
+    _apply(category, {k: data[k] for k in EDITABLE if k in data})
+    if "position" in data:
+        category.position = data["position"]
+    if "questions" in data:
+        new = _questions(data["questions"])
+        category.questions.clear()
+        db.session.flush()  # the old rows go before the new ones take their codes
+        category.questions.extend(new)
+    db.session.flush()
+    return category
+
+
+def _apply(category: Category, changes: Mapping) -> None:
+    for name, value in changes.items():
+        if name in _TEXTS:
+            value = nfc(value).strip()
+            if not value:
+                raise ValidationFailed(fields={name: ["Required."]})
+        setattr(category, name, value)
+
+
+def _questions(items: list[Mapping]) -> list[CategoryQuestion]:
+    problems: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item["code"] in seen:
+            problems[f"questions[{i}].code"] = ["Duplicate code."]
+        seen.add(item["code"])
+        values = item.get("values") or []
+        keys = [v["key"] for v in values]
+        if item["datatype"] in LIST_TYPES and not values:
+            problems[f"questions[{i}].values"] = ["A list question needs at least one value."]
+        elif item["datatype"] not in LIST_TYPES and values:
+            problems[f"questions[{i}].values"] = ["Only list questions have values."]
+        elif len(set(keys)) != len(keys):
+            problems[f"questions[{i}].values"] = ["Duplicate key."]
+    if problems:
+        raise InvalidQuestions(fields=problems)
+    return [
+        CategoryQuestion(
+            code=item["code"],
+            datatype=item["datatype"],
+            required=bool(item.get("required")),
+            position=item.get("order", i),
+            description_vi=nfc(item["description_vi"]).strip(),
+            description_en=nfc(item["description_en"]).strip(),
+            values=[
+                {"key": v["key"], "name_vi": nfc(v["name_vi"]), "name_en": nfc(v["name_en"])}
+                for v in item.get("values") or []
+            ]
+            or None,
+        )
+        for i, item in enumerate(items)
+    ]
