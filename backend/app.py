@@ -66,10 +66,16 @@ def create_app(
     api.register_blueprint(public.blp)
     api.register_blueprint(admin.blp)
     api.register_blueprint(staff_accounts.blp)
+    from backend.api.routing_rules import blp as routing_blp
+
+    api.register_blueprint(routing_blp)
     api.register_blueprint(audit_blp)
     from backend.api.admin_categories import blp as categories_blp
 
     api.register_blueprint(categories_blp)
+    from backend.api.operations import blp as operations_blp
+
+    api.register_blueprint(operations_blp)
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)

@@ -1,0 +1,40 @@
+"""The operations view of the city (coordinator, administrators): the live board, the map of
+open reports by deadline state, and the trends.
+
+One computation with the public statistics: the period's figures are the cases of
+:func:`backend.services.statistics.cases.case_rows` counted by the pure
+:func:`backend.domain.scoring.figures` (what ``/public/v1/stats`` and the Decision 766
+scoreboard publish); the live queues are :func:`backend.services.desk.counts` of the
+desk's and the triage's named queues. The queries read open reports and the period's
+clocks and events only (indexed by status and date), never every closed report.
+
+- :mod:`.board`: the figures of a period and the live queues;
+- :mod:`.map`: open reports by deadline state, grouped in grid cells at a zoom;
+- :mod:`.trends`: reports per day by category, on-time rate per unit per month.
+
+Callers use ``from backend.services import operations`` and ``operations.<name>``.
+"""
+
+from backend.services.operations.board import (
+    OperationsForbidden,
+    board,
+    board_period,
+    board_queues,
+    require_watcher,
+)
+from backend.services.operations.map import DeadlineState, map_cells, outlines
+from backend.services.operations.trends import daily_by_category, monthly_on_time, trend_periods
+
+__all__ = [
+    "DeadlineState",
+    "OperationsForbidden",
+    "board",
+    "board_period",
+    "board_queues",
+    "daily_by_category",
+    "map_cells",
+    "monthly_on_time",
+    "outlines",
+    "require_watcher",
+    "trend_periods",
+]

@@ -1,0 +1,101 @@
+"""The operations view's trends: reports per day by category, on-time rate per unit and month.
+
+Reports per day are the reports the staff member may read filed in the period (by the
+local day they were filed, ``ix_reports_created_at``). The on-time rate per unit and
+month is the public statistics' own: the period's cases
+(:func:`backend.services.statistics.cases.case_rows`, read once) counted by
+:func:`backend.domain.scoring.figures` per unit and per month the unit received them,
+so a unit's month equals ``/public/v1/departments/<code>``'s ``by_month``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from backend.db import db
+from backend.domain.scoring import figures
+from backend.localtime import local_tz
+from backend.models import Category, Report
+from backend.services import policy, statistics
+from backend.services.operations.board import require_watcher
+from backend.services.sla import working_calendar
+from backend.services.statistics import Period, Scope
+from backend.services.statistics.cases import case_rows
+
+
+def daily_by_category(staff, period: Period, now: datetime) -> dict:
+    """How many reports were filed each local day of ``period``, by category."""
+    require_watcher(staff)
+    tz = local_tz()
+    begin, finish = period.bounds(working_calendar())
+    rows = db.session.execute(
+        select(Report.created_at, Category.code)
+        .join(Category, Category.id == Report.category_id)
+        .where(policy.readable(staff), Report.created_at >= begin, Report.created_at < finish)
+    )
+    counted: dict[str, Counter] = defaultdict(Counter)
+    for created_at, code in rows:
+        counted[created_at.astimezone(tz).date().isoformat()][code] += 1
+    used = {code for day in counted.values() for code in day}
+    categories = db.session.execute(
+        select(Category.code, Category.name_vi, Category.name_en)
+        .where(Category.code.in_(used))
+        .order_by(Category.position, Category.code)
+    ).all()
+    days = []
+    day = period.start
+    while day <= period.end:
+        found = counted.get(day.isoformat(), Counter())
+        days.append(
+            {
+                "date": day.isoformat(),
+                "total": sum(found.values()),
+                "by_category": {code: found.get(code, 0) for code, _, _ in categories},
+            }
+        )
+        day += timedelta(days=1)
+    return {
+        "period": period.as_dict(),
+        "categories": [{"code": c, "name_vi": vi, "name_en": en} for c, vi, en in categories],
+        "days": days,
+    }
+
+
+def monthly_on_time(staff, period: Period, now: datetime) -> dict:
+    """Each handling unit's on-time rate (and cases) per month of ``period``."""
+    require_watcher(staff)
+    tz = local_tz()
+    grouped = defaultdict(list)
+    for row in case_rows(Scope(), period, now):
+        grouped[(row.department_id, row.started_at.astimezone(tz).strftime("%Y-%m"))].append(
+            row.case
+        )
+    months = [start.strftime("%Y-%m") for start, _ in period.months()]
+    units = []
+    for unit in statistics.handling_units():
+        entries = []
+        for month in months:
+            found = figures(grouped.get((unit.id, month), [])).as_dict()
+            entries.append(
+                {
+                    "month": month,
+                    "received": found["received"],
+                    "resolved_on_time": found["resolved_on_time"],
+                    "on_time_rate": found["on_time_rate"],
+                }
+            )
+        units.append({"department": {"code": unit.code, "name": unit.name}, "months": entries})
+    return {"period": period.as_dict(), "months": months, "units": units}
+
+
+def trend_periods(period: Period) -> tuple[Period, Period]:
+    """The trends' periods for a board's: the board's own when long enough, else the 30
+    days (per day) and the 6 months (per month) up to its last day."""
+    daily = period
+    if (period.end - period.start).days < 6:
+        daily = Period(period.end - timedelta(days=29), period.end)
+    monthly = period if len(period.months()) >= 2 else Period.last_months(period.end, 6)
+    return daily, monthly
