@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 class LocationSource(StrEnum):
     DEVICE = "device"  # the phone's position, sent with the report
     PHOTO_EXIF = "photo_exif"  # the GPS position in the first photo's EXIF
+    MAP = "map"  # clicked on the map by an operator taking the report down
+    WARD = "ward"  # a ward an operator chose: its representative point
 
 
 class FollowerSource(StrEnum):

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
+from backend.domain.channels import Channel
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import N_, fold, nfc
 from backend.domain.vocabulary import ModerationStatus
@@ -17,9 +18,10 @@ from backend.domain.workflow import Action, Status
 from backend.errors import Conflict, ReportNotFound, ValidationFailed
 from backend.jobs import RENDITIONS_JOB, enqueue
 from backend.localtime import local_tz
-from backend.models import Report, ReportSequence, Resident
+from backend.models import Report, ReportSequence, Resident, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
+from backend.models.report import LocationSource
 from backend.services import geo, lookup, photos, queries, routing, sla
 from backend.services.text_input import free_text
 from backend.services.timeline import record
@@ -35,6 +37,8 @@ class NewReport:
     lat: float | None
     lng: float | None
     address: str | None
+    #: Where lat/lng come from when given (an operator's map click, a ward's centre).
+    location_source: LocationSource = LocationSource.DEVICE
 
 
 class LocationRequired(ValidationFailed):
@@ -59,7 +63,11 @@ def submit(
     now: datetime,
     *,
     max_photos: int,
+    channel: Channel = Channel.APP,
+    entered_by: StaffUser | None = None,
 ) -> Report:
+    """File ``resident``'s report. An operator's intake (backend.services.operator_intake)
+    passes the channel it came by and who entered it (internal, never public)."""
     category = queries.category_by_code(data.category)
     description = free_text(
         data.description, "description", required=True, max_length=DESCRIPTION_MAX
@@ -68,7 +76,7 @@ def submit(
         raise PhotoRequired(fields={"photos": ["At least one photo is required."]})
     inspected = photos.inspect_all(uploads, max_photos=max_photos)
 
-    lat, lng, source = data.lat, data.lng, "device"
+    lat, lng, source = data.lat, data.lng, data.location_source
     if lat is None or lng is None:
         gps = next((p.info.gps for p in inspected[:1] if p.info.gps), None)
         if gps is None:
@@ -97,6 +105,8 @@ def submit(
         status=Status.NEW,
         severity=category.default_severity,
         reporter=resident,
+        channel=channel,
+        entered_by=entered_by,
         created_at=now,
         updated_at=now,
     )

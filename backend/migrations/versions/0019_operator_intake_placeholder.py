@@ -11,7 +11,9 @@ by hotline, Zalo, e-mail, Facebook, a letter or at the counter on a resident's b
   an app report) with a CHECK of the channels;
 * ``reports.entered_by_id`` (nullable, indexed, a staff account): the operator who
   entered it, internal (never public, never shown to a handling unit);
-* the CHECK on ``staff_users.role`` (0011) is rebuilt to admit ``operator``.
+* the CHECK on ``staff_users.role`` (0011) is rebuilt to admit ``operator``, the one on
+  ``reports.location_source`` to admit ``map`` (an operator's click) and ``ward`` (the
+  representative point of a ward the operator chose).
 
 The values are written out as they are today (a migration must not change when the code
 does); tests/backend/test_vocabularies.py applies ``CHECKS`` here over those of the
@@ -29,14 +31,19 @@ depends_on = None
 ROLES = ("admin", "coordinator", "moderator", "department_head", "department_officer")
 NEW_ROLE = "operator"
 CHANNELS = ("app", "hotline", "zalo", "email", "facebook", "letter", "counter", "open311")
+LOCATION_SOURCES = ("device", "photo_exif")
+NEW_LOCATION_SOURCES = ("map", "ward")
 
 #: table -> column -> allowed values from this revision on (over those of 0011).
 CHECKS = {
     "staff_users": {"role": (*ROLES, NEW_ROLE)},
-    "reports": {"channel": CHANNELS},
+    "reports": {
+        "channel": CHANNELS,
+        "location_source": (*LOCATION_SOURCES, *NEW_LOCATION_SOURCES),
+    },
 }
-#: The role column as 0011 left it (for the downgrade).
-PREVIOUS = {"staff_users": {"role": ROLES}}
+#: The columns as 0011 left them (for the downgrade).
+PREVIOUS = {"staff_users": {"role": ROLES}, "reports": {"location_source": LOCATION_SOURCES}}
 
 
 def _condition(column, values):
@@ -70,7 +77,12 @@ def upgrade():
         batch_op.create_check_constraint(
             op.f("ck_reports_channel"), _condition("channel", CHANNELS)
         )
-    _replace_checks({"staff_users": CHECKS["staff_users"]})
+    _replace_checks(
+        {
+            "staff_users": CHECKS["staff_users"],
+            "reports": {"location_source": CHECKS["reports"]["location_source"]},
+        }
+    )
 
 
 def downgrade():
@@ -79,6 +91,10 @@ def downgrade():
     # role the older CHECK admits.
     op.execute(
         "UPDATE staff_users SET role = 'coordinator', active = false WHERE role = 'operator'"
+    )
+    sources = ", ".join(f"'{v}'" for v in NEW_LOCATION_SOURCES)
+    op.execute(
+        f"UPDATE reports SET location_source = 'device' WHERE location_source IN ({sources})"
     )
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_reports_channel"), type_="check")
