@@ -65,9 +65,11 @@ def submit(
     max_photos: int,
     channel: Channel = Channel.APP,
     entered_by: StaffUser | None = None,
+    event_data: dict | None = None,
 ) -> Report:
     """File ``resident``'s report. An operator's intake (backend.services.operator_intake)
-    passes the channel it came by and who entered it (internal, never public)."""
+    passes the channel it came by, who entered it and what the submit entry keeps of the
+    caller (``event_data``): internal, never public."""
     category = queries.category_by_code(data.category)
     description = free_text(
         data.description, "description", required=True, max_length=DESCRIPTION_MAX
@@ -119,6 +121,7 @@ def submit(
             actor=resident,
             actor_kind=ActorKind.RESIDENT,
             department=routing.coordinator(),
+            data=event_data,
         )
         _screen(report, now)
         if report.moderation_status != ModerationStatus.PENDING:
