@@ -69,6 +69,10 @@ def create_app(
     from backend.api.routing_rules import blp as routing_blp
 
     api.register_blueprint(routing_blp)
+    from backend.api import admin_boundaries, admin_units
+
+    api.register_blueprint(admin_units.blp)
+    api.register_blueprint(admin_boundaries.blp)
     api.register_blueprint(audit_blp)
     from backend.api.admin_categories import blp as categories_blp
 

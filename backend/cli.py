@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from backend import tasks
+from backend.cli_boundaries import boundaries_cli
 from backend.db import commit, db, rollback
 from backend.errors import DomainError
 from backend.firebase import emulator_id_token, enable_demo_emulator
@@ -260,5 +261,6 @@ def register(app: Flask) -> None:
         scheduler_command,
         quickstart_command,
         i18n_cli,
+        boundaries_cli,
     ):
         app.cli.add_command(command)
