@@ -1,0 +1,77 @@
+"""The calendar's year view, its exceptions and the effect on a sample deadline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from backend.console.admin_calendar import sample_deadline
+from backend.db import db
+from backend.domain.calendar import Exceptions, WorkingCalendar
+from backend.models import CalendarException
+from tests.backend.console.conftest import post_form
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+PAGE = "/console/admin/calendar"
+SAMPLE = "year=2026&start=2026-12-07T08:00&days=15"
+
+
+def test_a_day_off_in_the_window_moves_the_sample_deadline_by_a_working_day():
+    start = datetime(2026, 12, 7, 8, 0, tzinfo=TZ)  # a Monday
+    plain = sample_deadline(WorkingCalendar(), start, 15)
+    assert plain.with_exceptions == plain.without_exceptions and plain.moved_days == 0
+    off = WorkingCalendar(exceptions=Exceptions(days_off=frozenset({date(2026, 12, 10)})))
+    moved = sample_deadline(off, start, 15)
+    assert moved.without_exceptions == plain.with_exceptions
+    assert moved.with_exceptions.date() == date(2026, 12, 29)  # Mon 28 -> Tue 29
+    assert moved.moved_days == 1
+    saturday = WorkingCalendar(exceptions=Exceptions(working_days=frozenset({date(2026, 12, 12)})))
+    assert sample_deadline(saturday, start, 15).moved_days == -1
+
+
+def test_the_year_view_marks_holidays_and_exceptions(console):
+    client = console("admin")
+    body = client.get(f"{PAGE}?year=2026").get_data(as_text=True)
+    assert body.count('class="month"') == 12
+    assert 'id="day-2026-09-02"' in body and "day-holiday" in body  # National Day
+    assert 'id="day-2026-12-07" title=' in body
+
+
+def test_an_admin_adds_and_removes_a_day_off_and_the_sample_moves(console):
+    client = console("admin")
+    before = client.get(f"{PAGE}?{SAMPLE}").get_data(as_text=True)
+    assert 'id="deadline-moved" data-days="0' in before
+    response = post_form(
+        client,
+        f"{PAGE}/exceptions?{SAMPLE}",
+        {"date": "2026-12-10", "kind": "day_off", "note": "Nghỉ bù"},
+        page=PAGE,
+    )
+    assert response.status_code == 302 and "start=2026-12-07T08" in response.location
+    assert db.session.get(CalendarException, date(2026, 12, 10)).kind == "day_off"
+    after = client.get(f"{PAGE}?{SAMPLE}").get_data(as_text=True)
+    assert 'id="deadline-moved" class="moved" data-days="1' in after
+    assert 'class="day-extra-off" id="day-2026-12-10"' in after
+    removed = post_form(client, f"{PAGE}/exceptions/2026-12-10/delete?{SAMPLE}", page=PAGE)
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CalendarException, date(2026, 12, 10)) is None
+
+
+def test_a_bad_exception_is_refused_on_the_form(console):
+    client = console("admin")
+    response = post_form(
+        client, f"{PAGE}/exceptions", {"date": "10/12", "kind": "day_off"}, page=PAGE
+    )
+    assert response.status_code == 422
+    assert 'value="10/12"' in response.get_data(as_text=True)
+    unknown = post_form(
+        client, f"{PAGE}/exceptions", {"date": "2026-12-10", "kind": "x"}, page=PAGE
+    )
+    assert unknown.status_code == 422
+
+
+def test_a_bad_sample_is_explained_not_refused(console):
+    client = console("admin")
+    page = client.get(f"{PAGE}?start=nope&days=9999")
+    assert page.status_code == 200 and "flash-error" in page.get_data(as_text=True)
