@@ -24,6 +24,10 @@ The rules, decided once:
 * A report held for moderation is handled in the moderation queue only: every
   workflow action answers ``409 in_moderation`` and none is listed until a moderator
   approves it.
+* An operator (role ``operator``) files reports on residents' behalf (operator intake;
+  the coordinator's office and administrators may too) and reads the reports they filed,
+  as a handling unit reads them (personal data masked, never the reporter's account, the
+  internal side included), acting on none.
 * Residents read their own reports in full and anyone else's public record; the public
   reads published reports (not refused, not held, not refused by a moderator).
 """
@@ -36,7 +40,13 @@ from enum import StrEnum
 from flask import current_app
 from sqlalchemy import ColumnElement, false, or_, true
 
-from backend.domain.roles import CITYWIDE_ROLES, DEPARTMENT_ROLES, REPORTER_VISIBLE_ROLES, Role
+from backend.domain.roles import (
+    CITYWIDE_ROLES,
+    DEPARTMENT_ROLES,
+    INTAKE_ROLES,
+    REPORTER_VISIBLE_ROLES,
+    Role,
+)
 from backend.domain.sla import ClockKind
 from backend.domain.text import N_, Msgid
 from backend.domain.vocabulary import ModerationStatus
@@ -172,6 +182,17 @@ def is_unit_staff(staff: StaffUser) -> bool:
     return staff.role in DEPARTMENT_ROLES
 
 
+def is_operator(staff: StaffUser) -> bool:
+    """An operator reads only the reports they entered (operator intake)."""
+    return staff.role == Role.OPERATOR
+
+
+def may_file_for_residents(staff: StaffUser) -> bool:
+    """Operators, the coordinator's office and administrators enter reports taken by
+    hotline, Zalo, e-mail, letter or at the counter on a resident's behalf."""
+    return staff.active and staff.role in INTAKE_ROLES
+
+
 def sees_reporter(staff: StaffUser) -> bool:
     """Only the coordinator's office, moderators and administrators know who filed a report."""
     return staff.role in REPORTER_VISIBLE_ROLES
@@ -249,6 +270,8 @@ def is_published(report: Report) -> bool:
 def readable(actor: StaffUser | Resident | None) -> ColumnElement[bool]:
     """The reports ``actor`` may list or read, as a SQL condition on ``Report``."""
     if isinstance(actor, StaffUser):
+        if is_operator(actor):
+            return Report.entered_by_id == actor.id
         if not is_unit_staff(actor):
             return true()
         if actor.department_id is None:
@@ -266,6 +289,8 @@ def may_read(actor: StaffUser | Resident | None, report: Report | None) -> bool:
     if report is None:
         return False
     if isinstance(actor, StaffUser):
+        if is_operator(actor):
+            return report.entered_by_id is not None and report.entered_by_id == actor.id
         return not is_unit_staff(actor) or handles(actor, report) or supervises(actor, report)
     if isinstance(actor, Resident) and report.reporter_id == actor.id:
         return True
