@@ -49,7 +49,7 @@ _BETWEEN_UNIT_AND_RESIDENT = frozenset({EventKind.REQUEST_INFO, EventKind.PROVID
 #: The reporter's account: the oversight roles' business, never a handling unit's.
 _ACCOUNT_ENTRIES = frozenset({EventKind.REPORTER_LOCKED, EventKind.REPORTER_UNLOCKED})
 #: Keys of an entry's data that would let a unit link a reporter's reports.
-_RESIDENT_KEYS = frozenset({"resident_id", "reporter_id", "phone"})
+_RESIDENT_KEYS = frozenset({"resident_id", "reporter_id", "phone", "reporter_name"})
 
 
 def public_text(report: Report) -> str:
@@ -115,6 +115,9 @@ class ReportView:
     sees_assignee: bool = False
     #: The extension requests this reader may read (:func:`extensions`).
     extensions: list = field(default_factory=list)
+    #: The operator who entered it on a resident's behalf ({"username", "full_name"}):
+    #: the oversight roles only, never a unit, the public or the resident.
+    entered_by: dict | None = None
 
     def __getattr__(self, name: str):
         # Plain columns (code, status, created_at...) come from the report itself.
@@ -311,6 +314,8 @@ def build(
         if policy.sees_assignee(staff, report):
             view.sees_assignee = True
             view.assignee = officers.person(report.assignee)
+        if audience == Audience.OVERSIGHT and report.entered_by_id is not None:
+            view.entered_by = officers.person(report.entered_by)
         if audience == Audience.OVERSIGHT and reporter and report.reporter is not None:
             view.reporter = report.reporter
             audit.reporter_disclosed(staff, report, now)
