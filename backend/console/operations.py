@@ -1,0 +1,158 @@
+"""The operations page (``/console/operations``): the city's live board, the map of open
+reports by deadline state, and the trends (coordinator's office and administrators).
+
+The page asks ``backend.services.operations`` for everything; each figure links to the
+list behind it (a desk or triage queue, or the public scoreboard for the period's
+figures, which are the same computation). ``/console/operations/figures`` answers the
+figures' container alone: ``operations.js`` fetches it every minute and replaces the
+container (no full reload, nothing appended). The map reads
+``/console/operations/map.json`` (cells at the map's zoom) and the boundaries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, g, jsonify, render_template, request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from backend.console import Section, add_section
+from backend.console.guard import roles_required
+from backend.console.operations_charts import count_chart
+from backend.console.views import bp
+from backend.db import db, utcnow
+from backend.domain.roles import CITYWIDE_ROLES, Role
+from backend.errors import ValidationFailed
+from backend.localtime import local_date, local_tz
+from backend.models import Category, Department, DepartmentKind
+from backend.schemas.operations import MapArgsSchema, OperationsArgsSchema
+from backend.services import operations
+from backend.web.charts import month_label, ratio_chart
+
+WATCHERS = (Role.COORDINATOR, Role.ADMIN)
+#: How often the page refreshes its figures (seconds).
+REFRESH_SECONDS = 60
+
+
+@bp.record_once
+def _menu(state):
+    add_section(
+        state.app,
+        Section("console.operations", _l("Operations"), frozenset(CITYWIDE_ROLES), order=30),
+    )
+
+
+def _load(schema, keys: tuple[str, ...]) -> dict:
+    raw = {k: request.args[k].strip() for k in keys if request.args.get(k, "").strip()}
+    try:
+        return schema.load(raw)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {}
+        raise ValidationFailed(
+            fields={k: [str(m) for m in v] for k, v in messages.items()}
+        ) from exc
+
+
+def _board_args():
+    now = utcnow()
+    args = _load(OperationsArgsSchema(), ("from", "to"))
+    period = operations.board_period(args.get("date_from"), args.get("date_to"), local_date(now))
+    return now, period, {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+
+
+def _figures_context(now, period, chosen: dict) -> dict:
+    board = operations.board(g.staff, period, now)
+    dates = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    return {
+        "board": board,
+        "updated": format_datetime(now.astimezone(local_tz()), "HH:mm:ss dd/MM/yyyy"),
+        "dates": dates,
+        "chosen": chosen,
+        "refresh_url": url_for("console.operations_figures", **chosen),
+        "refresh_seconds": REFRESH_SECONDS,
+        "desk": lambda queue, **kw: url_for("console.desk", queue=queue, **kw),
+        "triage": lambda queue: url_for("console.triage", queue=queue),
+    }
+
+
+@bp.get("/operations")
+@roles_required(*WATCHERS)
+def operations_page():
+    now, period, chosen = _board_args()
+    daily, monthly = operations.trend_periods(period)
+    lang = g.get("lang", "vi")
+    per_day = operations.daily_by_category(g.staff, daily, now)
+    for category in per_day["categories"]:
+        category["label"] = category["name_en" if lang == "en" else "name_vi"]
+    map_filters = {k: request.args.get(k, "").strip() for k in ("department", "category")}
+    per_month = operations.monthly_on_time(g.staff, monthly, now)
+    month_labels = [month_label(m, lang) for m in per_month["months"]]
+    units = [
+        {
+            **unit,
+            "chart": ratio_chart(
+                [
+                    (label, m["on_time_rate"])
+                    for label, m in zip(month_labels, unit["months"], strict=True)
+                ]
+            ),
+        }
+        for unit in per_month["units"]
+        if any(m["received"] for m in unit["months"])
+    ]
+    return render_template(
+        "console/operations.html",
+        **_figures_context(now, period, chosen),
+        per_day=per_day,
+        day_chart=count_chart(
+            per_day["days"],
+            per_day["categories"],
+            lambda d: format_date(date.fromisoformat(d), "dd/MM"),
+        ),
+        per_month=per_month,
+        month_labels=month_labels,
+        unit_charts=units,
+        map_filters=map_filters,
+        map_args={k: v for k, v in map_filters.items() if v},
+        departments=db.session.scalars(
+            select(Department)
+            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .order_by(Department.name)
+        ).all(),
+        categories=db.session.scalars(
+            select(Category).where(Category.active.is_(True)).order_by(Category.position)
+        ).all(),
+        tiles=current_app.config.get("MAP_TILE_URL") or "",
+        attribution=current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
+    )
+
+
+@bp.get("/operations/figures")
+@roles_required(*WATCHERS)
+def operations_figures():
+    """The figures' container alone (the page's minute refresh)."""
+    return render_template("console/_operations_figures.html", **_figures_context(*_board_args()))
+
+
+@bp.get("/operations/map.json")
+@roles_required(*WATCHERS)
+def operations_map():
+    args = _load(MapArgsSchema(), ("zoom", "department", "category"))
+    return jsonify(
+        operations.map_cells(
+            g.staff,
+            utcnow(),
+            zoom=args["zoom"],
+            department=args.get("department"),
+            category=args.get("category"),
+        )
+    )
+
+
+@bp.get("/operations/outlines.geojson")
+@roles_required(*WATCHERS)
+def operations_outlines():
+    return jsonify(operations.outlines())
