@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from backend.domain.channels import Channel
 from backend.domain.workflow import STATUS_LABELS, Status
 from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
@@ -215,6 +216,13 @@ class StaffReportSchema(_FullReport):
     moderation_status = fields.String(allow_none=True)
     moderation_flags = fields.Raw(allow_none=True)
     location_source = fields.String()
+    channel = fields.String(
+        metadata={
+            "description": "How it came in: app, or an operator's hotline, zalo, email, "
+            "facebook, letter, counter",
+            "enum": [c.value for c in Channel],
+        }
+    )
     assigned_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
@@ -244,6 +252,11 @@ class StaffReportWithReporterSchema(StaffReportSchema):
     """The oversight roles' view (coordinator, moderator, admin): who filed it, too."""
 
     reporter = fields.Nested(ReporterSchema)
+    entered_by = fields.Nested(
+        StaffRefSchema,
+        allow_none=True,
+        metadata={"description": "The operator who entered it for the resident (null: the app)"},
+    )
 
 
 def staff_schema(view) -> StaffReportSchema:
