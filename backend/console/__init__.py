@@ -62,7 +62,7 @@ def blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> Bl
 
 def init_app(app: Flask) -> None:
     from backend.console import auth, desk, reports, triage  # noqa: F401  (routes)
-    from backend.console import admin  # noqa: F401  (routes)
+    from backend.console import admin, admin_boundaries, admin_staff, admin_units  # noqa: F401
     from backend.console import operations  # noqa: F401  (routes)
     from backend.console import admin_calendar, admin_catalogue  # noqa: F401  (routes)
     from backend.console.guard import csrf, register_errors
