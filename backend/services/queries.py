@@ -330,6 +330,7 @@ EXPORT_COLUMNS = (
     Report.lat,
     Report.lng,
     Report.resolved_at,
+    Report.channel,  # how it came in; never who entered it
 )
 
 

@@ -29,6 +29,7 @@ FIELDS = (
     "lat",
     "lng",
     "resolved_at",
+    "channel",
     "url",
 )
 #: A spreadsheet would run a cell starting with these as a formula (CSV injection).
@@ -59,6 +60,7 @@ def record(row, base_url: str) -> dict:
         "lat": round(row.lat, 6),
         "lng": round(row.lng, 6),
         "resolved_at": row.resolved_at.isoformat() if row.resolved_at else None,
+        "channel": row.channel,
         "url": f"{base_url}/r/{row.code}",
     }
 
