@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     from backend.console import admin, admin_boundaries, admin_staff, admin_units  # noqa: F401
     from backend.console import operations  # noqa: F401  (routes)
     from backend.console import admin_calendar, admin_catalogue  # noqa: F401  (routes)
+    from backend.console import admin_routing  # noqa: F401  (routes)
     from backend.console.guard import csrf, register_errors
     from backend.console.views import bp
 
