@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.domain.channels import Channel
 from backend.schemas.common import DepartmentRefSchema, EmptyAsAbsentSchema
 from backend.schemas.sla import PERIOD
 
@@ -67,6 +68,13 @@ class AdminUnitFiguresSchema(Schema):
     figures = fields.Nested(FiguresSchema)
 
 
+class ChannelFiguresSchema(Schema):
+    channel = fields.String(
+        metadata={"enum": [c.value for c in Channel], "description": "How the reports came in"}
+    )
+    figures = fields.Nested(FiguresSchema)
+
+
 class StatsSchema(Schema):
     scope = fields.Dict()
     period = fields.Dict()
@@ -74,6 +82,7 @@ class StatsSchema(Schema):
     by_month = fields.List(fields.Nested(MonthSchema))
     by_department = fields.List(fields.Nested(RankedDepartmentSchema))
     by_admin_unit = fields.List(fields.Nested(AdminUnitFiguresSchema))
+    by_channel = fields.List(fields.Nested(ChannelFiguresSchema))
 
 
 class PeriodArgsSchema(EmptyAsAbsentSchema):
@@ -87,8 +96,11 @@ class StatsArgsSchema(PeriodArgsSchema):
     department = fields.String()
     admin_unit = fields.String(metadata={"description": "Current or pre-merger code"})
     group = fields.String(
-        validate=validate.OneOf(["month", "department", "admin_unit"]),
-        metadata={"description": "Add the figures by month, by unit or by administrative unit"},
+        validate=validate.OneOf(["month", "department", "admin_unit", "channel"]),
+        metadata={
+            "description": "Add the figures by month, by unit, by administrative unit or by "
+            "channel (app, hotline, zalo...)"
+        },
     )
 
 

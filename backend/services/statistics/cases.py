@@ -33,6 +33,8 @@ class CaseRow:
     department_id: int
     admin_unit_id: int | None
     started_at: datetime
+    #: How the report came in (backend.domain.channels.Channel).
+    channel: str = "app"
 
 
 #: What a case needs of its clock: read as plain columns (no ORM objects), so that a
@@ -86,6 +88,7 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
             ReportClock.continues_id,
             *_CLOCK_COLUMNS,
             Report.admin_unit_id,
+            Report.channel,
             Rating.score,
             Rating.reopened_at,
         )
@@ -143,12 +146,12 @@ def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
     """The cases received in the period within the scope, as of ``now``."""
     cal = working_calendar()
     width = len(_CLOCK_COLUMNS)
-    cases: dict[int, tuple[_Clock, int | None, list[_Part]]] = {}
+    cases: dict[int, tuple[_Clock, int | None, str, list[_Part]]] = {}
     root_of: dict[int, int] = {}  # clock -> the first clock of its case
     for row in db.session.execute(_statement(scope, period, cal)):
         clock_id, continues_id = row[0], row[1]
         clock = _Clock(*row[2 : 2 + width])
-        admin_unit_id, score, reopened_at = row[2 + width :]
+        admin_unit_id, channel, score, reopened_at = row[2 + width :]
         clock_facts = facts(clock, now, cal)
         part = _Part(
             outcome(clock_facts),
@@ -159,13 +162,15 @@ def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
         )
         if continues_id is None:
             root_of[clock_id] = clock_id
-            cases[clock_id] = (clock, admin_unit_id, [part])
+            cases[clock_id] = (clock, admin_unit_id, channel, [part])
         elif continues_id in root_of:  # else the case was received before the period
             root_of[clock_id] = root_of[continues_id]
-            cases[root_of[clock_id]][2].append(part)
+            cases[root_of[clock_id]][3].append(part)
     rows = []
-    for clock, admin_unit_id, parts in cases.values():
+    for clock, admin_unit_id, channel, parts in cases.values():
         if parts[0].outcome == Outcome.HANDED_OVER:
             continue  # forwarded or returned in time: never in this unit's remit
-        rows.append(CaseRow(_case(parts), clock.department_id, admin_unit_id, clock.started_at))
+        rows.append(
+            CaseRow(_case(parts), clock.department_id, admin_unit_id, clock.started_at, channel)
+        )
     return rows

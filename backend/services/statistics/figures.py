@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from backend.db import db
+from backend.domain.channels import Channel
 from backend.domain.scoring import figures
 from backend.domain.text import N_
 from backend.errors import NotFound
@@ -202,7 +203,8 @@ def department_page(code: str, period: Period, now: datetime) -> dict:
 
 
 def report(scope: Scope, period: Period, now: datetime, *, group: str | None = None) -> dict:
-    """The figures of a scope, optionally with the same figures by month, unit or place.
+    """The figures of a scope, optionally with the same figures by month, unit, place or
+    channel.
 
     The cases are read once; the groups are the same cases counted by another key.
     """
@@ -218,4 +220,13 @@ def report(scope: Scope, period: Period, now: datetime, *, group: str | None = N
         ]
     elif group == "admin_unit":
         result["by_admin_unit"] = _by_place(rows, scope.admin_unit)
+    elif group == "channel":
+        result["by_channel"] = by_channel(rows)
     return result
+
+
+def by_channel(rows: list[CaseRow]) -> list[dict]:
+    """The same cases by the channel their report came in by, every channel listed (the
+    figures of all of them add up to the scope's)."""
+    groups = _grouped(rows, lambda r: r.channel)
+    return [{"channel": c.value, "figures": _figures(groups.get(c.value, []))} for c in Channel]
