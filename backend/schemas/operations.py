@@ -16,8 +16,8 @@ class OperationsArgsSchema(PeriodArgsSchema):
 
 
 class PeriodSchema(Schema):
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
+    date_to = fields.String(data_key="to", attribute="to", metadata={"format": "date"})
 
 
 class RoutingSchema(Schema):
@@ -97,7 +97,7 @@ class CategoryNameSchema(Schema):
 
 
 class DaySchema(Schema):
-    date = fields.Date()
+    date = fields.String(metadata={"format": "date"})
     total = fields.Integer()
     by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
 
