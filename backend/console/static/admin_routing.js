@@ -18,7 +18,8 @@
       marker.setLatLng([lat, lng]);
     } else {
       marker = L.circleMarker([lat, lng], {
-        radius: 9, weight: 3, color: "#fff", fillColor: "#b42318", fillOpacity: 0.95
+        radius: 9, weight: 3, color: "#fff", fillColor: "#b42318", fillOpacity: 0.95,
+        interactive: false
       }).addTo(map);
     }
   }
