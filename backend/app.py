@@ -80,6 +80,9 @@ def create_app(
     from backend.api.operations import blp as operations_blp
 
     api.register_blueprint(operations_blp)
+    from backend.api.operator_intake import blp as intake_blp
+
+    api.register_blueprint(intake_blp)
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)
