@@ -193,6 +193,7 @@ def _staff(departments: dict[str, Department]) -> dict[str, StaffUser]:
             department=departments["ioc"],
         ),
         StaffUser(username="moderator", full_name="Cán bộ kiểm duyệt", role=Role.MODERATOR),
+        StaffUser(username="operator", full_name="Tổng đài viên 1022", role=Role.OPERATOR),
     ]
     for code, department in departments.items():
         if department.kind == DepartmentKind.COORDINATOR:
