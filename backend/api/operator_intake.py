@@ -1,0 +1,136 @@
+"""``POST /staff/v1/reports``: an operator files a report received by hotline, Zalo,
+e-mail, Facebook, a letter or at the counter, on a resident's behalf.
+
+Idempotent like the app's submission: the ``Idempotency-Key`` header is claimed in the
+same store (:mod:`backend.services.idempotency`). That store keys its rows by a resident;
+an operator's keys are kept under the deployment's walk-in account, namespaced by the
+staff account (``staff:<id>:key:<header>``), so two operators never share a key.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import current_app, g, request
+
+from backend.api.blueprint import Blueprint
+from backend.api.common import uploaded_photos
+from backend.api.idempotency import HEADER, REPLAYED_HEADER, _parts
+from backend.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from backend.auth import current_staff, staff_required
+from backend.db import commit, rollback, utcnow
+from backend.domain.roles import INTAKE_ROLES
+from backend.models import Report, StaffUser
+from backend.schemas.common import ErrorEnvelopeSchema
+from backend.schemas.operator_intake import FiledReportSchema, OnBehalfSchema
+from backend.schemas.reports import staff_schema
+from backend.services import idempotency, operator_intake, read_model
+
+blp = Blueprint(
+    "operator_intake",
+    __name__,
+    url_prefix="/staff/v1",
+    description="Operator intake: reports taken by hotline, Zalo, e-mail, letter or at the "
+    "counter, filed for a resident.",
+)
+SECURITY = [{"staffToken": []}]
+_CLAIM = "operator_intake_claim"
+
+
+def report_url(report: Report) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return f"{base.rstrip('/')}/r/{report.code}"
+
+
+def filed(staff: StaffUser, report: Report) -> dict:
+    """The answer: the report as its filer reads it, and its public page."""
+    view = read_model.build(staff, report, utcnow())
+    return {**staff_schema(view).dump(view), "report_url": report_url(report)}
+
+
+def _idempotent(view: Callable) -> Callable:
+    """The residents' ``Idempotency-Key`` (backend.api.idempotency), for a staff POST."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        raw = request.headers.get(HEADER)
+        if raw is None:
+            return view(*args, **kwargs)
+        staff, now = current_staff(), utcnow()
+        key = f"staff:{staff.id}:" + idempotency.explicit_key(raw)
+        fingerprint = idempotency.fingerprint(request.method, request.path, _parts())
+        owner = operator_intake.walk_in(now)
+        outcome = idempotency.claim(owner, key, fingerprint, now)
+        if isinstance(outcome, idempotency.Replay):
+            rollback()
+            response = current_app.response_class(
+                outcome.body, status=outcome.status_code, mimetype="application/json"
+            )
+            response.headers[REPLAYED_HEADER] = "true"
+            return response
+        commit()  # the claim, on its own: every worker sees it now
+        setattr(g, _CLAIM, outcome)
+        try:
+            return view(*args, **kwargs)
+        except BaseException:
+            rollback()
+            idempotency.release(outcome)
+            commit()
+            raise
+        finally:
+            g.pop(_CLAIM, None)
+
+    return wrapper
+
+
+def _answer(body: dict, status: int):
+    text = current_app.json.dumps(body) + "\n"
+    claim = g.get(_CLAIM)
+    if claim is not None:
+        idempotency.complete(claim, status, text, utcnow())
+    commit()
+    return current_app.response_class(text, status=status, mimetype="application/json")
+
+
+@blp.post("/reports")
+@staff_required(*INTAKE_ROLES)
+@blp.arguments(OnBehalfSchema, location="multipart")
+@blp.alt_response(201, schema=FiledReportSchema, success=True, description="The report as filed")
+@blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not an intake role")
+@blp.alt_response(
+    422, schema=ErrorEnvelopeSchema, description="Invalid input, phone, ward, photo or place"
+)
+@blp.alt_response(409, schema=ErrorEnvelopeSchema, description="idempotency_in_progress")
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_KEY])
+@_idempotent
+def file_report(form):
+    """File a report for a resident (multipart/form-data; operator, coordinator, admin).
+
+    It goes through the app's intake: moderation, routing, deadlines, the public record.
+    The place: ``lat``/``lng`` (a click on the map) or ``ward`` (its representative
+    point); ``address`` is kept as told (no geocoding). With ``phone`` the report is the
+    app user's of that phone, or waits for them to sign in with it; without, it is
+    anonymous. The channel is on the report, in the staff views, the open data and the
+    statistics; who entered it only in the coordinator's and administrators' views.
+    """
+    staff, now = current_staff(), utcnow()
+    data = operator_intake.OnBehalf(
+        channel=form["channel"],
+        category=form["category"],
+        description=form["description"],
+        name=form.get("name"),
+        phone=form.get("phone"),
+        lat=form.get("lat"),
+        lng=form.get("lng"),
+        address=form.get("address"),
+        ward=form.get("ward"),
+    )
+    report = operator_intake.file_report(
+        staff,
+        data,
+        uploaded_photos(form["photos"]),
+        now,
+        max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
+    )
+    return _answer(filed(staff, report), 201)
