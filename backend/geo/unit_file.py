@@ -86,7 +86,7 @@ def check(data: bytes | str, province: BaseGeometry | None, props: Properties) -
             continue
         if unit.code in seen:
             result.problems.append(
-                Problem(number, unit.code, "duplicate_code", f"also feature {seen[unit.code]}")
+                Problem(number, unit.code, "duplicate_code", str(seen[unit.code]))
             )
             continue
         seen[unit.code] = number

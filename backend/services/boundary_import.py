@@ -38,7 +38,7 @@ PROBLEMS = {
     "not_a_feature": N_("This entry is not a GeoJSON Feature."),
     "missing_code": N_("No code (property %(detail)s)."),
     "missing_name": N_("No name (property %(detail)s)."),
-    "duplicate_code": N_("This code appears twice in the file (%(detail)s)."),
+    "duplicate_code": N_("This code is already used by feature %(detail)s of the file."),
     "not_polygonal": N_("The geometry is not a Polygon or MultiPolygon."),
     "malformed_coordinates": N_("The coordinates cannot be read."),
     "empty_geometry": N_("The geometry is empty."),
