@@ -7,6 +7,8 @@ go, and why. A change applies to reports routed after it; each is on the audit l
 
 from __future__ import annotations
 
+from flask.views import MethodView
+
 from backend.api.blueprint import Blueprint
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
@@ -72,29 +74,32 @@ def create_rule(args):
     return rule
 
 
-@blp.patch("/admin/routing-rules/<int:rule_id>")
-@staff_required(Role.ADMIN)
-@blp.arguments(RoutingRuleUpdateSchema)
-@blp.response(200, RoutingRuleSchema)
-@_errors(403, 404, 409, 422)
-@blp.doc(security=SECURITY)
-def update_rule(args, rule_id):
-    """Change a rule's category, area or unit (checked as when adding). Reports already
-    routed keep their unit."""
-    rule = routing_rules.update_rule(current_staff(), rule_id, args, utcnow())
-    commit()
-    return rule
+@blp.route("/admin/routing-rules/<int:rule_id>")
+class RoutingRule(MethodView):
+    # One URL rule for both methods: an id beyond the INTEGER columns is then a 404 for
+    # each (two rules on one path would answer 405 for the second).
 
+    @staff_required(Role.ADMIN)
+    @blp.arguments(RoutingRuleUpdateSchema)
+    @blp.response(200, RoutingRuleSchema)
+    @_errors(403, 404, 409, 422)
+    @blp.doc(security=SECURITY)
+    def patch(self, args, rule_id):
+        """Change a rule's category, area or unit (checked as when adding). Reports already
+        routed keep their unit."""
+        rule = routing_rules.update_rule(current_staff(), rule_id, args, utcnow())
+        commit()
+        return rule
 
-@blp.delete("/admin/routing-rules/<int:rule_id>")
-@staff_required(Role.ADMIN)
-@blp.response(204)
-@_errors(403, 404)
-@blp.doc(security=SECURITY)
-def delete_rule(rule_id):
-    """Remove a rule: reports routed after it fall through to the next rule that applies."""
-    routing_rules.delete_rule(current_staff(), rule_id, utcnow())
-    commit()
+    @staff_required(Role.ADMIN)
+    @blp.response(204)
+    @_errors(403, 404)
+    @blp.doc(security=SECURITY)
+    def delete(self, rule_id):
+        """Remove a rule: reports routed after it fall through to the next rule that
+        applies."""
+        routing_rules.delete_rule(current_staff(), rule_id, utcnow())
+        commit()
 
 
 @blp.post("/routing/test")

@@ -162,16 +162,14 @@ def _edit_page(rule, *, status=200, errors=None, values=None, message=None):
     return render_template("console/admin_routing_edit.html", **context), status
 
 
-@bp.get("/admin/routing/rules/<int:rule_id>")
+# One URL rule for both methods: an id beyond the INTEGER columns is then the 404 page
+# for each (two rules on one path would answer 405 for the second).
+@bp.route("/admin/routing/rules/<int:rule_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def admin_routing_edit(rule_id):
-    return _edit_page(routing_rules.get_rule(g.staff, rule_id))
-
-
-@bp.post("/admin/routing/rules/<int:rule_id>")
-@roles_required(Role.ADMIN)
-def admin_routing_update(rule_id):
     rule = routing_rules.get_rule(g.staff, rule_id)
+    if request.method == "GET":
+        return _edit_page(rule)
     values = _form_values()
     try:
         routing_rules.update_rule(g.staff, rule_id, _parsed(values), utcnow())
