@@ -47,7 +47,8 @@ SELECT g, 'PA-BENCH-' || g, c.id, 'Ổ gà', 'o ga', 10.0 + (g % 97) * 0.001,
        :now - (g % CAST(:days AS integer)) * interval '1 day' - interval '1 hour', :now,
        :now - (g % CAST(:days AS integer)) * interval '1 day' - interval '1 hour',
        CASE WHEN CAST(:status AS varchar) = 'resolved'
-            THEN :now - (g % CAST(:days AS integer)) * interval '1 day' + (g % 20) * interval '1 hour' END,
+            THEN :now - (g % CAST(:days AS integer)) * interval '1 day'
+                 + (g % 20) * interval '1 hour' END,
        1
 FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g,
      (SELECT id FROM categories WHERE code = 'giao-thong') c,
