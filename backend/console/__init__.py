@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
     from backend.console import operations  # noqa: F401  (routes)
     from backend.console import admin_calendar, admin_catalogue  # noqa: F401  (routes)
     from backend.console import admin_routing  # noqa: F401  (routes)
+    from backend.console import intake  # noqa: F401  (routes)
     from backend.console.guard import csrf, register_errors
     from backend.console.views import bp
 
