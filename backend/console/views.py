@@ -28,6 +28,7 @@ HOME = {
     Role.COORDINATOR: "console.triage",
     Role.ADMIN: "console.triage",
     Role.MODERATOR: "moderation_console.queue",
+    Role.OPERATOR: "console.intake",
 }
 
 
@@ -84,6 +85,7 @@ _ROLE_LABELS = {
     Role.MODERATOR: _l("Moderator"),
     Role.DEPARTMENT_HEAD: _l("Head of unit"),
     Role.DEPARTMENT_OFFICER: _l("Officer"),
+    Role.OPERATOR: _l("Operator"),
 }
 
 
