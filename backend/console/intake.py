@@ -1,0 +1,204 @@
+"""Operator intake in the console: a report taken by hotline, Zalo, e-mail, Facebook, a
+letter or at the counter, entered for the resident (``/console/intake``).
+
+The form posts to one service, :func:`backend.services.operator_intake.file_report`, as
+``POST /staff/v1/reports`` does. The place: a click on the map fills lat/lng
+(``static/intake.js``; they can be typed too, so the page works without JavaScript), or a
+ward chosen from the list; the address is kept as told. After filing, the page shows the
+tracking code and links to the report (POST, redirect, GET: a reload files nothing).
+A form is filed once: its hidden ``submission`` key is claimed in the idempotency store
+(a second click, or the form sent again, shows the report filed the first time).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from backend.console import Section, add_section, forms
+from backend.console.guard import roles_required
+from backend.console.views import bp
+from backend.db import commit, db, rollback, utcnow
+from backend.domain.channels import OPERATOR_CHANNELS, Channel
+from backend.domain.roles import INTAKE_ROLES
+from backend.errors import DomainError, ValidationFailed
+from backend.models import Category
+from backend.services import idempotency, lookup, operator_intake
+from backend.services.photos import Upload
+
+CHANNEL_LABELS = {
+    Channel.HOTLINE: _l("Hotline (phone call)"),
+    Channel.ZALO: _l("Zalo"),
+    Channel.EMAIL: _l("E-mail"),
+    Channel.FACEBOOK: _l("Facebook"),
+    Channel.LETTER: _l("Letter"),
+    Channel.COUNTER: _l("At the counter"),
+    Channel.APP: _l("App"),
+    Channel.OPEN311: _l("Open311"),
+}
+FIELD_LABELS = {
+    "channel": _l("Received by"),
+    "name": _l("Resident's name"),
+    "phone": _l("Resident's phone"),
+    "category": _l("Category"),
+    "description": _l("What the resident reports"),
+    "lat": _l("Place on the map"),
+    "lng": _l("Place on the map"),
+    "address": _l("Address"),
+    "ward": _l("Ward or commune"),
+    "photos": _l("Photos"),
+}
+#: The form's text fields, shown again after a refusal.
+_TEXT_FIELDS = (
+    "channel",
+    "name",
+    "phone",
+    "category",
+    "description",
+    "lat",
+    "lng",
+    "address",
+    "ward",
+)
+
+
+@bp.record_once
+def _menu(state):
+    add_section(
+        state.app, Section("console.intake", _l("New report"), frozenset(INTAKE_ROLES), order=15)
+    )
+
+
+def channel_label(channel: str) -> str:
+    try:
+        return str(CHANNEL_LABELS[Channel(channel)])
+    except ValueError:
+        return channel
+
+
+bp.add_app_template_global(channel_label, "channel_label")
+
+
+def _page(*, status: int = 200, values: dict | None = None, filed=None):
+    staff = g.staff
+    wards = operator_intake.wards()
+    categories = db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.id)
+    ).all()
+    context = {
+        "channels": [(c.value, CHANNEL_LABELS[c]) for c in OPERATOR_CHANNELS],
+        "categories": categories,
+        "wards": wards,
+        "values": values or {},
+        "filed": filed,
+        "recent": operator_intake.filed_by(staff, limit=10),
+        "submission": secrets.token_urlsafe(16),
+        "tiles": current_app.config.get("MAP_TILE_URL") or "",
+        "attribution": current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
+        "max_photos": current_app.config["MAX_PHOTOS_PER_REPORT"],
+    }
+    return render_template("console/intake.html", **context), status
+
+
+@bp.get("/intake")
+@roles_required(*INTAKE_ROLES)
+def intake():
+    filed = None
+    code = request.args.get("filed")
+    if code:
+        try:
+            filed = lookup.for_reader(g.staff, code)
+        except DomainError:
+            filed = None
+    return _page(filed=filed)
+
+
+def _float(name: str) -> float | None:
+    raw = (request.form.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationFailed(fields={name: ["Not a number."]}) from None
+    limit = 90 if name == "lat" else 180
+    if value != value or not -limit <= value <= limit:
+        raise ValidationFailed(fields={name: ["Out of range."]})
+    return value
+
+
+def _uploads() -> list[Upload]:
+    uploads = []
+    for storage in request.files.getlist("photos"):
+        data = storage.read()
+        if storage.filename or data:  # an empty file input sends one empty part
+            if not data:
+                raise ValidationFailed(fields={"photos": ["Empty file."]})
+            uploads.append(Upload(filename=storage.filename, data=data))
+    return uploads
+
+
+def _data() -> operator_intake.OnBehalf:
+    form = request.form
+    lat, lng = _float("lat"), _float("lng")
+    if (lat is None) != (lng is None):
+        raise ValidationFailed(fields={"lat": ["Send lat and lng together."]})
+    return operator_intake.OnBehalf(
+        channel=form.get("channel", ""),
+        category=form.get("category", ""),
+        description=form.get("description", ""),
+        name=form.get("name") or None,
+        phone=form.get("phone") or None,
+        lat=lat,
+        lng=lng,
+        address=(form.get("address") or "").strip()[:500] or None,
+        ward=form.get("ward") or None,
+    )
+
+
+def _claim(staff, now):
+    """The form's one-time key, claimed (or what it filed already); None without a key."""
+    raw = (request.form.get("submission") or "").strip()
+    if not raw:
+        return None
+    key = f"staff:{staff.id}:console:" + idempotency.check_key(raw)
+    fingerprint = idempotency.fingerprint("POST", request.path, [("submission", raw.encode())])
+    outcome = idempotency.claim(operator_intake.walk_in(now), key, fingerprint, now)
+    commit()  # the claim, on its own: a second click in another worker sees it
+    return outcome
+
+
+@bp.post("/intake")
+@roles_required(*INTAKE_ROLES)
+def intake_post():
+    staff, now = g.staff, utcnow()
+    values = {k: (request.form.get(k) or "")[:5000] for k in _TEXT_FIELDS}
+    claim = None
+    try:
+        claim = _claim(staff, now)
+        if isinstance(claim, idempotency.Replay):  # sent twice: the first one stands
+            return redirect(url_for("console.intake", filed=claim.body))
+        report = operator_intake.file_report(
+            staff,
+            _data(),
+            _uploads(),
+            now,
+            max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
+        )
+        if claim is not None:
+            idempotency.complete(claim, 303, report.code, now)
+        code = report.code
+        commit()
+    except DomainError as error:
+        rollback()
+        if isinstance(claim, idempotency.Claim):
+            idempotency.release(claim)
+            commit()
+        flash(forms.message(error, FIELD_LABELS.get), "error")
+        return _page(status=error.status, values=values)
+    flash(_("Report %(code)s filed for the resident.", code=code), "success")
+    return redirect(url_for("console.intake", filed=code))
