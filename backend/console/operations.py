@@ -41,7 +41,7 @@ REFRESH_SECONDS = 60
 def _menu(state):
     add_section(
         state.app,
-        Section("console.operations", _l("Operations"), frozenset(CITYWIDE_ROLES), order=30),
+        Section("console.operations", _l("Operations centre"), frozenset(CITYWIDE_ROLES), order=30),
     )
 
 
