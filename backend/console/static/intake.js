@@ -42,7 +42,9 @@
   });
   function typedPlace() {
     var a = parseFloat(latInput.value), b = parseFloat(lngInput.value);
-    if (!isNaN(a) && !isNaN(b)) place(a, b);
+    if (isNaN(a) || isNaN(b)) return;
+    place(a, b);
+    map.setView([a, b], Math.max(map.getZoom(), 15));
   }
   latInput.addEventListener("change", typedPlace);
   lngInput.addEventListener("change", typedPlace);
