@@ -53,6 +53,7 @@ def test_an_admin_edits_a_category(new_page, live_server, screenshot):
     no_sideways_scroll(page)
     page.click("#category-chieu-sang a")
     page.wait_for_url("**/console/admin/categories/chieu-sang")
+    no_sideways_scroll(page)
     original = page.input_value("#f-name_en")
     page.fill("#f-name_en", original + " (edited)")
     page.click("#question-0 summary")
@@ -78,3 +79,9 @@ def test_an_admin_edits_a_category(new_page, live_server, screenshot):
     page.locator(".flash-success").wait_for()
     assert page.input_value("#f-name_en") == original
     assert page.locator("#f-q-0-remove").count() == 0
+
+    # The SLA policies page, at the same width.
+    page.click(".catalogue-nav a[href$='/console/admin/sla']")
+    page.wait_for_url("**/console/admin/sla")
+    assert page.locator("#policy-urgent-all").count() == 1
+    no_sideways_scroll(page)
