@@ -6,11 +6,12 @@
 Builds a throw-away PostgreSQL database with the demo city, adds ``--open`` open reports
 (assigned today or in the last weeks, a third overdue, spread over the city) and times
 the board (today and the last 30 days), the map and the trends: the baseline. Then adds
-closed reports (resolved over the last 360 days, with their clocks, routing entries and
-a third rated) up to ``--small`` and ``--large`` reports in all, and times them again.
-The board of today and the map read open reports and today's clocks and entries only, so
-they should not grow; the 30-day board and the trends read the cases of their period
-(the public statistics' own computation), so they grow with the cases in that period.
+closed reports (filed 31 to 390 days ago and resolved, with their clocks, routing
+entries and a third rated) up to ``--small`` and ``--large`` reports in all, and times them again.
+The board (today or the last 30 days), the map and the reports per day read open reports
+and their period's clocks, entries and reports only (indexed): they should not grow. The
+on-time rate per unit over 6 months reads the cases of those months (the public
+statistics' own computation), so it grows with the closed reports in them.
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ SELECT g, 'PA-BENCH-' || g, c.id, 'Ổ gà', 'o ga', 10.0 + (g % 97) * 0.001,
        (SELECT id FROM departments WHERE kind <> 'coordinator'
         ORDER BY id OFFSET (g % 10) LIMIT 1),
        CAST(:status AS varchar), 'normal', r.id,
-       :now - (g % CAST(:days AS integer)) * interval '1 day' - interval '1 hour', :now,
-       :now - (g % CAST(:days AS integer)) * interval '1 day' - interval '1 hour',
+       :now - (CAST(:since AS integer) + g % CAST(:days AS integer)) * interval '1 day'
+            - interval '1 hour', :now,
+       :now - (CAST(:since AS integer) + g % CAST(:days AS integer)) * interval '1 day'
+            - interval '1 hour',
        CASE WHEN CAST(:status AS varchar) = 'resolved'
-            THEN :now - (g % CAST(:days AS integer)) * interval '1 day'
+            THEN :now - (CAST(:since AS integer) + g % CAST(:days AS integer)) * interval '1 day'
                  + (g % 20) * interval '1 hour' END,
        1
 FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g,
@@ -82,7 +85,7 @@ WHERE c.report_id BETWEEN :first AND :last AND c.completed_at IS NOT NULL
 
 def add_reports(first: int, count: int, now: datetime, *, open_: bool) -> None:
     """``count`` reports from id ``first``: open ones filed in the last 40 days, or
-    resolved ones over the last 360 days (with a third rated)."""
+    resolved ones filed 31 to 390 days ago (with a third rated)."""
     params = {
         "first": first,
         "last": first + count - 1,
@@ -90,6 +93,9 @@ def add_reports(first: int, count: int, now: datetime, *, open_: bool) -> None:
         "budget": 15 * DAY,
         "status": "assigned" if open_ else "resolved",
         "days": 40 if open_ else 360,
+        # Closed reports were filed before the last 30 days: the board of today and of
+        # the last 30 days have the same cases at every size, what grows is the rest.
+        "since": 0 if open_ else 31,
     }
     for statement in (_REPORTS, _CLOCKS, _EVENTS) + (() if open_ else (_RATINGS,)):
         db.session.execute(text(statement), params)
