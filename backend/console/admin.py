@@ -31,6 +31,8 @@ PAGES = (
         _l("Categories and deadlines"),
         _l("Categories, SLA policies and the calendar"),
     ),
+    ("console.admin_sla", _l("SLA policies"), None),
+    ("console.admin_calendar", _l("Working calendar"), None),
     (
         "console.admin_boundaries",
         _l("Administrative units"),
