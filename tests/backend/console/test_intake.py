@@ -122,3 +122,15 @@ def test_the_page_lists_the_reports_the_operator_entered(console):
     code = db.session.query(Report).one().code
     assert re.search(rf'id="recent".*{code}', html, re.S)
     assert client.get("/console/").headers["Location"].endswith(PAGE)  # the operator's home
+
+
+def test_the_report_page_says_the_channel_and_only_oversight_who_entered_it(console, client):
+    _file(console("operator"), _form())
+    code = db.session.query(Report).one().code
+    post_form(client, "/console/logout")
+    coordinator = console("coordinator").get(f"/console/reports/{code}").get_data(as_text=True)
+    assert re.search(r'id="channel">[^<]*Tổng đài viên 1022', coordinator)
+    post_form(client, "/console/logout")
+    officer = console("so-xd.officer").get(f"/console/reports/{code}").get_data(as_text=True)
+    assert 'id="channel"' in officer and "Tổng đài viên" not in officer
+    assert "0912" not in officer and "Chị Lan" not in officer
