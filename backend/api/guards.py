@@ -136,6 +136,7 @@ def _refuse_first(pairs: Iterable[tuple[str, str]]) -> None:
 
 def _multidict_strings(data) -> Iterator[tuple[str, str]]:
     for key, values in data.lists():
+        key = key or ""  # a multipart part without a name has the key None
         yield key, key
         for value in values:
             yield key, value if isinstance(value, str) else (value.filename or "")

@@ -261,3 +261,21 @@ def test_an_export_limit_beyond_the_database_is_no_limit(client, submit):
             response = client.get(f"{path}?limit={limit}")
             assert response.status_code == 200, (path, limit)
             assert "PA-" in response.get_data(as_text=True)
+
+
+def test_a_multipart_part_without_a_name_is_no_500(client, signed_in):
+    """Found by fuzzing: a part with a file name but no field name (its key is None)."""
+    resident_headers, admin_headers = signed_in
+    body = (
+        b'--b\r\nContent-Disposition: form-data; filename="x.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\nabc\r\n--b--\r\n"
+    )
+    for path, headers in (
+        ("/mobile/v1/reports", resident_headers),
+        ("/staff/v1/reports/PA-2026-000001/resolve", admin_headers),
+    ):
+        response = client.post(
+            path, data=body, content_type="multipart/form-data; boundary=b", headers=headers
+        )
+        assert 400 <= response.status_code < 500, (path, response.get_data(as_text=True)[:300])
+        assert response.get_json()["error"]["code"]
