@@ -76,13 +76,14 @@ def open_map(args):
 @blp.alt_response(422, schema=ErrorEnvelopeSchema)
 @blp.doc(security=SECURITY)
 def trends(args):
-    """Reports per day by category, and each unit's on-time rate per month (the public
-    statistics' by month). A period shorter than a week shows the last 30 days per day; one
-    within a month the last 6 months per month."""
+    """Reports per day by category and by channel, and each unit's on-time rate per month
+    (the public statistics' by month). A period shorter than a week shows the last 30 days
+    per day; one within a month the last 6 months per month."""
     now = utcnow()
     staff = current_staff()
     daily, monthly = operations.trend_periods(_period(args, now))
     return {
         "daily": operations.daily_by_category(staff, daily, now),
+        "daily_by_channel": operations.daily_by_channel(staff, daily, now),
         "monthly": operations.monthly_on_time(staff, monthly, now),
     }

@@ -21,9 +21,11 @@ from sqlalchemy import select
 
 from backend.console import Section, add_section
 from backend.console.guard import roles_required
+from backend.console.intake import CHANNEL_LABELS
 from backend.console.operations_charts import count_chart
 from backend.console.views import bp
 from backend.db import db, utcnow
+from backend.domain.channels import Channel
 from backend.domain.roles import CITYWIDE_ROLES, Role
 from backend.errors import ValidationFailed
 from backend.localtime import local_date, local_tz
@@ -87,6 +89,10 @@ def operations_page():
     per_day = operations.daily_by_category(g.staff, daily, now)
     for category in per_day["categories"]:
         category["label"] = category["name_en" if lang == "en" else "name_vi"]
+    by_channel = operations.daily_by_channel(g.staff, daily, now)
+    channels = [
+        {"code": c, "label": str(CHANNEL_LABELS[Channel(c)])} for c in by_channel["channels"]
+    ]
     map_filters = {k: request.args.get(k, "").strip() for k in ("department", "category")}
     per_month = operations.monthly_on_time(g.staff, monthly, now)
     month_labels = [month_label(m, lang) for m in per_month["months"]]
@@ -111,6 +117,14 @@ def operations_page():
             per_day["days"],
             per_day["categories"],
             lambda d: format_date(date.fromisoformat(d), "dd/MM"),
+        ),
+        by_channel=by_channel,
+        channels=channels,
+        channel_chart=count_chart(
+            by_channel["days"],
+            channels,
+            lambda d: format_date(date.fromisoformat(d), "dd/MM"),
+            key="by_channel",
         ),
         per_month=per_month,
         month_labels=month_labels,

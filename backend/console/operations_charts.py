@@ -52,8 +52,11 @@ def _ceiling(value: int) -> int:
     return 10 * power
 
 
-def count_chart(days: list[dict], categories: list[dict], label_of) -> CountChart:
-    """One column per day (``total``, ``by_category``), segments stacked by category."""
+def count_chart(
+    days: list[dict], categories: list[dict], label_of, key: str = "by_category"
+) -> CountChart:
+    """One column per day (``total`` and, under ``key``, the count of each series: the
+    ``code`` of each of ``categories``), segments stacked by series."""
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     top = _ceiling(max((d["total"] for d in days), default=0))
@@ -64,7 +67,7 @@ def count_chart(days: list[dict], categories: list[dict], label_of) -> CountChar
         base = TOP + plot_height
         segments = []
         for series, category in enumerate(categories):
-            value = day["by_category"].get(category["code"], 0)
+            value = day[key].get(category["code"], 0)
             if not value:
                 continue
             height = plot_height * value / top

@@ -108,6 +108,20 @@ class DailySchema(Schema):
     days = fields.List(fields.Nested(DaySchema))
 
 
+class ChannelDaySchema(Schema):
+    date = fields.String(metadata={"format": "date"})
+    total = fields.Integer()
+    by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class DailyChannelSchema(Schema):
+    period = fields.Nested(PeriodSchema)
+    channels = fields.List(
+        fields.String(), metadata={"description": "The channels the period's reports came by"}
+    )
+    days = fields.List(fields.Nested(ChannelDaySchema))
+
+
 class UnitMonthSchema(Schema):
     month = fields.String(metadata={"example": "2026-11"})
     received = fields.Integer()
@@ -128,6 +142,7 @@ class MonthlySchema(Schema):
 
 class TrendsSchema(Schema):
     daily = fields.Nested(DailySchema)
+    daily_by_channel = fields.Nested(DailyChannelSchema)
     monthly = fields.Nested(MonthlySchema)
 
 

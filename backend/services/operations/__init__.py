@@ -10,7 +10,8 @@ clocks and events only (indexed by status and date), never every closed report.
 
 - :mod:`.board`: the figures of a period and the live queues;
 - :mod:`.map`: open reports by deadline state, grouped in grid cells at a zoom;
-- :mod:`.trends`: reports per day by category, on-time rate per unit per month.
+- :mod:`.trends`: reports per day by category and by channel, on-time rate per unit per
+  month.
 
 Callers use ``from backend.services import operations`` and ``operations.<name>``.
 """
@@ -23,7 +24,12 @@ from backend.services.operations.board import (
     require_watcher,
 )
 from backend.services.operations.map import DeadlineState, map_cells, outlines
-from backend.services.operations.trends import daily_by_category, monthly_on_time, trend_periods
+from backend.services.operations.trends import (
+    daily_by_category,
+    daily_by_channel,
+    monthly_on_time,
+    trend_periods,
+)
 
 __all__ = [
     "DeadlineState",
@@ -32,6 +38,7 @@ __all__ = [
     "board_period",
     "board_queues",
     "daily_by_category",
+    "daily_by_channel",
     "map_cells",
     "monthly_on_time",
     "outlines",

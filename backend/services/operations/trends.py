@@ -1,4 +1,5 @@
-"""The operations view's trends: reports per day by category, on-time rate per unit and month.
+"""The operations view's trends: reports per day by category and by channel, and the
+on-time rate per unit and month.
 
 Reports per day are the reports the staff member may read filed in the period (by the
 local day they were filed, ``ix_reports_created_at``). The on-time rate per unit and
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from backend.db import db
+from backend.domain.channels import Channel
 from backend.domain.scoring import figures
 from backend.localtime import local_tz
 from backend.models import Category, Report
@@ -26,41 +28,64 @@ from backend.services.statistics import Period, Scope
 from backend.services.statistics.cases import case_rows
 
 
-def daily_by_category(staff, period: Period, now: datetime) -> dict:
-    """How many reports were filed each local day of ``period``, by category."""
-    require_watcher(staff)
+def _per_day(staff, period: Period, column) -> dict[str, Counter]:
+    """Reports the staff member may read filed each local day of ``period``, by ``column``."""
     tz = local_tz()
     begin, finish = period.bounds(working_calendar())
     rows = db.session.execute(
-        select(Report.created_at, Category.code)
+        select(Report.created_at, column)
         .join(Category, Category.id == Report.category_id)
         .where(policy.readable(staff), Report.created_at >= begin, Report.created_at < finish)
     )
     counted: dict[str, Counter] = defaultdict(Counter)
-    for created_at, code in rows:
-        counted[created_at.astimezone(tz).date().isoformat()][code] += 1
-    used = {code for day in counted.values() for code in day}
-    categories = db.session.execute(
-        select(Category.code, Category.name_vi, Category.name_en)
-        .where(Category.code.in_(used))
-        .order_by(Category.position, Category.code)
-    ).all()
-    days = []
-    day = period.start
+    for created_at, key in rows:
+        counted[created_at.astimezone(tz).date().isoformat()][key] += 1
+    return counted
+
+
+def _days(period: Period, counted: dict[str, Counter], keys: list[str], name: str) -> list:
+    days, day = [], period.start
     while day <= period.end:
         found = counted.get(day.isoformat(), Counter())
         days.append(
             {
                 "date": day.isoformat(),
                 "total": sum(found.values()),
-                "by_category": {code: found.get(code, 0) for code, _, _ in categories},
+                name: {key: found.get(key, 0) for key in keys},
             }
         )
         day += timedelta(days=1)
+    return days
+
+
+def daily_by_category(staff, period: Period, now: datetime) -> dict:
+    """How many reports were filed each local day of ``period``, by category."""
+    require_watcher(staff)
+    counted = _per_day(staff, period, Category.code)
+    used = {code for day in counted.values() for code in day}
+    categories = db.session.execute(
+        select(Category.code, Category.name_vi, Category.name_en)
+        .where(Category.code.in_(used))
+        .order_by(Category.position, Category.code)
+    ).all()
     return {
         "period": period.as_dict(),
         "categories": [{"code": c, "name_vi": vi, "name_en": en} for c, vi, en in categories],
-        "days": days,
+        "days": _days(period, counted, [c for c, _, _ in categories], "by_category"),
+    }
+
+
+def daily_by_channel(staff, period: Period, now: datetime) -> dict:
+    """How many reports were filed each local day of ``period``, by the channel they came
+    by (the app, a hotline call, Zalo ...: ``backend.domain.channels.Channel``)."""
+    require_watcher(staff)
+    counted = _per_day(staff, period, Report.channel)
+    used = {channel for day in counted.values() for channel in day}
+    channels = [c.value for c in Channel if c.value in used]
+    return {
+        "period": period.as_dict(),
+        "channels": channels,
+        "days": _days(period, counted, channels, "by_channel"),
     }
 
 

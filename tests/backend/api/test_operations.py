@@ -45,6 +45,9 @@ def test_the_map_and_the_trends(client, staff, submit):
     trends = client.get("/staff/v1/operations/trends", headers=admin).get_json()
     assert len(trends["daily"]["days"]) == 30 and trends["daily"]["days"][-1]["total"] >= 1
     assert len(trends["monthly"]["months"]) == 6
+    channels = trends["daily_by_channel"]
+    assert "app" in channels["channels"] and channels["days"][-1]["by_channel"]["app"] >= 1
+    assert [d["total"] for d in channels["days"]] == [d["total"] for d in trends["daily"]["days"]]
 
 
 def test_who_may_read_it(client, staff):

@@ -46,6 +46,7 @@ def test_the_page_shows_the_boards_figures(console, codes, username):
     assert 'href="/console/triage?queue=no_apology"' in html
     assert "/departments?from=2026-11-01&amp;to=2026-11-30" in html
     assert 'id="ops-map"' in html and 'id="table-per-day"' in html and "<svg" in html
+    assert 'id="table-per-channel"' in html and 'id="chart-per-channel"' in html
     assert "<script>" not in html  # no inline script (CSP)
     # The menu has the page.
     assert 'href="/console/operations"' in html
