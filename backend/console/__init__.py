@@ -61,12 +61,21 @@ def blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> Bl
 
 
 def init_app(app: Flask) -> None:
-    from backend.console import auth, desk, reports, triage  # noqa: F401  (routes)
-    from backend.console import admin, admin_boundaries, admin_staff, admin_units  # noqa: F401
-    from backend.console import operations  # noqa: F401  (routes)
-    from backend.console import admin_calendar, admin_catalogue  # noqa: F401  (routes)
-    from backend.console import admin_routing  # noqa: F401  (routes)
-    from backend.console import intake  # noqa: F401  (routes)
+    from backend.console import (  # noqa: F401  (their routes, on the console blueprint)
+        admin,
+        admin_boundaries,
+        admin_calendar,
+        admin_catalogue,
+        admin_routing,
+        admin_staff,
+        admin_units,
+        auth,
+        desk,
+        intake,
+        operations,
+        reports,
+        triage,
+    )
     from backend.console.guard import csrf, register_errors
     from backend.console.views import bp
 
