@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
-from backend.domain.calendar import CalendarError, parse_hours
+from backend.config_values import (
+    ConfigError,
+    dev_secret_key,
+    fractions,
+    office_hours,
+    window,
+)
 from backend.domain.secret_keys import weak_secret_key
-from backend.domain.sla import WORKING_DAY
 
 #: development: the embedded default (emulator sign-in, generated key). production: the
 #: real thing, which refuses unsafe settings.
 APP_ENVS = ("development", "production")
-
-
-class ConfigError(RuntimeError):
-    """The environment describes a configuration the app refuses to run with."""
 
 
 @dataclass(frozen=True)
@@ -311,7 +311,7 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         engine_options = {"connect_args": {"timeout": 30}}
     return {
         "APP_ENV": settings.app_env,
-        "SECRET_KEY": settings.secret_key or _dev_secret_key(instance),
+        "SECRET_KEY": settings.secret_key or dev_secret_key(instance),
         # Rotation: the keys before SECRET_KEY, still accepted (never used to sign) for the
         # access tokens, console session cookies and signed links they signed.
         "SECRET_KEY_FALLBACKS": list(settings.secret_key_fallbacks),
@@ -324,12 +324,12 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "FIREBASE_AUTH_EMULATOR_HOST": settings.auth_emulator_host,
         "TIMEZONE": settings.timezone,
         "PUBLIC_BASE_URL": settings.public_base_url,
-        "OFFICE_HOURS": _office_hours(settings.office_hours),
-        "SLA_REMINDERS": _fractions(settings.sla_reminders),
+        "OFFICE_HOURS": office_hours(settings.office_hours),
+        "SLA_REMINDERS": fractions(settings.sla_reminders),
         "APOLOGY_GRACE_HOURS": settings.apology_grace_hours,
         "MODERATION_MODE": settings.moderation_mode,
         "MODERATION_BLOCKLIST": settings.moderation_blocklist,
-        "QUIET_HOURS": _window(settings.quiet_hours),
+        "QUIET_HOURS": window(settings.quiet_hours),
         "FCM_ENDPOINT": settings.fcm_endpoint,
         "DUPLICATE_RADIUS_M": settings.duplicate_radius_m,
         "DUPLICATE_DAYS": settings.duplicate_days,
@@ -395,53 +395,3 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
     }
-
-
-def _office_hours(text: str):
-    """Office intervals adding up to the 8-hour working day every budget is written in.
-
-    Budgets in working days ("15 working days") are 8 working hours each
-    (``backend.domain.sla.WORKING_DAY``), and the figures count working days by the
-    office day's length: both agree only when the office day is 8 hours.
-    """
-    try:
-        hours = parse_hours(text)
-    except CalendarError as exc:
-        raise ConfigError(f"OFFICE_HOURS: {exc}") from exc
-    length = sum(
-        (
-            datetime.combine(date.min, end) - datetime.combine(date.min, start)
-            for start, end in hours
-        ),
-        timedelta(),
-    )
-    if length != WORKING_DAY:
-        raise ConfigError(f"OFFICE_HOURS must add up to 8 hours a day, not {length}: {text!r}")
-    return hours
-
-
-def _window(text: str) -> tuple[time, time]:
-    try:
-        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
-    except ValueError as exc:
-        raise ConfigError(f"QUIET_HOURS must look like 22:00-06:30: {text!r}") from exc
-    return start, end
-
-
-def _fractions(text: str) -> tuple[float, ...]:
-    try:
-        values = tuple(sorted(float(part) for part in text.split(",") if part.strip()))
-    except ValueError as exc:
-        raise ConfigError(f"SLA_REMINDERS must look like 0.5,0.8: {text!r}") from exc
-    if any(not 0 < v < 1 for v in values):
-        raise ConfigError(f"SLA_REMINDERS fractions must be between 0 and 1: {text!r}")
-    return values
-
-
-def _dev_secret_key(instance: Path) -> str:
-    """A per-installation key kept in the instance folder, so tokens survive restarts."""
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
