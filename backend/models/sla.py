@@ -75,6 +75,9 @@ class ReportClock(db.Model):
         Index("ix_report_clocks_next_check", "next_check_at"),
         Index("ix_report_clocks_department_started", "department_id", "started_at"),
         Index("ix_report_clocks_due", "due_at"),
+        # The statistics' cases of a period: its handling clocks, and their reopenings.
+        Index("ix_report_clocks_kind_started", "kind", "started_at"),
+        Index("ix_report_clocks_continues", "continues_id"),
         one_of("kind", ClockKind),
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, union_all
 
 from backend.db import db
 from backend.domain.calendar import WorkingCalendar
@@ -74,14 +74,29 @@ class _Clock:
 
 
 def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
-    """Handling clocks started in the period, and the reopenings that continue them."""
+    """Handling clocks started in the period, and the reopenings that continue them.
+
+    Two parts joined by UNION ALL, each one an indexed read: the clocks started in the
+    period (ix_report_clocks_kind_started), and the clocks that continue one of the
+    period's first clocks but started outside it (ix_report_clocks_continues). A single
+    ``started OR continues_id IN (...)`` condition made PostgreSQL read every clock, report
+    and rating. ``started_at`` is never NULL, so the second part's ``NOT started`` keeps
+    each clock in exactly one part: the same rows as the OR, in the same order.
+    """
     begin, finish = period.bounds(cal)
-    started = (
-        (ReportClock.kind == ClockKind.HANDLE)
-        & (ReportClock.started_at >= begin)
-        & (ReportClock.started_at < finish)
+    in_period = (ReportClock.started_at >= begin) & (ReportClock.started_at < finish)
+    first_ones = select(ReportClock.id).where(
+        ReportClock.kind == ClockKind.HANDLE, in_period, ReportClock.continues_id.is_(None)
     )
-    first_ones = select(ReportClock.id).where(started, ReportClock.continues_id.is_(None))
+    parts = union_all(
+        _part(scope, in_period),
+        _part(scope, ReportClock.continues_id.in_(first_ones) & ~in_period),
+    ).subquery("cases")
+    return select(*parts.c).order_by(parts.c.id)
+
+
+def _part(scope: Scope, condition) -> Select:
+    """The handling clocks meeting ``condition`` in the scope, with report and rating."""
     stmt = (
         select(
             ReportClock.id,
@@ -97,11 +112,7 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
             Rating,
             (Rating.clock_id == ReportClock.id) & (Rating.kind == RaterKind.REPORTER),
         )
-        .where(
-            ReportClock.kind == ClockKind.HANDLE,
-            started | ReportClock.continues_id.in_(first_ones),
-        )
-        .order_by(ReportClock.id)
+        .where(ReportClock.kind == ClockKind.HANDLE, condition)
     )
     if scope.department:
         department_id = id_of(Department, scope.department, "department")
