@@ -263,3 +263,68 @@ def test_a_boundary_file_with_a_nul_in_a_name_is_refused_on_the_page(console):
         content_type="multipart/form-data",
     )
     assert answer.status_code == 422, answer.status_code
+
+
+_CATEGORY_FORM = {
+    "name_vi": "Hư hỏng đường",
+    "name_en": "Road damage",
+    "group": "giao_thong",
+    "default_severity": "normal",
+    "position": "0",
+    "photo_required": "on",
+    "active": "on",
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the category edit form carries no state tag (units and staff forms do): a form "
+    "opened before another admin saved silently replaces their questions",
+)
+def test_a_stale_category_form_does_not_wipe_anothers_questions(console):
+    from backend.models import Category
+
+    client = console("admin")
+    path = "/console/admin/categories/giao-thong"
+    question = {
+        "q-0-code": "lane",
+        "q-0-datatype": "string",
+        "q-0-order": "1",
+        "q-0-description_vi": "Làn đường",
+        "q-0-description_en": "Lane",
+    }
+    assert client.get(path).status_code == 200  # admin B opens the form
+    saved = post_form(client, path, {**_CATEGORY_FORM, **question}, page=path)  # admin A saves
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    # admin B now saves what their (older) form held: a new name, no question
+    stale = post_form(client, path, {**_CATEGORY_FORM, "name_en": "Roads"}, page=path)
+    assert stale.status_code < 500
+    category = db.session.scalar(select(Category).where(Category.code == "giao-thong"))
+    db.session.refresh(category)
+    assert stale.status_code == 409 or [q.code for q in category.questions] == ["lane"]
+
+
+@pytest.mark.parametrize("username", ["cap-thoat-nuoc.head", "cap-thoat-nuoc.officer"])
+def test_the_units_console_never_shows_the_caller_or_the_operator(console, username, run_jobs):
+    operator = console("operator")
+    form = {
+        "channel": "hotline",
+        "category": "cap-nuoc",
+        "description": "Mất nước sinh hoạt từ sáng ở hẻm 12 Hai Bà Trưng",
+        "lat": str(NINH_KIEU[0]),
+        "lng": str(NINH_KIEU[1]),
+        "phone": "0912 345 678",
+        "name": "Chị Hồng Nhung",
+    }
+    filed = post_form(operator, "/console/intake", form, page="/console/intake")
+    assert filed.status_code in (302, 303), filed.status_code
+    run_jobs()
+    code = db.session.scalar(select(Report.code).order_by(Report.id.desc()).limit(1))
+    post_form(operator, "/console/logout", {})
+    client = console(username)
+    for path in (f"/console/reports/{code}", "/console/desk", "/console/desk.csv"):
+        answer = client.get(path)
+        assert answer.status_code < 500, (path, answer.status_code)
+        text = answer.get_data(as_text=True)
+        for secret in ("912345678", "0912 345", "Hồng Nhung", ">operator<"):
+            assert secret not in text, (username, path, secret)
