@@ -4,6 +4,7 @@ import. Forms carry CSRF tokens, refusals keep what was typed, other roles get 4
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,16 @@ def test_other_roles_get_the_404_page(console, username):
     made = post_form(client, "/console/admin/units", {"code": "x-y", "name": "X", "kind": "police"})
     assert made.status_code == 404
     assert db.session.scalar(select(Department).where(Department.code == "x-y")) is None
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_id_on_a_page_is_used_once(console, path):
+    page = console("admin").get(path).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    if path.startswith("/console/admin/staff/so-"):
+        assert 'id="reset-password"' in page and 'id="set-password"' in page
+        assert 'for="reset-password"' in page  # the label still names the input
 
 
 def test_the_menu_leads_admins_to_the_administration(console):
