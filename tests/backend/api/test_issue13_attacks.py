@@ -586,3 +586,62 @@ def test_locking_the_walk_in_account_from_a_counter_report(client, staff):
     assert again.status_code == 201, again.get_json()
     walk_in = db.session.scalar(select(Resident).where(Resident.firebase_uid == "intake:walk-in"))
     assert walk_in is None or walk_in.locked_at is None, "the shared walk-in account got locked"
+
+
+# ---- the last administrator, two at once -----------------------------------------------------
+
+
+def _two_admins_deactivate_each_other(app, staff, committed) -> list[int]:
+    import threading
+
+    from tests import factories
+
+    admin = staff("admin")
+    made = app.test_client().post(
+        "/staff/v1/staff",
+        json={
+            "username": "admin2",
+            "full_name": "Second Admin",
+            "role": "admin",
+            "password": "Another-long-pass-42",
+        },
+        headers=admin,
+    )
+    assert made.status_code == 201, made.get_json()
+    second = factories.sign_in_staff(app.test_client(), "admin2", "Another-long-pass-42")
+    jobs = [(admin, "admin2"), (second, "admin")]
+    barrier = threading.Barrier(len(jobs))
+    statuses: list[int] = []
+
+    def deactivate(headers, target):
+        client = app.test_client()
+        barrier.wait()
+        answer = client.patch(f"/staff/v1/staff/{target}", json={"active": False}, headers=headers)
+        statuses.append(answer.status_code)
+
+    threads = [threading.Thread(target=deactivate, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.xfail(
+    strict=False,  # a race: always lost on PostgreSQL, most runs on SQLite
+    reason="staff_admin.update_staff counts the other active admins without a lock: two "
+    "admins deactivating each other at once both pass the last_admin check, none is left",
+)
+def test_two_admins_deactivating_each_other_leave_one(app, staff, committed):
+    from backend.domain.roles import Role
+    from backend.models import StaffUser
+
+    statuses = _two_admins_deactivate_each_other(app, staff, committed)
+    assert 500 not in statuses, statuses
+    db.session.expire_all()
+    active = db.session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == Role.ADMIN, StaffUser.active.is_(True))
+    )
+    assert active >= 1, (statuses, "no active administrator left")
