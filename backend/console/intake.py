@@ -23,6 +23,7 @@ from backend.console import Section, add_section, forms
 from backend.console.guard import roles_required
 from backend.console.views import bp
 from backend.db import commit, db, rollback, utcnow
+from backend.domain import phones
 from backend.domain.channels import OPERATOR_CHANNELS, Channel
 from backend.domain.roles import INTAKE_ROLES
 from backend.errors import DomainError, ValidationFailed
@@ -52,6 +53,16 @@ FIELD_LABELS = {
     "ward": _l("Ward or commune"),
     "photos": _l("Photos"),
 }
+PLACE_MISSING = _l("Click the map, type the latitude and longitude, or choose the ward or commune.")
+MESSAGES = {
+    "phone": _l("Not a Vietnamese phone number (for example 0912 345 678)."),
+    "pair": _l("Type both the latitude and the longitude."),
+    "number": _l("Not a valid coordinate."),
+    "photo": _l("This category needs at least one photo."),
+}
+PHOTOS_AGAIN = _l(
+    "Choose the photos again: a browser cannot keep chosen files after a refused form."
+)
 #: The form's text fields, shown again after a refusal.
 _TEXT_FIELDS = (
     "channel",
@@ -83,7 +94,7 @@ def channel_label(channel: str) -> str:
 bp.add_app_template_global(channel_label, "channel_label")
 
 
-def _page(*, status: int = 200, values: dict | None = None, filed=None):
+def _page(*, status=200, values=None, filed=None, errors=None, photos_again=False):
     staff = g.staff
     wards = operator_intake.wards()
     categories = db.session.scalars(
@@ -94,6 +105,8 @@ def _page(*, status: int = 200, values: dict | None = None, filed=None):
         "categories": categories,
         "wards": wards,
         "values": values or {},
+        "errors": errors or {},
+        "photos_again": PHOTOS_AGAIN if photos_again else None,
         "filed": filed,
         "recent": operator_intake.filed_by(staff, limit=10),
         "submission": secrets.token_urlsafe(16),
@@ -129,6 +142,48 @@ def _float(name: str) -> float | None:
     if value != value or not -limit <= value <= limit:
         raise ValidationFailed(fields={name: ["Out of range."]})
     return value
+
+
+def _coordinate(name: str) -> tuple[float | None, bool]:
+    """The typed coordinate (None when blank) and whether it is valid."""
+    try:
+        return _float(name), True
+    except ValidationFailed:
+        return None, False
+
+
+def check_form(form, uploads: list[Upload]) -> dict[str, object]:
+    """Every problem of the form's own fields at once, by field (the service checks the
+    rest): the phone's format, a place (a click, lat/lng or a ward), a photo when the
+    category needs one."""
+    errors: dict[str, object] = {}
+    phone = (form.get("phone") or "").strip()
+    if phone:
+        try:
+            phones.normalise(phone)
+        except phones.InvalidPhone:
+            errors["phone"] = MESSAGES["phone"]
+    (lat, lat_ok), (lng, lng_ok) = _coordinate("lat"), _coordinate("lng")
+    if not (lat_ok and lng_ok):
+        errors["lat"] = MESSAGES["number"]
+    elif (lat is None) != (lng is None):
+        errors["lat"] = MESSAGES["pair"]
+    elif lat is None and not form.get("ward") and not uploads:
+        errors["lat"] = errors["ward"] = PLACE_MISSING
+    code = form.get("category") or ""
+    category = db.session.scalar(select(Category).where(Category.code == code)) if code else None
+    if category is not None and category.photo_required and not uploads:
+        errors["photos"] = MESSAGES["photo"]
+    return errors
+
+
+def _service_errors(error: DomainError) -> dict[str, object]:
+    """A service refusal by the form's fields (the place in the form's words)."""
+    text = error.in_language(g.get("lang", "vi"))
+    if error.code == "location_required":
+        return {"lat": PLACE_MISSING, "ward": PLACE_MISSING}
+    shown = {f.split("[")[0] for f in (error.fields or {})} & set(FIELD_LABELS)
+    return {("lat" if f == "lng" else f): text for f in shown}
 
 
 def _uploads() -> list[Upload]:
@@ -177,15 +232,20 @@ def _claim(staff, now):
 def intake_post():
     staff, now = g.staff, utcnow()
     values = {k: (request.form.get(k) or "")[:5000] for k in _TEXT_FIELDS}
+    attached = any(s.filename for s in request.files.getlist("photos"))
     claim = None
     try:
+        uploads = _uploads()
+        errors = check_form(request.form, uploads)
+        if errors:
+            return _refused(values, errors, attached)
         claim = _claim(staff, now)
         if isinstance(claim, idempotency.Replay):  # sent twice: the first one stands
             return redirect(url_for("console.intake", filed=claim.body))
         report = operator_intake.file_report(
             staff,
             _data(),
-            _uploads(),
+            uploads,
             now,
             max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
         )
@@ -198,7 +258,17 @@ def intake_post():
         if isinstance(claim, idempotency.Claim):
             idempotency.release(claim)
             commit()
-        flash(forms.message(error, FIELD_LABELS.get), "error")
-        return _page(status=error.status, values=values)
+        errors = _service_errors(error)
+        if error.code != "location_required":
+            flash(forms.message(error, FIELD_LABELS.get), "error")
+        return _refused(values, errors, attached, status=error.status)
     flash(_("Report %(code)s filed for the resident.", code=code), "success")
     return redirect(url_for("console.intake", filed=code))
+
+
+def _refused(values: dict, errors: dict, attached: bool, *, status: int = 422):
+    """The form again with every problem next to its field and the input kept; photos
+    chosen before must be chosen again (a browser cannot keep them)."""
+    if errors:
+        flash(_("Correct the marked fields."), "error")
+    return _page(status=status, values=values, errors=errors, photos_again=attached)

@@ -134,3 +134,35 @@ def test_the_report_page_says_the_channel_and_only_oversight_who_entered_it(cons
     officer = console("so-xd.officer").get(f"/console/reports/{code}").get_data(as_text=True)
     assert 'id="channel"' in officer and "Tổng đài viên" not in officer
     assert "0912" not in officer and "Chị Lan" not in officer
+
+
+def test_every_problem_of_the_form_is_shown_at_once_next_to_its_field(console):
+    client = console("operator")
+    form = _form(phone="12345", lat="", lng="", ward="", category="giao-thong")
+    answer = _file(client, form, photos=[])
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    for name in ("phone", "lat", "ward", "photos"):
+        assert f'id="intake-{name}-error"' in html, name
+        assert f'aria-errormessage="intake-{name}-error"' in html, name
+    assert html.count('aria-invalid="true"') >= 5  # phone, lat, lng, ward, photos
+    assert "Bấm vào bản đồ, nhập tọa độ hoặc chọn phường/xã" in html
+    assert "GPS" not in html  # the API's wording is not the form's
+    assert 'value="12345"' in html and "Đèn đường hỏng" in html
+    assert "Chọn lại ảnh" not in html  # no photo had been chosen
+    assert db.session.query(Report).count() == 0
+
+
+def test_a_refused_form_with_photos_asks_to_choose_them_again(console):
+    client = console("operator")
+    answer = _file(client, _form(phone="12345", submission="form-0009"))
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="intake-photos-again"' in html and "Chọn lại ảnh" in html
+    assert 'id="intake-lat-error"' not in html  # the place was given
+    client.get(PAGE + "?lang=en")
+    answer = _file(client, _form(lat="1000", submission="form-0010"))
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and 'id="intake-lat-error"' in html
+    assert db.session.query(Report).count() == 0
+    assert _file(client, _form(submission="form-0010")).status_code == 302
