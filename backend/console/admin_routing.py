@@ -106,6 +106,8 @@ def admin_routing_test():
         )
     except ValidationFailed as error:
         message = forms.message(error, _label)
+        if error.fields and set(error.fields) <= {"lat", "lng"}:  # no point, or half of one
+            message = _("Click the map or type a latitude and longitude.")
         return _page(status=422, tested=tested, message=message, errors=error.fields or {})
     return _page(answer=answer, tested=tested)
 
@@ -188,6 +190,11 @@ def admin_routing_edit(rule_id):
 @bp.post("/admin/routing/rules/<int:rule_id>/delete")
 @roles_required(Role.ADMIN)
 def admin_routing_delete(rule_id):
+    """Deletes on a ticked "I am sure" box only (one click deletes nothing)."""
+    if request.form.get("confirm") != "yes":
+        routing_rules.get_rule(g.staff, rule_id)  # the 404 page for a rule that is gone
+        flash(_("Tick “I am sure I want to delete this rule” to delete it."), "error")
+        return redirect(url_for("console.admin_routing", _anchor=f"rule-{rule_id}"))
     routing_rules.delete_rule(g.staff, rule_id, utcnow())
     commit()
     flash(_("Rule deleted. Reports already routed keep their unit."), "success")

@@ -99,6 +99,9 @@ def test_an_admin_adds_a_rule_the_tester_shows_it_and_the_next_report_goes_there
     assert report["department"]["code"] == "so-xd", report
 
     # Put the rules back; the report already routed keeps its unit.
+    page.click(f"#delete-rule-{rule_id}")  # one click deletes nothing: the box is required
+    assert page.locator(f"#rule-{rule_id}").count() == 1
+    page.check(f"#confirm-rule-{rule_id}")
     page.click(f"#delete-rule-{rule_id}")
     page.locator(".flash-success").wait_for()
     assert page.locator(f"#rule-{rule_id}").count() == 0

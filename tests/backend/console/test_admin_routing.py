@@ -94,7 +94,12 @@ def test_edit_and_delete(console):
     assert response.status_code == 302 and rule.department.code == "ca-tp"
     refused = post_form(client, edit, {"category": "", "area": "", "unit": "ca-tp"}, page=edit)
     assert refused.status_code == 422 and 'id="rule-error"' in refused.get_data(as_text=True)
-    response = post_form(client, f"{edit}/delete", page=PAGE)
+    one_click = post_form(client, f"{edit}/delete", page=PAGE)  # the box not ticked
+    assert one_click.status_code == 302 and _rule("giao-thong", None) is not None
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "Tôi chắc chắn muốn xóa quy tắc này" in html and 'name="confirm"' in html
+    assert _audited() == 1
+    response = post_form(client, f"{edit}/delete", {"confirm": "yes"}, page=PAGE)
     assert response.status_code == 302 and _rule("giao-thong", None) is None
     assert _audited() == 2
     assert client.get(edit).status_code == 404
@@ -156,3 +161,22 @@ def test_the_map_boundaries(console):
     data = console("coordinator").get("/console/admin/routing/areas.geojson").get_json()
     codes = {f["properties"]["code"] for f in data["features"]}
     assert {"92", "92-ninh-kieu"} <= codes
+
+
+def test_the_english_page_names_categories_in_english(console):
+    client = console("admin")
+    html = client.get(PAGE + "?lang=en").get_data(as_text=True)
+    new_rule = html.split('id="new-rule"')[1]
+    assert "Road damage, potholes" in new_rule
+    assert "Hư hỏng đường, ổ gà" not in html
+    assert "Hư hỏng đường, ổ gà" in client.get(PAGE + "?lang=vi").get_data(as_text=True)
+
+
+def test_the_tester_without_a_point_says_what_to_do(console):
+    client = console("coordinator")
+    answer = client.get(TEST + "?category=giao-thong&lat=&lng=")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Bấm vào bản đồ hoặc nhập vĩ độ và kinh độ" in html
+    assert "Invalid input" not in html and "Dữ liệu không hợp lệ" not in html
+    english = client.get(TEST + "?category=giao-thong&lang=en").get_data(as_text=True)
+    assert "Click the map or type a latitude and longitude." in english
