@@ -1,6 +1,7 @@
 """The operations page in a real browser, at phone width: the figures equal the public
 statistics for the same period, the map draws the open reports, and the minute refresh
-replaces the figures (shortened here with ``?refresh=2``) without adding to the page."""
+replaces the figures, the map's cells and its summary (shortened here with ``?refresh=2``)
+without adding to the page."""
 
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def test_the_operations_page_equals_the_public_statistics(new_page, live_server,
     assert page.locator("#ops-figures").count() == 1
     assert page.locator('[data-figure="received"]').count() == 1
     assert page.locator('[data-figure="received"]').inner_text() == received
+    # ... and so do the map's cells and its summary: the marker layer is replaced (one
+    # marker per cell, however many reloads), the view is kept.
+    page.wait_for_function(
+        "parseInt(document.getElementById('ops-map').dataset.refreshedLoads || '0', 10) >= 2",
+        timeout=15000,
+    )
+    cells = int(page.locator("#ops-map").get_attribute("data-cell-count"))
+    assert int(page.locator("#ops-map").get_attribute("data-markers")) == cells
+    assert page.locator("#ops-map .leaflet-interactive").count() == cells
+    total = page.locator("#ops-map").get_attribute("data-total")
+    assert page.locator("#ops-map-summary").inner_text().startswith(total + " ")
+    # A cell with reports in several states shows each state's count.
+    for label in page.locator("#ops-map .ops-cell").all():
+        assert len(label.inner_text().split("·")) == 3
     no_sideways_scroll(page)
     screenshot(page, "console-operations-phone")
     page.set_viewport_size({"width": 1280, "height": 900})

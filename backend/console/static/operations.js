@@ -19,7 +19,10 @@
         now.replaceWith(document.importNode(fresh, true));
       })
       .catch(function (err) { if (window.console) console.warn("operations refresh:", err); });
+    if (reloadMap) reloadMap(true);
   }
+  // The map's cells and summary reload with the figures (set by the map below).
+  var reloadMap = null;
   var figures = document.getElementById("ops-figures");
   if (figures) {
     var seconds = parseInt(figures.dataset.refreshSeconds || "60", 10) || 60;
@@ -56,7 +59,29 @@
     return cell.count + " " + words.reports + ": " + parts.join(", ");
   }
 
-  function load() {
+  // A cell holding reports in several states shows the count of each (overdue · due soon ·
+  // on time, zeros included) with its worst state's colour as the border.
+  var ORDER = ["overdue", "due_soon", "on_time"];
+  function mixed(cell) {
+    return ORDER.filter(function (s) { return cell.states[s]; }).length > 1;
+  }
+  function countsMarker(cell) {
+    var box = document.createElement("span");
+    box.className = "ops-cell worst-" + cell.state;
+    ORDER.forEach(function (s, i) {
+      if (i) box.appendChild(document.createTextNode("·"));
+      var n = document.createElement("span");
+      n.className = "n " + s;
+      n.textContent = String(cell.states[s] || 0);
+      box.appendChild(n);
+    });
+    return L.marker([cell.lat, cell.lng], {
+      icon: L.divIcon({ className: "ops-cell-icon", html: box, iconSize: null }),
+      keyboard: false
+    });
+  }
+
+  function load(refreshing) {
     var url = el.dataset.cells + (el.dataset.cells.indexOf("?") < 0 ? "?" : "&") + "zoom=" + map.getZoom();
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -64,9 +89,9 @@
         cells.clearLayers(); // replace, never add up
         var bounds = [];
         data.cells.forEach(function (cell) {
-          var radius = cell.count === 1 ? 7 : Math.min(28, 9 + 4 * Math.log(cell.count));
-          var marker = L.circleMarker([cell.lat, cell.lng], {
-            radius: radius, weight: 2, color: "#fff", fillColor: colours[cell.state], fillOpacity: 0.9
+          var marker = mixed(cell) ? countsMarker(cell) : L.circleMarker([cell.lat, cell.lng], {
+            radius: cell.count === 1 ? 7 : Math.min(28, 9 + 4 * Math.log(cell.count)),
+            weight: 2, color: "#fff", fillColor: colours[cell.state], fillOpacity: 0.9
           });
           marker.bindTooltip(describe(cell), { direction: "top" });
           if (cell.code) {
@@ -83,6 +108,10 @@
           bounds.push([cell.lat, cell.lng]);
         });
         el.dataset.cellCount = String(data.cells.length);
+        el.dataset.markers = String(cells.getLayers().length);
+        if (refreshing === true) {
+          el.dataset.refreshedLoads = String((parseInt(el.dataset.refreshedLoads || "0", 10) || 0) + 1);
+        }
         el.dataset.total = String(data.total);
         if (summary) {
           summary.textContent = data.total + " " + words.reports + " · " + data.states.overdue + " " +
@@ -118,5 +147,6 @@
       .catch(function () { /* the reports still show */ });
   }
   map.on("zoomend", load);
+  reloadMap = load;
   load();
 })();
