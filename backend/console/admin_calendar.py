@@ -1,6 +1,6 @@
 """The working calendar for administrators (``/console/admin/calendar``): a year as twelve
-month grids (working and non-working days, the library's public holidays, the
-administrator's exceptions: extra days off, make-up working days, library holidays that do
+month grids (working and non-working days, the public holidays by law, the
+administrator's exceptions: extra days off, make-up working days, public holidays that do
 not apply), forms to add and remove an exception, and the effect on a sample deadline: from
 a start instant, a budget of working days gives a deadline with the exceptions and without.
 
@@ -11,9 +11,11 @@ is the pure ``WorkingCalendar.add_days`` of the two calendars.
 from __future__ import annotations
 
 import calendar as month_calendar
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import holidays as holidays_lib
 from babel.dates import get_day_names
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -38,8 +40,10 @@ from backend.services.sla import working_calendar
 KIND_LABELS = {
     ExceptionKind.DAY_OFF: _l("Extra day off"),
     ExceptionKind.WORKING_DAY: _l("Make-up working day"),
-    ExceptionKind.IGNORE_HOLIDAY: _l("Library holiday that does not apply"),
+    ExceptionKind.IGNORE_HOLIDAY: _l("Public holiday that does not apply"),
 }
+#: The holidays' names in the page's language (the library's own translations).
+HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 DEFAULT_DAYS = 15
 MAX_DAYS = 250
 
@@ -60,7 +64,7 @@ class Sample:
 
 def sample_deadline(cal: WorkingCalendar, start: datetime, days: float) -> Sample:
     """The deadline ``days`` working days after ``start``, with the calendar's exceptions
-    and with the library's holidays only."""
+    and with the public holidays by law only."""
     plain = WorkingCalendar(cal.tz.key, cal.hours)
     with_exceptions = cal.add_days(start, days)
     without = plain.add_days(start, days)
@@ -98,6 +102,23 @@ def admin_calendar():
     return _page()
 
 
+@functools.lru_cache(maxsize=32)
+def _holiday_names(year: int, lang: str) -> dict[date, str]:
+    language = HOLIDAY_LANGUAGES.get(lang, "vi")
+    try:
+        names = holidays_lib.country_holidays("VN", years=year, language=language)
+    except (NotImplementedError, ValueError):  # a library without that translation
+        return {}
+    return dict(names.items())
+
+
+def holiday_name(day: date, name: str | None) -> str | None:
+    """A public holiday's name in the page's language (``name`` if there is none)."""
+    if not name:
+        return name
+    return _holiday_names(day.year, current_language()).get(day, name)
+
+
 def _page(values=None, errors=None, status: int = 200):
     year = _year()
     cal = working_calendar()
@@ -108,6 +129,7 @@ def _page(values=None, errors=None, status: int = 200):
     except DomainError as error:
         sample_error = forms.message(error, lambda f: None)
     data = sla_config.calendar_year(year)
+    data["holidays"] = [{**h, "name": holiday_name(h["date"], h["name"])} for h in data["holidays"]]
     exceptions = {e["date"]: e for e in data["exceptions"]}
     deadline_days = set()
     if sample:
@@ -152,7 +174,7 @@ def _day(day: date, cal, plain, exceptions: dict, deadlines: set, month: int) ->
     if day.month != month:
         return None
     kind = exceptions.get(day, {}).get("kind")
-    holiday = plain.holiday_name(day)
+    holiday = holiday_name(day, plain.holiday_name(day))
     working = cal.is_working_day(day)
     if kind == ExceptionKind.DAY_OFF:
         css, label = "day-extra-off", str(KIND_LABELS[ExceptionKind.DAY_OFF])

@@ -75,3 +75,21 @@ def test_a_bad_sample_is_explained_not_refused(console):
     client = console("admin")
     page = client.get(f"{PAGE}?start=nope&days=9999")
     assert page.status_code == 200 and "flash-error" in page.get_data(as_text=True)
+
+
+def test_holidays_are_named_in_the_page_language_and_the_library_is_not(console):
+    client = console("admin")
+    vi = client.get(f"{PAGE}?year=2026&lang=vi").get_data(as_text=True)
+    assert "Quốc khánh" in vi and "Ngày nghỉ (thay cho ngày 22/08/2026)" in vi
+    assert "National Day" not in vi and "substituted" not in vi
+    assert "thư viện" not in vi.lower() and "library" not in vi.lower()
+    assert "ngày lễ theo quy định" in vi.lower()
+    en = client.get(f"{PAGE}?year=2026&lang=en").get_data(as_text=True)
+    assert "National Day" in en and "Quốc khánh" not in en
+    assert "library" not in en.lower() and "public holidays by law" in en.lower()
+    response = post_form(
+        client, f"{PAGE}/exceptions", {"date": "2026-09-02", "kind": "ignore_holiday"}, page=PAGE
+    )
+    assert response.status_code == 302
+    vi = client.get(f"{PAGE}?year=2026&lang=vi").get_data(as_text=True)
+    assert "Ngày lễ không áp dụng" in vi
