@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from backend.db import db
+from backend.domain import phones
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import N_
 from backend.domain.vocabulary import EventKind, ModerationStatus
@@ -248,6 +249,12 @@ def set_reporter_lock(
 ) -> Report:
     """Lock (or unlock) the account of an abusive reporter; locking signs them out."""
     resident = report.reporter
+    if resident.firebase_uid == phones.WALK_IN_UID:
+        # Every report taken without a phone number shares it: nobody to lock.
+        raise Conflict(
+            N_("This report was taken without a phone number: there is no account to lock."),
+            code="reporter_not_lockable",
+        )
     if locked == (resident.locked_at is not None):
         raise Conflict(N_("The account is already in that state."), code="lock_unchanged")
     resident.locked_at = now if locked else None

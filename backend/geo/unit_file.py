@@ -94,6 +94,15 @@ def check(data: bytes | str, province: BaseGeometry | None, props: Properties) -
     return result
 
 
+#: The columns' sizes (admin_units.code, admin_units.name).
+MAX_CODE, MAX_NAME = 32, 200
+
+
+def _unprintable(text: str) -> bool:
+    """A control character (NUL included), which no name or code contains."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
 def _text(value) -> str:
     if value is None or isinstance(value, dict | list | bool):
         return ""
@@ -110,8 +119,14 @@ def _feature(number, item, province, props, problems) -> UnitFeature | None:
     if not code:
         problems.append(Problem(number, None, "missing_code", props.code))
         ok = False
+    elif len(code) > MAX_CODE or _unprintable(code):
+        problems.append(Problem(number, None, "bad_code", str(MAX_CODE)))
+        code, ok = "", False
     if not name:
         problems.append(Problem(number, code or None, "missing_name", props.name))
+        ok = False
+    elif len(name) > MAX_NAME or _unprintable(name):
+        problems.append(Problem(number, code or None, "bad_name", str(MAX_NAME)))
         ok = False
     geometry = _geometry(number, code or None, item.get("geometry"), problems)
     if geometry is None:
@@ -169,6 +184,8 @@ def _legacy(value) -> tuple[tuple[str, str | None], ...]:
             code, name = _text(item.get("code")), _text(item.get("name")) or None
         else:
             code, name = _text(item), None
-        if code:
+        if name and (len(name) > MAX_NAME or _unprintable(name)):
+            name = None
+        if code and len(code) <= MAX_CODE and not _unprintable(code):
             found.setdefault(code, name)
     return tuple(found.items())

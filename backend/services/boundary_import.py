@@ -38,6 +38,8 @@ PROBLEMS = {
     "not_a_feature": N_("This entry is not a GeoJSON Feature."),
     "missing_code": N_("No code (property %(detail)s)."),
     "missing_name": N_("No name (property %(detail)s)."),
+    "bad_code": N_("The code has control characters or more than %(detail)s characters."),
+    "bad_name": N_("The name has control characters or more than %(detail)s characters."),
     "duplicate_code": N_("This code is already used by feature %(detail)s of the file."),
     "not_polygonal": N_("The geometry is not a Polygon or MultiPolygon."),
     "malformed_coordinates": N_("The coordinates cannot be read."),
@@ -134,6 +136,8 @@ def _kind(unit: UnitFeature, checked: Checked) -> str | None:
     if unit.kind:
         if unit.kind in {k.value for k in _CHILD_KINDS}:
             return unit.kind
+        if unit.kind.lower() in _KIND_WORDS:  # "phường", "xã", "đặc khu" as in the names
+            return _KIND_WORDS[unit.kind.lower()]
         checked.problems.append(Problem(unit.number, unit.code, "unknown_kind", unit.kind))
         return None
     lower = unit.name.lower()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from backend.db import db
@@ -81,11 +81,16 @@ def _check_unit(role: str, unit: Department | None) -> None:
 
 
 def _other_active_admins(staff: StaffUser) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(StaffUser)
-        .where(StaffUser.role == Role.ADMIN, StaffUser.active, StaffUser.id != staff.id)
-    )
+    """The other active administrators, their rows locked until the commit: two admins
+    deactivating each other at the same moment are counted one after the other (the
+    second sees the first's change) instead of both passing the last-admin rule."""
+    admins = db.session.scalars(
+        select(StaffUser.id)
+        .where(StaffUser.role == Role.ADMIN, StaffUser.active)
+        .order_by(StaffUser.id)  # always locked in the same order: no deadlock
+        .with_for_update()
+    ).all()
+    return len([admin for admin in admins if admin != staff.id])
 
 
 def create_staff(actor: StaffUser, data: Mapping, now: datetime) -> StaffUser:

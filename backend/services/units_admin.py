@@ -28,6 +28,7 @@ from backend.domain.text import N_, fold, nfc
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.models import AdminUnit, Department, RoutingRule, StaffUser
 from backend.models.department import DepartmentKind
+from backend.services.text_input import free_text
 
 
 class UnitNotFound(NotFound):
@@ -199,7 +200,7 @@ def create_unit(actor: StaffUser, data: Mapping, now: datetime) -> Department:
         raise UnitCodeTaken(fields={"code": ["Taken."]})
     unit = Department(
         code=code,
-        name=nfc(data["name"]).strip(),
+        name=_name(data["name"]),
         kind=DepartmentKind(data["kind"]),
         supervisor=_supervisor(data.get("supervisor"), None),
         areas=_areas(data.get("areas") or ()),
@@ -219,8 +220,10 @@ def update_unit(
     unit = get_unit(code)
     check_tag(tag, unit_tag(unit))
     if "name" in changes:
-        unit.name = nfc(changes["name"]).strip()
-    if "kind" in changes:
+        unit.name = _name(changes["name"])
+    if "kind" in changes and DepartmentKind(changes["kind"]) != unit.kind:
+        if unit.kind == DepartmentKind.COORDINATOR:
+            _check_another_coordinator(unit)  # the last coordinator unit stays one
         unit.kind = DepartmentKind(changes["kind"])
     if "supervisor" in changes:
         unit.supervisor = _supervisor(changes["supervisor"], unit)
@@ -234,19 +237,30 @@ def update_unit(
     return unit
 
 
+def _name(raw: str) -> str:
+    """A unit's name: visible characters, not only spaces or invisible ones."""
+    name = free_text(raw, "name", required=True, max_length=200)
+    if not any(ch.isalnum() for ch in name):  # spaces, zero-width or punctuation only
+        raise ValidationFailed(fields={"name": ["Must not be empty."]})
+    return name
+
+
+def _check_another_coordinator(unit: Department) -> None:
+    """Another active coordinator unit exists (their rows locked until the commit, so two
+    admins changing the last two at once are counted one after the other)."""
+    coordinators = db.session.scalars(
+        select(Department.id)
+        .where(Department.kind == DepartmentKind.COORDINATOR, Department.active.is_(True))
+        .order_by(Department.id)
+        .with_for_update()
+    ).all()
+    if not [other for other in coordinators if other != unit.id]:
+        raise UnitStillNeeded()
+
+
 def _check_may_deactivate(unit: Department) -> None:
     if unit.kind == DepartmentKind.COORDINATOR:
-        others = db.session.scalar(
-            select(func.count())
-            .select_from(Department)
-            .where(
-                Department.kind == DepartmentKind.COORDINATOR,
-                Department.active.is_(True),
-                Department.id != unit.id,
-            )
-        )
-        if not others:
-            raise UnitStillNeeded()
+        _check_another_coordinator(unit)
     supervised = db.session.scalar(
         select(func.count())
         .select_from(Department)

@@ -228,11 +228,6 @@ def test_calendar_days_are_never_a_server_error(console, day):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="boundary_import/unit_file do not refuse NUL or over-long ma_xa/ten_xa: "
-    "PostgreSQL raises DataError (500); SQLite stores it",
-)
 def test_a_boundary_file_with_a_nul_in_a_name_is_refused_on_the_page(console):
     import io
     import json
