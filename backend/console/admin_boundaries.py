@@ -7,6 +7,8 @@ and ``flask boundaries import``.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +17,7 @@ from sqlalchemy import func, select
 from backend.api.admin_boundaries import options, read_upload
 from backend.console import forms
 from backend.console.admin_forms import refused
+from backend.console.geometry_reasons import explain
 from backend.console.guard import roles_required
 from backend.console.views import bp
 from backend.db import commit, db, utcnow
@@ -47,6 +50,13 @@ def _context(**extra) -> dict:
     return {"provinces": provinces, "counts": counts, "values": None, "problems": [], **extra}
 
 
+def _in_words(problem, lang: str):
+    """A broken geometry's reason in the page's language (shapely writes English)."""
+    if problem.kind != "invalid_geometry":
+        return problem
+    return dataclasses.replace(problem, detail=explain(problem.detail, lang))
+
+
 @bp.get("/admin/boundaries")
 @roles_required(Role.ADMIN)
 def admin_boundaries():
@@ -72,7 +82,7 @@ def admin_boundaries_import():
                 "feature": p.feature,
                 "code": p.code,
                 "kind": p.kind,
-                "text": boundary_import.problem_text(p, lang),
+                "text": boundary_import.problem_text(_in_words(p, lang), lang),
             }
             for p in getattr(error, "problems", [])
         ]

@@ -74,7 +74,7 @@ def test_a_bad_boundary_file_is_refused_and_nothing_changes(new_page, live_serve
     assert problems.count() == 4
     kinds = {problems.nth(i).get_attribute("data-kind") for i in range(4)}
     assert kinds == {"invalid_geometry", "duplicate_code", "missing_name", "outside_province"}
-    assert "Self-intersection" in page.locator("#problems").inner_text()
+    assert "tự cắt nhau tại kinh độ" in page.locator("#problems").inner_text()
     assert page.locator("#form-error").is_visible()
     assert page.is_checked("#b-replace")  # the choices made are kept
     no_sideways_scroll(page)
