@@ -99,7 +99,9 @@ def _answer(body: dict, status: int):
 @blp.alt_response(201, schema=FiledReportSchema, success=True, description="The report as filed")
 @blp.alt_response(403, schema=ErrorEnvelopeSchema, description="Not an intake role")
 @blp.alt_response(
-    422, schema=ErrorEnvelopeSchema, description="Invalid input, phone, ward, photo or place"
+    422,
+    schema=ErrorEnvelopeSchema,
+    description="Invalid input, phone, ward, photo, place or address_not_placed",
 )
 @blp.alt_response(409, schema=ErrorEnvelopeSchema, description="idempotency_in_progress")
 @blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_KEY])
@@ -109,7 +111,9 @@ def file_report(form):
 
     It goes through the app's intake: moderation, routing, deadlines, the public record.
     The place: ``lat``/``lng`` (a click on the map) or ``ward`` (its representative
-    point); ``address`` is kept as told (no geocoding). With ``phone`` the report is the
+    point), or else an ``address`` naming exactly one ward or commune of the province (its
+    point; ``address_not_placed`` when it names none or several and no photo can place
+    it); ``address`` is kept as told (no geocoding). With ``phone`` the report is the
     app user's of that phone, or waits for them to sign in with it; without, it is
     anonymous. The channel is on the report, in the staff views, the open data and the
     statistics; who entered it only in the coordinator's and administrators' views.

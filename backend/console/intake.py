@@ -4,7 +4,8 @@ letter or at the counter, entered for the resident (``/console/intake``).
 The form posts to one service, :func:`backend.services.operator_intake.file_report`, as
 ``POST /staff/v1/reports`` does. The place: a click on the map fills lat/lng
 (``static/intake.js``; they can be typed too, so the page works without JavaScript), or a
-ward chosen from the list; the address is kept as told. After filing, the page shows the
+ward chosen from the list, or else an address naming one ward (its point); the address is
+kept as told. After filing, the page shows the
 tracking code and links to the report (POST, redirect, GET: a reload files nothing).
 A form is filed once: its hidden ``submission`` key is claimed in the idempotency store
 (a second click, or the form sent again, shows the report filed the first time).
@@ -168,7 +169,7 @@ def check_form(form, uploads: list[Upload]) -> dict[str, object]:
         errors["lat"] = MESSAGES["number"]
     elif (lat is None) != (lng is None):
         errors["lat"] = MESSAGES["pair"]
-    elif lat is None and not form.get("ward") and not uploads:
+    elif lat is None and not form.get("ward") and not _text(form, "address") and not uploads:
         errors["lat"] = errors["ward"] = PLACE_MISSING
     code = form.get("category") or ""
     category = db.session.scalar(select(Category).where(Category.code == code)) if code else None
@@ -177,11 +178,17 @@ def check_form(form, uploads: list[Upload]) -> dict[str, object]:
     return errors
 
 
+def _text(form, name: str) -> str:
+    return (form.get(name) or "").strip()
+
+
 def _service_errors(error: DomainError) -> dict[str, object]:
     """A service refusal by the form's fields (the place in the form's words)."""
     text = error.in_language(g.get("lang", "vi"))
     if error.code == "location_required":
         return {"lat": PLACE_MISSING, "ward": PLACE_MISSING}
+    if error.code == "address_not_placed":
+        return {"address": text, "lat": PLACE_MISSING, "ward": PLACE_MISSING}
     shown = {f.split("[")[0] for f in (error.fields or {})} & set(FIELD_LABELS)
     return {("lat" if f == "lng" else f): text for f in shown}
 
@@ -259,7 +266,7 @@ def intake_post():
             idempotency.release(claim)
             commit()
         errors = _service_errors(error)
-        if error.code != "location_required":
+        if error.code not in ("location_required", "address_not_placed"):
             flash(forms.message(error, FIELD_LABELS.get), "error")
         return _refused(values, errors, attached, status=error.status)
     flash(_("Report %(code)s filed for the resident.", code=code), "success")

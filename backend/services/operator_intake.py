@@ -18,8 +18,10 @@ The name and phone are private like any reporter's identity (the oversight roles
 them; handling units and the public never).
 
 Where: a click on the map (lat/lng), or a ward chosen from the list (its representative
-point, always inside it). A typed address is kept as the report's address; there is no
-offline geocoder, so it does not place the report by itself.
+point, always inside it), or else a typed address that names exactly one ward or commune
+of the service area (its current name or that of a unit merged into it,
+:mod:`backend.domain.addresses`): that ward's representative point. There is no offline
+geocoder; the address is kept as typed either way.
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
 from backend.db import db
-from backend.domain import phones
+from backend.domain import addresses, phones
 from backend.domain.channels import OPERATOR_CHANNELS, Channel
 from backend.domain.text import N_, nfc
 from backend.errors import Forbidden, ValidationFailed
 from backend.geo.geojson import from_wkb
-from backend.models import AdminUnit, Report, Resident, StaffUser
+from backend.models import AdminUnit, LegacyUnitCode, Report, Resident, StaffUser
 from backend.models.admin_unit import UnitKind
 from backend.models.report import LocationSource
 from backend.services import intake, photos, policy
@@ -76,6 +78,17 @@ class PlaceRequired(ValidationFailed):
     message = N_("Click the report's place on the map or choose a ward.")
 
 
+class AddressNotPlaced(ValidationFailed):
+    code = "address_not_placed"
+    message = N_(
+        "The address names no ward or commune of the province; click the map or choose a ward."
+    )
+    SEVERAL = N_(
+        "The address names several wards or communes (%(candidates)s); click the map or "
+        "choose a ward."
+    )
+
+
 @dataclass(frozen=True)
 class OnBehalf:
     """What the operator typed in."""
@@ -109,6 +122,9 @@ def file_report(
     if lat is None or lng is None:
         if data.ward:
             lat, lng = ward_point(data.ward)
+            source = LocationSource.WARD
+        elif data.address and (code := _address_ward(data.address, required=not uploads)):
+            lat, lng = ward_point(code)
             source = LocationSource.WARD
         elif not uploads:
             raise PlaceRequired(fields={"lat": ["Required."], "ward": ["Required."]})
@@ -231,6 +247,31 @@ def ward_point(code: str) -> tuple[float, float]:
         raise UnknownWard(fields={"ward": ["Unknown ward."]})
     point = from_wkb(unit.boundary).representative_point()
     return point.y, point.x
+
+
+def _address_ward(address: str, *, required: bool) -> str | None:
+    """The code of the one ward ``address`` names; None (or, if ``required``, the refusal)
+    when it names none or several."""
+    units = {u.code: u for u in wards()}
+    legacy = db.session.execute(
+        select(AdminUnit.code, LegacyUnitCode.name)
+        .join(LegacyUnitCode, LegacyUnitCode.unit_id == AdminUnit.id)
+        .where(AdminUnit.code.in_(units), LegacyUnitCode.name.is_not(None))
+    ).all()
+    names = [(code, unit.name) for code, unit in units.items()] + [tuple(r) for r in legacy]
+    found = addresses.named_units(address, names)
+    if len(found) == 1:
+        return found[0]
+    if not required:
+        return None
+    if not found:
+        raise AddressNotPlaced(fields={"address": ["Names no ward or commune."]})
+    listed = ", ".join(units[code].name for code in found)
+    raise AddressNotPlaced(
+        AddressNotPlaced.SEVERAL,
+        params={"candidates": listed},
+        fields={"address": [f"Names several: {listed}."]},
+    )
 
 
 def filed_by(staff: StaffUser, limit: int = 20) -> list[Report]:

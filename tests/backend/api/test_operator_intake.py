@@ -140,3 +140,18 @@ def test_documented(client):
     assert "multipart/form-data" in operation["requestBody"]["content"]
     assert {"201", "403", "422", "409"} <= set(operation["responses"])
     assert "get" in spec["paths"]["/staff/v1/reports"]
+
+
+def test_an_address_naming_a_ward_places_the_report(client, staff):
+    operator = staff("operator")
+    answer = _post(client, operator, _form(lat="", lng="", address="12 Hai Bà Trưng, p. Ninh Kiều"))
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert body["admin_unit"]["code"] == "92-ninh-kieu" and body["location_source"] == "ward"
+    assert body["location"]["address"] == "12 Hai Bà Trưng, p. Ninh Kiều"
+    refused = _post(client, operator, _form(lat="", lng="", address="12 Hai Bà Trưng"))
+    error = refused.get_json()["error"]
+    assert refused.status_code == 422 and error["code"] == "address_not_placed"
+    assert "address" in error["fields"] and "map" in error["message"]["en"]
+    several = _post(client, operator, _form(lat="", lng="", address="Cái Khế - Tân An"))
+    assert "Phường Tân An" in several.get_json()["error"]["message"]["vi"]

@@ -166,3 +166,17 @@ def test_a_refused_form_with_photos_asks_to_choose_them_again(console):
     assert answer.status_code == 422 and 'id="intake-lat-error"' in html
     assert db.session.query(Report).count() == 0
     assert _file(client, _form(submission="form-0010")).status_code == 302
+
+
+def test_an_address_naming_a_ward_instead_of_a_click(console):
+    client = console("operator")
+    form = _form(lat="", lng="", category="cap-nuoc", address="12 Hai Bà Trưng")
+    refused = _file(client, form, photos=[])
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'id="intake-address-error"' in html and 'value="12 Hai Bà Trưng"' in html
+    assert db.session.query(Report).count() == 0
+    placed = _file(client, {**form, "address": "12 Hai Bà Trưng, phường Cái Khế"}, photos=[])
+    assert placed.status_code == 302, placed.get_data(as_text=True)[:2000]
+    report = db.session.query(Report).one()
+    assert report.admin_unit.code == "92-cai-khe" and report.location_source == "ward"

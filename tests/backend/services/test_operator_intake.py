@@ -142,3 +142,42 @@ def test_statistics_by_channel_add_up(client, city, submit):
     assert sum(by.values()) == result["figures"]["received"]
     public = client.get("/public/v1/stats?group=channel").get_json()
     assert {e["channel"]: e["figures"]["received"] for e in public["by_channel"]} == by
+
+
+def _by_address(staff, address, **where):
+    data = OnBehalf(
+        channel="hotline",
+        category="cap-nuoc",
+        description="Mất nước sinh hoạt từ sáng",
+        address=address,
+        **where,
+    )
+    return operator_intake.file_report(staff, data, [], utcnow(), max_photos=6)
+
+
+def test_an_address_naming_one_ward_places_the_report_there(operator):
+    report = _by_address(operator, "12 Hai Bà Trưng, phường Ninh Kiều")
+    assert report.admin_unit.code == "92-ninh-kieu" and report.location_source == "ward"
+    assert (report.lat, report.lng) == pytest.approx(operator_intake.ward_point("92-ninh-kieu"))
+    assert report.address == "12 Hai Bà Trưng, phường Ninh Kiều"
+    assert _by_address(operator, "p. cai khe").admin_unit.code == "92-cai-khe"
+
+
+def test_a_click_or_a_chosen_ward_wins_over_the_address(operator):
+    clicked = _by_address(operator, "phường Cái Khế", lat=NINH_KIEU[0], lng=NINH_KIEU[1])
+    assert clicked.location_source == "map" and clicked.admin_unit.code == "92-ninh-kieu"
+    chosen = _by_address(operator, "phường Cái Khế", ward="92-tan-an")
+    assert chosen.admin_unit.code == "92-tan-an" and chosen.address == "phường Cái Khế"
+
+
+def test_an_address_naming_no_ward_or_several_is_refused(operator):
+    with pytest.raises(operator_intake.AddressNotPlaced) as none:
+        _by_address(operator, "12 Hai Bà Trưng")
+    assert none.value.status == 422 and "address" in none.value.fields
+    assert "no ward or commune" in none.value.message_en
+    assert "phường hoặc xã" in none.value.message_vi
+    with pytest.raises(operator_intake.AddressNotPlaced) as several:
+        _by_address(operator, "Cái Khế giáp Ninh Kiều")
+    for text in (several.value.message_en, several.value.message_vi):
+        assert "Phường Cái Khế" in text and "Phường Ninh Kiều" in text
+    assert db.session.query(Report).count() == 0
