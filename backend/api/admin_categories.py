@@ -3,6 +3,8 @@ them, with the extra questions each asks (Open311 service definition attributes)
 
 from __future__ import annotations
 
+from flask import request
+
 from backend.api.blueprint import Blueprint
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
@@ -22,6 +24,26 @@ blp = Blueprint(
     description="Administrators: report categories and the extra questions they ask.",
 )
 SECURITY = [{"staffToken": []}]
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The category's `tag` as last read: the change is refused with 409 "
+    "concurrent_update if someone changed the category since (optional)",
+}
+
+
+def _dump(category) -> dict:
+    return {**categories_admin.view(category), "tag": categories_admin.category_tag(category)}
+
+
+def _expected_tag() -> str | None:
+    """``If-Match: <tag>`` (or ``"<tag>"``, ``W/"<tag>"``); none or ``*``: no check."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    return header.strip().removeprefix("W/").strip('"')
 
 
 def _errors(*statuses: int):
@@ -41,7 +63,7 @@ def _errors(*statuses: int):
 def list_categories():
     """Every category, closed ones too, in the order residents see them, with its
     questions."""
-    return [categories_admin.view(c) for c in categories_admin.list_categories(current_staff())]
+    return [_dump(c) for c in categories_admin.list_categories(current_staff())]
 
 
 @blp.post("/admin/categories")
@@ -56,19 +78,22 @@ def create_category(args):
     ``invalid_questions`` (``fields`` names each, e.g. ``questions[1].values``)."""
     category = categories_admin.create_category(current_staff(), args, utcnow())
     commit()
-    return categories_admin.view(category)
+    return _dump(category)
 
 
 @blp.patch("/admin/categories/<string:code>")
 @staff_required(Role.ADMIN)
 @blp.arguments(AdminCategoryPatchSchema)
 @blp.response(200, AdminCategorySchema)
-@_errors(403, 404, 422)
-@blp.doc(security=SECURITY)
+@_errors(403, 404, 409, 422)
+@blp.doc(security=SECURITY, parameters=[IF_MATCH])
 def update_category(args, code):
     """Change the names, group, default severity, whether a photo is required, the
     position or whether the category is open for new reports; ``questions``, when given,
-    replaces them all. Applies to reports submitted after the change."""
-    category = categories_admin.update_category(current_staff(), code, args, utcnow())
+    replaces them all. Applies to reports submitted after the change. With ``If-Match``
+    (the category's ``tag``), a category changed since answers 409 ``concurrent_update``
+    and nothing changes."""
+    tag = _expected_tag()
+    category = categories_admin.update_category(current_staff(), code, args, utcnow(), tag=tag)
     commit()
-    return categories_admin.view(category)
+    return _dump(category)

@@ -23,6 +23,7 @@ from backend.models.category import QuestionType, Severity
 from backend.schemas.categories import AdminCategoryInputSchema, AdminCategoryPatchSchema
 from backend.schemas.sla import PolicyInputSchema
 from backend.services import categories_admin, sla_config
+from backend.services.units_admin import StaleForm
 
 SEVERITY_LABELS = {
     Severity.URGENT: _l("Urgent"),
@@ -115,12 +116,16 @@ def admin_category_update(code):
     category = categories_admin.get_category(g.staff, code)
     try:
         data = forms.load(AdminCategoryPatchSchema(), _category_form(request.form))
-        categories_admin.update_category(g.staff, code, data, utcnow())
+        tag = request.form.get("tag") or ""  # a form without its tag is not a blind overwrite
+        categories_admin.update_category(g.staff, code, data, utcnow(), tag=tag)
         commit()
     except DomainError as error:
         rollback()
         flash(forms.message(error, _label), "error")
         category = categories_admin.get_category(g.staff, code)
+        if isinstance(error, StaleForm):  # shown as it is now, with its new tag
+            values = _form_values(categories_admin.view(category))
+            return _category_page(category, values, status=error.status)
         return _category_page(category, _typed(request.form), error.fields, error.status)
     flash(_("Category %(code)s saved.", code=code), "success")
     return redirect(url_for("console.admin_category", code=code))
@@ -130,6 +135,7 @@ def _category_page(category, values: dict, errors=None, status: int = 200):
     page = render_template(
         "console/admin/category.html",
         category=category,
+        tag=categories_admin.category_tag(category),
         values=values,
         errors=errors or {},
         severities=list(Severity),

@@ -85,3 +85,9 @@ class AdminCategorySchema(Schema):
     active = fields.Boolean()
     position = fields.Integer()
     questions = fields.List(fields.Nested(CategoryQuestionSchema))
+    tag = fields.String(
+        metadata={
+            "description": "A fingerprint of the fields and questions above: send it back "
+            "as If-Match to change the category only if nobody changed it since"
+        }
+    )

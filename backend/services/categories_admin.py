@@ -9,6 +9,7 @@ reports submitted after it (a report keeps the severity it got). Nothing is comm
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from backend.domain.text import N_, nfc
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.models import Category, StaffUser
 from backend.models.category import LIST_TYPES, CategoryQuestion
+from backend.services.units_admin import check_tag, state_tag
 
 EDITABLE = ("name_vi", "name_en", "group", "default_severity", "photo_required", "active")
 _TEXTS = frozenset({"name_vi", "name_en", "group"})
@@ -74,6 +76,14 @@ def view(category: Category) -> dict:
     }
 
 
+def category_tag(category: Category) -> str:
+    """The fingerprint of a category as an edit form shows it (fields and questions): a
+    form sent back with another one was made before someone else's change."""
+    shown = view(category)
+    shown["questions"].sort(key=lambda q: (q["order"], q["code"]))  # ties: any row order
+    return state_tag(json.dumps(shown, sort_keys=True, ensure_ascii=False))
+
+
 def list_categories(actor: StaffUser) -> list[Category]:
     """Every category, closed ones too, in the order residents see them."""
     _require_admin(actor)
@@ -106,9 +116,13 @@ def create_category(actor: StaffUser, data: Mapping, now: datetime) -> Category:
     return category
 
 
-def update_category(actor: StaffUser, code: str, data: Mapping, now: datetime) -> Category:
-    """Change what ``data`` gives; ``questions``, when given, replaces them all."""
+def update_category(
+    actor: StaffUser, code: str, data: Mapping, now: datetime, *, tag: str | None = None
+) -> Category:
+    """Change what ``data`` gives; ``questions``, when given, replaces them all. ``tag``
+    (from :func:`category_tag`) refuses a stale edit form (409 ``concurrent_update``)."""
     category = get_category(actor, code)
+    check_tag(tag, category_tag(category))
     _apply(category, {k: data[k] for k in EDITABLE if k in data})
     if "position" in data:
         category.position = data["position"]

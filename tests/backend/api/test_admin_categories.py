@@ -142,3 +142,26 @@ def test_a_closed_category_takes_no_new_reports(client, staff, submit):
     )
     response = submit(run=False)
     assert response.status_code == 422
+
+
+def test_if_match_refuses_a_change_made_from_an_older_read(client, staff):
+    admin = staff("admin")
+    path = "/staff/v1/admin/categories/giao-thong"
+    (read,) = [
+        c
+        for c in client.get("/staff/v1/admin/categories", headers=admin).get_json()
+        if c["code"] == "giao-thong"
+    ]
+    first = client.patch(
+        path, json={"questions": QUESTIONS}, headers={**admin, "If-Match": f'"{read["tag"]}"'}
+    )
+    assert first.status_code == 200
+    assert first.get_json()["tag"] != read["tag"]
+    stale = client.patch(
+        path, json={"questions": [], "name_en": "Roads"}, headers={**admin, "If-Match": read["tag"]}
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "concurrent_update"
+    again = client.patch(path, json={"name_en": "Roads"}, headers=admin)  # no If-Match: no check
+    assert again.status_code == 200
+    assert [q["code"] for q in again.get_json()["questions"]] == [q["code"] for q in QUESTIONS]

@@ -11,6 +11,12 @@ from tests.backend.console.conftest import post_form
 PAGE = "/console/admin/categories"
 
 
+def _tag(client, path: str) -> str:
+    """The state tag of the edit form at ``path``."""
+    page = client.get(path).get_data(as_text=True)
+    return page.split('name="tag" value="')[1].split('"')[0]
+
+
 def _category(code: str) -> Category:
     db.session.expire_all()
     return db.session.scalar(select(Category).where(Category.code == code))
@@ -60,8 +66,8 @@ def test_a_refused_new_category_keeps_what_was_typed(console):
 def test_an_admin_edits_a_category_and_its_questions(console):
     client = console("admin")
     path = f"{PAGE}/giao-thong"
-    assert client.get(path).status_code == 200
     form = {
+        "tag": _tag(client, path),
         "name_vi": "Hư hỏng đường",
         "name_en": "Road damage",
         "group": "giao_thong",
@@ -91,15 +97,31 @@ def test_an_admin_edits_a_category_and_its_questions(console):
     page = client.get(path).get_data(as_text=True)
     assert "left | Trái | Left" in page
 
+    # The same (now stale) form again changes nothing: it is shown as it is now.
+    stale = post_form(client, path, {**form, "q-0-remove": "on"}, page=path)
+    assert stale.status_code == 409
+    assert "left | Trái | Left" in stale.get_data(as_text=True)
+    assert len(_category("giao-thong").questions) == 1
+
+    form["tag"] = _tag(client, path)
     removed = post_form(client, path, {**form, "q-0-remove": "on"}, page=path)
     assert removed.status_code == 302
     assert _category("giao-thong").questions == []
+
+
+def test_a_category_form_without_its_tag_changes_nothing(console):
+    client = console("admin")
+    path = f"{PAGE}/giao-thong"
+    blind = post_form(client, path, {"name_vi": "Mù", "name_en": "Blind", "group": "g"}, page=path)
+    assert blind.status_code == 409
+    assert _category("giao-thong").name_en != "Blind"
 
 
 def test_a_bad_question_is_shown_on_the_form_with_the_input_kept(console):
     client = console("admin")
     path = f"{PAGE}/giao-thong"
     form = {
+        "tag": _tag(client, path),
         "name_vi": "Hư hỏng đường",
         "name_en": "Road damage",
         "group": "giao_thong",

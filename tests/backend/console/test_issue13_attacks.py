@@ -271,11 +271,6 @@ _CATEGORY_FORM = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the category edit form carries no state tag (units and staff forms do): a form "
-    "opened before another admin saved silently replaces their questions",
-)
 def test_a_stale_category_form_does_not_wipe_anothers_questions(console):
     from backend.models import Category
 
@@ -288,12 +283,19 @@ def test_a_stale_category_form_does_not_wipe_anothers_questions(console):
         "q-0-description_vi": "Làn đường",
         "q-0-description_en": "Lane",
     }
-    assert client.get(path).status_code == 200  # admin B opens the form
-    saved = post_form(client, path, {**_CATEGORY_FORM, **question}, page=path)  # admin A saves
+    opened = client.get(path)  # admins A and B open the form
+    assert opened.status_code == 200
+    tag = opened.get_data(as_text=True).split('name="tag" value="')[1].split('"')[0]
+    form = {**_CATEGORY_FORM, "tag": tag}
+    saved = post_form(client, path, {**form, **question}, page=path)  # admin A saves
     assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
     # admin B now saves what their (older) form held: a new name, no question
-    stale = post_form(client, path, {**_CATEGORY_FORM, "name_en": "Roads"}, page=path)
+    stale = post_form(client, path, {**form, "name_en": "Roads"}, page=path)
     assert stale.status_code < 500
+    assert stale.status_code == 409
+    body = stale.get_data(as_text=True)
+    assert 'value="lane"' in body and 'name="tag" value="' + tag not in body
+    assert "Người khác đã thay đổi mục này" in body  # the stale-form message
     category = db.session.scalar(select(Category).where(Category.code == "giao-thong"))
     db.session.refresh(category)
     assert stale.status_code == 409 or [q.code for q in category.questions] == ["lane"]
