@@ -39,7 +39,9 @@ class OnBehalfSchema(EmptyAsAbsentSchema):
     lng = fields.Float(validate=validate.Range(min=-180, max=180), allow_nan=False)
     address = fields.String(
         validate=validate.Length(max=500),
-        metadata={"description": "As told; kept with the report, not geocoded"},
+        metadata={
+            "description": "As told; places the report when it names one ward or commune (no map click, lat/lng or ward given)"
+        },
     )
     ward = fields.String(
         validate=validate.Length(min=1, max=32),
