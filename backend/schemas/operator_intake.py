@@ -40,7 +40,8 @@ class OnBehalfSchema(EmptyAsAbsentSchema):
     address = fields.String(
         validate=validate.Length(max=500),
         metadata={
-            "description": "As told; places the report when it names one ward or commune (no map click, lat/lng or ward given)"
+            "description": "As told; places the report when it names one ward or commune "
+            "(and no map click, lat/lng or ward is given)"
         },
     )
     ward = fields.String(
