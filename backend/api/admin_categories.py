@@ -14,7 +14,6 @@ from backend.schemas.categories import (
     AdminCategoryPatchSchema,
     AdminCategorySchema,
 )
-from backend.schemas.common import ErrorEnvelopeSchema
 from backend.services import categories_admin
 
 blp = Blueprint(
@@ -46,19 +45,10 @@ def _expected_tag() -> str | None:
     return header.strip().removeprefix("W/").strip('"')
 
 
-def _errors(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorEnvelopeSchema)(view)
-        return view
-
-    return decorate
-
-
 @blp.get("/admin/categories")
 @staff_required(Role.ADMIN)
 @blp.response(200, AdminCategorySchema(many=True))
-@_errors(403)
+@blp.errors(403)
 @blp.doc(security=SECURITY)
 def list_categories():
     """Every category, closed ones too, in the order residents see them, with its
@@ -70,7 +60,7 @@ def list_categories():
 @staff_required(Role.ADMIN)
 @blp.arguments(AdminCategoryInputSchema)
 @blp.response(201, AdminCategorySchema)
-@_errors(403, 409, 422)
+@blp.errors(403, 409, 422)
 @blp.doc(security=SECURITY)
 def create_category(args):
     """A new category. A taken code answers 409 ``category_code_taken``; questions with a
@@ -85,7 +75,7 @@ def create_category(args):
 @staff_required(Role.ADMIN)
 @blp.arguments(AdminCategoryPatchSchema)
 @blp.response(200, AdminCategorySchema)
-@_errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 @blp.doc(security=SECURITY, parameters=[IF_MATCH])
 def update_category(args, code):
     """Change the names, group, default severity, whether a photo is required, the

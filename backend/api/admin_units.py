@@ -14,7 +14,6 @@ from backend.schemas.admin_units import (
     UnitUpdateSchema,
     UnitViewSchema,
 )
-from backend.schemas.common import ErrorEnvelopeSchema
 from backend.services import units_admin
 
 blp = Blueprint(
@@ -26,20 +25,11 @@ blp = Blueprint(
 SECURITY = [{"staffToken": []}]
 
 
-def _errors(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorEnvelopeSchema)(view)
-        return view
-
-    return decorate
-
-
 @blp.get("/units")
 @staff_required(Role.ADMIN)
 @blp.arguments(UnitListArgsSchema, location="query")
 @blp.response(200, UnitViewSchema(many=True))
-@_errors(403, 422)
+@blp.errors(403, 422)
 @blp.doc(security=SECURITY)
 def list_units(args):
     """Every handling unit by code; filter by ``q`` (code or name, accents ignored) and
@@ -52,7 +42,7 @@ def list_units(args):
 @staff_required(Role.ADMIN)
 @blp.arguments(UnitCreateSchema)
 @blp.response(201, UnitViewSchema)
-@_errors(403, 409, 422)
+@blp.errors(403, 409, 422)
 @blp.doc(security=SECURITY)
 def create_unit(args):
     """A new active unit. A taken code is 409 ``unit_code_taken``; an unknown supervising
@@ -66,7 +56,7 @@ def create_unit(args):
 @staff_required(Role.ADMIN)
 @blp.arguments(UnitUpdateSchema)
 @blp.response(200, UnitViewSchema)
-@_errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 @blp.doc(security=SECURITY)
 def update_unit(args, code):
     """Rename, change the kind, the supervising unit (null: none), the areas served (the

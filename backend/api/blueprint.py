@@ -27,6 +27,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from backend.api import guards
 from backend.domain.text import N_
 from backend.errors import DomainError, ValidationFailed
+from backend.schemas.common import ErrorEnvelopeSchema
 
 QUERY_LOCATIONS = ("query", "querystring")
 
@@ -108,3 +109,13 @@ class Blueprint(flask_smorest.Blueprint):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(refuse_undeclared_query)
+
+    def errors(self, *statuses: int):
+        """Document the error envelope for each of ``statuses`` (a view decorator)."""
+
+        def decorate(view):
+            for status in statuses:
+                view = self.alt_response(status, schema=ErrorEnvelopeSchema)(view)
+            return view
+
+        return decorate

@@ -13,7 +13,6 @@ from backend.api.blueprint import Blueprint
 from backend.auth import current_staff, staff_required
 from backend.db import commit, utcnow
 from backend.domain.roles import Role
-from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.routing_rules import (
     RoutingRuleInputSchema,
     RoutingRuleListArgsSchema,
@@ -34,20 +33,11 @@ SECURITY = [{"staffToken": []}]
 READERS = (Role.ADMIN, Role.COORDINATOR)
 
 
-def _errors(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorEnvelopeSchema)(view)
-        return view
-
-    return decorate
-
-
 @blp.get("/admin/routing-rules")
 @staff_required(*READERS)
 @blp.arguments(RoutingRuleListArgsSchema, location="query")
 @blp.response(200, RoutingRuleSchema(many=True))
-@_errors(403, 422)
+@blp.errors(403, 422)
 @blp.doc(security=SECURITY)
 def list_rules(args):
     """Every rule, by category (the "every category" rules last) then area; filter by a
@@ -60,7 +50,7 @@ def list_rules(args):
 @staff_required(Role.ADMIN)
 @blp.arguments(RoutingRuleInputSchema)
 @blp.response(201, RoutingRuleSchema)
-@_errors(403, 409, 422)
+@blp.errors(403, 409, 422)
 @blp.doc(security=SECURITY)
 def create_rule(args):
     """A new rule: reports of ``category`` located in ``area`` (or inside it) go to
@@ -82,7 +72,7 @@ class RoutingRule(MethodView):
     @staff_required(Role.ADMIN)
     @blp.arguments(RoutingRuleUpdateSchema)
     @blp.response(200, RoutingRuleSchema)
-    @_errors(403, 404, 409, 422)
+    @blp.errors(403, 404, 409, 422)
     @blp.doc(security=SECURITY)
     def patch(self, args, rule_id):
         """Change a rule's category, area or unit (checked as when adding). Reports already
@@ -93,7 +83,7 @@ class RoutingRule(MethodView):
 
     @staff_required(Role.ADMIN)
     @blp.response(204)
-    @_errors(403, 404)
+    @blp.errors(403, 404)
     @blp.doc(security=SECURITY)
     def delete(self, rule_id):
         """Remove a rule: reports routed after it fall through to the next rule that
@@ -106,7 +96,7 @@ class RoutingRule(MethodView):
 @staff_required(*READERS)
 @blp.arguments(RoutingTestInputSchema)
 @blp.response(200, RoutingTestSchema)
-@_errors(403, 422)
+@blp.errors(403, 422)
 @blp.doc(security=SECURITY)
 def test_routing(args):
     """Where would a report of ``category`` at (``lat``, ``lng``) go now, and why: the

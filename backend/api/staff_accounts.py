@@ -12,7 +12,6 @@ from backend.api.blueprint import Blueprint
 from backend.auth import current_session_id, current_staff, staff_required
 from backend.db import commit, utcnow
 from backend.domain.roles import Role
-from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.staff_accounts import (
     PasswordChangeSchema,
     PasswordResetSchema,
@@ -32,20 +31,11 @@ blp = Blueprint(
 SECURITY = [{"staffToken": []}]
 
 
-def _errors(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorEnvelopeSchema)(view)
-        return view
-
-    return decorate
-
-
 @blp.get("/staff")
 @staff_required(Role.ADMIN)
 @blp.arguments(StaffListArgsSchema, location="query")
 @blp.response(200, StaffAdminViewSchema(many=True))
-@_errors(403, 422)
+@blp.errors(403, 422)
 @blp.doc(security=SECURITY)
 def list_staff(args):
     """Every staff account by username; filter by ``unit`` (code), ``role``, ``active``."""
@@ -56,7 +46,7 @@ def list_staff(args):
 @staff_required(Role.ADMIN)
 @blp.arguments(StaffCreateSchema)
 @blp.response(201, StaffAdminViewSchema)
-@_errors(403, 409, 422)
+@blp.errors(403, 409, 422)
 @blp.doc(security=SECURITY)
 def create_staff(args):
     """A new account with its initial password. Department roles (``department_head``,
@@ -72,7 +62,7 @@ def create_staff(args):
 @staff_required(Role.ADMIN)
 @blp.arguments(StaffUpdateSchema)
 @blp.response(200, StaffAdminViewSchema)
-@_errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 @blp.doc(security=SECURITY)
 def update_staff(args, username):
     """Change the full name, role, unit or active state. A new role, unit or active state
@@ -87,7 +77,7 @@ def update_staff(args, username):
 @staff_required(Role.ADMIN)
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
-@_errors(403, 404, 422)
+@blp.errors(403, 404, 422)
 @blp.doc(security=SECURITY)
 def reset_password(args, username):
     """Set someone's password (they are signed out everywhere)."""
@@ -99,7 +89,7 @@ def reset_password(args, username):
 @staff_required()
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
-@_errors(422)
+@blp.errors(422)
 @blp.doc(security=SECURITY)
 def change_password(args):
     """Change one's own password, with the current one (422 ``wrong_current_password``).
@@ -113,7 +103,7 @@ def change_password(args):
 @blp.delete("/staff/<string:username>/lock")
 @staff_required(Role.ADMIN)
 @blp.response(204)
-@_errors(403)
+@blp.errors(403)
 @blp.doc(security=SECURITY)
 def lift_lock(username):
     """Lift the sign-in delay or lock of ``username`` after repeated wrong passwords (its
@@ -124,7 +114,7 @@ def lift_lock(username):
 @blp.post("/auth/sign-out")
 @staff_required()
 @blp.response(204)
-@_errors(401)
+@blp.errors(401)
 @blp.doc(security=SECURITY)
 def sign_out():
     """End this token's session (the console's sessions and other tokens stay)."""
@@ -135,7 +125,7 @@ def sign_out():
 @blp.post("/auth/sign-out-everywhere")
 @staff_required()
 @blp.response(204)
-@_errors(401)
+@blp.errors(401)
 @blp.doc(security=SECURITY)
 def sign_out_everywhere():
     """End every session of the account: all API tokens and console sign-ins."""
