@@ -22,6 +22,7 @@ from flask import current_app, g, request
 
 from backend.auth import current_resident
 from backend.db import commit, rollback, utcnow
+from backend.models import Resident
 from backend.services import idempotency
 
 HEADER = "Idempotency-Key"
@@ -63,10 +64,21 @@ def _parts() -> list[tuple[str, bytes]]:
     return parts
 
 
-def idempotent(view: Callable | None = None, *, implicit: bool = False) -> Callable:
-    """Make a resident's POST idempotent (see the module)."""
+def _resident_owner() -> tuple[Resident, str]:
+    return current_resident(), ""
+
+
+def idempotent(
+    view: Callable | None = None,
+    *,
+    implicit: bool = False,
+    owner: Callable[[], tuple[Resident, str]] = _resident_owner,
+) -> Callable:
+    """Make a POST idempotent (see the module). ``owner`` gives the account the store keeps
+    the key under and a prefix for it (a staff POST keeps its keys under another account,
+    namespaced by the staff member: ``backend.api.operator_intake``)."""
     if view is None:
-        return functools.partial(idempotent, implicit=implicit)
+        return functools.partial(idempotent, implicit=implicit, owner=owner)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -74,10 +86,10 @@ def idempotent(view: Callable | None = None, *, implicit: bool = False) -> Calla
         window = current_app.config.get("DUPLICATE_SUBMISSION_SECONDS", 0)
         if raw is None and not (implicit and window > 0):
             return view(*args, **kwargs)
-        resident, now = current_resident(), utcnow()
+        (resident, prefix), now = owner(), utcnow()
         fingerprint = idempotency.fingerprint(request.method, request.path, _parts())
         if raw is not None:
-            key, ttl = idempotency.explicit_key(raw), idempotency.KEY_TTL
+            key, ttl = prefix + idempotency.explicit_key(raw), idempotency.KEY_TTL
         else:
             key, ttl = idempotency.implicit_key(fingerprint), timedelta(seconds=window)
         outcome = idempotency.claim(resident, key, fingerprint, now, ttl)

@@ -9,23 +9,20 @@ staff account (``staff:<id>:key:<header>``), so two operators never share a key.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
-from flask import current_app, g, request
+from flask import current_app, request
 
 from backend.api.blueprint import Blueprint
 from backend.api.common import uploaded_photos
-from backend.api.idempotency import HEADER, REPLAYED_HEADER, _parts
 from backend.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from backend.api.idempotency import answer, idempotent
 from backend.auth import current_staff, staff_required
-from backend.db import commit, rollback, utcnow
+from backend.db import utcnow
 from backend.domain.roles import INTAKE_ROLES
 from backend.models import Report, StaffUser
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.operator_intake import FiledReportSchema, OnBehalfSchema
 from backend.schemas.reports import staff_schema
-from backend.services import idempotency, operator_intake, read_model
+from backend.services import operator_intake, read_model
 
 blp = Blueprint(
     "operator_intake",
@@ -35,7 +32,6 @@ blp = Blueprint(
     "counter, filed for a resident.",
 )
 SECURITY = [{"staffToken": []}]
-_CLAIM = "operator_intake_claim"
 
 
 def report_url(report: Report) -> str:
@@ -49,48 +45,11 @@ def filed(staff: StaffUser, report: Report) -> dict:
     return {**staff_schema(view).dump(view), "report_url": report_url(report)}
 
 
-def _idempotent(view: Callable) -> Callable:
-    """The residents' ``Idempotency-Key`` (backend.api.idempotency), for a staff POST."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        raw = request.headers.get(HEADER)
-        if raw is None:
-            return view(*args, **kwargs)
-        staff, now = current_staff(), utcnow()
-        key = f"staff:{staff.id}:" + idempotency.explicit_key(raw)
-        fingerprint = idempotency.fingerprint(request.method, request.path, _parts())
-        owner = operator_intake.walk_in(now)
-        outcome = idempotency.claim(owner, key, fingerprint, now)
-        if isinstance(outcome, idempotency.Replay):
-            rollback()
-            response = current_app.response_class(
-                outcome.body, status=outcome.status_code, mimetype="application/json"
-            )
-            response.headers[REPLAYED_HEADER] = "true"
-            return response
-        commit()  # the claim, on its own: every worker sees it now
-        setattr(g, _CLAIM, outcome)
-        try:
-            return view(*args, **kwargs)
-        except BaseException:
-            rollback()
-            idempotency.release(outcome)
-            commit()
-            raise
-        finally:
-            g.pop(_CLAIM, None)
-
-    return wrapper
-
-
-def _answer(body: dict, status: int):
-    text = current_app.json.dumps(body) + "\n"
-    claim = g.get(_CLAIM)
-    if claim is not None:
-        idempotency.complete(claim, status, text, utcnow())
-    commit()
-    return current_app.response_class(text, status=status, mimetype="application/json")
+def _staff_owner():
+    """The store keys its rows by a resident: an operator's keys are kept under the
+    walk-in account, namespaced by the staff account."""
+    staff = current_staff()
+    return operator_intake.walk_in(utcnow()), f"staff:{staff.id}:"
 
 
 @blp.post("/reports")
@@ -105,7 +64,7 @@ def _answer(body: dict, status: int):
 )
 @blp.alt_response(409, schema=ErrorEnvelopeSchema, description="idempotency_in_progress")
 @blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_KEY])
-@_idempotent
+@idempotent(owner=_staff_owner)
 def file_report(form):
     """File a report for a resident (multipart/form-data; operator, coordinator, admin).
 
@@ -137,4 +96,4 @@ def file_report(form):
         now,
         max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
     )
-    return _answer(filed(staff, report), 201)
+    return answer(filed(staff, report), 201)
