@@ -43,7 +43,9 @@ REFRESH_SECONDS = 60
 def _menu(state):
     add_section(
         state.app,
-        Section("console.operations", _l("Operations centre"), frozenset(CITYWIDE_ROLES), order=30),
+        Section(
+            "console.operations_page", _l("Operations centre"), frozenset(CITYWIDE_ROLES), order=30
+        ),
     )
 
 

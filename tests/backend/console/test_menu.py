@@ -70,3 +70,17 @@ def test_every_registered_badge_label_takes_a_number(app):
     with in_language("en"):
         assert held.badge_label(1) == "1 report held for moderation"
         assert held.badge_label(5) == "5 reports held for moderation"
+
+
+def test_every_menu_entry_names_a_page_that_exists(app):
+    """The menu leaves out an entry whose page is not there: a misspelt endpoint would
+    hide a page from everyone without a word (the operations centre did)."""
+    entries = app.extensions.get(SECTIONS, [])
+    assert entries
+    missing = [s.endpoint for s in entries if s.endpoint not in app.view_functions]
+    assert missing == []
+
+
+def test_the_coordinator_finds_the_operations_centre_in_the_menu(console):
+    page = console("coordinator").get("/console/desk").get_data(as_text=True)
+    assert 'href="/console/operations"' in page
