@@ -18,9 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from limits import parse_many
 
 from backend.config_values import (
+    OBJECT_STORAGE_VARS,
     ConfigError,
+    ObjectStorage,
     dev_secret_key,
     fractions,
+    media_public_base_url,
+    object_storage,
     office_hours,
     window,
 )
@@ -39,6 +43,9 @@ class Settings:
     database_url: str | None = None
     redis_url: str | None = None
     media_root: str | None = None
+    #: Photos in an S3-compatible bucket instead of MEDIA_ROOT (S3_* settings).
+    object_storage: ObjectStorage | None = None
+    media_public_base_url: str | None = None
     secret_key: str | None = None
     #: Earlier keys still accepted for tokens and sessions they signed (key rotation).
     secret_key_fallbacks: tuple[str, ...] = ()
@@ -131,6 +138,8 @@ class Settings:
             database_url=get("DATABASE_URL"),
             redis_url=get("REDIS_URL"),
             media_root=get("MEDIA_ROOT"),
+            object_storage=object_storage({name: get(name) for name in OBJECT_STORAGE_VARS}),
+            media_public_base_url=get("MEDIA_PUBLIC_BASE_URL"),
             secret_key=get("SECRET_KEY"),
             secret_key_fallbacks=tuple(
                 key.strip() for key in (get("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()
@@ -319,6 +328,11 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "REDIS_URL": settings.redis_url,
         "MEDIA_ROOT": media_root,
+        # backend.storage: the bucket (None: MEDIA_ROOT) and the CDN of the renditions.
+        "OBJECT_STORAGE": settings.object_storage,
+        "MEDIA_PUBLIC_BASE_URL": media_public_base_url(
+            settings.media_public_base_url, production=settings.production
+        ),
         "FIREBASE_PROJECT_ID": settings.firebase_project_id,
         "FIREBASE_CREDENTIALS": settings.firebase_credentials,
         "FIREBASE_AUTH_EMULATOR_HOST": settings.auth_emulator_host,

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -63,3 +65,72 @@ def dev_secret_key(instance: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+#: The settings of photo storage in an S3-compatible bucket (read by backend.config).
+OBJECT_STORAGE_VARS = (
+    "S3_BUCKET",
+    "S3_PREFIX",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+)
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
+
+
+@dataclass(frozen=True)
+class ObjectStorage:
+    """Photos in an S3-compatible bucket (backend.storage_s3). No keys: boto3's default
+    chain (an instance role, ``~/.aws``, ``AWS_PROFILE``) finds them."""
+
+    bucket: str
+    prefix: str = ""
+    endpoint_url: str | None = None
+    region: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = field(default=None, repr=False)
+
+
+def object_storage(values: dict[str, str | None]) -> ObjectStorage | None:
+    """The bucket's settings, or None (local disk). Half a configuration is refused: photos
+    must never land on the local disk of one machine because a setting was mistyped."""
+    bucket = values.get("S3_BUCKET")
+    if not bucket:
+        stray = [name for name in ("S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION") if values.get(name)]
+        if stray:
+            raise ConfigError(
+                f"{', '.join(stray)} set without S3_BUCKET: set the bucket too (photos in "
+                "object storage) or unset them (photos on the local disk, MEDIA_ROOT)"
+            )
+        return None
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+        raise ConfigError(f"S3_BUCKET is not a bucket name (3-63 of a-z 0-9 . -): {bucket!r}")
+    key_id, secret = values.get("AWS_ACCESS_KEY_ID"), values.get("AWS_SECRET_ACCESS_KEY")
+    if bool(key_id) != bool(secret):
+        raise ConfigError("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY together, or neither")
+    endpoint = values.get("S3_ENDPOINT_URL")
+    if endpoint and not _HTTP_URL.fullmatch(endpoint):
+        raise ConfigError(f"S3_ENDPOINT_URL must be an http(s):// URL: {endpoint!r}")
+    prefix = (values.get("S3_PREFIX") or "").strip("/")
+    if prefix and any(part in ("", ".", "..") for part in prefix.split("/")):
+        raise ConfigError(f"S3_PREFIX must be folder names joined by /: {prefix!r}")
+    return ObjectStorage(
+        bucket=bucket,
+        prefix=f"{prefix}/" if prefix else "",
+        endpoint_url=endpoint.rstrip("/") if endpoint else None,
+        region=values.get("S3_REGION"),
+        access_key_id=key_id,
+        secret_access_key=secret,
+    )
+
+
+def media_public_base_url(text: str | None, *, production: bool) -> str | None:
+    """Where public renditions are served from instead of the app (a CDN, the bucket)."""
+    if not text:
+        return None
+    if not _HTTP_URL.fullmatch(text) or (production and not text.startswith("https://")):
+        scheme = "https://" if production else "http(s)://"
+        raise ConfigError(f"MEDIA_PUBLIC_BASE_URL must be an {scheme} URL: {text!r}")
+    return text.rstrip("/")
