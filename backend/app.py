@@ -16,7 +16,7 @@ from types import ModuleType
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from backend import cli, i18n, limits, resilience, security
+from backend import cli, i18n, limits, resilience, security, storage
 from backend.api import guards
 from backend.config import Settings, flask_config
 from backend.db import db, has_pending_work, rollback
@@ -40,6 +40,7 @@ def create_app(
     guards.init_app(app)  # before any route: the bounded <int:...> converter, NUL refusal
     app.config.update(flask_config(settings, app.instance_path))
     app.config.update(overrides or {})
+    storage.init_app(app)  # the photo store; a bucket without credentials stops here
     limits.init_app(app)  # 429 with Retry-After (Flask-Limiter); ProxyFix when configured
     security.init_app(app)  # nosniff, frame, referrer, HSTS on every answer; CORS for APIs
     app.json = IsoJSONProvider(app)

@@ -2,27 +2,50 @@
 
 Keys are opaque strings; ``private/`` keys hold originals (with their EXIF),
 ``public/`` keys hold metadata-free renditions that may be served to anyone.
-The embedded default is the local disk under ``MEDIA_ROOT``; an
-S3-compatible store fits the same interface when the app runs on several
-machines.
+The embedded default is the local disk under ``MEDIA_ROOT``; with ``S3_BUCKET``
+set the photos live in an S3-compatible bucket (:mod:`backend.storage_s3`), the
+originals private and the renditions served by the bucket or a CDN
+(``MEDIA_PUBLIC_BASE_URL``) instead of the app.
+
+Every failure of the store itself (unwritable, unreachable, refused) is an
+:class:`OSError`; a key that is not there is a :class:`FileNotFoundError`.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
+
+#: Renditions never change under their key (a new one gets a new key) and the key cannot
+#: be guessed: browsers keep them a year. Shared caches (a CDN) an hour, as the app's own
+#: media route: a photo a moderator hides or a refused report's must stop being served.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, s-maxage=3600, immutable"
+
+Data = bytes | BinaryIO
 
 
 class Storage(Protocol):
-    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def put(self, key: str, data: Data, content_type: str) -> None:
+        """Store ``data`` (bytes, or a binary file read from its position) whole or not at
+        all: a failed put leaves nothing under ``key``."""
+
     def get(self, key: str) -> bytes: ...
-    def delete(self, key: str) -> None: ...
+    def delete(self, key: str) -> None:
+        """Remove ``key``; a key already gone is no error."""
+
     def exists(self, key: str) -> bool: ...
+    def url(self, key: str) -> str | None:
+        """Where the store itself serves a public key, or None: the app's media route."""
+
+
+class StorageError(OSError):
+    """The store could not be reached or refused the request (not: the key is missing)."""
 
 
 def new_key(visibility: str, suffix: str) -> str:
@@ -33,11 +56,22 @@ def new_key(visibility: str, suffix: str) -> str:
     return f"{visibility}/{token[:2]}/{token}{suffix}"
 
 
-class LocalStorage:
-    """Files under a root folder, written atomically (temp file + rename)."""
+def check_key(key: str) -> str:
+    """A key the app makes: under ``private/`` or ``public/``, no ``..``."""
+    if not key.startswith(("private/", "public/")) or ".." in key.split("/"):
+        raise ValueError(f"not a storage key: {key!r}")
+    return key
 
-    def __init__(self, root: str | os.PathLike):
+
+class LocalStorage:
+    """Files under a root folder, written atomically (temp file + rename).
+
+    ``public_base_url``: a web server or CDN serving the root folder (its ``public/``), the
+    media route otherwise."""
+
+    def __init__(self, root: str | os.PathLike, public_base_url: str | None = None):
         self.root = Path(root)
+        self.public_base_url = public_base_url
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -45,13 +79,16 @@ class LocalStorage:
             raise ValueError(f"key escapes the storage root: {key!r}")
         return path
 
-    def put(self, key: str, data: bytes, content_type: str) -> None:
+    def put(self, key: str, data: Data, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    fh.write(data)
+                else:
+                    shutil.copyfileobj(data, fh)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -66,21 +103,44 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def url(self, key: str) -> str | None:
+        return f"{self.public_base_url}/{check_key(key)}" if self.public_base_url else None
+
+
+def build_storage(config) -> Storage:
+    """The store the configuration names: the bucket when ``OBJECT_STORAGE`` is set (its
+    credentials looked up now: none is a ConfigError at start), else ``MEDIA_ROOT``."""
+    base = config.get("MEDIA_PUBLIC_BASE_URL")
+    if config.get("OBJECT_STORAGE"):
+        from backend.storage_s3 import S3Storage
+
+        return S3Storage(config["OBJECT_STORAGE"], public_base_url=base)
+    return LocalStorage(config["MEDIA_ROOT"], public_base_url=base)
+
+
+def init_app(app: Flask) -> None:
+    """Build the store at start: a bucket without credentials stops the app here."""
+    app.extensions["phananh_storage"] = build_storage(app.config)
+
 
 def get_storage() -> Storage:
     storage = current_app.extensions.get("phananh_storage")
     if storage is None:
-        storage = LocalStorage(current_app.config["MEDIA_ROOT"])
+        storage = build_storage(current_app.config)
         current_app.extensions["phananh_storage"] = storage
     return storage
 
 
 def public_url(key: str | None) -> str | None:
-    """Absolute URL of a public rendition (served by the ``media`` route)."""
+    """Absolute URL of a public rendition: the bucket's or the CDN's, else the ``media``
+    route's (on ``PUBLIC_BASE_URL`` when set)."""
     if not key:
         return None
     if not key.startswith("public/"):
         raise ValueError("only public keys have URLs")
+    direct = get_storage().url(key)
+    if direct:
+        return direct
     base = current_app.config.get("PUBLIC_BASE_URL")
     path = url_for("media.public_file", key=key.removeprefix("public/"), _external=not base)
     return f"{base.rstrip('/')}{path}" if base else path
