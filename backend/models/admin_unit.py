@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
@@ -38,6 +38,10 @@ class AdminUnit(db.Model):
     #: Boundary as WKB (lon/lat, WGS84); None for units without a polygon.
     boundary: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: A province (depth 0) this deployment serves: only hosted provinces get reports.
+    hosted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A province's URL name, e.g. ``can-tho`` (see :func:`backend.domain.provinces.province_slug`).
+    slug: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[AdminUnit]] = relationship(back_populates="parent")

@@ -50,6 +50,8 @@ class Category(db.Model):
     default_severity: Mapped[str] = mapped_column(String(16), default=Severity.NORMAL)
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    #: None: the national list; set: that province's local addition.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
 
     questions: Mapped[list[CategoryQuestion]] = relationship(
         back_populates="category",

@@ -38,9 +38,12 @@ class Department(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    #: The province (depth-0 admin unit) the unit belongs to.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
 
     supervisor: Mapped[Department | None] = relationship(remote_side=[id])
     areas: Mapped[list[AdminUnit]] = relationship(secondary=department_areas)
+    province: Mapped[AdminUnit | None] = relationship(foreign_keys=[province_id])
 
     @property
     def is_coordinator(self) -> bool:

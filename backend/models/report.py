@@ -52,6 +52,8 @@ class Report(db.Model):
         Index("ix_reports_department_created", "department_id", "created_at"),
         # Duplicate suggestions: same category, a narrow band of latitude first.
         Index("ix_reports_category_lat", "category_id", "lat"),
+        # A province's reports, newest first (tenancy: every staff and provincial list).
+        Index("ix_reports_province_created", "province_id", "created_at"),
         one_of("status", Status),
         one_of("moderation_status", ModerationStatus),
         one_of("severity", Severity),
@@ -80,6 +82,8 @@ class Report(db.Model):
     location_source: Mapped[str] = mapped_column(String(16), default=LocationSource.DEVICE)
     admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    #: The province that handles it (set at intake from the routing decision).
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
     status: Mapped[str] = mapped_column(String(20))
     severity: Mapped[str] = mapped_column(String(16))
     reporter_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
@@ -112,7 +116,7 @@ class Report(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     category: Mapped[Category] = relationship(lazy="joined")
-    admin_unit: Mapped[AdminUnit | None] = relationship()
+    admin_unit: Mapped[AdminUnit | None] = relationship(foreign_keys=[admin_unit_id])
     department: Mapped[Department | None] = relationship(
         lazy="joined", foreign_keys=[department_id]
     )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
@@ -40,6 +40,8 @@ class SlaPolicy(db.Model):
     publish_seconds: Mapped[int]
     effective_from: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    #: None: national; a province's own policy overrides the national one.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
 
     category: Mapped[Category | None] = relationship()
 
@@ -51,10 +53,26 @@ class ExceptionKind(StrEnum):
 
 
 class CalendarException(db.Model):
-    __tablename__ = "calendar_exceptions"
-    __table_args__ = (one_of("kind", ExceptionKind),)
+    """A day off, a make-up working day or a holiday that does not apply: national
+    (``province_id`` None, applies in every province) or one province's own."""
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    __tablename__ = "calendar_exceptions"
+    __table_args__ = (
+        one_of("kind", ExceptionKind),
+        UniqueConstraint("province_id", "day", name="uq_calendar_exceptions_province_id"),
+        # NULLs are distinct in the constraint above: one national exception per day.
+        Index(
+            "uq_calendar_exceptions_national_day",
+            "day",
+            unique=True,
+            postgresql_where=text("province_id IS NULL"),
+            sqlite_where=text("province_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
+    day: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -25,6 +25,9 @@ class StaffUser(db.Model):
     role: Mapped[str] = mapped_column(String(32))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: The province the account works in; None: national staff (a national administrator
+    #: is role admin with no province).
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     token_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -74,3 +74,55 @@ def test_reports_masked_the_old_way_are_masked_again(
     )
     assert "0901234567" not in rows[code] and rows[code].startswith("Ổ gà sâu")
     assert rows[edited].startswith("Đèn tắt (") and "0912" not in rows[edited]
+
+
+def test_provinces_as_tenants_backfill(app, city, resident, submit, committed):
+    """0023: the existing province becomes a hosted tenant with a slug; its units, staff and
+    reports belong to it; categories, SLA policies and calendar exceptions stay national."""
+    code = submit(resident()).get_json()["code"]
+    db.session.execute(
+        text(
+            "INSERT INTO calendar_exceptions (day, kind, note, updated_at, province_id) "
+            "VALUES ('2026-12-24', 'day_off', 'Noel', '2026-12-01 00:00:00', NULL)"
+        )
+    )
+    db.session.commit()
+    directory = app.extensions["migrate"].directory
+    downgrade(directory=directory, revision="0022")
+    upgrade(directory=directory)
+    db.session.expire_all()
+    province = db.session.execute(
+        text("SELECT id, hosted, slug FROM admin_units WHERE code = '92'")
+    ).one()
+    assert province.hosted and province.slug == "can-tho"
+    assert (
+        db.session.execute(
+            text("SELECT count(*) FROM departments WHERE code = 'ioc' AND province_id = :p"),
+            {"p": province.id},
+        ).scalar()
+        == 1
+    )
+    assert (
+        db.session.execute(
+            text(
+                "SELECT count(*) FROM staff_users WHERE username = 'coordinator' "
+                "AND province_id = :p"
+            ),
+            {"p": province.id},
+        ).scalar()
+        == 1
+    )
+    assert (
+        db.session.execute(
+            text("SELECT province_id FROM reports WHERE code = :c"), {"c": code}
+        ).scalar()
+        == province.id
+    )
+    assert (
+        db.session.execute(
+            text("SELECT count(*) FROM categories WHERE province_id IS NOT NULL")
+        ).scalar()
+        == 0
+    )
+    row = db.session.execute(text("SELECT day, kind, province_id FROM calendar_exceptions")).one()
+    assert str(row.day) == "2026-12-24" and row.kind == "day_off" and row.province_id is None
