@@ -84,6 +84,7 @@ def create_app(
     from backend.api.operator_intake import blp as intake_blp
 
     api.register_blueprint(intake_blp)
+    from backend.web import provinces as _province_pages  # noqa: F401 (/p/<slug>/ on the portal)
     from backend.web import views as portal
 
     app.register_blueprint(portal.bp)

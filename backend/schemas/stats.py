@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from backend.domain.channels import Channel
 from backend.schemas.common import DepartmentRefSchema, EmptyAsAbsentSchema
+from backend.schemas.province_arg import province_field
 from backend.schemas.sla import PERIOD
 
 _RATE = {"description": "0..1, null when there is no case"}
@@ -93,6 +94,7 @@ class PeriodArgsSchema(EmptyAsAbsentSchema):
 
 
 class StatsArgsSchema(PeriodArgsSchema):
+    province = province_field()
     department = fields.String()
     admin_unit = fields.String(metadata={"description": "Current or pre-merger code"})
     group = fields.String(

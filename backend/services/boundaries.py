@@ -91,18 +91,19 @@ def _kind(option: str, name: str, parent: AdminUnit | None) -> str:
     return UnitKind.CITY if name.startswith(("TP ", "Thành phố")) else UnitKind.PROVINCE
 
 
-def outlines(tolerance: float = 0.001) -> dict:
-    """The top-level units' boundaries, simplified (~100 m), as a GeoJSON FeatureCollection.
+def outlines(tolerance: float = 0.001, *, province_id: int | None = None) -> dict:
+    """The hosted provinces' boundaries (or one's), simplified (~100 m), as a GeoJSON
+    FeatureCollection.
 
     The portal's map draws them under the reports, so that the map still shows the
     city when no tile server is configured.
     """
-    units = db.session.scalars(
-        select(AdminUnit)
-        .where(AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None))
-        .options(undefer(AdminUnit.boundary))
-        .order_by(AdminUnit.code)
+    stmt = select(AdminUnit).where(
+        AdminUnit.parent_id.is_(None), AdminUnit.hosted.is_(True), AdminUnit.boundary.is_not(None)
     )
+    if province_id is not None:
+        stmt = stmt.where(AdminUnit.id == province_id)
+    units = db.session.scalars(stmt.options(undefer(AdminUnit.boundary)).order_by(AdminUnit.code))
     features = [
         {
             "type": "Feature",

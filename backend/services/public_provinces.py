@@ -1,0 +1,61 @@
+"""The provinces this deployment serves, with their figures, for the public side.
+
+Each province's figures are :func:`backend.services.statistics.summary` of its scope,
+exactly what ``GET /public/v1/stats?province=<slug>`` answers (one computation), and
+the provinces are ranked by their Decision 766 points as the units are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from backend.db import db
+from backend.domain.ranking import ranked
+from backend.models import AdminUnit
+from backend.services import statistics
+from backend.services.province_ref import hosted_provinces
+from backend.services.statistics import Period, Scope
+
+
+def scope_of(
+    province: AdminUnit | None, *, department: str | None = None, admin_unit: str | None = None
+) -> Scope:
+    """The statistics' scope of one province (None: every province), optionally narrowed
+    to a unit or an administrative unit."""
+    if province is None:
+        return Scope(department=department, admin_unit=admin_unit)
+    return Scope(department=department, admin_unit=admin_unit or province.code)
+
+
+def ref(province: AdminUnit) -> dict:
+    return {"code": province.code, "slug": province.slug, "name": province.name}
+
+
+def ranking(period: Period, now: datetime) -> list[dict]:
+    """Every hosted province with its figures over the period, best points first."""
+    return ranked(
+        [
+            {
+                "province": ref(p),
+                "figures": statistics.summary(scope_of(p), period, now)["figures"],
+            }
+            for p in hosted_provinces()
+        ]
+    )
+
+
+def scoreboard(province: AdminUnit | None, period: Period, now: datetime) -> list[dict]:
+    """The units ranked (:func:`backend.services.statistics.scoreboard`), of one province
+    or all."""
+    if province is None:
+        return statistics.scoreboard(period, now)
+    # The province's cases only: the other provinces' units have none (no rank), and are
+    # left out.
+    own = {d.code for d in statistics.handling_units() if d.province_id == province.id}
+    entries = statistics.scoreboard(period, now, admin_unit=province.code)
+    return [e for e in entries if e["department"]["code"] in own]
+
+
+def of_report(report) -> AdminUnit | None:
+    """The province a report was filed in (None for a report from before provinces)."""
+    return db.session.get(AdminUnit, report.province_id) if report.province_id else None
