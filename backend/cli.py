@@ -171,6 +171,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 PERIODIC = (
     ("backend.tasks:sla_sweep", 60),
     ("backend.tasks:redispatch_renditions", 30),  # with REDISPATCH_AFTER: within a minute
+    ("backend.tasks:delete_withdrawn_files", 60),  # what a storage outage left behind
     ("backend.tasks:purge_idempotency_keys", 3600),
     ("backend.tasks:purge_ended_sessions", 24 * 3600),
 )

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "phananh"
 #: Job paths named where the enqueueing services can see them (the jobs live in backend.tasks).
 RENDITIONS_JOB = "backend.tasks:make_renditions"
+#: Deletes the files of withdrawn photos (backend.services.photos.withdraw_public_files).
+WITHDRAWN_FILES_JOB = "backend.tasks:delete_withdrawn_files"
 _EXT = "phananh_redis"
 #: Seconds between two attempts to reach Redis again, for the workers and the scheduler:
 #: once Redis is back, both resume within this (RQ's own worker backs off up to 60 s).

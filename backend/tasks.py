@@ -12,12 +12,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db import commit, db
 from backend.jobs import RENDITIONS_JOB, dispatch, dispatch_many, get_queue, redis_connection
-from backend.models import Photo
+from backend.models import MediaDeletion, Photo
 from backend.models.photo import RenditionStatus
 from backend.services import idempotency, photos, resident_sessions, sla, staff_sessions
 from backend.storage import get_storage
@@ -109,6 +109,21 @@ def rebuild_missing_renditions(*, batch: int = 500) -> int:
         for photo_id in missing:
             dispatch(RENDITIONS_JOB, photo_id)
         count += len(missing)
+
+
+def delete_withdrawn_files(*, batch: int = 500) -> int:
+    """Delete the stored files of withdrawn photos (hidden, or of a refused report), batch
+    by batch; idempotent (a file already gone is no error). Enqueued after the commit that
+    withdrew them, and every minute by the scheduler for what a store outage left behind."""
+    count = 0
+    while True:
+        done, failed = photos.delete_withdrawn(batch=batch)
+        if done:
+            db.session.execute(delete(MediaDeletion).where(MediaDeletion.id.in_(done)))
+            commit()
+        count += len(done)
+        if failed or len(done) < batch:
+            return count
 
 
 def sla_sweep(now: datetime | None = None, *, batch: int = 500) -> dict[str, int]:

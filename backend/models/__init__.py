@@ -6,7 +6,7 @@ from backend.models.category import Category, Severity
 from backend.models.department import Department, DepartmentKind
 from backend.models.event import ActorKind, ReportEvent
 from backend.models.idempotency import IdempotencyKey
-from backend.models.photo import Photo, PhotoKind
+from backend.models.photo import MediaDeletion, Photo, PhotoKind
 from backend.models.rating import RaterKind, Rating
 from backend.models.report import Report, ReportFollower, ReportSequence
 from backend.models.resident import Resident
@@ -33,6 +33,7 @@ __all__ = [
     "ExtensionRequest",
     "IdempotencyKey",
     "LegacyUnitCode",
+    "MediaDeletion",
     "Photo",
     "PhotoKind",
     "RaterKind",

@@ -58,3 +58,15 @@ class Photo(db.Model):
     @property
     def public(self) -> bool:
         return not self.hidden and self.rendition_status == RenditionStatus.READY
+
+
+class MediaDeletion(db.Model):
+    """A stored file to delete once its withdrawal has committed (a hidden photo's, a
+    refused report's renditions): the job (``backend.tasks.delete_withdrawn_files``) deletes
+    the file, then the row; a store that is down leaves the row for the next pass."""
+
+    __tablename__ = "media_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,13 +17,14 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from backend.db import after_commit, db, on_rollback
+from backend.db import db, on_rollback
 from backend.domain.text import N_, Msgid
 from backend.errors import DomainError, ValidationFailed
+from backend.jobs import WITHDRAWN_FILES_JOB, enqueue
 from backend.localtime import local_tz
 from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, inspect_photo
 from backend.media.images import make_rendition as render
-from backend.models import Photo
+from backend.models import MediaDeletion, Photo
 from backend.models.photo import RenditionStatus
 from backend.storage import get_storage, new_key
 
@@ -205,15 +206,42 @@ def make_renditions(photo: Photo) -> None:
 
 
 def withdraw_public_files(photos_: list[Photo]) -> None:
-    """Take photos off every public URL: their rendition files are deleted after the commit."""
-    storage = get_storage()
+    """Take photos off every public URL: their rendition files (on the disk or in the
+    bucket, so the CDN's URL answers 404 too) are deleted by a job after the commit,
+    recorded here (``media_deletions``) so that a store down at that moment only delays it.
+    The private originals stay, for the moderators and the report's history."""
     keys = []
     for photo in photos_:
         keys += [k for k in (photo.thumb_key, photo.display_key) if k]
         photo.thumb_key = photo.display_key = None
         photo.rendition_status = RenditionStatus.REMOVED
     if keys:
-        after_commit(lambda: [storage.delete(key) for key in keys])
+        db.session.add_all(MediaDeletion(key=key) for key in keys)
+        enqueue(WITHDRAWN_FILES_JOB)
+
+
+def delete_withdrawn(*, batch: int) -> tuple[list[int], bool]:
+    """Delete the files of up to ``batch`` recorded withdrawals, the oldest first; returns
+    the rows done (the caller deletes them and commits) and whether the store failed (the
+    rest wait for the next pass). A key a photo uses again (shown again: the rendition is
+    made under the same key) is not deleted, only its row."""
+    rows = db.session.scalars(select(MediaDeletion).order_by(MediaDeletion.id).limit(batch)).all()
+    if not rows:
+        return [], False
+    keys = {row.key for row in rows}
+    in_use = set(
+        db.session.scalars(select(Photo.thumb_key).where(Photo.thumb_key.in_(keys)))
+    ) | set(db.session.scalars(select(Photo.display_key).where(Photo.display_key.in_(keys))))
+    storage, done = get_storage(), []
+    for row in rows:
+        if row.key not in in_use:
+            try:
+                storage.delete(row.key)
+            except OSError as exc:
+                log.warning("withdrawn file %s waits for the storage (%s)", row.key, exc)
+                return done, True
+        done.append(row.id)
+    return done, False
 
 
 def stale_pending(now: datetime, older_than: timedelta, *, limit: int) -> list[int]:

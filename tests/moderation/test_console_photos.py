@@ -66,13 +66,17 @@ def test_before_and_after_photos_are_labelled(client, resolved):
     assert "Ảnh sau: do đơn vị gửi kèm kết quả" in vietnamese
 
 
-def test_a_hidden_photo_is_shown_to_the_moderator_and_to_nobody_else(client, app, resolved):
+def test_a_hidden_photo_is_shown_to_the_moderator_and_to_nobody_else(
+    client, app, resolved, run_jobs
+):
     assert console_sign_in(client, "moderator").status_code == 302
     photos, version = _photos(resolved)
     hidden = photos["before"]
+    hidden_id = hidden.id  # the job below ends the session
     public_thumb = f"/media/public/{hidden.thumb_key.removeprefix('public/')}"
     assert client.get(public_thumb).status_code == 200
     assert _hide(client, resolved, hidden.id, version).status_code == 302
+    run_jobs()  # the deletion of its public files, a job after the commit
 
     photos, _ = _photos(resolved)
     assert photos["before"].hidden and photos["before"].thumb_key is None
@@ -81,9 +85,9 @@ def test_a_hidden_photo_is_shown_to_the_moderator_and_to_nobody_else(client, app
     assert [p["kind"] for p in public["photos"]] == ["after"]
 
     page = client.get(f"{QUEUE}/{resolved}?lang=en").get_data(as_text=True)
-    own = f"{QUEUE}/{resolved}/photos/{hidden.id}"
+    own = f"{QUEUE}/{resolved}/photos/{hidden_id}"
     item = re.search(
-        rf'<li class="mod-photo photo-hidden" id="photo-{hidden.id}".*?</li>', page, re.S
+        rf'<li class="mod-photo photo-hidden" id="photo-{hidden_id}".*?</li>', page, re.S
     )
     assert item, "the hidden photo is not marked"
     item = item.group(0)
