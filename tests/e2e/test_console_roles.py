@@ -82,6 +82,21 @@ def rows(page) -> list[str]:
     return page.locator("#reports .queue-row").evaluate_all("els => els.map(e => e.dataset.code)")
 
 
+def submit(page, button: str, kind: str = "success") -> None:
+    """Click a form's ``button`` and wait for the answer page to load, then check that it
+    flashes a ``kind`` message (the flashes it shows are in the failure).
+
+    A click waits only for the navigation to start: a page read at once (``is_visible``
+    does not wait) may still be the form's own page, without the answer's flash.
+    """
+    with page.expect_navigation():
+        page.click(button)
+    shown = page.locator(".flashes .flash").evaluate_all(
+        "els => els.map(e => e.className + ': ' + e.innerText)"
+    )
+    assert page.locator(f".flashes .flash-{kind}").is_visible(), (page.url, shown)
+
+
 def working_day_after(page, live_server, day: date, days: int) -> date:
     """A working day at least ``days`` calendar days after ``day`` (not a weekend, a
     holiday or a day the administrator made an exception)."""
@@ -171,8 +186,7 @@ def test_a_head_gives_a_report_to_an_officer_who_finds_it_on_the_desk_and_in_the
     sign_in(head_page, live_server, f"{unit}.head", next_path=f"/console/reports/{code}")
     open_form(head_page, "assignee")
     head_page.select_option("#assignee-officer", officer)
-    head_page.click("#form-assignee button[type=submit]")
-    assert head_page.locator(".flashes .flash-success").is_visible()
+    submit(head_page, "#form-assignee button[type=submit]")
     full_name = staff_get(head_page, live_server, officer, "/me")["full_name"]
     assert head_page.locator("#assignee").inner_text() == full_name
 
@@ -258,8 +272,7 @@ def test_the_coordinator_forwards_a_returned_report_to_a_unit(page, live_server,
         target = next(v for v in values if v and v != returned_by)
         page.select_option("#forward-department", target)
     page.fill("#forward-note", "Chuyển đơn vị đúng thẩm quyền.")
-    page.click("#form-forward button[type=submit]")
-    assert page.locator(".flashes .flash-success").is_visible()
+    submit(page, "#form-forward button[type=submit]")
     now = staff_get(page, live_server, "coordinator", f"/reports/{code}")
     assert (now["status"], now["department"]["code"]) == ("assigned", target)
     assert page.locator("#unit").inner_text() == now["department"]["name"]
@@ -273,12 +286,16 @@ def test_the_coordinator_forwards_a_returned_report_to_a_unit(page, live_server,
 
 
 def _extensible(page, live_server) -> tuple[dict, str]:
-    """A report whose unit may still ask for more time (its deadline not passed)."""
+    """A report whose unit may still ask for more time: its deadline not passed, nor so
+    close that it would pass while the test fills the form (the request would then be
+    refused as too late)."""
+    soonest = datetime.now(LOCAL) + timedelta(hours=1)
     everything = reports_of(page, live_server, "coordinator", "page_size=100")
     units = sorted({r["department"]["code"] for r in everything if r["department"]} - {"ioc"})
     for unit in units:
         for report in reports_of(page, live_server, f"{unit}.officer", "page_size=100"):
-            if "extensions" in report["allowed_actions"] and handle_due(report):
+            due = handle_due(report)
+            if "extensions" in report["allowed_actions"] and due and due > soonest:
                 return report, unit
     raise AssertionError("the demo has a report whose deadline has not passed")
 
@@ -297,8 +314,7 @@ def test_the_coordinator_approves_an_extension_and_the_deadline_moves_everywhere
     open_form(page, "extensions")
     page.fill("#extensions-reason", "Cần chờ vật tư thay thế từ nhà cung cấp.")
     page.fill("#extension-date", proposed.isoformat())
-    page.click("#form-extensions button[type=submit]")
-    assert page.locator(".flashes .flash-success").is_visible()
+    submit(page, "#form-extensions button[type=submit]")
     assert page.locator("#extensions li").count() >= 1
 
     # The coordinator finds it among the extension requests and approves it.
@@ -311,7 +327,8 @@ def test_the_coordinator_approves_an_extension_and_the_deadline_moves_everywhere
     decide = coordinator.locator("form[id^='form-decide-extension-']")
     assert decide.count() == 1
     decide.locator("textarea[name=note]").fill("Đồng ý gia hạn.")
-    decide.locator("button[name=approve][value=true]").click()
+    with coordinator.expect_navigation():
+        decide.locator("button[name=approve][value=true]").click()
     assert coordinator.locator(".flashes .flash-success").is_visible()
     assert coordinator.locator("form[id^='form-decide-extension-']").count() == 0
 
