@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -59,11 +60,27 @@ def fractions(text: str) -> tuple[float, ...]:
 
 
 def dev_secret_key(instance: Path) -> str:
-    """A per-installation key kept in the instance folder, so tokens survive restarts."""
+    """A per-installation key kept in the instance folder, so tokens survive restarts.
+
+    Made once for every process that shares the folder: the key is written to a file of
+    this process's own and linked into place, which fails if another process got there
+    first (two app servers or workers started at once then agree on the key, instead of
+    each signing with the one it wrote and reading the other's sessions as forged).
+    """
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        mine = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        mine.write_text(secrets.token_urlsafe(48))
+        mine.chmod(0o600)
+        try:
+            os.link(mine, path)
+        except FileExistsError:
+            pass  # another process made it first: use that one
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                mine.replace(path)
+        finally:
+            mine.unlink(missing_ok=True)
     return path.read_text().strip()
 
 
