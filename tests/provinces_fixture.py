@@ -17,11 +17,20 @@ from backend.models.admin_unit import UnitKind
 from backend.models.department import DepartmentKind
 
 
+@dataclass(frozen=True)
+class UnitRef:
+    """What the tests read of a unit (plain values: the session may be gone)."""
+
+    id: int
+    code: str
+    name: str
+
+
 @dataclass
 class Provinces:
-    a: AdminUnit
-    b: AdminUnit
-    b_unit: Department
+    a: UnitRef
+    b: UnitRef
+    b_unit: UnitRef
 
     def in_a(self, codes: list[str]) -> None:
         """Reports the demo's intake filed without a province (before routing set it) are
@@ -84,4 +93,8 @@ def two_provinces() -> Provinces:
         update(Department).where(Department.province_id.is_(None)).values(province_id=a.id)
     )
     db.session.commit()
-    return Provinces(a=a, b=b, b_unit=b_unit)
+    return Provinces(a=_ref(a), b=_ref(b), b_unit=_ref(b_unit))
+
+
+def _ref(unit) -> UnitRef:
+    return UnitRef(id=unit.id, code=unit.code, name=unit.name)

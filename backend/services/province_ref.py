@@ -2,17 +2,16 @@
 
 A province is named by its URL name (slug, e.g. ``can-tho``) or its code (``92``). Only
 provinces this deployment serves (``admin_units.hosted``) are known to the public side;
-any other name is a 404 ``province_not_found``.
+any other name is a 404 ``province_not_found``. The lookups are
+:mod:`backend.services.provinces`'.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-
-from backend.db import db
 from backend.domain.text import N_
 from backend.errors import NotFound
 from backend.models import AdminUnit
+from backend.services import provinces
 
 
 class ProvinceNotFound(NotFound):
@@ -22,30 +21,14 @@ class ProvinceNotFound(NotFound):
 
 def hosted_provinces() -> list[AdminUnit]:
     """The provinces this deployment serves, by name."""
-    return list(
-        db.session.scalars(
-            select(AdminUnit)
-            .where(AdminUnit.parent_id.is_(None), AdminUnit.hosted.is_(True))
-            .order_by(AdminUnit.name)
-        )
-    )
+    return provinces.hosted()
 
 
 def find(ref: str) -> AdminUnit:
     """A hosted province by slug (any case) or code; :class:`ProvinceNotFound` otherwise."""
     ref = (ref or "").strip()
-    province = (
-        db.session.scalar(
-            select(AdminUnit).where(
-                AdminUnit.parent_id.is_(None),
-                AdminUnit.hosted.is_(True),
-                or_(AdminUnit.slug == ref.lower(), AdminUnit.code == ref),
-            )
-        )
-        if ref and len(ref) <= 64
-        else None
-    )
-    if province is None:
+    province = (provinces.by_slug(ref) or provinces.by_code(ref)) if 0 < len(ref) <= 64 else None
+    if province is None or not province.hosted:
         raise ProvinceNotFound()
     return province
 
