@@ -92,8 +92,22 @@ class CalendarExceptionSchema(Schema):
     note = fields.String(validate=validate.Length(max=300))
 
 
+PROVINCE = fields.String(
+    validate=validate.Length(max=64),
+    metadata={
+        "description": "A province (slug or code) whose own entries a national administrator "
+        "keeps; by default the caller's own province (national staff: the national list)"
+    },
+)
+
+
+class ProvinceArgsSchema(EmptyAsAbsentSchema):
+    province = PROVINCE
+
+
 class CalendarArgsSchema(EmptyAsAbsentSchema):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    province = PROVINCE
 
 
 class TimelinessArgsSchema(EmptyAsAbsentSchema):
@@ -112,11 +126,19 @@ class HolidaySchema(Schema):
     name = fields.String()
 
 
+class CalendarYearExceptionSchema(CalendarExceptionSchema):
+    scope = fields.String(
+        validate=validate.OneOf(["national", "province"]),
+        metadata={"description": "national (every province) or the province's own"},
+    )
+
+
 class CalendarYearSchema(Schema):
-    """A year of the working calendar (``GET /staff/v1/admin/calendar``)."""
+    """A year of the working calendar (``GET /staff/v1/admin/calendar``): the national
+    calendar, with a province's own exceptions on top when asked for one."""
 
     year = fields.Integer()
     office_hours = fields.List(fields.String(metadata={"example": "07:30-11:30"}))
     holidays = fields.List(fields.Nested(HolidaySchema))
     weekend_working_days = fields.List(fields.Date())
-    exceptions = fields.List(fields.Nested(CalendarExceptionSchema))
+    exceptions = fields.List(fields.Nested(CalendarYearExceptionSchema))

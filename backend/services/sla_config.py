@@ -13,7 +13,13 @@ from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
 from backend.services import queries
-from backend.services.sla import durations_for, forget_calendar, replan, working_calendar
+from backend.services.sla import (
+    durations_for,
+    forget_calendar,
+    policy_in_force,
+    replan,
+    working_calendar,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -26,6 +32,11 @@ class AcceptAfterHandle(ValidationFailed):
 
 
 def _view(durations: Durations, severity: str, category: str | None, policy: SlaPolicy | None):
+    """What a report gets; ``source``: the built-in default, a national policy, or the
+    province's own (``province_policy``)."""
+    source = "default"
+    if policy is not None:
+        source = "policy" if policy.province_id is None else "province_policy"
     return {
         "severity": severity,
         "category": category,
@@ -34,50 +45,48 @@ def _view(durations: Durations, severity: str, category: str | None, policy: Sla
         "handle_days": durations.handle / WORKING_DAY,
         "publish_days": durations.publish / WORKING_DAY,
         "effective_from": policy.effective_from if policy else None,
-        "source": "policy" if policy else "default",
+        "source": source,
     }
 
 
-def current_policies(now: datetime) -> list[dict]:
-    """What a report assigned now would get: per severity, and per category with its own."""
+def current_policies(now: datetime, *, province_id: int | None = None) -> list[dict]:
+    """What a report assigned now would get (in the province, when given: its own policies
+    over the national ones): per severity, and per category with its own."""
     views = []
     for severity in Severity:
-        general = _latest(None, severity, now)
-        views.append(_view(durations_for(None, severity, now), severity, None, general))
+        general = policy_in_force(None, severity, now, province_id)
+        durations = durations_for(None, severity, now, province_id)
+        views.append(_view(durations, severity, None, general))
+    in_scope = SlaPolicy.province_id.is_(None)
+    if province_id is not None:
+        in_scope = in_scope | (SlaPolicy.province_id == province_id)
     categories = db.session.scalars(
-        select(Category).join(SlaPolicy, SlaPolicy.category_id == Category.id).distinct()
+        select(Category)
+        .join(SlaPolicy, SlaPolicy.category_id == Category.id)
+        .where(in_scope)
+        .distinct()
     ).all()
     for category in categories:
         for severity in Severity:
-            specific = _latest(category.id, severity, now)
-            if specific is not None:
-                views.append(
-                    _view(
-                        durations_for(category.id, severity, now), severity, category.code, specific
-                    )
-                )
+            specific = policy_in_force(category.id, severity, now, province_id)
+            if specific is not None and specific.category_id == category.id:
+                durations = durations_for(category.id, severity, now, province_id)
+                views.append(_view(durations, severity, category.code, specific))
     return views
 
 
-def _latest(category_id: int | None, severity: str, now: datetime) -> SlaPolicy | None:
-    column = SlaPolicy.category_id
-    return db.session.scalar(
-        select(SlaPolicy)
-        .where(
-            SlaPolicy.severity == severity,
-            column.is_(None) if category_id is None else column == category_id,
-            SlaPolicy.effective_from <= now,
-        )
-        .order_by(SlaPolicy.effective_from.desc(), SlaPolicy.id.desc())
-        .limit(1)
-    )
-
-
-def set_policy(staff: StaffUser, data: dict, now: datetime) -> dict:
-    """A new policy, in force from ``now``: reports assigned before keep their deadlines."""
+def set_policy(
+    staff: StaffUser, data: dict, now: datetime, *, province_id: int | None = None
+) -> dict:
+    """A new policy, in force from ``now``: reports assigned before keep their deadlines.
+    ``province_id``: the province's own policy (it overrides the national one there);
+    None: a national policy. A province's policy may name the national categories and
+    its own local ones only."""
     category = None
     if data.get("category"):
         category = queries.category_by_code(data["category"], active_only=False)
+        if category.province_id is not None and category.province_id != province_id:
+            raise queries.UnknownCategory(fields={"category": ["Unknown category."]})
     handle = (
         data["handle_hours"] * HOUR if "handle_hours" in data else data["handle_days"] * WORKING_DAY
     )
@@ -94,16 +103,25 @@ def set_policy(staff: StaffUser, data: dict, now: datetime) -> dict:
         publish_seconds=int((data["publish_days"] * WORKING_DAY).total_seconds()),
         effective_from=now,
         created_by_id=staff.id,
+        province_id=province_id,
     )
     db.session.add(policy)
     db.session.flush()
-    durations = durations_for(category.id if category else None, data["severity"], now)
+    durations = durations_for(category.id if category else None, data["severity"], now, province_id)
     return _view(durations, data["severity"], category.code if category else None, policy)
 
 
-def calendar_year(year: int) -> dict:
-    """The year's holidays (library and exceptions) and the administrator's exceptions."""
-    cal = working_calendar()
+def _exceptions_of(province_id: int | None):
+    """The exceptions an administrator of the province (None: national) keeps."""
+    column = CalendarException.province_id
+    return column.is_(None) if province_id is None else column == province_id
+
+
+def calendar_year(year: int, *, province_id: int | None = None) -> dict:
+    """The year's holidays (library and exceptions) and the administrator's exceptions: of
+    the province when given (the national calendar with the province's exceptions on top;
+    ``exceptions`` lists both, each with its ``scope``), else the national ones."""
+    cal = working_calendar(province_id)
     day, end = date(year, 1, 1), date(year, 12, 31)
     holidays, make_up = [], []
     while day <= end:
@@ -113,35 +131,56 @@ def calendar_year(year: int) -> dict:
         if day.weekday() >= 5 and cal.is_working_day(day):
             make_up.append(day)
         day += timedelta(days=1)
+    in_scope = _exceptions_of(None)
+    if province_id is not None:
+        in_scope = in_scope | _exceptions_of(province_id)
     exceptions = db.session.scalars(
         select(CalendarException)
-        .where(CalendarException.day >= date(year, 1, 1), CalendarException.day <= end)
-        .order_by(CalendarException.day)
+        .where(in_scope, CalendarException.day >= date(year, 1, 1), CalendarException.day <= end)
+        .order_by(CalendarException.day, CalendarException.province_id.is_not(None))
     ).all()
     return {
         "year": year,
         "office_hours": [f"{s:%H:%M}-{e:%H:%M}" for s, e in cal.hours],
         "holidays": holidays,
         "weekend_working_days": make_up,
-        "exceptions": [{"date": e.day, "kind": e.kind, "note": e.note} for e in exceptions],
+        "exceptions": [
+            {
+                "date": e.day,
+                "kind": e.kind,
+                "note": e.note,
+                "scope": "national" if e.province_id is None else "province",
+            }
+            for e in exceptions
+        ],
     }
 
 
-def set_exception(day: date, kind: str, note: str | None, now: datetime) -> CalendarException:
-    """Add or change an exception; deadlines computed from now on follow it."""
-    exception = db.session.get(CalendarException, day) or CalendarException(day=day)
+def _exception(day: date, province_id: int | None) -> CalendarException | None:
+    return db.session.scalar(
+        select(CalendarException).where(CalendarException.day == day, _exceptions_of(province_id))
+    )
+
+
+def set_exception(
+    day: date, kind: str, note: str | None, now: datetime, *, province_id: int | None = None
+) -> CalendarException:
+    """Add or change an exception, national or (``province_id``) the province's own on top
+    of the national calendar; deadlines computed from now on follow it (running clocks
+    are replanned: a province's, only that province's reports)."""
+    exception = _exception(day, province_id) or CalendarException(day=day, province_id=province_id)
     exception.kind = kind
     exception.note = nfc(note) if note else None
     exception.updated_at = now
     db.session.add(exception)
     db.session.flush()
     forget_calendar()
-    replan(day)
+    replan(day, province_id)
     return exception
 
 
-def delete_exception(day: date) -> None:
-    exception = db.session.get(CalendarException, day)
+def delete_exception(day: date, *, province_id: int | None = None) -> None:
+    exception = _exception(day, province_id)
     if exception is None:
         raise ValidationFailed(
             N_("No exception on this date."),
@@ -151,4 +190,4 @@ def delete_exception(day: date) -> None:
     db.session.delete(exception)
     db.session.flush()
     forget_calendar()
-    replan(day)
+    replan(day, province_id)

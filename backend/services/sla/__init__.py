@@ -26,7 +26,13 @@ from backend.services.sla.clocks import (
     used,
     working_days_late,
 )
-from backend.services.sla.config import durations_for, forget_calendar, working_calendar
+from backend.services.sla.config import (
+    calendar_of,
+    durations_for,
+    forget_calendar,
+    policy_in_force,
+    working_calendar,
+)
 from backend.services.sla.extensions import (
     MAX_AHEAD,
     ApologyAlreadyGiven,
@@ -59,6 +65,7 @@ __all__ = [
     "NoRunningClock",
     "SweepResult",
     "apologise",
+    "calendar_of",
     "clock_view",
     "complete",
     "current_of",
@@ -74,6 +81,7 @@ __all__ = [
     "history",
     "open_clocks",
     "pause",
+    "policy_in_force",
     "public_flag",
     "replan",
     "request_extension",

@@ -19,6 +19,7 @@ from backend.models.department import DepartmentKind
 from backend.models.sla import ExtensionStatus
 from backend.services.sla.config import (
     apology_grace,
+    calendar_of,
     durations_for,
     reminder_fractions,
     working_calendar,
@@ -142,8 +143,8 @@ def start_clocks(report: Report, department: Department, now: datetime) -> None:
     end_clocks(report, now)
     if department.kind == DepartmentKind.COORDINATOR:
         return
-    cal = working_calendar()
-    budgets = durations_for(report.category.id, report.severity, now)
+    cal = calendar_of(report)
+    budgets = durations_for(report.category.id, report.severity, now, report.province_id)
     for kind, budget in ((ClockKind.ACCEPT, budgets.accept), (ClockKind.HANDLE, budgets.handle)):
         clock = ReportClock(
             department=department,
@@ -164,7 +165,7 @@ def start_clocks(report: Report, department: Department, now: datetime) -> None:
 
 def end_clocks(report: Report, now: datetime) -> None:
     """The unit no longer has the report (forwarded, returned, rejected): its clocks stop."""
-    cal = working_calendar()
+    cal = calendar_of(report)
     ended = open_clocks(report)
     for clock in ended:
         _stop_run(clock, now, cal)
@@ -174,7 +175,7 @@ def end_clocks(report: Report, now: datetime) -> None:
 
 
 def complete(report: Report, kind: ClockKind, now: datetime) -> None:
-    cal = working_calendar()
+    cal = calendar_of(report)
     for clock in open_clocks(report, kind):
         _stop_run(clock, now, cal)
         clock.completed_at = now
@@ -189,8 +190,8 @@ def resolved(report: Report, now: datetime) -> None:
     if handle is None:
         return
     cancel_pending(report, [handle])
-    budget = durations_for(report.category.id, report.severity, now).publish
-    cal = working_calendar()
+    budget = durations_for(report.category.id, report.severity, now, report.province_id).publish
+    cal = calendar_of(report)
     report.clocks.append(
         ReportClock(
             department_id=handle.department_id,
@@ -211,7 +212,7 @@ def resolved(report: Report, now: datetime) -> None:
 
 def pause(report: Report, now: datetime) -> None:
     """Waiting for the resident: the clocks stop."""
-    cal = working_calendar()
+    cal = calendar_of(report)
     for clock in open_clocks(report):
         _stop_run(clock, now, cal)
         clock.paused_at = now
@@ -219,7 +220,7 @@ def pause(report: Report, now: datetime) -> None:
 
 def resume(report: Report, now: datetime) -> None:
     """The resident answered: the clocks run again with the time they had left."""
-    cal = working_calendar()
+    cal = calendar_of(report)
     for clock in open_clocks(report):
         if clock.run_started_at is None:
             clock.run_started_at = now
@@ -227,19 +228,23 @@ def resume(report: Report, now: datetime) -> None:
             plan(clock, cal)
 
 
-def replan(from_day: date) -> int:
-    """After a calendar change: running clocks whose deadline reaches that day are recomputed."""
-    cal = working_calendar()
-    start = datetime.combine(from_day, time(), cal.tz)
-    clocks = db.session.scalars(
-        select(ReportClock).where(
-            ReportClock.completed_at.is_(None),
-            ReportClock.superseded.is_(False),
-            ReportClock.run_started_at.is_not(None),
-            ReportClock.overdue_at.is_(None),
-            ReportClock.due_at >= start,
+def replan(from_day: date, province_id: int | None = None) -> int:
+    """After a calendar change: running clocks whose deadline reaches that day are
+    recomputed, each on its report's province's calendar. ``province_id``: a province's
+    own exception changed, only its reports' clocks; None: a national one, every clock."""
+    start = datetime.combine(from_day, time(), working_calendar().tz)
+    stmt = select(ReportClock).where(
+        ReportClock.completed_at.is_(None),
+        ReportClock.superseded.is_(False),
+        ReportClock.run_started_at.is_not(None),
+        ReportClock.overdue_at.is_(None),
+        ReportClock.due_at >= start,
+    )
+    if province_id is not None:
+        stmt = stmt.join(Report, Report.id == ReportClock.report_id).where(
+            Report.province_id == province_id
         )
-    ).all()
+    clocks = db.session.scalars(stmt).all()
     for clock in clocks:
-        plan(clock, cal)
+        plan(clock, calendar_of(clock.report))
     return len(clocks)

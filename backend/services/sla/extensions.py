@@ -34,7 +34,7 @@ from backend.services.sla.clocks import (
     seconds,
     used,
 )
-from backend.services.sla.config import working_calendar
+from backend.services.sla.config import calendar_of
 from backend.services.sla.views import deadline_passed
 from backend.services.timeline import note
 
@@ -103,7 +103,7 @@ def request_extension(
 ) -> ExtensionRequest:
     """The unit asks for more time, before its current deadline has passed."""
     clock = _handle_clock(report)
-    cal = working_calendar()
+    cal = calendar_of(report)
     if deadline_passed(clock, now):
         raise ExtensionTooLate()
     due = _future_date(proposed, "proposed_date", now, cal)
@@ -165,7 +165,7 @@ def decide_extension(
     request.decision_note = nfc(note_text) if note_text else None
     if approve and not clock.open:
         raise Conflict(N_("That deadline is no longer running."), code="extension_obsolete")
-    cal = working_calendar()
+    cal = calendar_of(report)
     if approve:
         current_due = clock.due_at or now
         if request.proposed_due_at <= current_due:
@@ -205,7 +205,7 @@ def apologise(
         raise ApologyNotDue()  # past the deadline it is due, before the sweep notices too
     if clock.apology_at is not None:
         raise ApologyAlreadyGiven()
-    cal = working_calendar()
+    cal = calendar_of(report)
     due = _future_date(promised, "promised_date", now, cal)
     clock.apology_at = now
     clock.promised_due_at = due

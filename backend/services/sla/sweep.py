@@ -30,7 +30,7 @@ from backend.domain.vocabulary import EventKind
 from backend.models import Department, Report, ReportClock
 from backend.models.department import DepartmentKind
 from backend.services.sla.clocks import next_check, thresholds, working_days_late
-from backend.services.sla.config import reminder_fractions, working_calendar
+from backend.services.sla.config import calendar_of, reminder_fractions
 from backend.services.timeline import note
 
 log = logging.getLogger(__name__)
@@ -105,13 +105,12 @@ def sweep(now: datetime, *, batch: int = 500) -> SweepResult:
 
 
 def _advance_all(clocks: list[ReportClock], now: datetime) -> Batch:
-    cal = working_calendar()
     done = Batch(ids=[c.id for c in clocks])
     # Nothing is written before the caller commits, so a conflict (the clock's version
     # changed under it) shows there, with the batch's ids known.
     with db.session.no_autoflush:
         for clock in clocks:
-            _advance(clock, now, cal, done.result)
+            _advance(clock, now, calendar_of(clock.report), done.result)
     # A clock still due after its steps would be picked again forever.
     done.stuck = {c.id for c in clocks if c.next_check_at is not None and c.next_check_at <= now}
     return done

@@ -20,7 +20,7 @@ from backend.domain.vocabulary import EventKind
 from backend.i18n import both
 from backend.models import Report, ReportClock
 from backend.services.sla.clocks import facts, used, working_days_late
-from backend.services.sla.config import working_calendar
+from backend.services.sla.config import calendar_of
 
 
 def current_of(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> Current:
@@ -42,7 +42,7 @@ def current_of(clock: ReportClock, now: datetime, cal: WorkingCalendar) -> Curre
 def deadline_passed(clock: ReportClock, now: datetime) -> bool:
     """The clock's current due date has passed (overdue or late), whether or not the
     sweep has recorded it yet: past it, an extension is too late and the apology is due."""
-    state = current_of(clock, now, working_calendar()).state
+    state = current_of(clock, now, calendar_of(clock.report)).state
     return state in (Outcome.OVERDUE, Outcome.LATE)
 
 
@@ -141,7 +141,7 @@ def deadlines(report: Report, now: datetime) -> dict:
     ``overdue`` follows the handling clock's current due date: a unit that apologised
     with a promised date still ahead is late, not overdue, until that date passes.
     """
-    cal = working_calendar()
+    cal = calendar_of(report)
     views = {kind: clock_view(clock, now, cal) for kind, clock in _latest(report).items()}
     handle = views.get(ClockKind.HANDLE)
     end = report.resolved_at or report.closed_at or now
@@ -162,7 +162,7 @@ def public_flag(report: Report, now: datetime) -> dict | None:
     )
     if handle is None:
         return None
-    state = current_of(handle, now, working_calendar())
+    state = current_of(handle, now, calendar_of(report))
     if state.state == Outcome.OVERDUE:
         return {
             "state": Outcome.OVERDUE.value,

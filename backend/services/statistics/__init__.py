@@ -7,13 +7,14 @@ to the unit whose clock it is, and to the administrative unit where the report
 is located. The figures are computed from the cases by the pure
 :func:`backend.domain.scoring.figures`. The package:
 
-- :mod:`.period`: the period (local dates) and the scope (unit, place, or all);
+- :mod:`.period`: the period (local dates) and the scope (unit, place, province, or all);
 - :mod:`.cases`: the one query that reads a scope's cases over a period;
 - :mod:`.figures`: the figures of those cases, by month, unit (ranked) or place.
 
 Callers use ``from backend.services import statistics`` and ``statistics.<name>``.
 """
 
+from backend.services.statistics.cases import ProvinceNotFound, province_of
 from backend.services.statistics.figures import (
     DepartmentNotFound,
     by_admin_unit,
@@ -32,12 +33,14 @@ __all__ = [
     "MAX_PERIOD_DAYS",
     "DepartmentNotFound",
     "Period",
+    "ProvinceNotFound",
     "Scope",
     "by_admin_unit",
     "department_page",
     "handling_unit",
     "handling_units",
     "monthly",
+    "province_of",
     "report",
     "scoreboard",
     "staff_desk",

@@ -18,11 +18,23 @@ from backend.db import db
 from backend.domain.calendar import WorkingCalendar
 from backend.domain.scoring import Case
 from backend.domain.sla import ClockKind, Outcome, outcome
-from backend.models import Department, Rating, Report, ReportClock
+from backend.models import AdminUnit, Department, Rating, Report, ReportClock
 from backend.models.rating import RaterKind
+from backend.services import province_ref
+from backend.services.province_ref import ProvinceNotFound
 from backend.services.queries import id_of, unit_and_descendants
 from backend.services.sla import facts, working_calendar
 from backend.services.statistics.period import Period, Scope
+
+
+def province_of(value: str | int) -> AdminUnit:
+    """A hosted province by its id, slug or code; else 404 ``province_not_found``."""
+    if isinstance(value, int):
+        found = db.session.get(AdminUnit, value)
+        if found is None or found.parent_id is not None or not found.hosted:
+            raise ProvinceNotFound()
+        return found
+    return province_ref.find(value)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,8 @@ class CaseRow:
     started_at: datetime
     #: How the report came in (backend.domain.channels.Channel).
     channel: str = "app"
+    #: The province the report was filed in (its clocks run on its calendar).
+    province_id: int | None = None
 
 
 #: What a case needs of its clock: read as plain columns (no ORM objects), so that a
@@ -104,6 +118,7 @@ def _part(scope: Scope, condition) -> Select:
             *_CLOCK_COLUMNS,
             Report.admin_unit_id,
             Report.channel,
+            Report.province_id,
             Rating.score,
             Rating.reopened_at,
         )
@@ -119,6 +134,8 @@ def _part(scope: Scope, condition) -> Select:
         stmt = stmt.where(ReportClock.department_id == department_id)
     if scope.admin_unit:
         stmt = stmt.where(Report.admin_unit_id.in_(unit_and_descendants(scope.admin_unit)))
+    if scope.province is not None:
+        stmt = stmt.where(Report.province_id == province_of(scope.province).id)
     return stmt
 
 
@@ -154,34 +171,46 @@ def _case(parts: list[_Part]) -> Case:
 
 
 def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
-    """The cases received in the period within the scope, as of ``now``."""
+    """The cases received in the period within the scope, as of ``now``. Each case's
+    working time is counted on its province's calendar."""
     cal = working_calendar()
+    calendars = {None: cal}
     width = len(_CLOCK_COLUMNS)
-    cases: dict[int, tuple[_Clock, int | None, str, list[_Part]]] = {}
+    cases: dict[int, tuple[_Clock, int | None, str, int | None, list[_Part]]] = {}
     root_of: dict[int, int] = {}  # clock -> the first clock of its case
     for row in db.session.execute(_statement(scope, period, cal)):
         clock_id, continues_id = row[0], row[1]
         clock = _Clock(*row[2 : 2 + width])
-        admin_unit_id, channel, score, reopened_at = row[2 + width :]
-        clock_facts = facts(clock, now, cal)
+        admin_unit_id, channel, province_id, score, reopened_at = row[2 + width :]
+        own = calendars.get(province_id)
+        if own is None:
+            own = calendars[province_id] = working_calendar(province_id)
+        clock_facts = facts(clock, now, own)
         part = _Part(
             outcome(clock_facts),
             clock.completed_at is not None,
-            cal.in_days(clock_facts.used),
+            own.in_days(clock_facts.used),
             score,
             reopened_at is not None,
         )
         if continues_id is None:
             root_of[clock_id] = clock_id
-            cases[clock_id] = (clock, admin_unit_id, channel, [part])
+            cases[clock_id] = (clock, admin_unit_id, channel, province_id, [part])
         elif continues_id in root_of:  # else the case was received before the period
             root_of[clock_id] = root_of[continues_id]
-            cases[root_of[clock_id]][3].append(part)
+            cases[root_of[clock_id]][4].append(part)
     rows = []
-    for clock, admin_unit_id, channel, parts in cases.values():
+    for clock, admin_unit_id, channel, province_id, parts in cases.values():
         if parts[0].outcome == Outcome.HANDED_OVER:
             continue  # forwarded or returned in time: never in this unit's remit
         rows.append(
-            CaseRow(_case(parts), clock.department_id, admin_unit_id, clock.started_at, channel)
+            CaseRow(
+                _case(parts),
+                clock.department_id,
+                admin_unit_id,
+                clock.started_at,
+                channel,
+                province_id,
+            )
         )
     return rows

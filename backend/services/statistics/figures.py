@@ -22,7 +22,7 @@ from backend.models import AdminUnit, Department, DepartmentKind, StaffUser
 from backend.services import policy
 from backend.services.queries import id_of, unit_and_descendants
 from backend.services.sla import working_calendar
-from backend.services.statistics.cases import CaseRow, case_rows
+from backend.services.statistics.cases import CaseRow, case_rows, province_of
 from backend.services.statistics.period import Period, Scope
 
 
@@ -46,7 +46,11 @@ def summary(scope: Scope, period: Period, now: datetime) -> dict:
 
 def _summary(scope: Scope, period: Period, rows: list[CaseRow]) -> dict:
     return {
-        "scope": {"department": scope.department, "admin_unit": scope.admin_unit},
+        "scope": {
+            "department": scope.department,
+            "admin_unit": scope.admin_unit,
+            "province": _province_name(scope.province),
+        },
         "period": period.as_dict(),
         "figures": _figures(rows),
     }
@@ -70,15 +74,23 @@ def _by_month(rows: list[CaseRow], period: Period) -> list[dict]:
     ]
 
 
-def handling_units() -> list[Department]:
-    """The units that are scored: every active unit but the coordinator's office."""
-    return list(
-        db.session.scalars(
-            select(Department)
-            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
-            .order_by(Department.name)
-        )
+def _province_name(province: str | int | None) -> str | None:
+    """The scope's province as the answers name it: its slug (or code)."""
+    if province is None:
+        return None
+    found = province_of(province)
+    return found.slug or found.code
+
+
+def handling_units(province: str | int | None = None) -> list[Department]:
+    """The units that are scored: every active unit but the coordinators' offices (of one
+    province when given: its slug, code or id)."""
+    stmt = select(Department).where(
+        Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR
     )
+    if province is not None:
+        stmt = stmt.where(Department.province_id == province_of(province).id)
+    return list(db.session.scalars(stmt.order_by(Department.name)))
 
 
 def _rank_key(entry: dict):
@@ -86,22 +98,30 @@ def _rank_key(entry: dict):
     return (f["received"] == 0, -(f["points"] or 0), -(f["on_time_rate"] or 0), -f["received"])
 
 
-def scoreboard(period: Period, now: datetime, *, admin_unit: str | None = None) -> list[dict]:
-    """Handling units ranked by their points (timeliness + satisfaction), best first.
+def scoreboard(
+    period: Period,
+    now: datetime,
+    *,
+    admin_unit: str | None = None,
+    province: str | int | None = None,
+) -> list[dict]:
+    """Handling units ranked by their points (timeliness + satisfaction), best first; of
+    one province (slug, code or id) when given: its units, its reports.
 
     Units with no case in the period come last, unranked.
     """
-    return _ranked(case_rows(Scope(admin_unit=admin_unit), period, now))
+    scope = Scope(admin_unit=admin_unit, province=province)
+    return _ranked(case_rows(scope, period, now), province)
 
 
-def _ranked(rows: list[CaseRow]) -> list[dict]:
+def _ranked(rows: list[CaseRow], province: str | int | None = None) -> list[dict]:
     by_unit = _grouped(rows, lambda r: r.department_id)
     entries = [
         {
             "department": {"code": unit.code, "name": unit.name, "kind": unit.kind},
             "figures": _figures(by_unit.get(unit.id, [])),
         }
-        for unit in handling_units()
+        for unit in handling_units(province)
     ]
     entries.sort(key=_rank_key)
     # Competition ranking: units with the same points share a rank (1, 1, 3).
@@ -215,11 +235,14 @@ def report(scope: Scope, period: Period, now: datetime, *, group: str | None = N
     elif group == "department":
         result["by_department"] = [
             e
-            for e in _ranked(rows)
+            for e in _ranked(rows, scope.province)
             if scope.department is None or e["department"]["code"] == scope.department
         ]
     elif group == "admin_unit":
-        result["by_admin_unit"] = _by_place(rows, scope.admin_unit)
+        parent = scope.admin_unit
+        if parent is None and scope.province is not None:
+            parent = province_of(scope.province).code  # the province's wards
+        result["by_admin_unit"] = _by_place(rows, parent)
     elif group == "channel":
         result["by_channel"] = by_channel(rows)
     return result

@@ -15,10 +15,12 @@ MAX_PERIOD_DAYS = 3 * 366
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose cases: one handling unit, one administrative unit (with its wards), or all."""
+    """Whose cases: one handling unit, one administrative unit (with its wards), one
+    province (its slug, code or id: the reports filed in it), or all; they combine."""
 
     department: str | None = None
     admin_unit: str | None = None
+    province: str | int | None = None
 
 
 @dataclass(frozen=True)
