@@ -125,6 +125,7 @@ def test_hide_and_show_a_photo(client, staff, resident, submit, run_jobs):
         reason="Lộ biển số xe",
     )
     assert hidden.status_code == 200
+    run_jobs()  # the deletion of its public files, a job after the commit
     assert client.get(f"/public/v1/reports/{code}").get_json()["photos"] == []
     assert client.get(url).status_code == 404  # the public file is gone
     mine = client.get(f"/mobile/v1/reports/{code}", headers=headers).get_json()
@@ -260,7 +261,7 @@ def test_merge_only_into_a_public_open_report_and_bring_the_supporters(
     assert following_dup.get_json()["error"]["code"] == "report_closed"
 
 
-def test_rejecting_withdraws_the_public_photos(client, staff, resident, submit):
+def test_rejecting_withdraws_the_public_photos(client, staff, resident, submit, run_jobs):
     code = submit(resident(), description="Ổ gà lớn trên đường Hai Bà Trưng").get_json()["code"]
     url = client.get(f"/public/v1/reports/{code}").get_json()["photos"][0]["display_url"]
     assert client.get(url).status_code == 200
@@ -271,6 +272,7 @@ def test_rejecting_withdraws_the_public_photos(client, staff, resident, submit):
         reason="spam",
         message="Quảng cáo.",
     )
+    run_jobs()  # the deletion of its public files, a job after the commit
     assert client.get(url).status_code == 404
 
 
