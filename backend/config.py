@@ -90,6 +90,12 @@ class Settings:
     #: this many days without use.
     resident_access_minutes: int = 60
     resident_refresh_days: int = 60
+    #: The public reads' shared response cache (backend.cache): on/off, the max-age a CDN
+    #: and the cache keep an answer, the stale-while-revalidate, the in-process LRU's size.
+    public_cache: bool = True
+    public_cache_seconds: int = 30
+    public_cache_stale_seconds: int = 30
+    public_cache_entries: int = 1000
 
     @property
     def production(self) -> bool:
@@ -181,6 +187,10 @@ class Settings:
             request_time_budget_seconds=get_int("REQUEST_TIME_BUDGET_SECONDS", 20),
             resident_access_minutes=get_int("RESIDENT_ACCESS_MINUTES", 60),
             resident_refresh_days=get_int("RESIDENT_REFRESH_DAYS", 60),
+            public_cache=get_bool("PUBLIC_CACHE", True),
+            public_cache_seconds=get_int("PUBLIC_CACHE_SECONDS", 30),
+            public_cache_stale_seconds=get_int("PUBLIC_CACHE_STALE_SECONDS", 30),
+            public_cache_entries=get_int("PUBLIC_CACHE_ENTRIES", 1000),
         )
 
     def validate(self) -> None:
@@ -206,6 +216,12 @@ class Settings:
             raise ConfigError("REQUEST_TIME_BUDGET_SECONDS must be between 1 and 600")
         if not 5 <= self.resident_access_minutes <= 24 * 60:
             raise ConfigError("RESIDENT_ACCESS_MINUTES must be between 5 and 1440")
+        if not 1 <= self.public_cache_seconds <= 3600:
+            raise ConfigError("PUBLIC_CACHE_SECONDS must be between 1 and 3600")
+        if not 0 <= self.public_cache_stale_seconds <= 86400:
+            raise ConfigError("PUBLIC_CACHE_STALE_SECONDS must be between 0 and 86400")
+        if not 10 <= self.public_cache_entries <= 1_000_000:
+            raise ConfigError("PUBLIC_CACHE_ENTRIES must be between 10 and 1000000")
         if not 1 <= self.resident_refresh_days <= 365:
             raise ConfigError("RESIDENT_REFRESH_DAYS must be between 1 and 365")
         for origin in self.cors_origins:
@@ -400,6 +416,11 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         # rotated on every use (backend.services.resident_sessions).
         "RESIDENT_ACCESS_MINUTES": settings.resident_access_minutes,
         "RESIDENT_REFRESH_DAYS": settings.resident_refresh_days,
+        # The public reads' response cache (backend.cache, backend.api.caching).
+        "PUBLIC_CACHE": settings.public_cache,
+        "PUBLIC_CACHE_SECONDS": settings.public_cache_seconds,
+        "PUBLIC_CACHE_STALE_SECONDS": settings.public_cache_stale_seconds,
+        "PUBLIC_CACHE_ENTRIES": settings.public_cache_entries,
         "JSON_SORT_KEYS": False,
         "API_TITLE": "phananh API",
         "API_VERSION": "1.0",

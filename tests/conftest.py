@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -230,6 +231,9 @@ def _test_config(app, media_root: Path):
     config, extensions = dict(app.config), dict(app.extensions)
     app.config["MEDIA_ROOT"] = str(media_root)
     app.extensions.pop("phananh_storage", None)  # the storage of that MEDIA_ROOT
+    # The public response cache outlives a rolled-back test: each test its own (empty).
+    app.config["PUBLIC_CACHE_PREFIX"] = f"pa:pc:test-{uuid.uuid4().hex}:"
+    app.extensions.pop("phananh_public_cache", None)
     try:
         yield
     finally:

@@ -38,4 +38,6 @@ def dump_page(page: Page, dump: Callable[[Any], dict]) -> dict:
         "page": page.page,
         "page_size": page.page_size,
         "total": page.total,
+        "total_exact": page.total_exact,
+        "next": page.next_cursor,
     }

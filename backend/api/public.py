@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import jsonify
 
 from backend.api.blueprint import Blueprint
-from backend.api.caching import conditional
+from backend.api.caching import board_scope, conditional, register, report_scope
 from backend.api.common import dump_page
 from backend.db import utcnow
 from backend.localtime import local_date, local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
-from backend.schemas.filters import ReportListArgsSchema
+from backend.schemas.filters import PublicReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
 from backend.schemas.stats import (
     DepartmentScoreboardSchema,
@@ -37,11 +37,20 @@ blp.after_request(conditional)
 
 
 @blp.get("/reports")
-@blp.arguments(ReportListArgsSchema, location="query")
+@blp.arguments(PublicReportListArgsSchema, location="query")
 @blp.alt_response(200, schema=PublicReportPage, success=True)
 def list_reports(args):
-    """Browse and search reports (newest first)."""
-    page = queries.public_reports(args["filter"], args["page"], args["page_size"], local_tz())
+    """Browse and search reports (newest first).
+
+    Paging: ``total`` is counted up to 10,000 (``total_exact`` false beyond: "more than
+    10,000"); ``page`` reaches the first 10,000 rows (deeper: 422 ``page_too_deep``);
+    ``next`` is the cursor of the following page, at any depth (pass it as ``cursor``;
+    null on the last page). Reports filed while a client walks the cursors never shift
+    it: each row comes exactly once.
+    """
+    page = queries.public_reports(
+        args["filter"], args["page"], args["page_size"], local_tz(), cursor=args["cursor"]
+    )
     now = utcnow()
     return jsonify(
         dump_page(page, lambda r: PublicReportSummarySchema().dump(read_model.row(r, now)))
@@ -95,3 +104,16 @@ def stats(args):
         utcnow(),
         group=args.get("group"),
     )
+
+
+# Anonymous reads answered from the shared cache (backend.api.caching).
+register(
+    blp,
+    {
+        "list_reports": board_scope,
+        "get_report": report_scope,
+        "departments": board_scope,
+        "department": board_scope,
+        "stats": board_scope,
+    },
+)

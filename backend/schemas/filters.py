@@ -58,13 +58,27 @@ class ReportListArgsSchema(PageArgsSchema):
     @post_load
     def to_filter(self, data, **kwargs):
         page, page_size = data.pop("page"), data.pop("page_size")
+        cursor = data.pop("cursor", None)
         desk = {key: data.pop(key) for key in _DESK if key in data}
         return {
             "filter": ReportFilter(**data),
             "desk": DeskFilter(**desk),
             "page": page,
             "page_size": page_size,
+            "cursor": cursor,
         }
+
+
+class PublicReportListArgsSchema(ReportListArgsSchema):
+    """The public board: page numbers for the first 10,000 rows, a cursor for any depth."""
+
+    cursor = fields.String(
+        validate=validate.Length(max=64),
+        metadata={
+            "description": "The `next` of the previous page: the page after it (newest "
+            "first). Pages deeper than 10,000 rows are reached only this way"
+        },
+    )
 
 
 class StaffReportListArgsSchema(ReportListArgsSchema):

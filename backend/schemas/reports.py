@@ -270,7 +270,19 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
             "items": fields.List(fields.Nested(item)),
             "page": fields.Integer(),
             "page_size": fields.Integer(),
-            "total": fields.Integer(),
+            "total": fields.Integer(
+                metadata={"description": "Matching rows, counted up to 10,000 (see total_exact)"}
+            ),
+            "total_exact": fields.Boolean(
+                metadata={"description": "false: more than `total` match (the count stopped)"}
+            ),
+            "next": fields.String(
+                allow_none=True,
+                metadata={
+                    "description": "The next page's cursor (pass it as `cursor`); null on "
+                    "the last page. Pages deeper than 10,000 rows are reached only this way"
+                },
+            ),
         },
         name=name,
     )

@@ -26,6 +26,7 @@ from backend.models import (
     StaffUser,
 )
 from backend.services import policy
+from backend.services.paging import Position, bounded_count, check_depth
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class Page:
     page: int
     page_size: int
     total: int
+    #: False: ``total`` is a floor (the count stopped at ``paging.COUNT_CAP``).
+    total_exact: bool = True
+    #: The cursor of the next page (``?cursor=``), None on the last; public lists only.
+    next_cursor: str | None = None
 
 
 class UnknownCategory(ValidationFailed):
@@ -208,9 +213,24 @@ def page_of(
     return Page(items, page, page_size, total or 0)
 
 
-def public_reports(flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo) -> Page:
-    stmt = select(Report).where(policy.published())
-    return page_of(_apply(stmt, flt, tz), page, page_size)
+def public_reports(
+    flt: ReportFilter, page: int, page_size: int, tz: ZoneInfo, cursor: str | None = None
+) -> Page:
+    """A page of the public board, newest first, by page number (shallow pages) or after a
+    cursor (any depth). The total is counted up to ``paging.COUNT_CAP``; each page says
+    the cursor of the next, so a client walks the whole list without an OFFSET."""
+    stmt = _apply(select(Report).where(policy.published()), flt, tz)
+    total, exact = bounded_count(stmt)
+    ordered = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(page_size + 1)
+    if cursor:
+        ordered = ordered.where(Position.parse(cursor).after())
+    else:
+        check_depth(page, page_size)
+        ordered = ordered.offset((page - 1) * page_size)
+    rows = board_rows(ordered)
+    items, more = rows[:page_size], len(rows) > page_size
+    after = Position.of(items[-1]).token() if more else None
+    return Page(items, page, page_size, total, exact, after)
 
 
 def _handle_due(column=None):

@@ -26,7 +26,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from backend.api.caching import conditional
+from backend.api.caching import board_scope, conditional, register, report_scope
 from backend.api.guards import INT_MAX
 from backend.db import db, utcnow
 from backend.domain.text import N_
@@ -225,18 +225,27 @@ def _rows(reports) -> list[dict]:
 def board():
     """Latest reports, filters, accent-insensitive search and the map."""
     args = _parsed_filters()
-    page = queries.public_reports(args["filter"], args["page"], PAGE_SIZE, local_tz())
+    cursor = request.args.get("cursor") or None
+    page = queries.public_reports(
+        args["filter"], args["page"], PAGE_SIZE, local_tz(), cursor=cursor
+    )
     pages = max(math.ceil(page.total / PAGE_SIZE), 1)
-    if page.page > pages:  # past the end (an old link): the last page instead of nothing
+    if page.page > pages and not cursor:  # past the end (an old link): the last page
         page = queries.public_reports(args["filter"], pages, PAGE_SIZE, local_tz())
     filters = _filters()
     query = urlencode(filters)
+    # Beyond the counted rows (or after a cursor) the next page is linked by its cursor.
+    by_cursor = page.next_cursor and (cursor or page.page >= pages)
     return _page(
         "portal/board.html",
         reports=_rows(page.items),
         page=page.page,
         pages=pages,
         total=page.total,
+        total_exact=page.total_exact,
+        cursor=cursor,
+        next_url=url_for(".board", **filters, cursor=page.next_cursor) if by_cursor else None,
+        first_url=url_for(".board", **filters),
         filters=filters,
         query=query,
         page_url=lambda n: url_for(".board", **filters, page=n),
@@ -345,3 +354,15 @@ def export_geojson():
         stream_with_context(exports.geojson_chunks(rows, _base_url())),
         mimetype="application/geo+json",
     )
+
+
+# Anonymous pages answered from the shared cache (backend.api.caching).
+register(
+    bp,
+    {
+        "board": board_scope,
+        "report_page": report_scope,
+        "scoreboard": board_scope,
+        "department": board_scope,
+    },
+)
