@@ -48,7 +48,11 @@ class S3Storage:
             aws_secret_access_key=settings.secret_access_key,
             region_name=self.region,
         )
-        if session.get_credentials() is None:
+        try:
+            found = session.get_credentials()
+        except (BotoCoreError, ValueError) as exc:  # a broken profile, container URI...
+            raise ConfigError(f"S3_BUCKET is {self.bucket!r} but its credentials: {exc}") from exc
+        if found is None:
             raise ConfigError(
                 f"S3_BUCKET is {self.bucket!r} but no credentials were found: set "
                 "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the machine a role"
