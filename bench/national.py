@@ -1,0 +1,319 @@
+"""Benchmark: the platform at national scale (issue 14), against the framework floor.
+
+    python3 bench/national.py [--database-url postgresql://postgres@127.0.0.1:5432/phananh_bench]
+                              [--reports 1000000] [--small 10000] [--rebuild] [--quick]
+                              [--redis-url redis://127.0.0.1:6379/3] [--no-write] [--profile]
+
+1. Builds (or reuses, see bench/national_data.py) a PostgreSQL database of ``--reports``
+   reports over the 34 provinces of the 2025 map, with timelines, clocks, ratings and
+   photo records, and a small one of ``--small`` reports (``<name>_small``).
+2. Runs the app (``wsgi:create_app()``) and a bare Flask JSON endpoint (the floor,
+   bench/national_floor.py) under the same gunicorn settings (2 sync workers), one at a
+   time, and drives each route with wrk (2 threads, 32 connections, 10 s; 3 s with
+   ``--quick``): the floor first and last, the app with its public cache off
+   (``PUBLIC_CACHE=false``: every read built) and on (Redis).
+3. Prints one table (requests/s, p50, p99, ratio to the floor), the board at the small
+   and the large database, the routing rate, the workers' RSS after the run and a photo
+   job's peak memory, and writes ``bench/results/<date>.json`` and the summary at the top
+   of BENCHMARKS.md (``--no-write``: print only). ``--profile`` records each route that
+   misses its target with py-spy for a few seconds and writes the top frames next to the
+   results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import national_data, national_extras, national_report  # noqa: E402
+from bench.national_http import Server, rss_mb, wrk  # noqa: E402
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/phananh_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
+#: (key, label, kind): kind "cached" routes are run with the public cache off and on.
+ROUTES = [
+    ("list", "`GET /public/v1/reports` (page 1)", "cached"),
+    ("filtered", "`GET /public/v1/reports?status=in_progress&category=giao-thong`", "cached"),
+    ("deep", "`GET /public/v1/reports?cursor=<page 500>` (deep page)", "cached"),
+    ("search", "`GET /public/v1/reports?q=o%20ga`", "cached"),
+    ("report", "`GET /public/v1/reports/<code>`", "cached"),
+    ("stats", "`GET /public/v1/stats`", "cached"),
+    ("scoreboard", "`GET /public/v1/departments` (scoreboard)", "cached"),
+    ("portal", "`GET /` (portal board)", "cached"),
+    ("portal_report", "`GET /r/<code>` (portal report)", "cached"),
+    ("open311", "Open311 `GET /open311/v2/requests.json`", "missing"),
+    ("submit", "`POST /mobile/v1/reports` (1 MB photo)", "write"),
+    ("staff", "`GET /staff/v1/reports` (a unit's queue)", "private"),
+]
+
+
+def app_env(args, media: str, *, cache: bool) -> dict[str, str]:
+    many = "100000/minute;10000000/day"
+    return {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "MEDIA_ROOT": media,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-" + "x" * 40,
+        "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+        "PUBLIC_CACHE": "true" if cache else "false",
+        "LIMIT_REPORTS_RESIDENT": many,
+        "LIMIT_REPORTS_ADDRESS": many,
+        "LIMIT_SIGN_IN_ADDRESS": many,
+        "LIMIT_LOGIN_ADDRESS": many,
+        "LIMIT_LOGIN_ACCOUNT": many,
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def codes(url: str, count: int) -> list[str]:
+    """``count`` published reports' codes spread over the whole database."""
+    with psycopg.connect(national_data.psycopg_url(url)) as conn:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT code FROM reports TABLESAMPLE SYSTEM (2) WHERE id < 10000000 "
+                "AND status NOT IN ('rejected') AND moderation_status IS DISTINCT FROM "
+                "'pending' AND moderation_status IS DISTINCT FROM 'rejected' LIMIT %s",
+                (count,),
+            )
+        ]
+
+
+def deep_cursor(base: str) -> str:
+    """The cursor of page 500 of the public list (following ``next`` links), or an offset
+    page when the list has no cursor."""
+    import requests
+
+    url, cursor = f"{base}/public/v1/reports", None
+    for _ in range(499):
+        page = requests.get(url, params={"cursor": cursor} if cursor else None, timeout=60)
+        cursor = page.json().get("next")
+        if not cursor:
+            return "/public/v1/reports?page=500"
+    return f"/public/v1/reports?cursor={cursor}"
+
+
+def paths(base: str, hot: list[str], spread: list[str], folder: Path) -> dict[str, dict]:
+    """What wrk asks for each route: one URL, or a file of URLs picked at random (report
+    pages: a hot set of 20 when cached, 5,000 across the database when not)."""
+
+    def listing(name: str, urls: list[str]) -> str:
+        path = folder / f"{name}.txt"
+        path.write_text("\n".join(urls) + "\n")
+        return str(path)
+
+    return {
+        "list": {"path": "/public/v1/reports"},
+        "filtered": {"path": "/public/v1/reports?status=in_progress&category=giao-thong"},
+        "deep": {"path": deep_cursor(base)},
+        "search": {"path": "/public/v1/reports?q=o%20ga"},
+        "report": {
+            "paths": {
+                "cached": listing("report-hot", [f"/public/v1/reports/{c}" for c in hot]),
+                "uncached": listing("report", [f"/public/v1/reports/{c}" for c in spread]),
+            }
+        },
+        "stats": {"path": "/public/v1/stats"},
+        "scoreboard": {"path": "/public/v1/departments"},
+        "portal": {"path": "/"},
+        "portal_report": {
+            "paths": {
+                "cached": listing("r-hot", [f"/r/{c}" for c in hot]),
+                "uncached": listing("r", [f"/r/{c}" for c in spread]),
+            }
+        },
+    }
+
+
+def drive(server: Server, route: dict, seconds: float, mode: str) -> dict:
+    import requests
+
+    if "paths" in route:
+        listing = route["paths"][mode]
+        first = Path(listing).read_text().split("\n", 1)[0]
+        status = requests.get(server.base + first, timeout=120).status_code
+        result = wrk(server.base + "/", seconds, script="paths.lua",
+                     env={"BENCH_PATHS": listing})  # fmt: skip
+    else:
+        status = requests.get(server.base + route["path"], timeout=120).status_code
+        result = wrk(server.base + route["path"], seconds)
+    return {**result.as_dict(), "status": status, "path": route.get("path", "(many)")}
+
+
+def top_up(app: Server, served: int, path: str, target: int = 10_000, budget: float = 60) -> int:
+    """More requests of ``path`` until the workers served ``target`` (at most ``budget``
+    seconds): the RSS is read after them."""
+    extra, started = 0, time.monotonic()
+    while served + extra < target and time.monotonic() - started < budget:
+        extra += wrk(app.base + path, 10).requests
+    return extra
+
+
+def sign_in(base: str) -> tuple[dict, dict]:
+    import requests
+
+    from backend.firebase import emulator_id_token
+
+    token = emulator_id_token("bench-national-resident", "+84919999999", "phananh-demo")
+    answer = requests.post(f"{base}/mobile/v1/auth/firebase", json={"id_token": token}, timeout=60)
+    answer.raise_for_status()
+    resident = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    answer = requests.post(
+        f"{base}/staff/v1/auth/login",
+        json={"username": "so-xd.officer", "password": "demo"},
+        timeout=60,
+    )
+    answer.raise_for_status()
+    return resident, {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def submission_body(folder: Path) -> dict[str, str]:
+    """The multipart body of a report with a 1 MB photo, split around lat and lng."""
+    from bench.national_extras import big_photo
+
+    photo = big_photo(1.0, 2000, 1500, 5)
+    boundary = "----phananhbench7d9e"
+
+    def field(name: str, value: str) -> bytes:
+        return (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n").encode()  # fmt: skip
+
+    head = field("category", "giao-thong") + field(
+        "description", "Ổ gà lớn trên đường Hai Bà Trưng, xe máy đi qua rất nguy hiểm"
+    )
+    head += f'--{boundary}\r\nContent-Disposition: form-data; name="lat"\r\n\r\n'.encode()
+    mid = f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="lng"\r\n\r\n'.encode()
+    tail = (
+        f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="photos"; '
+        f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+    ).encode()
+    tail += photo + f"\r\n--{boundary}--\r\n".encode()
+    names = {}
+    for name, data in (("HEAD", head), ("MID", mid), ("TAIL", tail)):
+        path = folder / f"submit-{name.lower()}.bin"
+        path.write_bytes(data)
+        names[f"BENCH_{name}"] = str(path)
+    names["BENCH_CTYPE"] = f"multipart/form-data; boundary={boundary}"
+    names["photo_bytes"] = str(len(photo))
+    return names
+
+
+def remove_submitted(url: str) -> None:
+    """Delete what the submission runs added (reports from id 10,000,001 on), so the
+    cached database stays the build."""
+    with psycopg.connect(national_data.psycopg_url(url)) as conn:
+        conn.execute("SET session_replication_role = replica")
+        tables = conn.execute(
+            "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c "
+            "WHERE c.confrelid = 'reports'::regclass AND c.contype = 'f' "
+            "AND c.conrelid <> 'reports'::regclass"
+        ).fetchall()
+        for (table,) in tables:
+            conn.execute(f"DELETE FROM {table} WHERE report_id > 10000000")
+        conn.execute("DELETE FROM reports WHERE id > 10000000")
+        conn.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--small-database-url")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS)
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="3 s per route instead of 10")
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--only", help="comma-separated route keys (and 'floor')")
+    args = parser.parse_args()
+    args.small_database_url = args.small_database_url or args.database_url + "_small"
+    seconds = args.seconds or (3 if args.quick else 10)
+    os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+    started = time.perf_counter()
+    run = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "seconds": seconds}
+    run["build"] = national_data.ensure(args.database_url, args.reports, rebuild=args.rebuild)
+    run["build_small"] = national_data.ensure(
+        args.small_database_url, args.small, rebuild=args.rebuild
+    )
+    redis.Redis.from_url(args.redis_url).flushdb()
+    only = set(args.only.split(",")) if args.only else None
+    with tempfile.TemporaryDirectory(prefix="phananh-national-") as tmp:
+        folder = Path(tmp)
+        run["routes"], run["floor"] = {}, []
+        floor_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        with Server("bench.national_floor:app", floor_env) as floor:
+            run["floor"].append(wrk(floor.base + "/", seconds).as_dict())
+        hot, spread = codes(args.database_url, 20), codes(args.database_url, 5000)
+        body = submission_body(folder)
+        try:
+            for mode, cache in (("uncached", False), ("cached", True)):
+                media = str(folder / f"media-{mode}")
+                with Server("wsgi:create_app()", app_env(args, media, cache=cache),
+                            health="/healthz") as app:  # fmt: skip
+                    routes = paths(app.base, hot, spread, folder)
+                    resident, staff = sign_in(app.base)
+                    served = 0
+                    for key, _label, kind in ROUTES:
+                        if only and key not in only:
+                            continue
+                        if kind == "missing" or (mode == "cached" and kind != "cached"):
+                            continue
+                        if kind == "write":
+                            result = wrk(app.base + "/mobile/v1/reports", seconds,
+                                         script="submit.lua",
+                                         env={**body, "BENCH_AUTH": resident["Authorization"]},
+                                         ).as_dict()  # fmt: skip
+                            result["photo_bytes"] = int(body["photo_bytes"])
+                        elif kind == "private":
+                            path = "/staff/v1/reports"
+                            result = wrk(app.base + path, seconds, headers=staff).as_dict()
+                        else:
+                            result = drive(app, routes[key], seconds, mode)
+                        served += result["requests"]
+                        run["routes"].setdefault(key, {})[mode] = result
+                        print(f"  {mode:8} {key:14} {result['rps']:8.1f} req/s "
+                              f"p50 {result['p50_ms']:8.1f} ms p99 {result['p99_ms']:8.1f} ms "
+                              f"errors {result['errors']}", flush=True)  # fmt: skip
+                    served += top_up(app, served, routes["list"]["path"])
+                    run.setdefault("rss_mb", {})[mode] = {
+                        "after_requests": served,
+                        "workers": [round(rss_mb(pid), 1) for pid in app.workers()],
+                    }
+                    if args.profile and mode == "uncached":
+                        run["profiles"] = national_report.profile_misses(
+                            app, routes, run, folder, seconds
+                        )
+        finally:
+            remove_submitted(args.database_url)
+        with Server("bench.national_floor:app", floor_env) as floor:
+            run["floor"].append(wrk(floor.base + "/", seconds).as_dict())
+    redis.Redis.from_url(args.redis_url).flushdb()
+    run["routing"] = national_extras.routing_rate()
+    run["photo_job"] = national_extras.photo_job_peak(args.database_url)
+    run["board_growth"] = national_extras.board_growth(
+        args.small_database_url, args.database_url, ["/public/v1/reports", "/"]
+    )
+    run["machine"] = national_report.machine(args.database_url, args.redis_url)
+    run["total_seconds"] = round(time.perf_counter() - started)
+    table = national_report.render(run, ROUTES)
+    print(table)
+    if not args.no_write:
+        national_report.write(run, table, ROOT)
+
+
+if __name__ == "__main__":
+    main()
