@@ -15,6 +15,7 @@ from backend.db import utcnow
 from backend.localtime import local_date, local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import PublicReportListArgsSchema
+from backend.schemas.provinces import ProvinceListSchema, ScoreboardArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
 from backend.schemas.stats import (
     DepartmentScoreboardSchema,
@@ -23,8 +24,8 @@ from backend.schemas.stats import (
     StatsArgsSchema,
     StatsSchema,
 )
-from backend.services import lookup, queries, read_model, statistics
-from backend.services.statistics import Period, Scope
+from backend.services import lookup, province_ref, public_provinces, queries, read_model, statistics
+from backend.services.statistics import Period
 
 blp = Blueprint(
     "public",
@@ -70,13 +71,33 @@ def period_of(args: dict) -> Period:
     return Period.chosen(args.get("date_from"), args.get("date_to"), local_date(utcnow()))
 
 
-@blp.get("/departments")
+def province_of(args: dict):
+    """The hosted province asked for (``?province=``), None for all; unknown: 404."""
+    return province_ref.find(args["province"]) if args.get("province") else None
+
+
+@blp.get("/provinces")
 @blp.arguments(PeriodArgsSchema, location="query")
-@blp.response(200, DepartmentScoreboardSchema)
-def departments(args):
-    """Handling units ranked by their Decision 766 points over the period (scoreboard)."""
+@blp.response(200, ProvinceListSchema)
+def provinces(args):
+    """The provinces this service hosts, ranked by their Decision 766 points over the period.
+
+    Each province's figures are those of ``GET /public/v1/stats?province=<slug>``.
+    """
     period = period_of(args)
-    return {"period": period.as_dict(), "items": statistics.scoreboard(period, utcnow())}
+    return {"period": period.as_dict(), "items": public_provinces.ranking(period, utcnow())}
+
+
+@blp.get("/departments")
+@blp.arguments(ScoreboardArgsSchema, location="query")
+@blp.response(200, DepartmentScoreboardSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
+def departments(args):
+    """Handling units ranked by their Decision 766 points over the period (scoreboard),
+    optionally only one province's units."""
+    period = period_of(args)
+    items = public_provinces.scoreboard(province_of(args), period, utcnow())
+    return {"period": period.as_dict(), "items": items}
 
 
 @blp.get("/departments/<code>")
@@ -91,6 +112,7 @@ def department(args, code):
 @blp.get("/stats")
 @blp.arguments(StatsArgsSchema, location="query")
 @blp.response(200, StatsSchema)
+@blp.alt_response(404, schema=ErrorEnvelopeSchema)
 def stats(args):
     """Figures for everyone, a unit or an administrative unit, optionally grouped.
 
@@ -98,8 +120,11 @@ def stats(args):
     time / cases in the remit; satisfaction = (cases - unsatisfied - re-raised -
     overdue) / cases; 90 % or more earns full points, below that rate x max / 90 %.
     """
+    scope = public_provinces.scope_of(
+        province_of(args), department=args.get("department"), admin_unit=args.get("admin_unit")
+    )
     return statistics.report(
-        Scope(department=args.get("department"), admin_unit=args.get("admin_unit")),
+        scope,
         period_of(args),
         utcnow(),
         group=args.get("group"),
@@ -115,5 +140,6 @@ register(
         "departments": board_scope,
         "department": board_scope,
         "stats": board_scope,
+        "provinces": board_scope,
     },
 )

@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from backend.domain.workflow import Status
 from backend.schemas.common import PageArgsSchema
+from backend.schemas.province_arg import province_field
 from backend.schemas.sla import PERIOD
 from backend.services.desk import Queue
 from backend.services.queries import DeadlineFilter, DeskFilter, DeskSort, ReportFilter
@@ -38,6 +39,7 @@ class BBox(fields.String):
 
 
 class ReportListArgsSchema(PageArgsSchema):
+    province = province_field()
     status = CommaList(fields.String(validate=validate.OneOf([s.value for s in Status])))
     category = fields.String()
     department = fields.String()

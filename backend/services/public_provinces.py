@@ -22,9 +22,11 @@ def scope_of(
 ) -> Scope:
     """The statistics' scope of one province (None: every province), optionally narrowed
     to a unit or an administrative unit."""
-    if province is None:
-        return Scope(department=department, admin_unit=admin_unit)
-    return Scope(department=department, admin_unit=admin_unit or province.code)
+    return Scope(
+        department=department,
+        admin_unit=admin_unit,
+        province=province.id if province is not None else None,
+    )
 
 
 def ref(province: AdminUnit) -> dict:
@@ -46,14 +48,10 @@ def ranking(period: Period, now: datetime) -> list[dict]:
 
 def scoreboard(province: AdminUnit | None, period: Period, now: datetime) -> list[dict]:
     """The units ranked (:func:`backend.services.statistics.scoreboard`), of one province
-    or all."""
+    (its units, on its reports) or all."""
     if province is None:
         return statistics.scoreboard(period, now)
-    # The province's cases only: the other provinces' units have none (no rank), and are
-    # left out.
-    own = {d.code for d in statistics.handling_units() if d.province_id == province.id}
-    entries = statistics.scoreboard(period, now, admin_unit=province.code)
-    return [e for e in entries if e["department"]["code"] in own]
+    return statistics.scoreboard(period, now, province=province.id)
 
 
 def of_report(report) -> AdminUnit | None:

@@ -25,7 +25,7 @@ from backend.models import (
     ReportEvent,
     StaffUser,
 )
-from backend.services import policy
+from backend.services import policy, province_ref
 from backend.services.paging import Position, bounded_count, check_depth
 
 
@@ -39,6 +39,8 @@ class ReportFilter:
     date_to: date | None = None
     bbox: tuple[float, float, float, float] | None = None  # min_lng, min_lat, max_lng, max_lat
     q: str | None = None
+    #: A hosted province's slug or code (backend.services.province_ref); unknown: 404.
+    province: str | None = None
 
 
 class DeskSort(StrEnum):
@@ -132,6 +134,8 @@ def id_of(model, code: str, field: str) -> int:
 
 
 def _apply(stmt: Select, flt: ReportFilter, tz: ZoneInfo) -> Select:
+    if flt.province:
+        stmt = stmt.where(Report.province_id == province_ref.province_id(flt.province))
     if flt.status:
         stmt = stmt.where(Report.status.in_(flt.status))
     if flt.category:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request, url_for
 
+from backend.api.caching import board_scope, register
 from backend.db import utcnow
 from backend.services import province_ref, public_provinces
 from backend.web import views
@@ -79,3 +80,7 @@ def ranking():
         period=period,
         chart=ranking_chart([(e["province"]["name"], e["figures"]["points"]) for e in entries]),
     )
+
+
+# The ranking is answered from the shared cache like the scoreboard (backend.api.caching).
+register(bp, {"ranking": board_scope})

@@ -39,10 +39,20 @@ from backend.schemas.filters import ReportListArgsSchema
 from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
 from backend.schemas.stats import PeriodArgsSchema
 from backend.security import page_policy
-from backend.services import boundaries, lookup, policy, queries, read_model, statistics
+from backend.services import (
+    boundaries,
+    lookup,
+    policy,
+    province_ref,
+    public_provinces,
+    queries,
+    read_model,
+    statistics,
+)
 from backend.services.statistics import Period
 from backend.web import exports
 from backend.web.charts import month_label, ratio_chart
+from backend.web.scope import current_province
 
 bp = Blueprint(
     "portal",
@@ -180,14 +190,21 @@ def _filters() -> dict:
 
 
 def _parsed_filters():
-    return _load(ReportListArgsSchema(), {**_filters(), "page": request.args.get("page", "1")})
+    province = current_province()  # /p/<slug>/...: that province's reports only
+    scoped = {"province": province.slug} if province is not None else {}
+    return _load(
+        ReportListArgsSchema(), {**_filters(), **scoped, "page": request.args.get("page", "1")}
+    )
 
 
 def _choices() -> dict:
+    province = current_province()
     categories = db.session.scalars(
         select(Category).where(Category.active.is_(True)).order_by(Category.position)
     ).all()
-    top = db.session.scalars(select(AdminUnit).where(AdminUnit.parent_id.is_(None))).all()
+    top = [province] if province is not None else province_ref.hosted_provinces()
+    if province is not None:  # the national list and the province's own additions
+        categories = [c for c in categories if c.province_id in (None, province.id)]
     wards = db.session.scalars(
         select(AdminUnit)
         .where(AdminUnit.parent_id.in_([u.id for u in top]))
@@ -196,7 +213,9 @@ def _choices() -> dict:
     statuses = [s for s in Status if s not in policy.HIDDEN_FROM_PUBLIC]
     return {
         "categories": categories,
-        "departments": statistics.handling_units(),
+        "departments": statistics.handling_units(
+            province=province.id if province is not None else None
+        ),
         "wards": wards,
         "statuses": statuses,
     }
@@ -265,7 +284,11 @@ def report_page(code: str):
     if not policy.may_read(None, report):
         return _page("portal/error.html", status=404, message=gettext("No such report."))
     view = read_model.build(None, report, utcnow())
-    return _page("portal/report.html", report=PublicReportSchema().dump(view))
+    return _page(
+        "portal/report.html",
+        report=PublicReportSchema().dump(view),
+        report_province=public_provinces.of_report(report),
+    )
 
 
 @bp.get("/departments")
@@ -274,7 +297,7 @@ def scoreboard():
     period = _period()
     return _page(
         "portal/scoreboard.html",
-        entries=statistics.scoreboard(period, utcnow()),
+        entries=public_provinces.scoreboard(current_province(), period, utcnow()),
         period=period,
     )
 
@@ -284,6 +307,9 @@ def department(code: str):
     """A unit's figures, charts of its on-time rate and satisfaction by month, its reports."""
     period = _period()
     data = statistics.department_page(code, period, utcnow())
+    province = current_province()
+    if province is not None and data["department"].province_id != province.id:
+        raise statistics.DepartmentNotFound()  # another province's unit
     months = data["by_month"]
     labels = [month_label(m["month"], g.lang) for m in months]
     latest = queries.public_reports(queries.ReportFilter(department=code), 1, 10, local_tz()).items
@@ -332,7 +358,8 @@ def _export_rows():
 @bp.get("/open-data/outlines.geojson")
 def outlines():
     """The province or city boundary the board's map draws under the reports."""
-    return boundaries.outlines()
+    province = current_province()
+    return boundaries.outlines(province_id=province.id if province is not None else None)
 
 
 @bp.get("/open-data/reports.csv")
