@@ -1,4 +1,6 @@
-"""Seeding the demo deployment: TP Cần Thơ, from the tables in :mod:`backend.demo_data`.
+"""Seeding the demo deployment: TP Cần Thơ, from the tables in :mod:`backend.demo_data`,
+then the 34 provinces of the 2025 map and a second hosted province, Vĩnh Long
+(:mod:`backend.demo_vinh_long`), with a national administrator over both.
 
 The units, categories, routing rules, staff and residents are written first;
 then the reports are filed and handled through the services (intake, workflow,
@@ -42,6 +44,8 @@ from backend.demo_data import (
     STREETS,
     WARDS,
 )
+from backend.demo_vinh_long import national_admin, seed_vinh_long
+from backend.domain.provinces import province_slug
 from backend.domain.roles import Role
 from backend.domain.workflow import Status
 from backend.geo.geojson import read_features, to_wkb
@@ -57,7 +61,7 @@ from backend.models import (
 )
 from backend.models.admin_unit import UnitKind
 from backend.models.department import DepartmentKind
-from backend.services import intake, ratings, sla, workflow
+from backend.services import intake, provinces, ratings, sla, workflow
 from backend.services.photos import Upload
 
 DATA = Path(__file__).parent / "data"
@@ -73,10 +77,23 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
     departments = _departments(wards)
     categories = _categories()
     _rules(categories, departments, wards)
+    for department in departments.values():
+        department.province = city
     staff = _staff(departments)
+    for account in staff.values():
+        account.province = city  # every Cần Thơ account; the national admin comes next
+    db.session.add(national_admin(current_app.config.get("PASSWORD_HASH_METHOD", "argon2")))
     commit()
     residents = _residents()
     commit()
+    provinces.load_provinces()
+    commit()
+    vinh_long = seed_vinh_long(
+        bool(reports),
+        now,
+        lambda: _photo(PHOTOS[1]),
+        current_app.config.get("PASSWORD_HASH_METHOD", "argon2"),
+    )
     for number in range(reports):
         _demo_report(number, rng, now, city, wards, categories, residents, staff)
     # Two reports the automatic checks hold for the moderator (when moderation is on).
@@ -99,7 +116,9 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
         extra += f", +{len(DESK_WORK)} on {DESK_WORK_UNIT}'s desk"
     return (
         f"seeded TP Cần Thơ demo: {len(wards)} wards, {len(departments)} departments, "
-        f"{len(categories)} categories, {reports} reports ({extra})"
+        f"{len(categories)} categories, {reports} reports ({extra}); "
+        f"Vĩnh Long: {vinh_long['wards']} wards, {vinh_long['units']} departments, "
+        f"{vinh_long['reports']} reports; 34 provinces loaded, 2 hosted"
     )
 
 
@@ -113,7 +132,13 @@ def province_boundary(name: str):
 def _units() -> tuple[AdminUnit, dict[str, AdminUnit]]:
     shape = province_boundary(CITY_NAME)
     city = AdminUnit(
-        code=CITY_CODE, name=CITY_NAME, kind=UnitKind.CITY, depth=0, boundary=to_wkb(shape)
+        code=CITY_CODE,
+        name=CITY_NAME,
+        kind=UnitKind.CITY,
+        depth=0,
+        boundary=to_wkb(shape),
+        hosted=True,
+        slug=province_slug(CITY_NAME),
     )
     city.legacy_codes = [
         LegacyUnitCode(code=code, name=name, note=note) for code, name, note in LEGACY_CODES

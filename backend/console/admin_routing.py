@@ -73,7 +73,7 @@ def _page(*, status=200, errors=None, values=None, message=None, answer=None, te
     context = {
         "rules": routing_rules.list_rules(staff, **filters),
         "filters": filters,
-        "choices": routing_rules.choices(),
+        "choices": routing_rules.choices(g.staff),
         "may_change": policy.may_change_routing(staff),
         "errors": errors or {},
         "values": values or {},
@@ -116,7 +116,7 @@ def admin_routing_test():
 @roles_required(*READERS)
 def admin_routing_areas():
     """The boundaries the tester's map draws (every unit that has one)."""
-    return jsonify(routing_rules.area_shapes())
+    return jsonify(routing_rules.area_shapes(actor=g.staff))
 
 
 def _form_values() -> dict:
@@ -151,7 +151,7 @@ def admin_routing_create():
 def _edit_page(rule, *, status=200, errors=None, values=None, message=None):
     context = {
         "rule": rule,
-        "choices": routing_rules.choices(),
+        "choices": routing_rules.choices(g.staff),
         "errors": errors or {},
         "values": values
         or {

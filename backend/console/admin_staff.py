@@ -92,14 +92,14 @@ def _edit_page(person, **extra) -> dict:
 @bp.get("/admin/staff/<string:username>")
 @roles_required(Role.ADMIN)
 def admin_staff_edit(username):
-    person = staff_admin.get_staff(username)
+    person = staff_admin.get_staff(username, g.staff)
     return render_template("console/admin/staff_edit.html", **_edit_page(person))
 
 
 @bp.post("/admin/staff/<string:username>")
 @roles_required(Role.ADMIN)
 def admin_staff_update(username):
-    person = staff_admin.get_staff(username)
+    person = staff_admin.get_staff(username, g.staff)
     try:
         units_admin.check_tag(request.form.get("tag") or "", staff_tag(person))
         args = read(StaffUpdateSchema(), request.form, flags=("active",))
@@ -122,7 +122,7 @@ def admin_staff_update(username):
 @bp.post("/admin/staff/<string:username>/password")
 @roles_required(Role.ADMIN)
 def admin_staff_password(username):
-    person = staff_admin.get_staff(username)
+    person = staff_admin.get_staff(username, g.staff)
     try:
         args = read(PasswordResetSchema(), request.form)
         staff_admin.reset_password(g.staff, username, args["password"], utcnow())
@@ -144,7 +144,7 @@ def admin_staff_password(username):
 @bp.post("/admin/staff/<string:username>/lock")
 @roles_required(Role.ADMIN)
 def admin_staff_unlock(username):
-    staff_admin.get_staff(username)  # 404 for an unknown account
+    staff_admin.get_staff(username, g.staff)  # 404 for an unknown account
     limits.lift_lock(username)
     flash(_("Sign-in lock lifted for %(username)s.", username=username), "success")
     return redirect(url_for("console.admin_staff_edit", username=username))

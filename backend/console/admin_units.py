@@ -43,7 +43,7 @@ def _context(**extra) -> dict:
     return {
         "kinds": KIND_LABELS,
         "all_units": [u for u in units if u.active],
-        "area_choices": units_admin.area_choices(),
+        "area_choices": units_admin.area_choices(g.staff),
         **extra,
     }
 
@@ -97,14 +97,14 @@ def _unit_page(unit, values=None) -> dict:
 @bp.get("/admin/units/<string:code>")
 @roles_required(Role.ADMIN)
 def admin_unit(code):
-    unit = units_admin.get_unit(code)
+    unit = units_admin.get_unit(code, g.staff)
     return render_template("console/admin/unit.html", **_unit_page(unit))
 
 
 @bp.post("/admin/units/<string:code>")
 @roles_required(Role.ADMIN)
 def admin_unit_update(code):
-    unit = units_admin.get_unit(code)
+    unit = units_admin.get_unit(code, g.staff)
     try:
         args = read(UnitUpdateSchema(), request.form, lists=("areas",), flags=("active",))
         args.setdefault("supervisor", None)  # "none" is an empty choice, not absent
@@ -112,7 +112,7 @@ def admin_unit_update(code):
         unit = units_admin.update_unit(g.staff, code, args, utcnow(), tag=tag)
     except DomainError as error:
         stale = isinstance(error, units_admin.StaleForm)
-        current = units_admin.get_unit(code) if stale else unit
+        current = units_admin.get_unit(code, g.staff) if stale else unit
         return refused(
             "console/admin/unit.html",
             error,

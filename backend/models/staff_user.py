@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend import passwords
 from backend.db import UTCDateTime, db, utcnow
 from backend.domain.roles import Role
+from backend.models.admin_unit import AdminUnit
 from backend.models.checks import one_of
 from backend.models.department import Department
 
@@ -32,6 +33,7 @@ class StaffUser(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship()
+    province: Mapped[AdminUnit | None] = relationship(foreign_keys=[province_id])
 
     def set_password(self, password: str, method: str = passwords.DEFAULT_METHOD) -> None:
         """A new hash of ``password`` (argon2id; see :mod:`backend.passwords`). Changing a

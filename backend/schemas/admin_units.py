@@ -37,6 +37,15 @@ class UnitCreateSchema(Schema):
     kind = fields.String(required=True, validate=_KINDS)
     supervisor = fields.String(load_default=None, **_SUPERVISOR)
     areas = fields.List(_AREA_CODE, load_default=list, **_AREAS)
+    province = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "Province (slug or code) the unit belongs to; national "
+            "administrators only (default: the province of its areas, or the only hosted one)",
+            "example": "vinh-long",
+        },
+    )
 
 
 class UnitUpdateSchema(Schema):
@@ -72,4 +81,8 @@ class UnitViewSchema(Schema):
     areas = fields.List(
         fields.Nested(_PlaceSchema),
         metadata={"description": "The administrative units it serves (its jurisdiction)"},
+    )
+    province = fields.Function(
+        lambda u: u.province.slug if u.province else None,
+        metadata={"description": "The slug of the province the unit belongs to"},
     )

@@ -35,6 +35,15 @@ class StaffCreateSchema(Schema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(required=True, validate=_ROLES)
     unit = fields.String(load_default=None, **_UNIT)
+    province = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "Province (slug or code) of an account without a unit; national "
+            "administrators only. Default: the administrator's own province (or national)",
+            "example": "vinh-long",
+        },
+    )
     password = fields.String(required=True, **_PASSWORD)
 
 
@@ -72,3 +81,7 @@ class StaffAdminViewSchema(Schema):
         metadata={"description": "The handling unit (department roles), else null"},
     )
     created_at = fields.DateTime()
+    province = fields.Function(
+        lambda s: s.province.slug if s.province else None,
+        metadata={"description": "The province's slug; null: national staff"},
+    )

@@ -22,7 +22,7 @@ from backend.models import Report, ReportSequence, Resident, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.models.report import LocationSource
-from backend.services import geo, lookup, photos, queries, routing, sla
+from backend.services import geo, lookup, photos, provinces, queries, routing, sla
 from backend.services.text_input import free_text
 from backend.services.timeline import record
 from backend.signals import report_received
@@ -85,6 +85,10 @@ def submit(
             raise LocationRequired(fields={"lat": ["Required."], "lng": ["Required."]})
         (lat, lng), source = gps, "photo_exif"
     unit = geo.locate(lat, lng)
+    # Which of the 34 provinces: one this deployment does not serve is refused, by name.
+    province = provinces.root_of(unit)
+    where = "photos[0]" if source == "photo_exif" else "lat"
+    provinces.require_served(province, **{where: ["Province not served."]})
     if unit is None and source == "photo_exif":
         raise OutsideServiceArea(
             N_("The GPS position in the photo is outside the service area; send lat and lng."),
@@ -95,6 +99,10 @@ def submit(
             fields={"lat": ["Outside the service area."], "lng": ["Outside the service area."]}
         )
 
+    if entered_by is not None and not provinces.in_scope(entered_by, province.id):
+        raise provinces.ProvinceOutOfScope(
+            params={"province": province.name}, fields={where: ["Outside your province."]}
+        )
     address = nfc(data.address) if data.address else None
     report = Report(
         category=category,
@@ -104,6 +112,7 @@ def submit(
         address=address or None,
         location_source=source,
         admin_unit=unit,
+        province_id=province.id,
         status=Status.NEW,
         severity=category.default_severity,
         reporter=resident,
@@ -120,7 +129,7 @@ def submit(
             now,
             actor=resident,
             actor_kind=ActorKind.RESIDENT,
-            department=routing.coordinator(),
+            department=routing.coordinator(province.id),
             data=event_data,
         )
         _screen(report, now)

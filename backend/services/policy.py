@@ -30,6 +30,11 @@ The rules, decided once:
   internal side included), acting on none.
 * Residents read their own reports in full and anyone else's public record; the public
   reads published reports (not refused, not held, not refused by a moderator).
+* Provinces are tenants: a staff member of a province (``province_id`` set) reads and acts
+  only on that province's reports, units, staff and routing rules, whatever the role (an
+  administrator of one province manages only it); national staff (no province, e.g. the
+  national administrator) read and act in every province. Out of scope reads as absent
+  (404), as for any report one may not read.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ from backend.domain.workflow import FINAL_STATUSES, STATUS_NAMES, TRANSITIONS, A
 from backend.errors import DomainError
 from backend.models import Report, Resident, StaffUser
 from backend.models.sla import ExtensionStatus
-from backend.services import sla
+from backend.services import provinces, sla
 from backend.services.policy_vocabulary import (
     _COORDINATOR,
     _MODERATOR,
@@ -85,6 +90,23 @@ def _transition_error(status: Status, action: Action) -> DomainError:
 
 
 # ---- who the actor is to this report -------------------------------------------------------
+
+
+def in_province(staff: StaffUser, province_id: int | None) -> bool:
+    """Whether ``staff`` works in ``province_id``'s scope: national staff everywhere, a
+    province's staff only in theirs (something of no province is national: theirs not)."""
+    return provinces.in_scope(staff, province_id)
+
+
+def province_scope(staff: StaffUser) -> int | None:
+    """The province ``staff`` is confined to; None: national (every province)."""
+    return provinces.scope_of(staff)
+
+
+def in_scope_sql(staff: StaffUser, column) -> ColumnElement[bool]:
+    """SQL twin of :func:`in_province` on a ``province_id`` column."""
+    own = province_scope(staff)
+    return true() if own is None else column == own
 
 
 def is_unit_staff(staff: StaffUser) -> bool:
@@ -179,25 +201,31 @@ def is_published(report: Report) -> bool:
 def readable(actor: StaffUser | Resident | None) -> ColumnElement[bool]:
     """The reports ``actor`` may list or read, as a SQL condition on ``Report``."""
     if isinstance(actor, StaffUser):
-        if is_operator(actor):
-            return Report.entered_by_id == actor.id
-        if not is_unit_staff(actor):
-            return true()
-        if actor.department_id is None:
-            return false()
-        return or_(
-            Report.department_id == actor.department_id,
-            Report.escalated_to_id == actor.department_id,
-        )
+        return _staff_readable(actor) & in_scope_sql(actor, Report.province_id)
     if isinstance(actor, Resident):
         return or_(Report.reporter_id == actor.id, published())
     return published()
+
+
+def _staff_readable(actor: StaffUser) -> ColumnElement[bool]:
+    if is_operator(actor):
+        return Report.entered_by_id == actor.id
+    if not is_unit_staff(actor):
+        return true()
+    if actor.department_id is None:
+        return false()
+    return or_(
+        Report.department_id == actor.department_id,
+        Report.escalated_to_id == actor.department_id,
+    )
 
 
 def may_read(actor: StaffUser | Resident | None, report: Report | None) -> bool:
     if report is None:
         return False
     if isinstance(actor, StaffUser):
+        if not in_province(actor, report.province_id):
+            return False
         if is_operator(actor):
             return report.entered_by_id is not None and report.entered_by_id == actor.id
         return not is_unit_staff(actor) or handles(actor, report) or supervises(actor, report)
@@ -233,10 +261,11 @@ def internal_history_start(staff: StaffUser, report: Report) -> int:
 
 
 def sees_unit_staff(staff: StaffUser, department) -> bool:
-    """May list ``department``'s officers: its own staff, the coordinator, administrators."""
+    """May list ``department``'s officers: its own staff, the coordinator, administrators
+    (of its province, or national)."""
     if is_unit_staff(staff):
         return staff.department_id is not None and staff.department_id == department.id
-    return staff.role in CITYWIDE_ROLES
+    return staff.role in CITYWIDE_ROLES and in_province(staff, department.province_id)
 
 
 def sees_assignee(staff: StaffUser, report: Report) -> bool:
@@ -291,6 +320,8 @@ def refusal(
     ``moderating``: the moderation queue's decision on a held report (refuse, merge, ask
     the resident), which only the moderation roles make.
     """
+    if not in_province(staff, report.province_id):
+        return ActionNotAllowed()  # another province's report: never acted on
     if moderating:
         if not may_moderate(staff) or action not in _MODERATOR:
             return ActionNotAllowed()

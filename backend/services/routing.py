@@ -23,34 +23,43 @@ class NoCoordinator(DomainError):
     message = N_("No coordinator unit is configured.")
 
 
-def coordinator() -> Department:
-    dept = db.session.scalar(
-        select(Department)
-        .where(Department.kind == DepartmentKind.COORDINATOR, Department.active.is_(True))
-        .order_by(Department.id)
-        .limit(1)
+def coordinator(province_id: int | None = None) -> Department:
+    """The coordinator's office of a province (its own; a national one, with no province,
+    when it has none); without a province, the first one (a one-province deployment)."""
+    stmt = select(Department).where(
+        Department.kind == DepartmentKind.COORDINATOR, Department.active.is_(True)
     )
+    if province_id is not None:
+        stmt = stmt.where(
+            (Department.province_id == province_id) | Department.province_id.is_(None)
+        ).order_by(Department.province_id.is_(None), Department.id)
+    else:
+        stmt = stmt.order_by(Department.id)
+    dept = db.session.scalar(stmt.limit(1))
     if dept is None:
         raise NoCoordinator()
     return dept
 
 
-def active_rules() -> dict:
-    """Every rule whose unit is active, as :func:`route` reads them: (category, area) -> unit."""
-    return {
-        (r.category_id, r.admin_unit_id): r.department_id
-        for r in db.session.execute(
-            select(RoutingRule.category_id, RoutingRule.admin_unit_id, RoutingRule.department_id)
-            .join(Department, Department.id == RoutingRule.department_id)
-            .where(Department.active.is_(True))
-        )
-    }
+def active_rules(province_id: int | None = None) -> dict:
+    """Every rule whose unit is active, as :func:`route` reads them: (category, area) -> unit.
+    With a province: only the rules naming that province's units (a rule with no area then
+    means "anywhere in this province", never another province's unit)."""
+    stmt = (
+        select(RoutingRule.category_id, RoutingRule.admin_unit_id, RoutingRule.department_id)
+        .join(Department, Department.id == RoutingRule.department_id)
+        .where(Department.active.is_(True))
+    )
+    if province_id is not None:
+        stmt = stmt.where(Department.province_id == province_id)
+    return {(r.category_id, r.admin_unit_id): r.department_id for r in db.session.execute(stmt)}
 
 
-def decide(category_id: int, chain: list[int]):
+def decide(category_id: int, chain: list[int], province_id: int | None = None):
     """The unit the rules choose for a category at a place (its admin unit chain, deepest
-    first), or None for the coordinator, with the pure decision (matched and tried keys)."""
-    decision = route(category_id, chain, active_rules())
+    first) in a province, or None for the coordinator, with the pure decision (matched and
+    tried keys)."""
+    decision = route(category_id, chain, active_rules(province_id))
     if decision.to_coordinator:
         return None, decision
     department = db.session.get(Department, decision.department_id)
@@ -61,7 +70,7 @@ def decide(category_id: int, chain: list[int]):
 
 def _decide(report: Report):
     chain = [unit.id for unit in report.admin_unit.chain()] if report.admin_unit else []
-    return decide(report.category.id, chain)
+    return decide(report.category.id, chain, report.province_id)
 
 
 def suggested_unit(report: Report) -> Department | None:

@@ -15,6 +15,10 @@ its keys before and after (codes).
 :func:`explain` runs the very decision intake runs (``routing.decide``) for a point and
 a category, and says why: the unit found at the point and its chain, the rule keys
 looked up in order and what each found, the rule that decided.
+
+Provinces are tenants: a rule belongs to its unit's province, its area lies in that
+province, and a rule with no area means "anywhere in that province". A province's
+administrator reads and changes only its rules (another's is not found).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shapely.geometry import mapping
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload, undefer
 
 from backend.db import db
@@ -32,7 +36,7 @@ from backend.domain.text import N_
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.geo.geojson import from_wkb
 from backend.models import AdminUnit, Category, Department, RoutingRule, StaffUser
-from backend.services import audit, geo, policy, queries, routing
+from backend.services import audit, geo, policy, provinces, queries, routing
 from backend.services.intake import OutsideServiceArea
 from backend.services.staff_admin import UnknownUnit
 
@@ -158,38 +162,33 @@ def list_rules(
         query = query.join(RoutingRule.category).where(Category.code == category)
     if area is not None:
         query = query.join(RoutingRule.admin_unit).where(AdminUnit.code == area)
+    query = query.join(RoutingRule.department).where(
+        policy.in_scope_sql(actor, Department.province_id)
+    )
     if unit is not None:
-        query = query.join(RoutingRule.department).where(Department.code == unit)
+        query = query.where(Department.code == unit)
     return sorted(db.session.scalars(query), key=_sort_key)
 
 
 def get_rule(actor: StaffUser, rule_id: int) -> RoutingRule:
     _require_reader(actor)
     rule = db.session.get(RoutingRule, rule_id)
-    if rule is None:
+    if rule is None or not policy.in_province(actor, rule.department.province_id):
         raise RoutingRuleNotFound()
     return rule
 
 
-def served_unit_ids() -> set[int]:
-    """The administrative units a report can be located in, and the units enclosing them."""
-    rows = db.session.execute(
-        select(AdminUnit.id, AdminUnit.parent_id, AdminUnit.boundary.is_not(None))
-    ).all()
-    parents = {row[0]: row[1] for row in rows}
-    served: set[int] = set()
-    for unit_id, _parent, bounded in rows:
-        while bounded and unit_id is not None and unit_id not in served:
-            served.add(unit_id)
-            unit_id = parents.get(unit_id)
-    return served
+def served_unit_ids(actor: StaffUser | None = None) -> set[int]:
+    """The administrative units a report can be located in, and the units enclosing them:
+    in the hosted provinces (the actor's, for a province's staff)."""
+    return provinces.served_unit_ids(None if actor is None else policy.province_scope(actor))
 
 
-def choices() -> dict[str, list]:
+def choices(actor: StaffUser | None = None) -> dict[str, list]:
     """What a rule's form offers: categories, areas in the service area (each after the
     unit enclosing it), active handling units."""
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.code))
-    served = served_unit_ids()
+    served = served_unit_ids(actor)
     units = [u for u in db.session.scalars(select(AdminUnit)) if u.id in served]
     by_parent: dict[int | None, list[AdminUnit]] = {}
     for unit in sorted(units, key=lambda u: u.name):
@@ -203,16 +202,19 @@ def choices() -> dict[str, list]:
 
     walk(None)
     departments = db.session.scalars(
-        select(Department).where(Department.active.is_(True)).order_by(Department.name)
+        select(Department)
+        .where(Department.active.is_(True))
+        .where(policy.in_scope_sql(actor, Department.province_id) if actor else true())
+        .order_by(Department.name)
     )
     return {"categories": list(categories), "areas": areas, "units": list(departments)}
 
 
-def area_shapes(tolerance: float = 0.0005) -> dict:
-    """The units with a boundary, simplified, as GeoJSON (the tester's map draws them)."""
+def area_shapes(tolerance: float = 0.0005, actor: StaffUser | None = None) -> dict:
+    """The served units with a boundary, simplified, as GeoJSON (the tester's map)."""
     units = db.session.scalars(
         select(AdminUnit)
-        .where(AdminUnit.boundary.is_not(None))
+        .where(AdminUnit.boundary.is_not(None), AdminUnit.id.in_(served_unit_ids(actor)))
         .options(undefer(AdminUnit.boundary))
         .order_by(AdminUnit.depth, AdminUnit.code)
     )
@@ -236,22 +238,28 @@ def _category(code: str | None) -> Category | None:
     return None if code is None else queries.category_by_code(code, active_only=False)
 
 
-def _area(code: str | None) -> AdminUnit | None:
+def _area(code: str | None, actor: StaffUser) -> AdminUnit | None:
     if code is None:
         return None
     area = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
     if area is None:
         raise UnknownArea(fields={"area": ["Unknown area."]})
-    if area.id not in served_unit_ids():
+    if area.id not in served_unit_ids(actor):
         raise AreaOutsideServiceArea(fields={"area": ["Outside the service area."]})
     return area
 
 
-def _unit(code: str) -> Department:
+def _unit(code: str, actor: StaffUser) -> Department:
     unit = db.session.scalar(select(Department).where(Department.code == code))
-    if unit is None or not unit.active:
+    if unit is None or not unit.active or not policy.in_province(actor, unit.province_id):
         raise UnknownUnit(fields={"unit": ["Unknown unit."]})
     return unit
+
+
+def _check_province(area: AdminUnit | None, unit: Department) -> None:
+    """A rule's area lies in its unit's province (no routing across a provincial boundary)."""
+    if area is not None and provinces.root_of(area).id != unit.province_id:
+        raise AreaOutsideServiceArea(fields={"area": ["Outside the unit's province."]})
 
 
 def _keys(rule: RoutingRule) -> dict[str, str | None]:
@@ -262,14 +270,17 @@ def _keys(rule: RoutingRule) -> dict[str, str | None]:
     }
 
 
-def _check_key(category, area, rule_id: int | None) -> None:
+def _check_key(category, area, rule_id: int | None, unit: Department) -> None:
     if category is None and area is None:
         raise RuleTooWide(fields={"category": ["Required without an area."]})
+    _check_province(area, unit)
     column_c, column_a = RoutingRule.category_id, RoutingRule.admin_unit_id
     query = select(RoutingRule.id).where(
         column_c.is_(None) if category is None else column_c == category.id,
         column_a.is_(None) if area is None else column_a == area.id,
     )
+    if area is None:  # "anywhere": once per province
+        query = query.join(RoutingRule.department).where(Department.province_id == unit.province_id)
     if rule_id is not None:
         query = query.where(RoutingRule.id != rule_id)
     if db.session.scalar(query.limit(1)) is not None:
@@ -285,9 +296,9 @@ def create_rule(actor: StaffUser, data: Mapping, now: datetime) -> RoutingRule:
     """A new rule from codes: ``category`` and ``area`` (each may be None, not both) and
     ``unit``. Reports routed from now on follow it."""
     _require_admin(actor)
-    category, area = _category(data.get("category")), _area(data.get("area"))
-    unit = _unit(data["unit"])
-    _check_key(category, area, None)
+    category, area = _category(data.get("category")), _area(data.get("area"), actor)
+    unit = _unit(data["unit"], actor)
+    _check_key(category, area, None, unit)
     rule = RoutingRule(category=category, admin_unit=area, department=unit)
     db.session.add(rule)
     db.session.flush()
@@ -302,9 +313,9 @@ def update_rule(actor: StaffUser, rule_id: int, changes: Mapping, now: datetime)
     rule = get_rule(actor, rule_id)
     before = _keys(rule)
     category = _category(changes["category"]) if "category" in changes else rule.category
-    area = _area(changes["area"]) if "area" in changes else rule.admin_unit
-    unit = _unit(changes["unit"]) if "unit" in changes else rule.department
-    _check_key(category, area, rule.id)
+    area = _area(changes["area"], actor) if "area" in changes else rule.admin_unit
+    unit = _unit(changes["unit"], actor) if "unit" in changes else rule.department
+    _check_key(category, area, rule.id, unit)
     rule.category, rule.admin_unit, rule.department = category, area, unit
     db.session.flush()
     after = _keys(rule)
@@ -330,16 +341,23 @@ def explain(actor: StaffUser, lat: float, lng: float, category: str, now: dateti
     _require_reader(actor)
     found = queries.category_by_code(category, active_only=False)
     area = geo.locate(lat, lng)
+    province = provinces.root_of(area)
+    provinces.require_served(province)  # no field: the tester shows the message naming it
     if area is None:
         raise OutsideServiceArea(
             fields={"lat": ["Outside the service area."], "lng": ["Outside the service area."]}
         )
+    if not policy.in_province(actor, province.id):
+        raise Forbidden()
     chain = area.chain()
-    unit, decision = routing.decide(found.id, [u.id for u in chain])
+    unit, decision = routing.decide(found.id, [u.id for u in chain], province.id)
     rules = {
         (r.category_id, r.admin_unit_id): r
         for r in db.session.scalars(
-            select(RoutingRule).options(selectinload(RoutingRule.department))
+            select(RoutingRule)
+            .join(RoutingRule.department)
+            .where(Department.province_id == province.id)
+            .options(selectinload(RoutingRule.department))
         )
     }
     places = {u.id: u for u in chain}
@@ -367,7 +385,7 @@ def explain(actor: StaffUser, lat: float, lng: float, category: str, now: dateti
         area=area,
         chain=chain,
         unit=unit,
-        coordinator=routing.coordinator(),
+        coordinator=routing.coordinator(province.id),
         matched=matched,
         candidates=candidates,
     )

@@ -28,6 +28,7 @@ from backend.domain.text import N_, fold, nfc
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.models import AdminUnit, Department, RoutingRule, StaffUser
 from backend.models.department import DepartmentKind
+from backend.services import policy, provinces
 from backend.services.text_input import free_text
 
 
@@ -100,13 +101,14 @@ def check_tag(expected: str | None, current: str) -> None:
         raise StaleForm()
 
 
-def get_unit(code: str) -> Department:
+def get_unit(code: str, actor: StaffUser | None = None) -> Department:
+    """A unit by code; with ``actor``, only one of the actor's province scope."""
     unit = db.session.scalar(
         select(Department)
         .where(Department.code == code)
         .options(selectinload(Department.areas), selectinload(Department.supervisor))
     )
-    if unit is None:
+    if unit is None or (actor is not None and not policy.in_province(actor, unit.province_id)):
         raise UnitNotFound()
     return unit
 
@@ -116,8 +118,11 @@ def list_units(actor: StaffUser, q: str | None = None, active: bool | None = Non
     accents."""
     _require_admin(actor)
     query = select(Department).options(
-        selectinload(Department.areas), selectinload(Department.supervisor)
+        selectinload(Department.areas),
+        selectinload(Department.supervisor),
+        selectinload(Department.province),
     )
+    query = query.where(policy.in_scope_sql(actor, Department.province_id))
     if active is not None:
         query = query.where(Department.active.is_(active))
     units = list(db.session.scalars(query.order_by(Department.code)))
@@ -157,11 +162,13 @@ def default_for(units: Iterable[Department]) -> dict[int, list[AdminUnit]]:
     return found
 
 
-def _supervisor(code: str | None, unit: Department | None) -> Department | None:
+def _supervisor(
+    code: str | None, unit: Department | None, province_id: int | None
+) -> Department | None:
     if code is None:
         return None
     supervisor = db.session.scalar(select(Department).where(Department.code == code))
-    if supervisor is None or not supervisor.active:
+    if supervisor is None or not supervisor.active or supervisor.province_id != province_id:
         raise UnknownSupervisor(fields={"supervisor": ["Unknown unit."]})
     if unit is not None:
         seen, above = set(), supervisor
@@ -173,7 +180,9 @@ def _supervisor(code: str | None, unit: Department | None) -> Department | None:
     return supervisor
 
 
-def _areas(codes: Iterable[str]) -> list[AdminUnit]:
+def _areas(codes: Iterable[str], province_id: int | None) -> list[AdminUnit]:
+    """The areas named, every one inside the unit's province (another province's area is
+    unknown here: a unit never serves across a provincial boundary)."""
     wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
     if not wanted:
         return []
@@ -181,14 +190,61 @@ def _areas(codes: Iterable[str]) -> list[AdminUnit]:
         a.code: a for a in db.session.scalars(select(AdminUnit).where(AdminUnit.code.in_(wanted)))
     }
     for code in wanted:
-        if code not in found:
+        area = found.get(code)
+        if area is None or (province_id is not None and provinces.root_of(area).id != province_id):
             raise UnknownArea(params={"code": code}, fields={"areas": [f"Unknown: {code}"]})
     return [found[c] for c in wanted]
 
 
-def area_choices() -> list[AdminUnit]:
-    """Administrative units a handling unit may serve, shallowest first."""
-    return list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.depth, AdminUnit.code)))
+def _new_unit_province(actor: StaffUser, data: Mapping) -> int | None:
+    """A new unit's province: the administrator's own; for a national administrator the
+    one named, else that of its first area, else the only hosted province."""
+    ref, own = data.get("province"), policy.province_scope(actor)
+    if ref:
+        found = provinces.by_slug(ref) or provinces.by_code(ref)
+        if found is None or not found.hosted:
+            raise ValidationFailed(
+                N_("Unknown province."),
+                code="unknown_province",
+                fields={"province": ["Unknown province."]},
+            )
+        if not policy.in_province(actor, found.id):
+            raise Forbidden()
+        return found.id
+    if own is not None:
+        return own
+    first = next((c for c in data.get("areas") or () if c and c.strip()), None)
+    area = db.session.scalar(select(AdminUnit).where(AdminUnit.code == first)) if first else None
+    if area is not None:
+        return provinces.root_of(area).id
+    served = provinces.hosted()
+    if len(served) == 1:
+        return served[0].id
+    raise ValidationFailed(
+        N_("Name the province of the unit."),
+        code="province_required",
+        fields={"province": ["Required."]},
+    )
+
+
+def area_choices(actor: StaffUser | None = None) -> list[AdminUnit]:
+    """Administrative units a handling unit may serve, shallowest first: those of the
+    hosted provinces (of the actor's, for a province's administrator)."""
+    rows = list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.depth, AdminUnit.code)))
+    by_id = {u.id: u for u in rows}
+
+    def root(unit: AdminUnit) -> AdminUnit:
+        seen = set()
+        while unit.parent_id is not None and unit.parent_id in by_id and unit.id not in seen:
+            seen.add(unit.id)
+            unit = by_id[unit.parent_id]
+        return unit
+
+    return [
+        u
+        for u in rows
+        if root(u).hosted and (actor is None or policy.in_province(actor, root(u).id))
+    ]
 
 
 def create_unit(actor: StaffUser, data: Mapping, now: datetime) -> Department:
@@ -198,12 +254,14 @@ def create_unit(actor: StaffUser, data: Mapping, now: datetime) -> Department:
     code = nfc(data["code"]).strip()
     if db.session.scalar(select(Department.id).where(Department.code == code)):
         raise UnitCodeTaken(fields={"code": ["Taken."]})
+    province_id = _new_unit_province(actor, data)
     unit = Department(
         code=code,
         name=_name(data["name"]),
         kind=DepartmentKind(data["kind"]),
-        supervisor=_supervisor(data.get("supervisor"), None),
-        areas=_areas(data.get("areas") or ()),
+        supervisor=_supervisor(data.get("supervisor"), None, province_id),
+        areas=_areas(data.get("areas") or (), province_id),
+        province_id=province_id,
         active=True,
     )
     db.session.add(unit)
@@ -217,7 +275,7 @@ def update_unit(
     """Change ``name``, ``kind``, ``supervisor`` (a code, or None), ``areas`` (the whole
     list) and ``active``. ``tag`` (from :func:`unit_tag`) refuses a stale edit form."""
     _require_admin(actor)
-    unit = get_unit(code)
+    unit = get_unit(code, actor)
     check_tag(tag, unit_tag(unit))
     if "name" in changes:
         unit.name = _name(changes["name"])
@@ -226,9 +284,9 @@ def update_unit(
             _check_another_coordinator(unit)  # the last coordinator unit stays one
         unit.kind = DepartmentKind(changes["kind"])
     if "supervisor" in changes:
-        unit.supervisor = _supervisor(changes["supervisor"], unit)
+        unit.supervisor = _supervisor(changes["supervisor"], unit, unit.province_id)
     if "areas" in changes:
-        unit.areas = _areas(changes["areas"] or ())
+        unit.areas = _areas(changes["areas"] or (), unit.province_id)
     if "active" in changes and changes["active"] != unit.active:
         if not changes["active"]:
             _check_may_deactivate(unit)
@@ -250,7 +308,13 @@ def _check_another_coordinator(unit: Department) -> None:
     admins changing the last two at once are counted one after the other)."""
     coordinators = db.session.scalars(
         select(Department.id)
-        .where(Department.kind == DepartmentKind.COORDINATOR, Department.active.is_(True))
+        .where(
+            Department.kind == DepartmentKind.COORDINATOR,
+            Department.active.is_(True),
+            Department.province_id.is_(unit.province_id)
+            if unit.province_id is None
+            else Department.province_id == unit.province_id,
+        )
         .order_by(Department.id)
         .with_for_update()
     ).all()

@@ -91,7 +91,7 @@ def return_to_coordinator(staff: StaffUser, report: Report, now: datetime, reaso
         report,
         StaffAction.RETURN,
         now,
-        department=coordinator(),
+        department=coordinator(report.province_id),
         note="Đơn vị xử lý trả lại phản ánh cho đầu mối để phân công lại.",
         internal_note=reason_text,
     )
@@ -107,7 +107,12 @@ def forward(
     department = db.session.scalar(
         select(Department).where(Department.code == department_code, Department.active.is_(True))
     )
-    if department is None or department.is_coordinator:
+    if (
+        department is None
+        or department.is_coordinator
+        # Never across provinces: a province's reports go to its own units.
+        or (report.province_id is not None and department.province_id != report.province_id)
+    ):
         raise ValidationFailed(
             N_("Unknown handling unit."),
             code="unknown_department",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from backend.db import db
 from backend.demo_data import DESK_WORK
+from backend.demo_vinh_long import REPORTS as VL_REPORTS
 from backend.models import AdminUnit, Report
 from backend.services.geo import locate
 
@@ -59,7 +60,8 @@ def test_seed_demo_is_idempotent(app, empty_db):
     second = runner.invoke(args=["seed", "demo"])
     assert "already present" in second.output
     # Two for the moderation queue, and Sở Xây dựng's own desk work.
-    assert db.session.query(Report).count() == 5 + 2 + len(DESK_WORK)
+    # Vĩnh Long, the second province, files its own reports.
+    assert db.session.query(Report).count() == 5 + 2 + len(DESK_WORK) + len(VL_REPORTS)
     assert db.session.query(Report).filter_by(moderation_status="pending").count() == 2
 
 

@@ -87,11 +87,20 @@ def test_no_location_anywhere_is_refused(resident, submit):
 
 
 def test_outside_service_area(resident, submit):
-    response = submit(resident(), lat=HOAN_KIEM[0], lng=HOAN_KIEM[1])
+    response = submit(resident(), lat=9.0, lng=108.5)  # the sea: in none of the 34 provinces
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "outside_service_area"
     assert error["message"]["vi"] and error["message"]["en"]
+
+
+def test_a_province_the_deployment_does_not_serve_is_refused_by_name(resident, submit):
+    response = submit(resident(), lat=HOAN_KIEM[0], lng=HOAN_KIEM[1])  # TP Hà Nội
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "province_not_served"
+    assert "TP Hà Nội" in error["message"]["vi"] and "TP Hà Nội" in error["message"]["en"]
+    assert db.session.query(Report).count() == 0
 
 
 def test_unmatched_report_goes_to_the_coordinator(resident, submit):

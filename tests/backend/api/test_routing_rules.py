@@ -112,8 +112,9 @@ def test_the_tester_shows_a_new_rule(client, staff):
     [
         (
             {"lat": HOAN_KIEM[0], "lng": HOAN_KIEM[1], "category": "giao-thong"},
-            "outside_service_area",
+            "province_not_served",
         ),
+        ({"lat": 9.0, "lng": 108.5, "category": "giao-thong"}, "outside_service_area"),
         ({"lat": NINH_KIEU[0], "lng": NINH_KIEU[1], "category": "no-such"}, "unknown_category"),
         ({"lat": 91, "lng": NINH_KIEU[1], "category": "giao-thong"}, "validation_error"),
         ({"lat": NINH_KIEU[0], "category": "giao-thong"}, "validation_error"),

@@ -70,6 +70,7 @@ def _report(resident, status: Status, moderation: str | None, variant: str) -> R
         reporter=resident,
         created_at=now - timedelta(days=30),
         moderation_status=moderation,
+        province_id=lighting.province_id,  # TP Cần Thơ's, as intake would set it
     )
     report.events.append(
         ReportEvent(

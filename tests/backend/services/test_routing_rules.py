@@ -14,6 +14,7 @@ from backend.models import AdminUnit, AuditEntry, Department, Report, RoutingRul
 from backend.models.audit import AuditAction
 from backend.services import routing_rules
 from backend.services.intake import OutsideServiceArea
+from backend.services.provinces import ProvinceNotServed
 from backend.services.queries import UnknownCategory
 from backend.services.routing_rules import (
     AreaOutsideServiceArea,
@@ -66,8 +67,17 @@ def _entries() -> list[AuditEntry]:
 
 
 def test_the_list_names_categories_areas_and_units_wildcards_last(city):
-    rules = routing_rules.list_rules(_staff("admin"))
-    assert len(rules) == db.session.query(RoutingRule).count()
+    admin = _staff("admin")  # TP Cần Thơ's administrator: its rules only
+    rules = routing_rules.list_rules(admin)
+    assert {r.department.province_id for r in rules} == {admin.province_id}
+    assert len(rules) == (
+        db.session.query(RoutingRule)
+        .join(RoutingRule.department)
+        .filter_by(province_id=admin.province_id)
+        .count()
+    )
+    everything = routing_rules.list_rules(_staff("national.admin"))
+    assert len(everything) == db.session.query(RoutingRule).count() > len(rules)
     with_category = [r for r in rules if r.category is not None]
     assert rules[: len(with_category)] == with_category  # "every category" rules come last
     lighting = _rule("chieu-sang", None)
@@ -165,8 +175,10 @@ def test_a_deactivated_unit_gets_no_new_rule(city):
 
 
 def test_an_area_outside_the_service_area_is_refused(city):
-    db.session.add(AdminUnit(code="01", name="TP Hà Nội", kind="city", depth=0))
-    db.session.flush()
+    # TP Hà Nội: one of the 34 provinces, not served by this deployment.
+    if not db.session.query(AdminUnit).filter_by(code="01").count():
+        db.session.add(AdminUnit(code="01", name="TP Hà Nội", kind="city", depth=0))
+        db.session.flush()
     with pytest.raises(AreaOutsideServiceArea):
         routing_rules.create_rule(_staff("admin"), {"area": "01", "unit": "so-xd"}, utcnow())
 
@@ -232,8 +244,10 @@ def test_a_rule_whose_unit_is_deactivated_is_skipped_and_said_so(city):
 
 
 def test_outside_the_service_area_and_unknown_category_are_refused(city):
-    with pytest.raises(OutsideServiceArea):
+    with pytest.raises(ProvinceNotServed):  # TP Hà Nội: a province this deployment does not serve
         routing_rules.explain(_staff("admin"), *HOAN_KIEM, "giao-thong", utcnow())
+    with pytest.raises(OutsideServiceArea):  # the sea
+        routing_rules.explain(_staff("admin"), 9.0, 108.5, "giao-thong", utcnow())
     with pytest.raises(UnknownCategory):
         routing_rules.explain(_staff("admin"), *NINH_KIEU, "no-such", utcnow())
 
