@@ -15,6 +15,7 @@ from werkzeug.serving import run_simple
 
 from backend import tasks
 from backend.cli_boundaries import boundaries_cli
+from backend.cli_photos import photos_cli
 from backend.cli_provinces import provinces_cli
 from backend.db import commit, db, rollback
 from backend.errors import DomainError
@@ -265,5 +266,6 @@ def register(app: Flask) -> None:
         i18n_cli,
         boundaries_cli,
         provinces_cli,
+        photos_cli,
     ):
         app.cli.add_command(command)

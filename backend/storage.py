@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -105,6 +106,39 @@ class LocalStorage:
 
     def url(self, key: str) -> str | None:
         return f"{self.public_base_url}/{check_key(key)}" if self.public_base_url else None
+
+    def stored_keys(self, prefix: str = "") -> Iterator[str]:
+        """The keys stored under ``prefix`` (``private/``, ``public/``), temp files left out."""
+        for top in ("private", "public"):
+            folder = self.root / top
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                key = path.relative_to(self.root).as_posix()
+                if path.is_file() and not path.name.startswith(".") and key.startswith(prefix):
+                    yield key
+
+
+#: The type each stored file had when written (originals by their format, renditions JPEG).
+CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+CONTENT_TYPES[".heic"] = "image/heif"
+
+
+def copy_all(source: LocalStorage, target: Storage, *, dry_run: bool = False) -> dict[str, int]:
+    """Copy every file of a local store into ``target`` (the bucket) under the same key,
+    streamed from the disk; a key already there is skipped, so a second run (after an
+    interruption) only copies what is left. Nothing is deleted from the source."""
+    copied = skipped = 0
+    for key in source.stored_keys():
+        if target.exists(key):
+            skipped += 1
+            continue
+        if not dry_run:
+            content_type = CONTENT_TYPES.get(Path(key).suffix, "application/octet-stream")
+            with source._path(key).open("rb") as fh:
+                target.put(key, fh, content_type)
+        copied += 1
+    return {"copied": copied, "skipped": skipped}
 
 
 def build_storage(config) -> Storage:

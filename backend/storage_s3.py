@@ -106,7 +106,7 @@ class S3Storage:
             return f"{self.endpoint_url}/{self.bucket}/{name}"
         return f"https://{self.bucket}.s3.{self.region}.amazonaws.com/{name}"
 
-    def keys(self, prefix: str = "") -> Iterator[str]:
+    def stored_keys(self, prefix: str = "") -> Iterator[str]:
         """The app's keys stored under ``prefix`` (for tests and the migration)."""
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix + prefix
