@@ -54,6 +54,11 @@ class Report(db.Model):
         Index("ix_reports_category_lat", "category_id", "lat"),
         # A province's reports, newest first (tenancy: every staff and provincial list).
         Index("ix_reports_province_created", "province_id", "created_at"),
+        # The board filtered by category or by place (a unit and the units inside), newest
+        # first (migration 0024; on PostgreSQL also ix_reports_search_trgm, a pg_trgm GIN
+        # index on search_text for ?q=, made by the migration only).
+        Index("ix_reports_category_created", "category_id", "created_at"),
+        Index("ix_reports_admin_unit_created", "admin_unit_id", "created_at"),
         one_of("status", Status),
         one_of("moderation_status", ModerationStatus),
         one_of("severity", Severity),
