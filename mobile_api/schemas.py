@@ -74,6 +74,23 @@ class NewReportSchema(EmptyAsAbsentSchema):
             raise ValidationError("Send lat and lng together.", missing)
 
 
+class CategoryArgsSchema(EmptyAsAbsentSchema):
+    """Which province's categories: named, or the one containing a point."""
+
+    province = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A hosted province's slug (can-tho) or code (92)"},
+    )
+    lat = fields.Float(validate=validate.Range(min=-90, max=90), allow_nan=False)
+    lng = fields.Float(validate=validate.Range(min=-180, max=180), allow_nan=False)
+
+    @validates_schema
+    def both_or_neither(self, data, **kwargs):
+        if ("lat" in data) != ("lng" in data):
+            missing = "lng" if "lat" in data else "lat"
+            raise ValidationError("Send lat and lng together.", missing)
+
+
 class NearbyArgsSchema(EmptyAsAbsentSchema):
     """Where and what a resident is about to report."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from sqlalchemy import select
 
 from backend import limits
 from backend.api.blueprint import Blueprint
@@ -11,8 +10,7 @@ from backend.api.common import dump_page, uploaded_photos
 from backend.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from backend.api.idempotency import answer, idempotent
 from backend.auth import current_resident, resident_required
-from backend.db import commit, db, utcnow
-from backend.models import Category
+from backend.db import commit, utcnow
 from backend.schemas.common import CategorySchema, ErrorEnvelopeSchema, PageArgsSchema
 from backend.schemas.reports import (
     FollowerReportSchema,
@@ -20,8 +18,8 @@ from backend.schemas.reports import (
     page_schema,
 )
 from backend.schemas.sla import AnswerSchema
-from backend.services import following as following_service
 from backend.services import (
+    catalogue,
     intake,
     lookup,
     nearby,
@@ -30,7 +28,9 @@ from backend.services import (
     ratings,
     read_model,
 )
+from backend.services import following as following_service
 from mobile_api.schemas import (
+    CategoryArgsSchema,
     FeedbackArgsSchema,
     FeedbackReportSchema,
     FollowedReportSchema,
@@ -60,12 +60,18 @@ SIMILAR_ON_SUBMIT = 5
 
 
 @blp.get("/categories")
+@blp.arguments(CategoryArgsSchema, location="query")
 @blp.response(200, CategorySchema(many=True))
-def categories():
-    """Categories (lĩnh vực) a report can be filed under."""
-    return db.session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.id)
-    ).all()
+@blp.alt_response(404, schema=ErrorEnvelopeSchema, description="province_not_found")
+@blp.alt_response(422, schema=ErrorEnvelopeSchema, description="Invalid position")
+def categories(args):
+    """Categories (lĩnh vực) a report can be filed under: the national list, and the local
+    additions of the province named (``province``) or containing the point (``lat``,
+    ``lng``); with neither, the national list only. ``province`` wins over a point."""
+    province = catalogue.province_named(args.get("province"))
+    if province is None and "lat" in args:
+        province = catalogue.province_at(args["lat"], args["lng"])
+    return catalogue.categories_for(province.id if province else None)
 
 
 @blp.post("/reports")

@@ -68,7 +68,7 @@ CODE_MAX = 32
 
 
 def _badge(staff: StaffUser, now: datetime) -> int:
-    return services.held_count()
+    return services.held_count(staff)
 
 
 def _held_label(n: int) -> str:
@@ -100,7 +100,7 @@ def _queue_page(*, status: int = 200, typed_code: str = ""):
         args = PageArgsSchema().load({"page": request.args.get("page") or 1})
     except ValidationError as exc:
         raise ValidationFailed(fields=exc.messages) from exc
-    page = services.queue(args["page"], PAGE_SIZE)
+    page = services.queue(staff, args["page"], PAGE_SIZE)
     nearby = services.similar_reports(page.items, now)  # one search for the whole page
     body = render_template(
         "console/moderation/queue.html",

@@ -59,7 +59,8 @@ class ReportClosed(Conflict):
 
 
 def get(staff: StaffUser, code: str) -> Report:
-    """A report for the moderation queue's actions (moderators read every report)."""
+    """A report for the moderation queue's actions (moderators read every report of their
+    province; national moderators every report)."""
     return lookup.for_reader(staff, code)
 
 
@@ -72,15 +73,22 @@ def is_held(report: Report) -> bool:
     return report.moderation_status == ModerationStatus.PENDING and report.status == Status.NEW
 
 
-def held_count() -> int:
-    """How many reports wait in the queue (the console menu's badge)."""
-    return db.session.scalar(select(func.count(Report.id)).where(_held())) or 0
+def held_count(staff: StaffUser) -> int:
+    """How many reports wait in the moderator's queue (the console menu's badge)."""
+    return (
+        db.session.scalar(select(func.count(Report.id)).where(_held(), policy.readable(staff))) or 0
+    )
 
 
-def queue(page: int, page_size: int) -> Page:
-    """Reports waiting for a moderator, oldest first."""
+def queue(staff: StaffUser, page: int, page_size: int) -> Page:
+    """Reports waiting for a moderator, oldest first: the moderator's province's (the
+    policy's reading scope: a national moderator's queue holds every province's)."""
     return queries.page_of(
-        select(Report).where(_held()), page, page_size, with_events=True, oldest_first=True
+        select(Report).where(_held(), policy.readable(staff)),
+        page,
+        page_size,
+        with_events=True,
+        oldest_first=True,
     )
 
 

@@ -64,7 +64,7 @@ def queue(args):
     """Reports held for review, oldest first, with what the automatic checks found and the
     open reports nearby they may duplicate (``similar_reports``)."""
     staff, now = current_staff(), utcnow()
-    page = services.queue(args["page"], args["page_size"])
+    page = services.queue(staff, args["page"], args["page_size"])
     nearby = services.similar_reports(page.items, now)  # one search for the whole page
     return jsonify(
         dump_page(

@@ -51,8 +51,9 @@ def _expected_tag() -> str | None:
 @blp.errors(403)
 @blp.doc(security=SECURITY)
 def list_categories():
-    """Every category, closed ones too, in the order residents see them, with its
-    questions."""
+    """Every category the administrator keeps or reads (a province's: the national list
+    and the province's own; a national one: all), closed ones too, in the order residents
+    see them, with its questions and the province it belongs to (null: national)."""
     return [_dump(c) for c in categories_admin.list_categories(current_staff())]
 
 
@@ -60,12 +61,14 @@ def list_categories():
 @staff_required(Role.ADMIN)
 @blp.arguments(AdminCategoryInputSchema)
 @blp.response(201, AdminCategorySchema)
-@blp.errors(403, 409, 422)
+@blp.errors(403, 404, 409, 422)
 @blp.doc(security=SECURITY)
 def create_category(args):
-    """A new category. A taken code answers 409 ``category_code_taken``; questions with a
-    repeated code, a list question without values or another with some 422
-    ``invalid_questions`` (``fields`` names each, e.g. ``questions[1].values``)."""
+    """A new category: a local one of the administrator's province, or for a national
+    administrator a national one (or of the ``province`` named). A taken code answers 409
+    ``category_code_taken``; questions with a repeated code, a list question without
+    values or another with some 422 ``invalid_questions`` (``fields`` names each, e.g.
+    ``questions[1].values``)."""
     category = categories_admin.create_category(current_staff(), args, utcnow())
     commit()
     return _dump(category)
@@ -80,7 +83,9 @@ def create_category(args):
 def update_category(args, code):
     """Change the names, group, default severity, whether a photo is required, the
     position or whether the category is open for new reports; ``questions``, when given,
-    replaces them all. Applies to reports submitted after the change. With ``If-Match``
+    replaces them all. Applies to reports submitted after the change. A province's
+    administrator changing a national category answers 403 ``category_read_only``. With
+    ``If-Match``
     (the category's ``tag``), a category changed since answers 409 ``concurrent_update``
     and nothing changes."""
     tag = _expected_tag()

@@ -6,6 +6,10 @@ a start instant, a budget of working days gives a deadline with the exceptions a
 
 Through the same services as ``/staff/v1/admin/calendar`` (``sla_config``); the deadline
 is the pure ``WorkingCalendar.add_days`` of the two calendars.
+
+Per province: a province's administrator sees the national calendar with their province's
+exceptions on top and keeps only their province's (the national ones are shown, read-only);
+a national administrator keeps the national exceptions.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import date, datetime
 
 import holidays as holidays_lib
 from babel.dates import get_day_names
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,7 +38,7 @@ from backend.i18n import current_language
 from backend.localtime import local_tz
 from backend.models.sla import ExceptionKind
 from backend.schemas.sla import CalendarExceptionInputSchema
-from backend.services import sla_config
+from backend.services import province_scope, sla_config
 from backend.services.sla import working_calendar
 
 KIND_LABELS = {
@@ -119,16 +123,22 @@ def holiday_name(day: date, name: str | None) -> str | None:
     return _holiday_names(day.year, current_language()).get(day, name)
 
 
+def _province() -> int | None:
+    """The province whose exceptions the administrator keeps (None: the national ones)."""
+    return province_scope.own_province(g.staff)
+
+
 def _page(values=None, errors=None, status: int = 200):
     year = _year()
-    cal = working_calendar()
+    province = _province()
+    cal = working_calendar(province)
     start, days = _sample_args()
     sample, sample_error = None, None
     try:
         sample = sample_deadline(cal, *_parse_sample(start, days))
     except DomainError as error:
         sample_error = forms.message(error, lambda f: None)
-    data = sla_config.calendar_year(year)
+    data = sla_config.calendar_year(year, province_id=province)
     data["holidays"] = [{**h, "name": holiday_name(h["date"], h["name"])} for h in data["holidays"]]
     exceptions = {e["date"]: e for e in data["exceptions"]}
     deadline_days = set()
@@ -149,6 +159,7 @@ def _page(values=None, errors=None, status: int = 200):
         sample_error=sample_error,
         values=values or {},
         errors=errors or {},
+        province_admin=province is not None,
     )
     return page, status
 
@@ -209,7 +220,9 @@ def admin_calendar_set():
         if form.get("note", "").strip():
             data["note"] = form["note"].strip()
         args = forms.load(CalendarExceptionInputSchema(), data)
-        sla_config.set_exception(day, args["kind"], args.get("note"), utcnow())
+        sla_config.set_exception(
+            day, args["kind"], args.get("note"), utcnow(), province_id=_province()
+        )
         commit()
     except DomainError as error:
         rollback()
@@ -231,7 +244,7 @@ def admin_calendar_set():
 def admin_calendar_delete(day):
     try:
         parsed = _day_of(day)
-        sla_config.delete_exception(parsed)
+        sla_config.delete_exception(parsed, province_id=_province())
         commit()
     except DomainError as error:
         rollback()

@@ -59,6 +59,14 @@ class AdminCategoryPatchSchema(Schema):
 
 class AdminCategoryInputSchema(AdminCategoryPatchSchema):
     code = fields.String(required=True, validate=CODE)
+    province = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "A national administrator: the province (slug or code) the new "
+            "category is a local addition of; omit for the national list. A province's "
+            "administrator's categories are always their province's."
+        },
+    )
     name_vi = fields.String(required=True, validate=NAME)
     name_en = fields.String(required=True, validate=NAME)
     group = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -77,6 +85,10 @@ class AdminCategoryInputSchema(AdminCategoryPatchSchema):
 
 class AdminCategorySchema(Schema):
     code = fields.String()
+    province = fields.String(
+        allow_none=True,
+        metadata={"description": "The province it is a local addition of; null: national"},
+    )
     name_vi = fields.String()
     name_en = fields.String()
     group = fields.String()

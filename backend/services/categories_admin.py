@@ -5,6 +5,13 @@ asks (Open311 service definition attributes).
 A question's ``values`` are for the list types only, and a list question needs at least
 one; codes and keys are unique within their category and question. A change applies to
 reports submitted after it (a report keeps the severity it got). Nothing is committed here.
+
+Per province: the national list (``province_id`` None) and each province's local additions.
+A province's administrator reads the national list and their province's, and keeps only
+their province's (a national category is read-only to them: 403
+``category_read_only``; another province's is unknown: 404); a national administrator keeps
+the national list and may keep a named province's additions. Codes are unique nationally,
+so a report's category code names one category everywhere.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ from backend.db import db
 from backend.domain.roles import Role
 from backend.domain.text import N_, nfc
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from backend.models import Category, StaffUser
+from backend.models import AdminUnit, Category, StaffUser
 from backend.models.category import LIST_TYPES, CategoryQuestion
+from backend.services import province_scope
 from backend.services.units_admin import check_tag, state_tag
 
 EDITABLE = ("name_vi", "name_en", "group", "default_severity", "photo_required", "active")
@@ -38,6 +46,14 @@ class CategoryCodeTaken(Conflict):
     message = N_("A category with this code already exists.")
 
 
+class CategoryReadOnly(Forbidden):
+    code = "category_read_only"
+    message = N_(
+        "This category is on the national list: only a national administrator changes it. "
+        "Add a local category for your province instead."
+    )
+
+
 class InvalidQuestions(ValidationFailed):
     code = "invalid_questions"
     message = N_(
@@ -51,9 +67,17 @@ def _require_admin(actor: StaffUser) -> None:
         raise Forbidden()
 
 
+def _province_slug(province_id: int | None) -> str | None:
+    if province_id is None:
+        return None
+    province = db.session.get(AdminUnit, province_id)
+    return (province.slug or province.code) if province is not None else None
+
+
 def view(category: Category) -> dict:
     return {
         "code": category.code,
+        "province": _province_slug(category.province_id),
         "name_vi": category.name_vi,
         "name_en": category.name_en,
         "group": category.group,
@@ -84,12 +108,23 @@ def category_tag(category: Category) -> str:
     return state_tag(json.dumps(shown, sort_keys=True, ensure_ascii=False))
 
 
+def _visible(actor: StaffUser):
+    """The categories an administrator reads: a province's, the national list and theirs;
+    a national one, all of them."""
+    own = province_scope.own_province(actor)
+    if own is None:
+        return Category.id.is_not(None)
+    return Category.province_id.is_(None) | (Category.province_id == own)
+
+
 def list_categories(actor: StaffUser) -> list[Category]:
-    """Every category, closed ones too, in the order residents see them."""
+    """Every category the administrator reads (see :func:`_visible`), closed ones too, in
+    the order residents see them."""
     _require_admin(actor)
     return list(
         db.session.scalars(
             select(Category)
+            .where(_visible(actor))
             .options(selectinload(Category.questions))
             .order_by(Category.position, Category.code)
         )
@@ -98,17 +133,27 @@ def list_categories(actor: StaffUser) -> list[Category]:
 
 def get_category(actor: StaffUser, code: str) -> Category:
     _require_admin(actor)
-    category = db.session.scalar(select(Category).where(Category.code == code))
+    category = db.session.scalar(select(Category).where(Category.code == code, _visible(actor)))
     if category is None:
         raise CategoryNotFound()
     return category
 
 
+def may_edit(actor: StaffUser, category: Category) -> bool:
+    """A national administrator keeps every category; a province's, only its own."""
+    return province_scope.may_edit(actor, category.province_id)
+
+
 def create_category(actor: StaffUser, data: Mapping, now: datetime) -> Category:
+    """A national category (a national administrator) or a local one of the
+    administrator's province (or, for a national administrator, of ``data["province"]``)."""
     _require_admin(actor)
+    province_id = province_scope.managed_province(actor, data.get("province"))
     if db.session.scalar(select(Category.id).where(Category.code == data["code"])):
         raise CategoryCodeTaken(fields={"code": ["Already exists."]})
-    category = Category(code=data["code"], position=data.get("position", 0))
+    category = Category(
+        code=data["code"], position=data.get("position", 0), province_id=province_id
+    )
     _apply(category, {k: data[k] for k in EDITABLE if k in data})
     category.questions = _questions(data.get("questions") or [])
     db.session.add(category)
@@ -122,6 +167,8 @@ def update_category(
     """Change what ``data`` gives; ``questions``, when given, replaces them all. ``tag``
     (from :func:`category_tag`) refuses a stale edit form (409 ``concurrent_update``)."""
     category = get_category(actor, code)
+    if not may_edit(actor, category):
+        raise CategoryReadOnly()
     check_tag(tag, category_tag(category))
     _apply(category, {k: data[k] for k in EDITABLE if k in data})
     if "position" in data:

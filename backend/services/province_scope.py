@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from backend.errors import Forbidden
 from backend.models import StaffUser
+from backend.services import provinces
 from backend.services.statistics import province_of
 
 
 def own_province(staff: StaffUser) -> int | None:
     """The province the staff member works in; None: national staff."""
-    return staff.province_id
+    return provinces.scope_of(staff)
 
 
 def managed_province(staff: StaffUser, requested: str | int | None = None) -> int | None:
@@ -34,5 +35,4 @@ def managed_province(staff: StaffUser, requested: str | int | None = None) -> in
 def may_edit(staff: StaffUser, province_id: int | None) -> bool:
     """May keep an entry of ``province_id`` (None: national): national staff keep the
     national entries and any province's; a province's staff only their province's."""
-    own = own_province(staff)
-    return own is None or province_id == own
+    return provinces.in_scope(staff, province_id)

@@ -41,7 +41,7 @@ def _new(**extra):
 
 
 def test_an_admin_creates_a_category_with_questions_and_residents_see_it(client, staff):
-    admin = staff("admin")
+    admin = staff("national.admin")
     created = post_json(client, admin, "/staff/v1/admin/categories", **_new(questions=QUESTIONS))
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
@@ -60,14 +60,14 @@ def test_an_admin_creates_a_category_with_questions_and_residents_see_it(client,
 
 
 def test_a_taken_code_is_a_conflict(client, staff):
-    admin = staff("admin")
+    admin = staff("national.admin")
     response = post_json(client, admin, "/staff/v1/admin/categories", **_new(code="giao-thong"))
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "category_code_taken"
 
 
 def test_bad_questions_are_refused_field_by_field(client, staff):
-    admin = staff("admin")
+    admin = staff("national.admin")
     bad = [
         {**QUESTIONS[0], "values": [{"key": "x", "name_vi": "x", "name_en": "x"}]},
         {**QUESTIONS[1], "code": "depth", "values": []},
@@ -101,14 +101,14 @@ def test_only_an_admin_manages_categories(client, staff):
 
 def test_an_unknown_category_is_404(client, staff):
     response = client.patch(
-        "/staff/v1/admin/categories/nope", json={"name_en": "X"}, headers=staff("admin")
+        "/staff/v1/admin/categories/nope", json={"name_en": "X"}, headers=staff("national.admin")
     )
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "category_not_found"
 
 
 def test_the_photo_rule_is_enforced_at_intake_as_the_admin_sets_it(client, staff, submit):
-    admin = staff("admin")
+    admin = staff("national.admin")
     path = "/staff/v1/admin/categories/giao-thong"
     on = client.patch(path, json={"photo_required": True}, headers=admin)
     assert on.get_json()["photo_required"] is True
@@ -124,7 +124,7 @@ def test_the_photo_rule_is_enforced_at_intake_as_the_admin_sets_it(client, staff
 def test_questions_are_replaced_as_a_whole_and_severity_applies_to_new_reports(
     client, staff, submit
 ):
-    admin = staff("admin")
+    admin = staff("national.admin")
     path = "/staff/v1/admin/categories/giao-thong"
     client.patch(path, json={"questions": QUESTIONS}, headers=admin)
     changed = client.patch(
@@ -138,14 +138,16 @@ def test_questions_are_replaced_as_a_whole_and_severity_applies_to_new_reports(
 
 def test_a_closed_category_takes_no_new_reports(client, staff, submit):
     client.patch(
-        "/staff/v1/admin/categories/giao-thong", json={"active": False}, headers=staff("admin")
+        "/staff/v1/admin/categories/giao-thong",
+        json={"active": False},
+        headers=staff("national.admin"),
     )
     response = submit(run=False)
     assert response.status_code == 422
 
 
 def test_if_match_refuses_a_change_made_from_an_older_read(client, staff):
-    admin = staff("admin")
+    admin = staff("national.admin")
     path = "/staff/v1/admin/categories/giao-thong"
     (read,) = [
         c

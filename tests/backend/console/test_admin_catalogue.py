@@ -29,7 +29,7 @@ def test_only_an_admin_opens_the_pages(console):
 
 
 def test_the_list_shows_every_category(console):
-    client = console("admin")
+    client = console("national.admin")
     page = client.get(PAGE)
     assert page.status_code == 200
     body = page.get_data(as_text=True)
@@ -38,7 +38,7 @@ def test_the_list_shows_every_category(console):
 
 
 def test_an_admin_creates_a_category(console):
-    client = console("admin")
+    client = console("national.admin")
     form = {
         "code": "via-he",
         "name_vi": "Lấn chiếm vỉa hè",
@@ -55,7 +55,7 @@ def test_an_admin_creates_a_category(console):
 
 
 def test_a_refused_new_category_keeps_what_was_typed(console):
-    client = console("admin")
+    client = console("national.admin")
     form = {"code": "giao-thong", "name_vi": "Trùng mã", "name_en": "Dup", "group": "x"}
     response = post_form(client, PAGE, form, page=PAGE)
     assert response.status_code == 409
@@ -64,7 +64,7 @@ def test_a_refused_new_category_keeps_what_was_typed(console):
 
 
 def test_an_admin_edits_a_category_and_its_questions(console):
-    client = console("admin")
+    client = console("national.admin")
     path = f"{PAGE}/giao-thong"
     form = {
         "tag": _tag(client, path),
@@ -110,7 +110,7 @@ def test_an_admin_edits_a_category_and_its_questions(console):
 
 
 def test_a_category_form_without_its_tag_changes_nothing(console):
-    client = console("admin")
+    client = console("national.admin")
     path = f"{PAGE}/giao-thong"
     blind = post_form(client, path, {"name_vi": "Mù", "name_en": "Blind", "group": "g"}, page=path)
     assert blind.status_code == 409
@@ -118,7 +118,7 @@ def test_a_category_form_without_its_tag_changes_nothing(console):
 
 
 def test_a_bad_question_is_shown_on_the_form_with_the_input_kept(console):
-    client = console("admin")
+    client = console("national.admin")
     path = f"{PAGE}/giao-thong"
     form = {
         "tag": _tag(client, path),
@@ -144,7 +144,7 @@ def test_a_bad_question_is_shown_on_the_form_with_the_input_kept(console):
 
 
 def test_the_sla_page_lists_the_policies_and_sets_one(console):
-    client = console("admin")
+    client = console("national.admin")
     page = client.get("/console/admin/sla")
     assert page.status_code == 200 and 'id="policy-urgent-all"' in page.get_data(as_text=True)
     form = {
@@ -165,7 +165,7 @@ def test_the_sla_page_lists_the_policies_and_sets_one(console):
 
 
 def test_a_refused_policy_keeps_the_input(console):
-    client = console("admin")
+    client = console("national.admin")
     form = {
         "severity": "normal",
         "accept_hours": "50",

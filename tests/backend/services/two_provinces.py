@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from backend.db import commit, db
-from backend.models import AdminUnit, Department, Report
+from backend.domain.roles import Role
+from backend.models import AdminUnit, Department, Report, StaffUser
 from backend.models.admin_unit import UnitKind
 from backend.models.department import DepartmentKind
 
@@ -65,3 +66,15 @@ def move_to(report: Report, province: AdminUnit, unit: Department | None = None)
             clock.department_id = unit.id
     commit()
     return report
+
+
+def staff(username: str, role: str = Role.ADMIN, province: AdminUnit | None = None) -> StaffUser:
+    """A staff account of ``province`` (None: national), password ``demo``, committed."""
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        user = StaffUser(username=username, full_name=username, role=role)
+        user.set_password("demo", "argon2-fast")
+        db.session.add(user)
+    user.role, user.province_id = role, province.id if province is not None else None
+    commit()
+    return user
