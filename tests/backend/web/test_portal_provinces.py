@@ -38,12 +38,14 @@ def page(client, url: str, status: int = 200) -> str:
 
 
 def test_a_provinces_board_holds_only_its_reports(client, provinces):
-    _, a_codes, b_code = provinces
+    places, a_codes, b_code = provinces
     a_page = page(client, "/p/can-tho/")
     assert all(code in a_page for code in a_codes) and b_code not in a_page
     b_page = page(client, "/p/vinh-long/")
     assert b_code in b_page and not any(code in b_page for code in a_codes)
     assert "1 phản ánh" in b_page
+    assert f'<span class="province-name" id="page-province">· {places.b.name}</span>' in b_page
+    assert 'id="page-province"' not in page(client, "/")
     everyone = page(client, "/")
     assert all(code in everyone for code in [*a_codes, b_code])
     # Filters and search stay in the province.
