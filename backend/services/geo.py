@@ -2,7 +2,8 @@
 
 The polygon index is pure (:mod:`backend.geo.jurisdiction`) and built once per
 process; it is rebuilt when the stored boundaries change (checked with one
-cheap aggregate query), so every gunicorn or RQ process agrees after an import.
+cheap aggregate query and the shared ``epoch`` generation), so every gunicorn or RQ
+process agrees after an import.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from backend import cache
 from backend.db import db
 from backend.geo.geojson import from_wkb
 from backend.geo.jurisdiction import Area, JurisdictionIndex
@@ -21,12 +23,17 @@ _cache: dict[str, tuple[tuple, JurisdictionIndex]] = {}
 
 
 def _version() -> tuple:
+    """The stored boundaries' count and latest change, and the shared ``epoch`` generation
+    (:mod:`backend.cache`, replaced after any commit that changes administrative units, in
+    Redis when configured): a change whose ``updated_at`` is not the latest (an app server
+    whose clock is behind, a transaction that commits after a later one) still changes it."""
     row = db.session.execute(
         select(func.count(AdminUnit.id), func.max(AdminUnit.updated_at)).where(
             AdminUnit.boundary.is_not(None)
         )
     ).one()
-    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]))
+    epoch = cache.generations([cache.EPOCH])
+    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), epoch)
 
 
 def jurisdiction_index() -> JurisdictionIndex:

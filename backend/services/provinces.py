@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
 
+from backend import cache
 from backend.db import db
 from backend.domain.provinces import gso_code, province_slug
 from backend.domain.text import N_, nfc
@@ -88,7 +89,10 @@ def _generation() -> tuple:
             AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None)
         )
     ).one()
-    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]))
+    # With the shared ``epoch`` (backend.cache, replaced after any commit that changes
+    # administrative units): a change stamped before the latest one is still seen.
+    epoch = cache.generations([cache.EPOCH])
+    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), epoch)
 
 
 def province_index() -> JurisdictionIndex:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import case, func, select
 
+from backend import cache
 from backend.db import db
 from backend.domain.calendar import Exceptions, WorkingCalendar
 from backend.domain.sla import DEFAULT_DURATIONS, Durations
@@ -71,6 +72,10 @@ def _current_calendar(province_id: int | None) -> WorkingCalendar:
     generation = (
         generations.get(None, (0, None)),
         generations.get(province_id, (0, None)) if province_id is not None else None,
+        # Replaced after any commit that changes an exception (backend.cache, in Redis when
+        # configured): an exception whose updated_at is not the latest (an app server whose
+        # clock is behind, a transaction committed after a later one) still changes it.
+        tuple(cache.generations([cache.EPOCH]) or ()),
     )
     key = (
         db.engine.url.render_as_string(hide_password=True),
