@@ -51,6 +51,7 @@ from backend.services import (
     accounts,
     lookup,
     officers,
+    policy,
     queries,
     read_model,
     staff_sessions,
@@ -141,9 +142,12 @@ def me():
 @blp.response(200, DepartmentRefSchema(many=True))
 @blp.doc(security=SECURITY)
 def departments():
-    """Active handling units (targets for forwarding)."""
+    """Active handling units (targets for forwarding): of the staff member's province."""
     return db.session.scalars(
-        select(Department).where(Department.active.is_(True)).order_by(Department.code)
+        select(Department)
+        .where(Department.active.is_(True))
+        .where(policy.in_scope_sql(current_staff(), Department.province_id))
+        .order_by(Department.code)
     ).all()
 
 

@@ -160,6 +160,7 @@ def _choices(staff: StaffUser) -> dict:
         units = db.session.scalars(
             select(Department)
             .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .where(policy.in_scope_sql(staff, Department.province_id))
             .order_by(Department.name)
         ).all()
     return {

@@ -31,7 +31,7 @@ from backend.errors import ValidationFailed
 from backend.localtime import local_date, local_tz
 from backend.models import Category, Department, DepartmentKind
 from backend.schemas.operations import MapArgsSchema, OperationsArgsSchema
-from backend.services import operations
+from backend.services import operations, policy
 from backend.web.charts import month_label, ratio_chart
 
 WATCHERS = (Role.COORDINATOR, Role.ADMIN)
@@ -136,6 +136,7 @@ def operations_page():
         departments=db.session.scalars(
             select(Department)
             .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .where(policy.in_scope_sql(g.staff, Department.province_id))
             .order_by(Department.name)
         ).all(),
         categories=db.session.scalars(

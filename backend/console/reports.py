@@ -102,6 +102,7 @@ def _page(staff, report, now, *, status: int = 200, failed=None, values=None):
         context["units"] = db.session.scalars(
             select(Department)
             .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
+            .where(Department.province_id == report.province_id)  # never across provinces
             .order_by(Department.name)
         ).all()
         suggested, returned_by = routing.suggested_unit(report), _returned_by(report)

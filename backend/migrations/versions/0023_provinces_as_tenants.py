@@ -12,8 +12,9 @@ since NULLs are distinct in a unique constraint).
 Backfill: every existing depth-0 unit in use (units under it, or a department
 covering it; else the first) is hosted, with a slug from its name. Reports
 take the province of their admin unit (its root); departments the province of their
-areas; staff the province of their department; where a row says nothing and the
-database holds exactly one province, that one (the old single-province data).
+areas (else of the units they supervise, or of their supervisor); staff the province
+of their department; where a row says nothing and the database holds exactly one
+province in use, that one (the old single-province data).
 Categories, SLA policies and calendar exceptions stay national (NULL).
 
 Revision ID: 0023
@@ -48,6 +49,9 @@ areas = sa.table(
 )
 departments = sa.table(
     "departments", sa.column("id", sa.Integer), sa.column("province_id", sa.Integer)
+)
+dept_links = sa.table(
+    "departments", sa.column("id", sa.Integer), sa.column("supervisor_id", sa.Integer)
 )
 staff = sa.table(
     "staff_users",
@@ -195,17 +199,33 @@ def _backfill() -> None:
         conn.execute(
             reports.update().where(reports.c.province_id.is_(None)).values(province_id=only)
         )
-    # Departments, by their areas.
+    # Departments: by their areas; else by the units they supervise or their supervisor
+    # (a coordinator or a provincial department serves no area of its own).
+    found: dict[int, int | None] = {}
     for department_id, unit_id in conn.execute(
         sa.select(areas.c.department_id, sa.func.min(areas.c.admin_unit_id)).group_by(
             areas.c.department_id
         )
     ).all():
-        conn.execute(
-            departments.update()
-            .where(departments.c.id == department_id)
-            .values(province_id=root(unit_id))
-        )
+        found[department_id] = root(unit_id)
+    links = conn.execute(sa.select(dept_links.c.id, dept_links.c.supervisor_id)).all()
+    changed = True
+    while changed:
+        changed = False
+        for department_id, supervisor_id in links:
+            if supervisor_id is None:
+                continue
+            if found.get(department_id) is None and found.get(supervisor_id) is not None:
+                found[department_id], changed = found[supervisor_id], True
+            if found.get(supervisor_id) is None and found.get(department_id) is not None:
+                found[supervisor_id], changed = found[department_id], True
+    for department_id, province in found.items():
+        if province is not None:
+            conn.execute(
+                departments.update()
+                .where(departments.c.id == department_id)
+                .values(province_id=province)
+            )
     if only is not None:
         conn.execute(
             departments.update().where(departments.c.province_id.is_(None)).values(province_id=only)
