@@ -87,7 +87,16 @@ class Position:
 def bounded_count(stmt: Select, cap: int | None = None) -> tuple[int, bool]:
     """How many rows ``stmt`` matches, counting at most ``cap`` (and whether exact)."""
     cap = COUNT_CAP if cap is None else cap
-    limited = stmt.order_by(None).with_only_columns(Report.id).limit(cap + 1).subquery()
+    # In the board's order: the planner then walks the filter's (column, created_at) index
+    # as for the page, and stops after cap + 1 rows, instead of a sequential scan that
+    # stops early only when the matching rows happen to come first.
+    limited = (
+        stmt.order_by(None)
+        .with_only_columns(Report.id)
+        .order_by(Report.created_at.desc())
+        .limit(cap + 1)
+        .subquery()
+    )
     found = db.session.scalar(select(func.count()).select_from(limited)) or 0
     return min(found, cap), found <= cap
 
