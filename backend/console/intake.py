@@ -29,7 +29,7 @@ from backend.domain.channels import OPERATOR_CHANNELS, Channel
 from backend.domain.roles import INTAKE_ROLES
 from backend.errors import DomainError, ValidationFailed
 from backend.models import Category
-from backend.services import idempotency, lookup, operator_intake
+from backend.services import catalogue, idempotency, lookup, operator_intake, province_scope
 from backend.services.photos import Upload
 
 CHANNEL_LABELS = {
@@ -98,9 +98,8 @@ bp.add_app_template_global(channel_label, "channel_label")
 def _page(*, status=200, values=None, filed=None, errors=None, photos_again=False):
     staff = g.staff
     wards = operator_intake.wards()
-    categories = db.session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.id)
-    ).all()
+    # The national categories and the operator's province's own (national staff: national).
+    categories = catalogue.categories_for(province_scope.own_province(staff))
     context = {
         "channels": [(c.value, CHANNEL_LABELS[c]) for c in OPERATOR_CHANNELS],
         "categories": categories,

@@ -22,7 +22,7 @@ from backend.models import Report, ReportSequence, Resident, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.models.report import LocationSource
-from backend.services import geo, lookup, photos, provinces, queries, routing, sla
+from backend.services import catalogue, geo, lookup, photos, provinces, queries, routing, sla
 from backend.services.text_input import free_text
 from backend.services.timeline import record
 from backend.signals import report_received
@@ -103,6 +103,9 @@ def submit(
         raise provinces.ProvinceOutOfScope(
             params={"province": province.name}, fields={where: ["Outside your province."]}
         )
+    # A local category of another province is unknown here (the national ones and the
+    # province's own are offered).
+    catalogue.check_offered(category, province.id)
     address = nfc(data.address) if data.address else None
     report = Report(
         category=category,

@@ -54,3 +54,7 @@ def test_an_unknown_province_or_half_a_point_is_refused(client, vinh_long_catego
     assert missing.get_json()["error"]["code"] == "province_not_found"
     half = client.get("/mobile/v1/categories?lat=10.03")
     assert half.status_code == 422
+
+
+def test_a_point_in_vinh_long_lists_its_local_categories(client, vinh_long_category):
+    assert "vl-luc-binh" in codes(client, "?lat=10.25&lng=105.97")  # Phường Long Châu

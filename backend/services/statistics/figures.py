@@ -192,7 +192,8 @@ def staff_desk(
             **period.as_dict(),
             **e["figures"],
         }
-        for e in scoreboard(period, now)
+        # A province's staff read their province's units only (national staff: all).
+        for e in scoreboard(period, now, province=policy.province_scope(staff))
         if wanted is None or e["department"]["code"] in wanted
     ]
     return sorted(entries, key=lambda e: e["department"]["code"])

@@ -90,3 +90,15 @@ def test_a_national_admin_keeps_the_national_list_and_any_province(catalogue_of)
         national, {**local("ct-ben-ninh-kieu", "Bến Ninh Kiều"), "province": "can-tho"}, NOW
     )
     assert for_can_tho.province_id == provinces.can_tho.id
+
+
+LONG_CHAU = (10.25, 105.97)  # Phường Long Châu, Vĩnh Long (the demo's ward)
+
+
+def test_intake_takes_a_vinh_long_category_in_vinh_long_only(catalogue_of, file_report):
+    provinces, *_ = catalogue_of
+    with pytest.raises(UnknownCategory):
+        file_report(NOW, category="vl-luc-binh")  # at Ninh Kiều wharf, TP Cần Thơ
+    filed = file_report(NOW, category="vl-luc-binh", lat=LONG_CHAU[0], lng=LONG_CHAU[1])
+    assert filed.province_id == provinces.vinh_long.id
+    assert catalogue.province_at(*LONG_CHAU).id == provinces.vinh_long.id
