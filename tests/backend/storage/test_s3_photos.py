@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import requests
 
@@ -28,7 +29,7 @@ def _counts() -> tuple[int, ...]:
 
 
 def test_a_submission_keeps_the_original_private_and_publishes_renditions(
-    client, bucket, resident, submit
+    app, client, bucket, resident, submit
 ):
     sent = photo("DSCN0010.jpg")  # EXIF with GPS
     answer = submit(resident(), photos=[(sent, "DSCN0010.jpg")])
@@ -53,6 +54,8 @@ def test_a_submission_keeps_the_original_private_and_publishes_renditions(
         assert "immutable" in fetched.headers["Cache-Control"]
         assert b"Exif" not in fetched.content[:4096]  # metadata-free
     assert stored.original_key not in json.dumps(public)
+    media = Path(app.config["MEDIA_ROOT"])  # nothing fell back to the local disk
+    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
 
 
 def test_refusing_a_report_deletes_its_public_objects(
