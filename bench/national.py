@@ -73,6 +73,7 @@ def app_env(args, media: str, *, cache: bool) -> dict[str, str]:
         "LIMIT_SIGN_IN_ADDRESS": many,
         "LIMIT_LOGIN_ADDRESS": many,
         "LIMIT_LOGIN_ACCOUNT": many,
+        "REPORTS_DAILY_CAP": "10000000",
         "PYTHONPATH": str(ROOT),
     }
 
@@ -137,17 +138,24 @@ def paths(base: str, hot: list[str], spread: list[str], folder: Path) -> dict[st
     }
 
 
-def drive(server: Server, route: dict, seconds: float, mode: str) -> dict:
+class TooSlow(Exception):
+    """One request of a route took longer than the benchmark waits."""
+
+
+def drive(server: Server, route: dict, seconds: float, mode: str, first_timeout: float) -> dict:
+    """wrk on one route, after one request (its status; :class:`TooSlow` past
+    ``first_timeout`` seconds)."""
     import requests
 
+    first = route.get("path") or Path(route["paths"][mode]).read_text().split("\n", 1)[0]
+    try:
+        status = requests.get(server.base + first, timeout=first_timeout).status_code
+    except requests.Timeout as exc:
+        raise TooSlow(first) from exc
     if "paths" in route:
-        listing = route["paths"][mode]
-        first = Path(listing).read_text().split("\n", 1)[0]
-        status = requests.get(server.base + first, timeout=120).status_code
         result = wrk(server.base + "/", seconds, script="paths.lua",
-                     env={"BENCH_PATHS": listing})  # fmt: skip
+                     env={"BENCH_PATHS": route["paths"][mode]})  # fmt: skip
     else:
-        status = requests.get(server.base + route["path"], timeout=120).status_code
         result = wrk(server.base + route["path"], seconds)
     return {**result.as_dict(), "status": status, "path": route.get("path", "(many)")}
 
@@ -226,6 +234,57 @@ def remove_submitted(url: str) -> None:
         conn.commit()
 
 
+def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, only) -> None:
+    """Every route of ``mode`` on one app server; a route whose one request takes longer
+    than ``--first-timeout`` is recorded as such and the server started again."""
+    media = str(folder / f"media-{mode}")
+    env = app_env(args, media, cache=cache)
+    app = Server("wsgi:create_app()", env, health="/healthz")
+    try:
+        routes = paths(app.base, hot, spread, folder)
+        resident, staff = sign_in(app.base)
+        served = 0
+        for key, _label, kind in ROUTES:
+            if (only and key not in only) or kind == "missing":
+                continue
+            if mode == "cached" and kind != "cached":
+                continue
+            if kind == "write":
+                env_ = {**body, "BENCH_AUTH": resident["Authorization"]}
+                result = wrk(app.base + "/mobile/v1/reports", seconds, script="submit.lua",
+                             env=env_).as_dict()  # fmt: skip
+                result["photo_bytes"] = int(body["photo_bytes"])
+            elif kind == "private":
+                result = wrk(app.base + "/staff/v1/reports", seconds, headers=staff).as_dict()
+            else:
+                try:
+                    result = drive(app, routes[key], seconds, mode, args.first_timeout)
+                except TooSlow as slow:
+                    result = {"too_slow_s": args.first_timeout, "path": str(slow)}
+                    print(f"  {mode:8} {key:14} one request over {args.first_timeout:g} s",
+                          flush=True)  # fmt: skip
+                    run["routes"].setdefault(key, {})[mode] = result
+                    app.stop()  # its workers are still busy with it
+                    app = Server("wsgi:create_app()", env, health="/healthz")
+                    resident, staff = sign_in(app.base)
+                    served = 0
+                    continue
+            served += result["requests"]
+            run["routes"].setdefault(key, {})[mode] = result
+            print(f"  {mode:8} {key:14} {result['rps']:8.1f} req/s "
+                  f"p50 {result['p50_ms']:8.1f} ms p99 {result['p99_ms']:8.1f} ms "
+                  f"errors {result['errors']}", flush=True)  # fmt: skip
+        served += top_up(app, served, routes["list"]["path"])
+        run.setdefault("rss_mb", {})[mode] = {
+            "after_requests": served,
+            "workers": [round(rss_mb(pid), 1) for pid in app.workers()],
+        }
+        if args.profile and mode == "uncached":
+            run["profiles"] = national_report.profile_misses(app, routes, run, folder, seconds)
+    finally:
+        app.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -238,7 +297,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--only", help="comma-separated route keys (and 'floor')")
+    parser.add_argument("--only", help="comma-separated route keys")
+    parser.add_argument(
+        "--first-timeout",
+        type=float,
+        default=60,
+        help="seconds one request of a route may take before it is skipped",
+    )
     args = parser.parse_args()
     args.small_database_url = args.small_database_url or args.database_url + "_small"
     seconds = args.seconds or (3 if args.quick else 10)
@@ -261,42 +326,7 @@ def main() -> None:
         body = submission_body(folder)
         try:
             for mode, cache in (("uncached", False), ("cached", True)):
-                media = str(folder / f"media-{mode}")
-                with Server("wsgi:create_app()", app_env(args, media, cache=cache),
-                            health="/healthz") as app:  # fmt: skip
-                    routes = paths(app.base, hot, spread, folder)
-                    resident, staff = sign_in(app.base)
-                    served = 0
-                    for key, _label, kind in ROUTES:
-                        if only and key not in only:
-                            continue
-                        if kind == "missing" or (mode == "cached" and kind != "cached"):
-                            continue
-                        if kind == "write":
-                            result = wrk(app.base + "/mobile/v1/reports", seconds,
-                                         script="submit.lua",
-                                         env={**body, "BENCH_AUTH": resident["Authorization"]},
-                                         ).as_dict()  # fmt: skip
-                            result["photo_bytes"] = int(body["photo_bytes"])
-                        elif kind == "private":
-                            path = "/staff/v1/reports"
-                            result = wrk(app.base + path, seconds, headers=staff).as_dict()
-                        else:
-                            result = drive(app, routes[key], seconds, mode)
-                        served += result["requests"]
-                        run["routes"].setdefault(key, {})[mode] = result
-                        print(f"  {mode:8} {key:14} {result['rps']:8.1f} req/s "
-                              f"p50 {result['p50_ms']:8.1f} ms p99 {result['p99_ms']:8.1f} ms "
-                              f"errors {result['errors']}", flush=True)  # fmt: skip
-                    served += top_up(app, served, routes["list"]["path"])
-                    run.setdefault("rss_mb", {})[mode] = {
-                        "after_requests": served,
-                        "workers": [round(rss_mb(pid), 1) for pid in app.workers()],
-                    }
-                    if args.profile and mode == "uncached":
-                        run["profiles"] = national_report.profile_misses(
-                            app, routes, run, folder, seconds
-                        )
+                measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, only)
         finally:
             remove_submitted(args.database_url)
         with Server("bench.national_floor:app", floor_env) as floor:

@@ -32,6 +32,8 @@ def floor_of(run: dict) -> dict:
 
 
 def verdict(key: str, kind: str, mode: str, result: dict, floor: dict) -> str:
+    if "too_slow_s" in result:
+        return "**missed**"
     ratio = result["rps"] / floor["rps"]
     if result.get("errors"):
         return f"errors: {result['errors']}"
@@ -60,6 +62,10 @@ def rows(run: dict, routes: list) -> list[list[str]]:
             if not result:
                 continue
             name = label + (f" {mode}" if kind == "cached" else "")
+            if "too_slow_s" in result:
+                slow = f"one request > {result['too_slow_s']:g} s"
+                out.append([name, "~0", slow, slow, "0", verdict(key, kind, mode, result, floor)])
+                continue
             out.append([
                 name, f"{result['rps']:,.1f}", f"{result['p50_ms']:,.1f} ms",
                 f"{result['p99_ms']:,.1f} ms", f"{result['rps'] / floor['rps']:.3f}",
@@ -147,35 +153,74 @@ def _kind(key: str) -> str:
 
 
 def profile_misses(app, routes: dict, run: dict, folder: Path, seconds: float) -> dict:
-    """py-spy on one worker while wrk drives each missed read; the top frames."""
+    """py-spy on every worker at once while each missed read is driven (wrk; one request
+    for a route too slow for wrk); the top frames of their merged samples."""
+    import requests
+
     out = {}
-    workers = app.workers()
-    for key in misses(run):
+    # The routes too slow for wrk last: profiling one stops the server.
+    order = sorted(misses(run), key=lambda k: "too_slow_s" in run["routes"][k].get("uncached", {}))
+    for key in order:
         route = routes.get(key)
+        workers = app.workers()
         if not route or not workers:
             continue
         path = route.get("path")
-        env = {}
-        if path is None:
-            env = {"BENCH_PATHS": route["paths"]["uncached"]}
-        raw = folder / f"profile-{key}.txt"
-        load = threading.Thread(
-            target=wrk,
-            args=(app.base + (path or "/"), seconds + 2),
-            kwargs={"script": None if path else "paths.lua", "env": env},
-        )
+        slow = "too_slow_s" in run["routes"][key].get("uncached", {})
+        if slow:
+            duration = min(30.0, run["routes"][key]["uncached"]["too_slow_s"])
+            load = threading.Thread(
+                target=lambda p=path, d=duration: _quietly(requests.get, app.base + p, timeout=d)
+            )
+        else:
+            duration = seconds
+            env = {} if path else {"BENCH_PATHS": route["paths"]["uncached"]}
+            load = threading.Thread(
+                target=wrk,
+                args=(app.base + (path or "/"), seconds + 2),
+                kwargs={"script": None if path else "paths.lua", "env": env},
+            )
         load.start()
-        done = subprocess.run(
-            ["py-spy", "record", "--pid", str(workers[0]), "--duration", str(int(seconds)),
-             "--rate", "200", "--format", "raw", "--nonblocking", "-o", str(raw)],
-            capture_output=True, text=True,
-        )  # fmt: skip
+        spies = [
+            subprocess.Popen(
+                [
+                    "py-spy",
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--duration",
+                    str(int(duration)),
+                    "--rate",
+                    "100",
+                    "--format",
+                    "raw",
+                    "--nonblocking",
+                    "-o",
+                    str(folder / f"profile-{key}-{pid}.txt"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for pid in workers
+        ]
+        errors = [spy.communicate()[1] for spy in spies]
         load.join()
-        if done.returncode or not raw.exists():
-            out[key] = {"error": (done.stderr or done.stdout)[-500:]}
-            continue
-        out[key] = top_frames(raw.read_text())
+        collapsed = "".join(
+            f.read_text() for pid in workers if (f := folder / f"profile-{key}-{pid}.txt").exists()
+        )
+        out[key] = top_frames(collapsed) if collapsed else {"error": " ".join(errors)[-500:]}
+        if slow:  # the workers may still be busy with it
+            app.stop()
+            break
     return out
+
+
+def _quietly(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except Exception:  # a timed-out request is what is profiled
+        return None
 
 
 def top_frames(collapsed: str, count: int = 15) -> dict:

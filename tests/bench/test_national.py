@@ -118,12 +118,14 @@ def test_table_names_what_meets_and_misses_its_target():
         "list": {"uncached": result(50.0), "cached": result(600.0)},
         "report": {"uncached": result(150.0), "cached": result(600.0, p99=90.0)},
         "submit": {"uncached": result(300.0)},
+        "stats": {"uncached": {"too_slow_s": 60, "path": "/public/v1/stats"}},
     })  # fmt: skip
     routes = [
         ("list", "list", "cached"),
         ("report", "report", "cached"),
         ("open311", "open311", "missing"),
         ("submit", "submit", "write"),
+        ("stats", "stats", "cached"),
     ]
     table = national_report.render(run, routes)
     lines = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines()}
@@ -132,6 +134,9 @@ def test_table_names_what_meets_and_misses_its_target():
     assert "**missed**" in lines["report cached"]  # p99 90 ms > 3 x 20 ms
     assert "not built yet" in lines["open311"]
     assert "met" in lines["submit"]
+    assert (
+        "one request > 60 s" in lines["stats uncached"] and "**missed**" in lines["stats uncached"]
+    )
     assert "2.00× (**missed**" in table  # the board doubled
     assert "150,000 points/s" in table
 
