@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 #: Timeliness (20) + satisfaction (18): the most a province or unit can score.
 MAX_POINTS = 38
-WIDTH, ROW, TOP, BOTTOM = 640, 26, 8, 24
-LABEL, RIGHT = 170, 56
+WIDTH, ROW, TOP, BOTTOM = 400, 24, 8, 24
+LABEL, RIGHT = 120, 40
 
 
 @dataclass(frozen=True)
