@@ -38,7 +38,7 @@ LABELS = {
 
 
 def _context(**extra) -> dict:
-    provinces = boundary_import.provinces()
+    provinces = boundary_import.provinces(g.staff)
     counts = dict(
         db.session.execute(
             select(AdminUnit.parent_id, func.count())

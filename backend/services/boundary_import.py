@@ -29,6 +29,7 @@ from backend.geo.unit_file import Checked, Problem, Properties, UnitFeature, che
 from backend.i18n import translate
 from backend.models import AdminUnit, LegacyUnitCode, StaffUser
 from backend.models.admin_unit import UnitKind
+from backend.services import policy
 
 #: What each problem means, for people (a msgid each).
 PROBLEMS = {
@@ -98,15 +99,15 @@ class ImportResult:
     cleared: list[str] = field(default_factory=list)
 
 
-def provinces() -> list[AdminUnit]:
-    """Units a file may be imported into: the top-level ones with a boundary."""
-    return list(
-        db.session.scalars(
-            select(AdminUnit)
-            .where(AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None))
-            .order_by(AdminUnit.code)
-        )
+def provinces(actor: StaffUser | None = None) -> list[AdminUnit]:
+    """Units a file may be imported into: the hosted top-level ones with a boundary (only
+    their own for a province's administrator)."""
+    stmt = select(AdminUnit).where(
+        AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None), AdminUnit.hosted
     )
+    if actor is not None:
+        stmt = stmt.where(policy.in_scope_sql(actor, AdminUnit.id))
+    return list(db.session.scalars(stmt.order_by(AdminUnit.code)))
 
 
 def import_units(
@@ -121,7 +122,12 @@ def import_units(
         .where(AdminUnit.code == options.province, AdminUnit.parent_id.is_(None))
         .options(undefer(AdminUnit.boundary))
     )
-    if province is None or province.boundary is None:
+    if (
+        province is None
+        or province.boundary is None
+        # Another province's boundaries are not a province administrator's to change.
+        or (actor is not None and not policy.in_province(actor, province.id))
+    ):
         raise UnknownProvince(fields={"province": ["Unknown province."]})
     checked = check(data, from_wkb(province.boundary), options.props)
     kinds = {u.code: _kind(u, checked) for u in checked.units}

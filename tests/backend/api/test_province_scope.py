@@ -4,6 +4,9 @@ administrator sees and acts in every province."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -141,3 +144,35 @@ def test_the_routing_tester_refuses_another_province(client, staff):
     assert refused.status_code == 403
     answer = client.post("/staff/v1/routing/test", json=body, headers=staff("vl.admin"))
     assert answer.status_code == 200 and answer.get_json()["unit"]["code"] == "vl-so-xd"
+
+
+def test_an_admin_of_one_province_imports_only_its_boundaries(client, staff):
+    wards = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"ma_xa": "86-x", "ten_xa": "Phường X"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[105.95, 10.24], [105.96, 10.24], [105.96, 10.25], [105.95, 10.24]]
+                    ],
+                },
+            }
+        ],
+    }
+
+    def send(headers):
+        data = {"province": "86", "file": (io.BytesIO(json.dumps(wards).encode()), "w.geojson")}
+        return client.post(
+            "/staff/v1/admin/boundaries",
+            data=data,
+            headers=headers,
+            content_type="multipart/form-data",
+        )
+
+    refused = send(staff("admin"))  # TP Cần Thơ's administrator
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["code"] == "unknown_province"
+    assert send(staff("vl.admin")).status_code in (200, 201)
