@@ -195,7 +195,7 @@ def _staff(report: Report, event: ReportEvent) -> list[int]:
     if event.type == E.OFFICER_ASSIGNED:
         return _assignee(event, data)
     if event.type in COORDINATOR_EVENTS:
-        return _coordinators()
+        return _coordinators(report)
     if event.type == E.ESCALATED:
         codes = data.get("to", [])
         departments = select(Department.id).where(Department.code.in_(codes))
@@ -216,14 +216,16 @@ def _staff(report: Report, event: ReportEvent) -> list[int]:
     )
 
 
-def _coordinators() -> list[int]:
-    return list(
-        db.session.scalars(
-            select(StaffUser.id).where(
-                StaffUser.role == Role.COORDINATOR, StaffUser.active.is_(True)
-            )
-        )
+def _coordinators(report: Report) -> list[int]:
+    """The coordinators of the report's province (and national ones), never another's."""
+    stmt = select(StaffUser.id).where(
+        StaffUser.role == Role.COORDINATOR, StaffUser.active.is_(True)
     )
+    if report.province_id is not None:
+        stmt = stmt.where(
+            (StaffUser.province_id == report.province_id) | StaffUser.province_id.is_(None)
+        )
+    return list(db.session.scalars(stmt))
 
 
 def _assignee(event: ReportEvent, data: dict) -> list[int]:

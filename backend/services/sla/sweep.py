@@ -214,9 +214,13 @@ def _escalate(report: Report, clock: ReportClock, now: datetime, *, reason: Even
     if supervisor is not None and supervisor.kind != DepartmentKind.COORDINATOR:
         report.escalated_to_id = supervisor.id
         targets.append(supervisor.code)
-    coordinator = db.session.scalar(
-        select(Department).where(Department.kind == DepartmentKind.COORDINATOR).limit(1)
-    )
+    # The report's own province's coordinator (its national one when it has none).
+    stmt = select(Department).where(Department.kind == DepartmentKind.COORDINATOR)
+    if report.province_id is not None:
+        stmt = stmt.where(
+            (Department.province_id == report.province_id) | Department.province_id.is_(None)
+        ).order_by(Department.province_id.is_(None), Department.id)
+    coordinator = db.session.scalar(stmt.limit(1))
     if coordinator is not None:
         targets.append(coordinator.code)
     note(
