@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -160,6 +161,16 @@ def drive(server: Server, route: dict, seconds: float, mode: str, first_timeout:
     return {**result.as_dict(), "status": status, "path": route.get("path", "(many)")}
 
 
+def settle(app: Server) -> None:
+    """Wait until the workers are done with what wrk left queued when it stopped (a sync
+    worker finishes a request whose client went away): the next route starts idle."""
+    import requests
+
+    for _ in range(2):
+        with contextlib.suppress(requests.RequestException):
+            requests.get(app.base + "/healthz", timeout=600)
+
+
 def top_up(app: Server, served: int, path: str, target: int = 10_000, budget: float = 60) -> int:
     """More requests of ``path`` until the workers served ``target`` (at most ``budget``
     seconds): the RSS is read after them."""
@@ -269,6 +280,7 @@ def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, onl
                     resident, staff = sign_in(app.base)
                     served = 0
                     continue
+            settle(app)
             served += result["requests"]
             run["routes"].setdefault(key, {})[mode] = result
             print(f"  {mode:8} {key:14} {result['rps']:8.1f} req/s "
@@ -322,6 +334,7 @@ def main() -> None:
         floor_env = {**os.environ, "PYTHONPATH": str(ROOT)}
         with Server("bench.national_floor:app", floor_env) as floor:
             run["floor"].append(wrk(floor.base + "/", seconds).as_dict())
+            print(f"  floor {run['floor'][-1]}", flush=True)
         hot, spread = codes(args.database_url, 20), codes(args.database_url, 5000)
         body = submission_body(folder)
         try:
@@ -331,6 +344,7 @@ def main() -> None:
             remove_submitted(args.database_url)
         with Server("bench.national_floor:app", floor_env) as floor:
             run["floor"].append(wrk(floor.base + "/", seconds).as_dict())
+            print(f"  floor {run['floor'][-1]}", flush=True)
     redis.Redis.from_url(args.redis_url).flushdb()
     run["routing"] = national_extras.routing_rate()
     run["photo_job"] = national_extras.photo_job_peak(args.database_url)

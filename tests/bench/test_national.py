@@ -182,7 +182,20 @@ def test_a_small_load_looks_like_real_reports():
 
     from bench import national_data
 
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/phananh_bench_test_national"
+    admin, _ = os.environ["DATABASE_URL"].rsplit("/", 1)
+    url = admin + "/phananh_bench_test_national"
+    try:
+        _check_small_load(url)
+    finally:
+        with psycopg.connect(national_data.psycopg_url(admin + "/postgres"), autocommit=True) as c:
+            c.execute("DROP DATABASE IF EXISTS phananh_bench_test_national WITH (FORCE)")
+
+
+def _check_small_load(url: str) -> None:
+    import psycopg
+
+    from bench import national_data
+
     meta = national_data.build(url, 600, log=lambda *_: None)
     assert meta["reports"] == 600
     assert national_data.recorded(url)["reports"] == 600
