@@ -85,14 +85,20 @@ def locate_all(tree, geometries, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def photo_job_peak(database_url: str, photo_mb: float = 10.0) -> dict:
-    """Run the rendition job on a ``photo_mb`` MB+ photo in a child; its peak memory."""
-    done = subprocess.run(
-        [sys.executable, __file__, "photo-job", database_url, str(photo_mb)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    """Run the rendition job on a ``photo_mb`` MB+ photo in a child; its peak memory.
+
+    The photo is made here, not in the child: making it with Pillow would be the child's
+    peak."""
+    with tempfile.NamedTemporaryFile(suffix=".jpg") as photo:
+        photo.write(big_photo(photo_mb))
+        photo.flush()
+        done = subprocess.run(
+            [sys.executable, __file__, "photo-job", database_url, photo.name],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
     if done.returncode:
         raise RuntimeError(f"photo job child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -116,7 +122,7 @@ def big_photo(megabytes: float, width: int = 6000, height: int = 4500, grain: fl
         grain *= 1.6
 
 
-def _photo_job_child(database_url: str, megabytes: float) -> None:
+def _photo_job_child(database_url: str, photo_path: str) -> None:
     from datetime import UTC, datetime
 
     from sqlalchemy import text
@@ -128,7 +134,7 @@ def _photo_job_child(database_url: str, megabytes: float) -> None:
     from backend.services import photos
     from wsgi import create_app
 
-    data = big_photo(megabytes)
+    data = Path(photo_path).read_bytes()
     with tempfile.TemporaryDirectory(prefix="phananh-photo-job-") as media:
         env = {"DATABASE_URL": database_url, "MEDIA_ROOT": media,
                "MAX_PHOTO_BYTES": str(64 * 1024 * 1024)}  # fmt: skip
@@ -206,7 +212,7 @@ def board_growth(small_url: str, large_url: str, paths: list[str]) -> dict:
 if __name__ == "__main__":
     os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     if sys.argv[1] == "photo-job":
-        _photo_job_child(sys.argv[2], float(sys.argv[3]))
+        _photo_job_child(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "board":
         print(json.dumps(board_cost(sys.argv[2], sys.argv[3:])))
     elif sys.argv[1] == "routing":
