@@ -252,6 +252,7 @@ def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, onl
     env = app_env(args, media, cache=cache)
     app = Server("wsgi:create_app()", env, health="/healthz")
     try:
+        at_start = [round(rss_mb(pid), 1) for pid in app.workers()]
         routes = paths(app.base, hot, spread, folder)
         resident, staff = sign_in(app.base)
         served = 0
@@ -288,6 +289,7 @@ def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, onl
                   f"errors {result['errors']}", flush=True)  # fmt: skip
         served += top_up(app, served, routes["list"]["path"])
         run.setdefault("rss_mb", {})[mode] = {
+            "at_start": at_start,
             "after_requests": served,
             "workers": [round(rss_mb(pid), 1) for pid in app.workers()],
         }

@@ -103,7 +103,8 @@ def render(run: dict, routes: list) -> str:
         short = " (fewer than 10,000 in the time given)" if rss["after_requests"] < 10_000 else ""
         lines.append(
             f"- worker RSS, app {mode}, after {rss['after_requests']:,} requests{short}: "
-            f"{', '.join(f'{w:.0f} MB' for w in rss['workers'])} ({met}, target ≤ {RSS_MB} MB)"
+            f"{', '.join(f'{w:.0f} MB' for w in rss['workers'])} ({met}, target ≤ {RSS_MB} MB;"
+            f" {', '.join(f'{w:.0f}' for w in rss.get('at_start', []))} MB at start)"
         )
     job = run.get("photo_job")
     if job:
