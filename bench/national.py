@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -313,12 +314,21 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--only", help="comma-separated route keys")
     parser.add_argument(
+        "--render", metavar="RESULTS_JSON", help="write BENCHMARKS.md again from a results file"
+    )
+    parser.add_argument(
         "--first-timeout",
         type=float,
         default=60,
         help="seconds one request of a route may take before it is skipped",
     )
     args = parser.parse_args()
+    if args.render:
+        run = json.loads(Path(args.render).read_text())
+        table = national_report.render(run, ROUTES)
+        print(table)
+        national_report.write(run, table, ROOT, keep_json=True)
+        return
     args.small_database_url = args.small_database_url or args.database_url + "_small"
     seconds = args.seconds or (3 if args.quick else 10)
     os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")

@@ -252,12 +252,17 @@ def _short(frame: str) -> str:
     return frame
 
 
-def write(run: dict, table: str, root: Path) -> Path:
+def write(run: dict, table: str, root: Path, *, keep_json: bool = False) -> Path:
+    """``bench/results/<date>.json`` and the section at the top of BENCHMARKS.md, with
+    ``bench/results/national-notes.md`` (what the profiles show) when it exists."""
     day = run["started"][:10]
     results = root / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     path = results / f"{day}.json"
-    path.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n")
+    if not keep_json:
+        path.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n")
+    notes_file = results / "national-notes.md"
+    notes = notes_file.read_text().strip() if notes_file.exists() else ""
     m = run["machine"]
     build = run["build"]
     section = "\n".join([
@@ -280,6 +285,7 @@ def write(run: dict, table: str, root: Path) -> Path:
         "",
         table,
         "",
+        *([notes, ""] if notes else []),
         END,
     ])  # fmt: skip
     bench_md = root / "BENCHMARKS.md"
