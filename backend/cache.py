@@ -12,6 +12,8 @@ entries unreachable at once (they expire on their own):
   followers, extension requests);
 - ``epoch``: what every report page shows (categories, units, places, SLA policies and
   calendar; any bulk UPDATE/DELETE through the ORM, whose rows are not known);
+- ``places``: the tables of ``epoch`` alone (not bulk statements on report rows): the key
+  of each process's boundary and province indexes and working calendars;
 - ``board``: lists and figures: replaced with any of the above.
 
 They are replaced after the commit that made the change (SQLAlchemy session events, in
@@ -40,6 +42,9 @@ log = logging.getLogger(__name__)
 _EXT = "phananh_public_cache"
 BOARD = "board"
 EPOCH = "epoch"
+#: Units, boundaries, categories, SLA policies, the calendar: what the per-process indexes
+#: and calendars (backend.services.geo, provinces, sla.config) are built from.
+PLACES = "places"
 
 #: Tables whose rows belong to one report (``report_id``) or are the report itself.
 REPORT_TABLES = frozenset(
@@ -224,7 +229,7 @@ def _note(session: Session, objects: Iterable) -> None:
     for obj in objects:
         table = getattr(obj, "__tablename__", None)
         if table in EPOCH_TABLES:
-            changed.add(EPOCH)
+            changed.update((EPOCH, PLACES))
         elif table == "reports":
             if obj.id is not None:
                 changed.add(report_generation(obj.id))
@@ -238,13 +243,35 @@ def _after_flush(session: Session, _context) -> None:
 
 
 def _on_orm_execute(state) -> None:
-    """Bulk UPDATE/DELETE through the session: which reports is not known, so all."""
-    if not (state.is_update or state.is_delete):
+    """INSERT/UPDATE/DELETE statements through the session (not unit-of-work flushes).
+
+    An INSERT of one row that names its report (a follower added with ON CONFLICT DO
+    NOTHING) changes that report; otherwise which reports is not known, so all of them.
+    """
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
-    tables = {getattr(t, "name", None) for t in getattr(state.statement, "get_final_froms", list)()}
-    table = getattr(getattr(state.statement, "table", None), "name", None)
-    if {table, *tables} & (REPORT_TABLES | EPOCH_TABLES):
-        _changed(state.session).add(EPOCH)
+    statement = state.statement
+    tables = {getattr(t, "name", None) for t in getattr(statement, "get_final_froms", list)()}
+    tables.add(getattr(getattr(statement, "table", None), "name", None))
+    changed = _changed(state.session)
+    if tables & EPOCH_TABLES:
+        changed.update((EPOCH, PLACES))
+    if tables & REPORT_TABLES:
+        report_id = _one_report(state) if state.is_insert else None
+        changed.add(report_generation(report_id) if report_id else EPOCH)
+
+
+def _one_report(state) -> int | None:
+    """The report an INSERT of one row names, if it names exactly one."""
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params or {}]
+    try:
+        compiled = state.statement.compile().params
+    except Exception:  # noqa: BLE001 - not knowing is answered by invalidating everything
+        compiled = {}
+    found = {row.get("report_id") for row in rows if row} | {compiled.get("report_id")}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
 
 
 def _after_commit(session: Session) -> None:

@@ -2,7 +2,7 @@
 
 The polygon index is pure (:mod:`backend.geo.jurisdiction`) and built once per
 process; it is rebuilt when the stored boundaries change (checked with one
-cheap aggregate query and the shared ``epoch`` generation), so every gunicorn or RQ
+cheap aggregate query and the shared ``places`` generation), so every gunicorn or RQ
 process agrees after an import.
 """
 
@@ -23,7 +23,7 @@ _cache: dict[str, tuple[tuple, JurisdictionIndex]] = {}
 
 
 def _version() -> tuple:
-    """The stored boundaries' count and latest change, and the shared ``epoch`` generation
+    """The stored boundaries' count and latest change, and the shared ``places`` generation
     (:mod:`backend.cache`, replaced after any commit that changes administrative units, in
     Redis when configured): a change whose ``updated_at`` is not the latest (an app server
     whose clock is behind, a transaction that commits after a later one) still changes it."""
@@ -32,8 +32,8 @@ def _version() -> tuple:
             AdminUnit.boundary.is_not(None)
         )
     ).one()
-    epoch = cache.generations([cache.EPOCH])
-    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), epoch)
+    places = cache.generations([cache.PLACES])
+    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), places)
 
 
 def jurisdiction_index() -> JurisdictionIndex:

@@ -89,10 +89,10 @@ def _generation() -> tuple:
             AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None)
         )
     ).one()
-    # With the shared ``epoch`` (backend.cache, replaced after any commit that changes
+    # With the shared ``places`` (backend.cache, replaced after any commit that changes
     # administrative units): a change stamped before the latest one is still seen.
-    epoch = cache.generations([cache.EPOCH])
-    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), epoch)
+    places = cache.generations([cache.PLACES])
+    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), places)
 
 
 def province_index() -> JurisdictionIndex:

@@ -75,7 +75,7 @@ def _current_calendar(province_id: int | None) -> WorkingCalendar:
         # Replaced after any commit that changes an exception (backend.cache, in Redis when
         # configured): an exception whose updated_at is not the latest (an app server whose
         # clock is behind, a transaction committed after a later one) still changes it.
-        tuple(cache.generations([cache.EPOCH]) or ()),
+        tuple(cache.generations([cache.PLACES]) or ()),
     )
     key = (
         db.engine.url.render_as_string(hide_password=True),
