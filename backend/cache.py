@@ -267,7 +267,7 @@ def _one_report(state) -> int | None:
     rows = params if isinstance(params, list) else [params or {}]
     try:
         compiled = state.statement.compile().params
-    except Exception:  # noqa: BLE001 - not knowing is answered by invalidating everything
+    except Exception:  # not knowing is answered by invalidating everything
         compiled = {}
     found = {row.get("report_id") for row in rows if row} | {compiled.get("report_id")}
     found.discard(None)
