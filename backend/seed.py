@@ -88,12 +88,6 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
     commit()
     provinces.load_provinces()
     commit()
-    vinh_long = seed_vinh_long(
-        bool(reports),
-        now,
-        lambda: _photo(PHOTOS[1]),
-        current_app.config.get("PASSWORD_HASH_METHOD", "argon2"),
-    )
     for number in range(reports):
         _demo_report(number, rng, now, city, wards, categories, residents, staff)
     # Two reports the automatic checks hold for the moderator (when moderation is on).
@@ -108,6 +102,13 @@ def seed_demo(reports: int = 50, *, now: datetime | None = None, seed: int = 92)
         commit()
     for work in DESK_WORK if reports else ():
         seed_desk.desk_work(work, now, residents, staff, _photo)
+    # Vĩnh Long after Cần Thơ's reports: theirs keep the codes PA-2026-000001 ... in order.
+    vinh_long = seed_vinh_long(
+        bool(reports),
+        now,
+        lambda: _photo(PHOTOS[1]),
+        current_app.config.get("PASSWORD_HASH_METHOD", "argon2"),
+    )
     # What the periodic sweep would have done over those weeks: reminders, overdue flags.
     sla.sweep(now)
     commit()  # the sweep service never commits

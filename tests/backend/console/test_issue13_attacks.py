@@ -274,7 +274,7 @@ _CATEGORY_FORM = {
 def test_a_stale_category_form_does_not_wipe_anothers_questions(console):
     from backend.models import Category
 
-    client = console("admin")
+    client = console("national.admin")  # the national list is the national admin's
     path = "/console/admin/categories/giao-thong"
     question = {
         "q-0-code": "lane",
