@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request, url_for
 
+from backend.api import guards
 from backend.api.caching import board_scope, register
 from backend.db import utcnow
 from backend.services import province_ref, public_provinces
@@ -42,6 +43,9 @@ bp.add_url_rule("/p/<province>/scoreboard", endpoint="scoreboard", view_func=vie
 
 @bp.url_value_preprocessor
 def _take_province(endpoint, values) -> None:
+    # URL value preprocessors run before the before_request guards: refuse a NUL or a
+    # broken character in the path here first, as on every other route (422, not 404).
+    guards.refuse_unstorable_url()
     slug = values.pop("province", None) if values else None
     g.province = province_ref.find(slug) if slug is not None else None
 

@@ -33,7 +33,7 @@ VALUES = {
     "page_size": "5",
 }
 #: Path parameters of routes with query arguments.
-PATH_VALUES = {"code": "so-xd", "notification_id": "999999"}
+PATH_VALUES = {"code": "so-xd", "notification_id": "999999", "day": "2026-12-31"}
 #: Names a client could plausibly send where they mean nothing.
 STRAYS = ("staus", "sort", "order", "limit", "utm_source")
 PREFIXES = ("/public/v1", "/staff/v1", "/mobile/v1", "/moderation/v1")
