@@ -34,6 +34,16 @@ VALUES = {
 }
 #: Path parameters of routes with query arguments.
 PATH_VALUES = {"code": "so-xd", "notification_id": "999999", "day": "2026-12-31"}
+#: Valid bodies of the write routes with query arguments (an empty body is refused first).
+BODIES = {
+    "/staff/v1/admin/sla-policies": {
+        "severity": "normal",
+        "accept_hours": 8,
+        "handle_days": 5,
+        "publish_days": 1,
+    },
+    "/staff/v1/admin/calendar/exceptions/{day}": {"kind": "day_off", "note": "Thử"},
+}
 #: Names a client could plausibly send where they mean nothing.
 STRAYS = ("staus", "sort", "order", "limit", "utm_source")
 PREFIXES = ("/public/v1", "/staff/v1", "/mobile/v1", "/moderation/v1")
@@ -71,7 +81,9 @@ def _routes(client) -> list[dict]:
                 url = url.replace("{" + name + "}", value)
             assert "{" not in url, f"no value for a path parameter of {path}"
             schemes = {name for s in operation.get("security") or [] for name in s}
-            routes.append({"method": method, "url": url, "query": query, "auth": schemes})
+            routes.append(
+                {"method": method, "url": url, "path": path, "query": query, "auth": schemes}
+            )
     return routes
 
 
@@ -90,7 +102,7 @@ def headers(resident, staff):
 
 def _call(client, route: dict, headers: dict, params: dict):
     call = getattr(client, route["method"])
-    kwargs = {"json": {}} if route["method"] != "get" else {}
+    kwargs = {"json": BODIES.get(route["path"], {})} if route["method"] != "get" else {}
     return call(route["url"], query_string=params, headers=headers, **kwargs)
 
 
