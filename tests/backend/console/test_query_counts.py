@@ -88,6 +88,8 @@ def test_the_page_costs_the_same_statements_for_more_rows(console, username, pat
     rows, counts = [], []
     for n in range(3):
         one_of_each(n)
+        if n == 0:  # the first page with rows builds the province's calendar, once
+            client.get(path)
         count, response = count_statements(client, path)
         rows.append(response.get_data(as_text=True).count('<li class="queue-row"'))
         counts.append(count)
