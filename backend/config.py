@@ -9,14 +9,11 @@ together with ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` and ``SECRET_KEY``.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from limits import parse_many
-
+from backend.config_checks import validate
 from backend.config_values import (
     OBJECT_STORAGE_VARS,
     ConfigError,
@@ -28,11 +25,6 @@ from backend.config_values import (
     office_hours,
     window,
 )
-from backend.domain.secret_keys import weak_secret_key
-
-#: development: the embedded default (emulator sign-in, generated key). production: the
-#: real thing, which refuses unsafe settings.
-APP_ENVS = ("development", "production")
 
 
 @dataclass(frozen=True)
@@ -194,90 +186,9 @@ class Settings:
         )
 
     def validate(self) -> None:
-        """Refuse unknown environments, bad values, and what is unsafe in production."""
-        if self.app_env not in APP_ENVS:
-            raise ConfigError(f"APP_ENV must be one of {', '.join(APP_ENVS)}: {self.app_env!r}")
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"TIMEZONE is not a known time zone: {self.timezone!r}") from exc
-        if self.rating_window_days < 1:
-            raise ConfigError(f"RATING_WINDOW_DAYS must be at least 1: {self.rating_window_days}")
-        if self.map_tile_url and not self.map_tile_url.startswith("https://"):
-            raise ConfigError(f"MAP_TILE_URL must be an https:// URL: {self.map_tile_url!r}")
-        if not 1 <= self.console_session_hours <= 24 * 7:
-            raise ConfigError("CONSOLE_SESSION_HOURS must be between 1 and 168")
-        if not 5 <= self.console_idle_minutes <= self.console_session_hours * 60:
-            raise ConfigError("CONSOLE_IDLE_MINUTES must be at least 5 and within the lifetime")
-        if self.hsts_max_age < 0:
-            raise ConfigError(f"HSTS_MAX_AGE must be 0 (off) or more: {self.hsts_max_age}")
-        self._validate_limits()
-        if not 1 <= self.request_time_budget_seconds <= 600:
-            raise ConfigError("REQUEST_TIME_BUDGET_SECONDS must be between 1 and 600")
-        if not 5 <= self.resident_access_minutes <= 24 * 60:
-            raise ConfigError("RESIDENT_ACCESS_MINUTES must be between 5 and 1440")
-        if not 1 <= self.public_cache_seconds <= 3600:
-            raise ConfigError("PUBLIC_CACHE_SECONDS must be between 1 and 3600")
-        if not 0 <= self.public_cache_stale_seconds <= 86400:
-            raise ConfigError("PUBLIC_CACHE_STALE_SECONDS must be between 0 and 86400")
-        if not 10 <= self.public_cache_entries <= 1_000_000:
-            raise ConfigError("PUBLIC_CACHE_ENTRIES must be between 10 and 1000000")
-        if not 1 <= self.resident_refresh_days <= 365:
-            raise ConfigError("RESIDENT_REFRESH_DAYS must be between 1 and 365")
-        for origin in self.cors_origins:
-            if not _ORIGIN.fullmatch(origin):
-                raise ConfigError(
-                    "CORS_ORIGINS holds scheme://host[:port] origins, lower case, no path "
-                    f"or wildcard: {origin!r}"
-                )
-            if self.production and not origin.startswith("https://"):
-                raise ConfigError(f"CORS_ORIGINS must be https:// in production: {origin!r}")
-        if not self.production:
-            return
-        problems = []
-        if not self.secret_key:
-            problems.append("SECRET_KEY must be set")
-        else:
-            weak = weak_secret_key(self.secret_key)
-            if weak:
-                problems.append(
-                    f"SECRET_KEY {weak}; generate one with "
-                    "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-                )
-        for position, old in enumerate(self.secret_key_fallbacks, start=1):
-            weak = weak_secret_key(old)
-            if weak:  # a weak old key would still let anyone sign tokens
-                problems.append(f"SECRET_KEY_FALLBACKS key {position} {weak}")
-        if self.secret_key in self.secret_key_fallbacks:
-            problems.append("SECRET_KEY_FALLBACKS repeats SECRET_KEY")
-        if not self.database_url:
-            problems.append("DATABASE_URL must be set (PostgreSQL)")
-        if self.firebase_auth_emulator_host:
-            problems.append(
-                "FIREBASE_AUTH_EMULATOR_HOST is set: it makes firebase-admin accept unsigned "
-                "ID tokens and must never be used in production"
-            )
-        if problems:
-            raise ConfigError("; ".join(problems))
-
-    def _validate_limits(self) -> None:
-        for name, value in self.limits:
-            try:
-                parsed = parse_many(value)
-            except ValueError as exc:
-                raise ConfigError(
-                    f"{name} must be rate limits like 10/minute;100/day: {value!r}"
-                ) from exc
-            if not parsed:
-                raise ConfigError(f"{name} must be rate limits like 10/minute;100/day")
-        if not 0 <= self.proxy_fix_hops <= 5:
-            raise ConfigError(f"PROXY_FIX_HOPS must be between 0 and 5: {self.proxy_fix_hops}")
-        if self.reports_daily_cap < 1:
-            raise ConfigError(f"REPORTS_DAILY_CAP must be at least 1: {self.reports_daily_cap}")
-        if not 1 <= self.login_delay_after <= self.login_lock_after:
-            raise ConfigError("LOGIN_DELAY_AFTER must be at least 1 and at most LOGIN_LOCK_AFTER")
-        if self.login_lock_minutes < 1:
-            raise ConfigError(f"LOGIN_LOCK_MINUTES must be at least 1: {self.login_lock_minutes}")
+        """Refuse unknown environments, bad values, and what is unsafe in production
+        (:mod:`backend.config_checks`)."""
+        validate(self)
 
 
 #: The rate limit families (backend.limits) and their defaults, each its own env var.
@@ -293,10 +204,6 @@ LIMITS = {
     "LIMIT_DEVICES_ACCOUNT": "10/minute;50/day",
 }
 
-#: One web origin of CORS_ORIGINS: exact (no wildcard, no path), as a browser sends it.
-_ORIGIN = re.compile(
-    r"https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?"
-)
 #: Multipart bodies: the text fields (a description is at most 5,000 characters) ...
 FORM_ALLOWANCE_BYTES = 64 * 1024
 #: ... and each photo part's own headers (name, file name, content type).

@@ -87,12 +87,20 @@ def test_malformed_json_is_a_400_envelope(client):
 
 def test_production_refuses_unsafe_configuration():
     key = "k4Jx9QzR2mVt7LpW8nYc3HbF6sDg1AeU5oKi0"  # see tests/backend/test_config.py
-    base = {"APP_ENV": "production", "DATABASE_URL": "postgresql://db/x", "SECRET_KEY": key}
+    base = {
+        "APP_ENV": "production",
+        "DATABASE_URL": "postgresql://db/x",
+        "REDIS_URL": "redis://cache:6379/0",
+        "SECRET_KEY": key,
+    }
     Settings.from_env(base).validate()
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         Settings.from_env({**base, "SECRET_KEY": ""}).validate()
     with pytest.raises(ConfigError, match="unsigned"):
         Settings.from_env({**base, "FIREBASE_AUTH_EMULATOR_HOST": "localhost:9099"}).validate()
+    # Several app servers without Redis would each keep their own limits and caches.
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        Settings.from_env({**base, "REDIS_URL": ""}).validate()
     assert Settings.from_env(base).auth_emulator_host is None
     assert Settings.from_env({}).auth_emulator_host is None  # only ever when set explicitly
     # Unknown environments are refused.

@@ -9,7 +9,11 @@ import pytest
 
 from backend.config import ConfigError, Settings, flask_config
 
-PRODUCTION = {"APP_ENV": "production", "DATABASE_URL": "postgresql://db/x"}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "DATABASE_URL": "postgresql://db/x",
+    "REDIS_URL": "redis://cache:6379/0",
+}
 STRONG = secrets.token_urlsafe(48)
 
 

@@ -51,7 +51,12 @@ def test_a_console_session_survives_a_rotation_while_its_key_is_a_fallback(
 
 def test_production_refuses_a_weak_or_repeated_fallback():
     strong = secrets.token_urlsafe(48)
-    base = {"APP_ENV": "production", "SECRET_KEY": strong, "DATABASE_URL": "postgresql://x/y"}
+    base = {
+        "APP_ENV": "production",
+        "SECRET_KEY": strong,
+        "DATABASE_URL": "postgresql://x/y",
+        "REDIS_URL": "redis://cache:6379/0",
+    }
     with pytest.raises(ConfigError, match="SECRET_KEY_FALLBACKS key 1"):
         Settings.from_env({**base, "SECRET_KEY_FALLBACKS": "changeme"}).validate()
     with pytest.raises(ConfigError, match="repeats"):

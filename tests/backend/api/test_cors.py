@@ -113,6 +113,7 @@ def test_cors_origins_are_exact_origins_and_https_in_production():
         "APP_ENV": "production",
         "SECRET_KEY": "Xq7-rT2vLp9_mZ4wKc8sBn3hYd6fGj1u",
         "DATABASE_URL": "postgresql://db/phananh",
+        "REDIS_URL": "redis://cache:6379/0",
     }
     Settings.from_env({**production, "CORS_ORIGINS": ALLOWED}).validate()
     with pytest.raises(ConfigError, match="https"):
