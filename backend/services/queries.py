@@ -295,7 +295,9 @@ def staff_select(
     if desk.deadline == DeadlineFilter.OVERDUE:
         stmt = stmt.where(overdue_condition(now))
     elif desk.deadline == DeadlineFilter.DUE_SOON:
-        due_soon_until = working_calendar().add(now, timedelta(hours=DUE_SOON_WORKING_HOURS))
+        # The staff member's province's working hours (national staff: the national ones).
+        calendar = working_calendar(staff.province_id)
+        due_soon_until = calendar.add(now, timedelta(hours=DUE_SOON_WORKING_HOURS))
         stmt = stmt.where(due > now, due <= due_soon_until, Report.waiting_since.is_(None))
     if desk.waiting is not None:
         waiting = Report.waiting_since.is_not(None)
