@@ -39,6 +39,8 @@ class Section:
     #: ``lambda n: ngettext("%(num)d unread", "%(num)d unread", n)``.
     #: None: "N new".
     badge_label: Callable[[int], str] | None = None
+    #: Who of those roles sees it (e.g. national staff only); None: all of them.
+    visible: Callable[[StaffUser], bool] | None = None
 
 
 def add_section(app: Flask, section: Section) -> None:
@@ -46,7 +48,11 @@ def add_section(app: Flask, section: Section) -> None:
 
 
 def sections(app: Flask, staff: StaffUser) -> list[Section]:
-    found = [s for s in app.extensions.get(SECTIONS, []) if staff.role in s.roles]
+    found = [
+        s
+        for s in app.extensions.get(SECTIONS, [])
+        if staff.role in s.roles and (s.visible is None or s.visible(staff))
+    ]
     return sorted(found, key=lambda s: s.order)
 
 
@@ -72,6 +78,7 @@ def init_app(app: Flask) -> None:
         auth,
         desk,
         intake,
+        national,
         operations,
         reports,
         triage,

@@ -64,17 +64,20 @@ def _board_args():
     now = utcnow()
     args = _load(OperationsArgsSchema(), ("from", "to"))
     period = operations.board_period(args.get("date_from"), args.get("date_to"), local_date(now))
-    return now, period, {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+    keys = ("from", "to", "province")
+    chosen = {k: request.args[k].strip() for k in keys if request.args.get(k, "").strip()}
+    return now, period, chosen
 
 
 def _figures_context(now, period, chosen: dict) -> dict:
-    board = operations.board(g.staff, period, now)
+    board = operations.board(g.staff, period, now, province=chosen.get("province"))
     dates = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     return {
         "board": board,
         "updated": format_datetime(now.astimezone(local_tz()), "HH:mm:ss dd/MM/yyyy"),
         "dates": dates,
         "chosen": chosen,
+        "province": chosen.get("province"),
         "refresh_url": url_for("console.operations_figures", **chosen),
         "refresh_seconds": REFRESH_SECONDS,
         "desk": lambda queue, **kw: url_for("console.desk", queue=queue, **kw),

@@ -292,6 +292,12 @@ def watches_operations(staff: StaffUser) -> bool:
     return staff.role in CITYWIDE_ROLES
 
 
+def watches_provinces(staff: StaffUser) -> bool:
+    """The national view (the provinces ranked, each one's board): national staff, i.e.
+    those who watch operations and belong to no province."""
+    return watches_operations(staff) and province_scope(staff) is None
+
+
 # ---- acting ------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ clocks and events only (indexed by status and date), never every closed report.
 
 - :mod:`.board`: the figures of a period and the live queues;
 - :mod:`.map`: open reports by deadline state, grouped in grid cells at a zoom;
+- :mod:`.national`: the hosted provinces ranked (national staff);
 - :mod:`.trends`: reports per day by category and by channel, on-time rate per unit per
   month.
 
@@ -20,10 +21,16 @@ from backend.services.operations.board import (
     OperationsForbidden,
     board,
     board_period,
+    board_province,
     board_queues,
     require_watcher,
 )
 from backend.services.operations.map import DeadlineState, map_cells, outlines
+from backend.services.operations.national import (
+    NationalForbidden,
+    provinces_ranked,
+    require_national,
+)
 from backend.services.operations.trends import (
     daily_by_category,
     daily_by_channel,
@@ -33,15 +40,19 @@ from backend.services.operations.trends import (
 
 __all__ = [
     "DeadlineState",
+    "NationalForbidden",
     "OperationsForbidden",
     "board",
     "board_period",
+    "board_province",
     "board_queues",
     "daily_by_category",
     "daily_by_channel",
     "map_cells",
     "monthly_on_time",
     "outlines",
+    "provinces_ranked",
+    "require_national",
     "require_watcher",
     "trend_periods",
 ]

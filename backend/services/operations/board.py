@@ -10,9 +10,10 @@ reports by ``ix_reports_status_created`` instead of every report ever filed).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from backend.db import db
 from backend.domain.text import N_
@@ -21,7 +22,7 @@ from backend.errors import Forbidden
 from backend.localtime import local_date, local_tz
 from backend.models import Department, Report, ReportEvent
 from backend.models.event import ActorKind
-from backend.services import desk, policy, statistics
+from backend.services import desk, policy, province_scope, statistics
 from backend.services.desk import Queue
 from backend.services.queries import ReportFilter
 from backend.services.sla import working_calendar
@@ -56,20 +57,21 @@ def require_watcher(staff) -> None:
         raise OperationsForbidden()
 
 
-def _routing(period: Period) -> dict:
+def _routing(period: Period, province: int | None = None) -> dict:
     """Reports given to a unit in the period: by a routing rule (the ``assign`` entry the
     system records at intake, with ``data.rule``) or by a person (an ``assign`` or
     ``forward`` by staff). Read by ``ix_report_events_type_at``."""
     begin, finish = period.bounds(working_calendar())
-    rows = db.session.execute(
-        select(ReportEvent.actor_kind, func.count())
-        .where(
-            ReportEvent.type.in_([Action.ASSIGN.value, Action.FORWARD.value]),
-            ReportEvent.at >= begin,
-            ReportEvent.at < finish,
+    stmt = select(ReportEvent.actor_kind, func.count()).where(
+        ReportEvent.type.in_([Action.ASSIGN.value, Action.FORWARD.value]),
+        ReportEvent.at >= begin,
+        ReportEvent.at < finish,
+    )
+    if province is not None:
+        stmt = stmt.join(Report, Report.id == ReportEvent.report_id).where(
+            Report.province_id == province
         )
-        .group_by(ReportEvent.actor_kind)
-    ).all()
+    rows = db.session.execute(stmt.group_by(ReportEvent.actor_kind)).all()
     found = dict(rows)
     return {
         "automatic": int(found.get(ActorKind.SYSTEM.value, 0)),
@@ -77,7 +79,7 @@ def _routing(period: Period) -> dict:
     }
 
 
-def _overdue_by_unit(staff, now: datetime) -> list[dict]:
+def _overdue_by_unit(staff, now: datetime, province: int | None = None) -> list[dict]:
     """Open reports overdue now, per handling unit, the most first (the desk's "overdue"
     queue, filtered by the unit)."""
     counted = func.count().label("n")
@@ -89,6 +91,7 @@ def _overdue_by_unit(staff, now: datetime) -> list[dict]:
             policy.readable(staff),
             Report.status.in_(OPEN_ONLY.status),
             desk.condition(Queue.OVERDUE, staff, now),
+            (Report.province_id == province) if province is not None else true(),
         )
         .group_by(Department.code, Department.name)
         .order_by(counted.desc(), Department.code)
@@ -99,21 +102,33 @@ def _overdue_by_unit(staff, now: datetime) -> list[dict]:
     ]
 
 
-def board(staff, period: Period, now: datetime) -> dict:
-    """The board of ``period`` (local dates) as of ``now``: the period's figures, the units
-    ranked, how reports were routed, and the live queues (now, whatever the period)."""
+def board_province(staff, requested: str | None = None) -> int | None:
+    """The province whose board ``staff`` reads: a province's staff always their own
+    (asking for another one is refused 403), national staff the one ``requested`` (slug
+    or code; unknown: 404) or every province (None)."""
     require_watcher(staff)
-    stats = statistics.report(Scope(), period, now, group="department")
-    queues = desk.counts(staff, now, OPEN_ONLY, queues=BOARD_QUEUES, tz=local_tz())
+    return province_scope.managed_province(staff, requested)
+
+
+def board(staff, period: Period, now: datetime, province: str | None = None) -> dict:
+    """The board of ``period`` (local dates) as of ``now``: the period's figures, the units
+    ranked, how reports were routed, and the live queues (now, whatever the period), of
+    the province :func:`board_province` gives (None: every province)."""
+    target = board_province(staff, province)
+    stats = statistics.report(Scope(province=target), period, now, group="department")
+    flt = OPEN_ONLY
+    if target is not None:
+        flt = replace(OPEN_ONLY, province=statistics.province_of(target).code)
+    queues = desk.counts(staff, now, flt, queues=BOARD_QUEUES, tz=local_tz())
     return {
         "period": stats["period"],
         "today": period.start == period.end == local_date(now),
         "as_of": now.isoformat(),
         "figures": stats["figures"],
         "units": stats["by_department"],
-        "routing": _routing(period),
+        "routing": _routing(period, target),
         "queues": {queue.value: count for queue, count in queues.items()},
-        "overdue_by_unit": _overdue_by_unit(staff, now),
+        "overdue_by_unit": _overdue_by_unit(staff, now, target),
     }
 
 
@@ -122,6 +137,7 @@ __all__ = [
     "OperationsForbidden",
     "board",
     "board_period",
+    "board_province",
     "board_queues",
     "require_watcher",
 ]
