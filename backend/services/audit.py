@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select, true
 
 from backend.db import db
 from backend.domain.roles import Role
@@ -41,6 +41,7 @@ from backend.models.audit import AuditAction, AuditEntry
 
 __all__ = ["AuditAction", "record", "reporter_disclosed", "search"]
 from backend.models.event import ActorKind
+from backend.services import provinces
 
 _ADDRESS = "audit_address"
 _DISCLOSED = "audit_disclosed"  # (staff id, report id) -> when, not yet added
@@ -125,7 +126,7 @@ def search(
     inclusive. An unknown username or code matches nothing."""
     if actor.role != Role.ADMIN:
         raise Forbidden()
-    query = select(AuditEntry)
+    query = select(AuditEntry).where(_in_scope(actor))
     if staff is not None:
         query = query.join(StaffUser, StaffUser.id == AuditEntry.staff_id).where(
             StaffUser.username == staff
@@ -141,6 +142,21 @@ def search(
         end = datetime.combine(date_to + timedelta(days=1), time(), zone)
         query = query.where(AuditEntry.at < end)
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def _in_scope(actor: StaffUser):
+    """A province's administrator reads the entries of their province only: made by its
+    staff, about its reports or its accounts; a national administrator every entry."""
+    own = provinces.scope_of(actor)
+    if own is None:
+        return true()
+    of_staff = select(StaffUser.id).where(StaffUser.province_id == own)
+    of_reports = select(Report.id).where(Report.province_id == own)
+    return or_(
+        AuditEntry.staff_id.in_(of_staff),
+        AuditEntry.report_id.in_(of_reports),
+        AuditEntry.target_staff_id.in_(of_staff),
+    )
 
 
 def _only_audit_pending(session) -> bool:

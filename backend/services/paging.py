@@ -43,6 +43,9 @@ class PageTooDeep(ValidationFailed):
     )
 
 
+_MAX_ID = 2**63 - 1
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a page ends in the board's order (newest first): the next page starts after."""
@@ -73,7 +76,7 @@ class Position:
             created = _EPOCH + micros * _MICRO
         except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError, OSError) as exc:
             raise InvalidCursor(fields={"cursor": ["Not a cursor of this list."]}) from exc
-        if report_id < 1:
+        if not 1 <= report_id <= _MAX_ID:  # past a 64-bit integer the database refuses it
             raise InvalidCursor(fields={"cursor": ["Not a cursor of this list."]})
         return cls(created, report_id)
 

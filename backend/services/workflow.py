@@ -170,6 +170,8 @@ def mark_duplicate(
     # Before any lookup: no probing of codes.
     policy.require(staff, StaffAction.DUPLICATE, report, now, moderating=moderating)
     original = lookup.by_code(original_code)
+    if original is not None and original.province_id != report.province_id:
+        original = None  # another province's report is unknown here (never linked across)
     # A duplicate of a duplicate points at the report that stands.
     seen = {report.id}
     while original is not None and original.duplicate_of_id is not None:
