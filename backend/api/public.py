@@ -16,7 +16,13 @@ from backend.localtime import local_date, local_tz
 from backend.schemas.common import ErrorEnvelopeSchema
 from backend.schemas.filters import PublicReportListArgsSchema
 from backend.schemas.provinces import ProvinceListSchema, ScoreboardArgsSchema
-from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema, page_schema
+from backend.schemas.reports import (
+    PUBLIC_REPORT,
+    PUBLIC_ROW,
+    PublicReportSchema,
+    PublicReportSummarySchema,
+    page_schema,
+)
 from backend.schemas.stats import (
     DepartmentScoreboardSchema,
     DepartmentStatsSchema,
@@ -53,9 +59,7 @@ def list_reports(args):
         args["filter"], args["page"], args["page_size"], local_tz(), cursor=args["cursor"]
     )
     now = utcnow()
-    return jsonify(
-        dump_page(page, lambda r: PublicReportSummarySchema().dump(read_model.row(r, now)))
-    )
+    return jsonify(dump_page(page, lambda r: PUBLIC_ROW.dump(read_model.row(r, now))))
 
 
 @blp.get("/reports/<code>")
@@ -64,7 +68,7 @@ def list_reports(args):
 def get_report(code):
     """One report with its public timeline, handling unit and photos."""
     view = read_model.build(None, lookup.for_reader(None, code), utcnow())
-    return jsonify(PublicReportSchema().dump(view))
+    return jsonify(PUBLIC_REPORT.dump(view))
 
 
 def period_of(args: dict) -> Period:

@@ -15,10 +15,17 @@ from backend.models.photo import PhotoKind
 from backend.schemas.common import AdminUnitRefSchema, CategoryRefSchema, DepartmentRefSchema
 from backend.storage import public_url
 
+#: Each status's labels, looked up once (a board page asks for one per row).
+_STATUS_LABELS = {str(s): {"vi": vi, "en": en} for s, (vi, en) in STATUS_LABELS.items()}
+
 
 def status_label(status: str) -> dict:
-    vi, en = STATUS_LABELS[Status(status)]
-    return {"vi": vi, "en": en}
+    # A fresh dict each time: the caller owns what it is given.
+    try:
+        return dict(_STATUS_LABELS[status])
+    except KeyError:  # not a status value: as Status() refuses it
+        vi, en = STATUS_LABELS[Status(status)]
+        return {"vi": vi, "en": en}
 
 
 class PublicPhotoSchema(Schema):
@@ -286,3 +293,11 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
         },
         name=name,
     )
+
+
+# One instance of each public schema per process: making a marshmallow schema copies
+# every one of its fields (and its nested schemas' on first use), which cost more than
+# the dump itself on a board page. Dumping keeps no state on the instance.
+PUBLIC_REPORT = PublicReportSchema()
+PUBLIC_ROW = PublicReportSummarySchema()
+PUBLIC_ROWS = PublicReportSummarySchema(many=True)

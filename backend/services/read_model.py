@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -52,12 +53,18 @@ _ACCOUNT_ENTRIES = frozenset({EventKind.REPORTER_LOCKED, EventKind.REPORTER_UNLO
 _RESIDENT_KEYS = frozenset({"resident_id", "reporter_id", "phone", "reporter_name"})
 
 
+#: :func:`mask_personal_data` remembered per text (it is pure): a board page masks every
+#: row's description and address again on each uncached answer, and the same texts come
+#: back page after page. Bounded, so at most a few MB per process.
+_masked = lru_cache(maxsize=2048)(mask_personal_data)
+
+
 def public_text(report: Report) -> str:
     """What everyone may read: the moderated text, or the description with personal data
     masked."""
     if report.public_description is not None:
         return report.public_description
-    return mask_personal_data(report.description)
+    return _masked(report.description)
 
 
 @dataclass
@@ -147,7 +154,7 @@ class RowView:
 
 def public_address(address: str | None) -> str | None:
     """The address as the public reads it: personal data masked."""
-    return mask_personal_data(address)
+    return _masked(address)
 
 
 def _location(report: Report, *, masked: bool) -> dict:
@@ -167,7 +174,7 @@ def _system_note(event: ReportEvent) -> dict | None:
     texts = {lang: system_notes.render(event.type, event.data, lang, local_tz()) for lang in LANGS}
     if texts["vi"] is None:
         return None
-    return {lang: mask_personal_data(text) for lang, text in texts.items()}
+    return {lang: _masked(text) for lang, text in texts.items()}
 
 
 def _public_event(event: ReportEvent, *, masked: bool) -> EventView:
@@ -175,7 +182,7 @@ def _public_event(event: ReportEvent, *, masked: bool) -> EventView:
         at=event.at,
         type=event.type,
         status=event.to_status,
-        note=mask_personal_data(event.note) if masked else event.note,
+        note=_masked(event.note) if masked else event.note,
         department=_department(event),
         system_note=_system_note(event),
     )
@@ -226,7 +233,7 @@ def _timeline(report: Report, audience: Audience, staff: StaffUser | None) -> li
             # Before the report reached this unit: only its public side, as the public reads
             # it (questions to the resident and their answers stay with the unit that asked).
             entry = _staff_event(event, internal=False, unit=unit)
-            entry.note = mask_personal_data(event.note)
+            entry.note = _masked(event.note)
             entries.append(entry)
     return entries
 
@@ -249,10 +256,10 @@ def _staff_ratings(report: Report, *, masked: bool) -> list[dict]:
             "kind": r.kind,
             "score": r.score,
             "helped": r.helped,
-            "comment": mask_personal_data(r.comment) if masked else r.comment,
+            "comment": _masked(r.comment) if masked else r.comment,
             "created_at": r.created_at,
             "reopened_at": r.reopened_at,
-            "reopen_reason": mask_personal_data(r.reopen_reason) if masked else r.reopen_reason,
+            "reopen_reason": _masked(r.reopen_reason) if masked else r.reopen_reason,
             "department": r.clock.department.code,
         }
         for r in rating_service.ratings_of(report)
@@ -282,7 +289,7 @@ def build(
         audience=audience,
         description=report.description if as_written else public_text(report),
         location=_location(report, masked=not as_written),
-        response=report.response if as_written else mask_personal_data(report.response),
+        response=report.response if as_written else _masked(report.response),
         deadlines=sla.deadlines(report, now),
         photos=_photos(report, audience),
         timeline=_timeline(report, audience, staff),

@@ -36,7 +36,7 @@ from backend.i18n import current_language, local_time
 from backend.localtime import local_date, local_tz
 from backend.models import AdminUnit, Category
 from backend.schemas.filters import ReportListArgsSchema
-from backend.schemas.reports import PublicReportSchema, PublicReportSummarySchema
+from backend.schemas.reports import PUBLIC_REPORT, PUBLIC_ROWS
 from backend.schemas.stats import PeriodArgsSchema
 from backend.security import page_policy
 from backend.services import (
@@ -237,7 +237,7 @@ def _period() -> Period:
 
 def _rows(reports) -> list[dict]:
     now = utcnow()
-    return PublicReportSummarySchema(many=True).dump([read_model.row(r, now) for r in reports])
+    return PUBLIC_ROWS.dump([read_model.row(r, now) for r in reports])
 
 
 @bp.get("/")
@@ -286,7 +286,7 @@ def report_page(code: str):
     view = read_model.build(None, report, utcnow())
     return _page(
         "portal/report.html",
-        report=PublicReportSchema().dump(view),
+        report=PUBLIC_REPORT.dump(view),
         report_province=public_provinces.of_report(report),
     )
 
