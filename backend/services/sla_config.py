@@ -12,7 +12,7 @@ from backend.domain.text import N_, nfc
 from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
-from backend.services import queries
+from backend.services import catalogue, queries
 from backend.services.sla import (
     durations_for,
     forget_calendar,
@@ -84,9 +84,9 @@ def set_policy(
     its own local ones only."""
     category = None
     if data.get("category"):
-        category = queries.category_by_code(data["category"], active_only=False)
-        if category.province_id is not None and category.province_id != province_id:
-            raise queries.UnknownCategory(fields={"category": ["Unknown category."]})
+        category = catalogue.check_offered(
+            queries.category_by_code(data["category"], active_only=False), province_id
+        )
     handle = (
         data["handle_hours"] * HOUR if "handle_hours" in data else data["handle_days"] * WORKING_DAY
     )
