@@ -165,10 +165,20 @@ def _choices(staff: StaffUser) -> dict:
         ).all()
     return {
         "categories": db.session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.position)
+            select(Category)
+            .where(Category.active.is_(True))
+            # The national list and the reader's province's local additions.
+            .where(
+                Category.province_id.is_(None) | policy.in_scope_sql(staff, Category.province_id)
+            )
+            .order_by(Category.position)
         ).all(),
+        # The wards of the reader's province (national staff: every hosted province's).
         "wards": db.session.scalars(
-            select(AdminUnit).where(AdminUnit.parent_id.in_(top)).order_by(AdminUnit.name)
+            select(AdminUnit)
+            .where(AdminUnit.parent_id.in_(top))
+            .where(policy.in_scope_sql(staff, AdminUnit.parent_id))
+            .order_by(AdminUnit.name)
         ).all(),
         "units": units,
         "sorts": SORT_LABELS,
