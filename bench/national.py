@@ -283,11 +283,13 @@ def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, onl
                     served = 0
                     continue
             settle(app)
+            result["rss_mb_after"] = [round(rss_mb(pid), 1) for pid in app.workers()]
             served += result["requests"]
             run["routes"].setdefault(key, {})[mode] = result
             print(f"  {mode:8} {key:14} {result['rps']:8.1f} req/s "
                   f"p50 {result['p50_ms']:8.1f} ms p99 {result['p99_ms']:8.1f} ms "
-                  f"errors {result['errors']}", flush=True)  # fmt: skip
+                  f"errors {result['errors']}, RSS {result['rss_mb_after']} MB",
+                  flush=True)  # fmt: skip
         served += top_up(app, served, routes["list"]["path"])
         run.setdefault("rss_mb", {})[mode] = {
             "at_start": at_start,
