@@ -215,6 +215,8 @@ def merge(staff: StaffUser, report: Report, now: datetime, original_code: str) -
     A code no report has is ``unknown_report`` (as the staff API's duplicate action says);
     a report that is not published, or closed, is ``merge_target_invalid``: both 422."""
     original = lookup.by_code(original_code)
+    if original is not None and original.province_id != report.province_id:
+        original = None  # another province's report is unknown here (never merged across)
     if original is None:
         raise ValidationFailed(
             N_("No report has this tracking code."),
