@@ -99,7 +99,7 @@ def test_the_portal_board_says_more_than_and_links_the_next_page_by_cursor(
     monkeypatch.setattr(paging, "COUNT_CAP", 4)
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     page = client.get("/?page=2").get_data(as_text=True)
-    assert "more than 4 reports" in page or "hơn 4" in page
+    assert "hơn 4" in page  # the portal's default language is Vietnamese
     assert "cursor=c1." in page  # the counted pages end here: the next one by its cursor
     cursor = page.split("cursor=")[1].split('"')[0]
     after = client.get(f"/?cursor={cursor}").get_data(as_text=True)
