@@ -46,6 +46,19 @@ class SlaPolicy(db.Model):
     category: Mapped[Category | None] = relationship()
 
 
+class PolicySource(StrEnum):
+    """Where the budgets a report gets come from."""
+
+    DEFAULT = "default"  # the built-in national rules
+    POLICY = "policy"  # a national SLA policy
+    PROVINCE_POLICY = "province_policy"  # the province's own policy
+
+
+class ExceptionScope(StrEnum):
+    NATIONAL = "national"  # every province
+    PROVINCE = "province"  # the province's own, on top of the national calendar
+
+
 class ExceptionKind(StrEnum):
     DAY_OFF = "day_off"  # an extra day off
     WORKING_DAY = "working_day"  # a make-up working day (làm bù)

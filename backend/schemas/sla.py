@@ -7,7 +7,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.models.category import Severity
-from backend.models.sla import ExceptionKind
+from backend.models.sla import ExceptionKind, ExceptionScope, PolicySource
 from backend.schemas.common import EmptyAsAbsentSchema
 
 TEXT = validate.Length(min=1, max=5000)
@@ -78,7 +78,10 @@ class PolicySchema(Schema):
     handle_days = fields.Float()
     publish_days = fields.Float()
     effective_from = fields.DateTime(allow_none=True)
-    source = fields.String(metadata={"description": "default (national rules) or policy"})
+    source = fields.String(
+        validate=validate.OneOf([s.value for s in PolicySource]),
+        metadata={"description": "default (national rules), policy (national) or province_policy"},
+    )
 
 
 class CalendarExceptionInputSchema(Schema):
@@ -128,7 +131,7 @@ class HolidaySchema(Schema):
 
 class CalendarYearExceptionSchema(CalendarExceptionSchema):
     scope = fields.String(
-        validate=validate.OneOf(["national", "province"]),
+        validate=validate.OneOf([s.value for s in ExceptionScope]),
         metadata={"description": "national (every province) or the province's own"},
     )
 

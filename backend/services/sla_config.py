@@ -12,6 +12,7 @@ from backend.domain.text import N_, nfc
 from backend.errors import ValidationFailed
 from backend.models import CalendarException, Category, SlaPolicy, StaffUser
 from backend.models.category import Severity
+from backend.models.sla import ExceptionScope, PolicySource
 from backend.services import catalogue, queries
 from backend.services.sla import (
     durations_for,
@@ -34,9 +35,10 @@ class AcceptAfterHandle(ValidationFailed):
 def _view(durations: Durations, severity: str, category: str | None, policy: SlaPolicy | None):
     """What a report gets; ``source``: the built-in default, a national policy, or the
     province's own (``province_policy``)."""
-    source = "default"
+    source = PolicySource.DEFAULT
     if policy is not None:
-        source = "policy" if policy.province_id is None else "province_policy"
+        national = policy.province_id is None
+        source = PolicySource.POLICY if national else PolicySource.PROVINCE_POLICY
     return {
         "severity": severity,
         "category": category,
@@ -149,7 +151,9 @@ def calendar_year(year: int, *, province_id: int | None = None) -> dict:
                 "date": e.day,
                 "kind": e.kind,
                 "note": e.note,
-                "scope": "national" if e.province_id is None else "province",
+                "scope": ExceptionScope.NATIONAL
+                if e.province_id is None
+                else ExceptionScope.PROVINCE,
             }
             for e in exceptions
         ],
