@@ -179,3 +179,11 @@ def test_an_etag_of_a_signed_in_answer_is_not_a_public_304(client, staff, city):
         or signed.headers.get("Cache-Control") is None
         or "public" not in signed.headers.get("Cache-Control", "")
     )
+
+
+def test_the_timeliness_figures_of_a_province_name_only_its_units(client, staff):
+    vl = client.get("/staff/v1/stats/timeliness", headers=staff("vl.admin"))
+    assert vl.status_code == 200
+    assert all(row["department"]["code"].startswith("vl-") for row in vl.get_json())
+    ct = client.get("/staff/v1/stats/timeliness", headers=staff("admin"))
+    assert not any(row["department"]["code"].startswith("vl-") for row in ct.get_json())
