@@ -116,3 +116,12 @@ def test_one_instant_reads_the_same_in_every_answer(client, resident, submit):
     due = submitted["deadlines"]["clocks"]["handle"]["due_at"]
     assert due == read["deadlines"]["clocks"]["handle"]["due_at"]
     assert due.endswith("+00:00")
+
+
+def test_remembered_masking_answers_as_the_masking_itself():
+    from backend.domain.privacy import mask_personal_data
+    from backend.services.read_model import _masked
+
+    for text in (None, "", "Gọi 0901 234 567 hoặc a.b@example.com", "không có gì"):
+        assert _masked(text) == mask_personal_data(text)
+        assert _masked(text) == mask_personal_data(text)  # the remembered answer
