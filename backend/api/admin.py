@@ -24,7 +24,7 @@ from backend.schemas.sla import (
     ProvinceArgsSchema,
 )
 from backend.schemas.stats import TimelinessArgsSchema, UnitTimelinessSchema
-from backend.services import province_scope, sla_config, statistics
+from backend.services import policy, sla_config, statistics
 from backend.services.statistics import Period
 
 blp = Blueprint(
@@ -47,7 +47,7 @@ def policies(query):
     """The budgets a report assigned now would get in the caller's province (its own
     policies over the national ones; national staff: the national ones, or a named
     province's). Defaults follow the national rules."""
-    province = province_scope.managed_province(current_staff(), query.get("province"))
+    province = policy.managed_province(current_staff(), query.get("province"))
     return sla_config.current_policies(utcnow(), province_id=province)
 
 
@@ -67,7 +67,7 @@ def set_policy(query, args):
     Refused (422, ``accept_after_handle``) when the time to accept exceeds the time to
     handle: acknowledging is part of handling."""
     staff = current_staff()
-    province = province_scope.managed_province(staff, query.get("province"))
+    province = policy.managed_province(staff, query.get("province"))
     view = sla_config.set_policy(staff, args, utcnow(), province_id=province)
     commit()
     return view
@@ -84,7 +84,7 @@ def calendar(args):
     """A year's holidays, make-up working days, office hours and exceptions: the national
     calendar with the caller's province's own exceptions on top (or a named province's)."""
     year = args.get("year") or utcnow().year
-    province = province_scope.managed_province(current_staff(), args.get("province"))
+    province = policy.managed_province(current_staff(), args.get("province"))
     return jsonify(sla_config.calendar_year(year, province_id=province))
 
 
@@ -100,7 +100,7 @@ def set_exception(query, args, day):
     """An extra day off, a make-up working day, or a library holiday that does not apply:
     the province's own (a province's administrator), or national (a national one, or for
     a named province)."""
-    province = province_scope.managed_province(current_staff(), query.get("province"))
+    province = policy.managed_province(current_staff(), query.get("province"))
     exception = sla_config.set_exception(
         _day(day), args["kind"], args.get("note"), utcnow(), province_id=province
     )
@@ -118,7 +118,7 @@ def set_exception(query, args, day):
 def delete_exception(query, day):
     """Remove an exception of the caller's province (or national, or a named province's);
     a province's administrator cannot remove a national one."""
-    province = province_scope.managed_province(current_staff(), query.get("province"))
+    province = policy.managed_province(current_staff(), query.get("province"))
     sla_config.delete_exception(_day(day), province_id=province)
     commit()
 

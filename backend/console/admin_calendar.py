@@ -38,7 +38,7 @@ from backend.i18n import current_language
 from backend.localtime import local_tz
 from backend.models.sla import ExceptionKind
 from backend.schemas.sla import CalendarExceptionInputSchema
-from backend.services import province_scope, sla_config
+from backend.services import policy, sla_config
 from backend.services.sla import working_calendar
 
 KIND_LABELS = {
@@ -125,7 +125,7 @@ def holiday_name(day: date, name: str | None) -> str | None:
 
 def _province() -> int | None:
     """The province whose exceptions the administrator keeps (None: the national ones)."""
-    return province_scope.own_province(g.staff)
+    return policy.province_scope(g.staff)
 
 
 def _page(values=None, errors=None, status: int = 200):

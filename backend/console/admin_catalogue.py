@@ -22,7 +22,7 @@ from backend.errors import DomainError
 from backend.models.category import QuestionType, Severity
 from backend.schemas.categories import AdminCategoryInputSchema, AdminCategoryPatchSchema
 from backend.schemas.sla import PolicyInputSchema
-from backend.services import categories_admin, province_scope, sla_config
+from backend.services import categories_admin, policy, sla_config
 from backend.services.units_admin import StaleForm
 
 SEVERITY_LABELS = {
@@ -242,7 +242,7 @@ def admin_sla_set():
         args = forms.load(PolicyInputSchema(), data)
         # A province's administrator sets their province's own policy; a national one the
         # national policy.
-        province = province_scope.own_province(g.staff)
+        province = policy.province_scope(g.staff)
         sla_config.set_policy(g.staff, args, utcnow(), province_id=province)
         commit()
     except DomainError as error:
@@ -256,9 +256,7 @@ def admin_sla_set():
 def _sla_page(values=None, errors=None, status: int = 200):
     page = render_template(
         "console/admin/sla.html",
-        policies=sla_config.current_policies(
-            utcnow(), province_id=province_scope.own_province(g.staff)
-        ),
+        policies=sla_config.current_policies(utcnow(), province_id=policy.province_scope(g.staff)),
         categories=categories_admin.list_categories(g.staff),
         severities=list(Severity),
         values=values or {},

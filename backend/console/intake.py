@@ -29,7 +29,7 @@ from backend.domain.channels import OPERATOR_CHANNELS, Channel
 from backend.domain.roles import INTAKE_ROLES
 from backend.errors import DomainError, ValidationFailed
 from backend.models import Category
-from backend.services import catalogue, idempotency, lookup, operator_intake, province_scope
+from backend.services import catalogue, idempotency, lookup, operator_intake, policy
 from backend.services.photos import Upload
 
 CHANNEL_LABELS = {
@@ -99,7 +99,7 @@ def _page(*, status=200, values=None, filed=None, errors=None, photos_again=Fals
     staff = g.staff
     wards = operator_intake.wards()
     # The national categories and the operator's province's own (national staff: national).
-    categories = catalogue.categories_for(province_scope.own_province(staff))
+    categories = catalogue.categories_for(policy.province_scope(staff))
     context = {
         "channels": [(c.value, CHANNEL_LABELS[c]) for c in OPERATOR_CHANNELS],
         "categories": categories,

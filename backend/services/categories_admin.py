@@ -29,7 +29,7 @@ from backend.domain.text import N_, nfc
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.models import AdminUnit, Category, StaffUser
 from backend.models.category import LIST_TYPES, CategoryQuestion
-from backend.services import province_scope
+from backend.services import policy
 from backend.services.units_admin import check_tag, state_tag
 
 EDITABLE = ("name_vi", "name_en", "group", "default_severity", "photo_required", "active")
@@ -111,7 +111,7 @@ def category_tag(category: Category) -> str:
 def _visible(actor: StaffUser):
     """The categories an administrator reads: a province's, the national list and theirs;
     a national one, all of them."""
-    own = province_scope.own_province(actor)
+    own = policy.province_scope(actor)
     if own is None:
         return Category.id.is_not(None)
     return Category.province_id.is_(None) | (Category.province_id == own)
@@ -141,14 +141,14 @@ def get_category(actor: StaffUser, code: str) -> Category:
 
 def may_edit(actor: StaffUser, category: Category) -> bool:
     """A national administrator keeps every category; a province's, only its own."""
-    return province_scope.may_edit(actor, category.province_id)
+    return policy.in_province(actor, category.province_id)
 
 
 def create_category(actor: StaffUser, data: Mapping, now: datetime) -> Category:
     """A national category (a national administrator) or a local one of the
     administrator's province (or, for a national administrator, of ``data["province"]``)."""
     _require_admin(actor)
-    province_id = province_scope.managed_province(actor, data.get("province"))
+    province_id = policy.managed_province(actor, data.get("province"))
     if db.session.scalar(select(Category.id).where(Category.code == data["code"])):
         raise CategoryCodeTaken(fields={"code": ["Already exists."]})
     category = Category(

@@ -58,7 +58,13 @@ from backend.domain.workflow import FINAL_STATUSES, STATUS_NAMES, TRANSITIONS, A
 from backend.errors import DomainError
 from backend.models import Report, Resident, StaffUser
 from backend.models.sla import ExtensionStatus
-from backend.services import provinces, sla
+from backend.services import sla
+from backend.services.policy_provinces import (
+    in_province,
+    in_scope_sql,
+    province_scope,
+)
+from backend.services.policy_provinces import managed_province as managed_province
 from backend.services.policy_vocabulary import (
     _COORDINATOR,
     _MODERATOR,
@@ -90,23 +96,6 @@ def _transition_error(status: Status, action: Action) -> DomainError:
 
 
 # ---- who the actor is to this report -------------------------------------------------------
-
-
-def in_province(staff: StaffUser, province_id: int | None) -> bool:
-    """Whether ``staff`` works in ``province_id``'s scope: national staff everywhere, a
-    province's staff only in theirs (something of no province is national: theirs not)."""
-    return provinces.in_scope(staff, province_id)
-
-
-def province_scope(staff: StaffUser) -> int | None:
-    """The province ``staff`` is confined to; None: national (every province)."""
-    return provinces.scope_of(staff)
-
-
-def in_scope_sql(staff: StaffUser, column) -> ColumnElement[bool]:
-    """SQL twin of :func:`in_province` on a ``province_id`` column."""
-    own = province_scope(staff)
-    return true() if own is None else column == own
 
 
 def is_unit_staff(staff: StaffUser) -> bool:

@@ -22,7 +22,7 @@ from backend.errors import Forbidden
 from backend.localtime import local_date, local_tz
 from backend.models import Department, Report, ReportEvent
 from backend.models.event import ActorKind
-from backend.services import desk, policy, province_scope, statistics
+from backend.services import desk, policy, statistics
 from backend.services.desk import Queue
 from backend.services.queries import ReportFilter
 from backend.services.sla import working_calendar
@@ -107,7 +107,7 @@ def board_province(staff, requested: str | None = None) -> int | None:
     (asking for another one is refused 403), national staff the one ``requested`` (slug
     or code; unknown: 404) or every province (None)."""
     require_watcher(staff)
-    return province_scope.managed_province(staff, requested)
+    return policy.managed_province(staff, requested)
 
 
 def board(staff, period: Period, now: datetime, province: str | None = None) -> dict:
