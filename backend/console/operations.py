@@ -143,7 +143,13 @@ def operations_page():
             .order_by(Department.name)
         ).all(),
         categories=db.session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.position)
+            select(Category)
+            .where(Category.active.is_(True))
+            # The national list and the staff member's province's own (national staff: all).
+            .where(
+                Category.province_id.is_(None) | policy.in_scope_sql(g.staff, Category.province_id)
+            )
+            .order_by(Category.position)
         ).all(),
         tiles=current_app.config.get("MAP_TILE_URL") or "",
         attribution=current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
@@ -175,4 +181,4 @@ def operations_map():
 @bp.get("/operations/outlines.geojson")
 @roles_required(*WATCHERS)
 def operations_outlines():
-    return jsonify(operations.outlines())
+    return jsonify(operations.outlines(g.staff))

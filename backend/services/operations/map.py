@@ -111,15 +111,20 @@ def _cell(members: list) -> dict:
     }
 
 
-def outlines(tolerance: float = 0.0005) -> dict:
-    """The province's (top-level units') and its wards' boundaries, simplified, as GeoJSON
-    (``properties.level``: ``top`` or ``ward``)."""
-    top = select(AdminUnit.id).where(AdminUnit.parent_id.is_(None))
+def outlines(staff, tolerance: float = 0.0005) -> dict:
+    """The boundaries of the hosted provinces the staff member watches (their own; national
+    staff: every hosted one, not the other provinces of the map) and of their wards,
+    simplified, as GeoJSON (``properties.level``: ``top`` or ``ward``)."""
+    top = select(AdminUnit.id).where(
+        AdminUnit.parent_id.is_(None),
+        AdminUnit.hosted.is_(True),
+        policy.in_scope_sql(staff, AdminUnit.id),
+    )
     units = db.session.scalars(
         select(AdminUnit)
         .where(
             AdminUnit.boundary.is_not(None),
-            AdminUnit.parent_id.is_(None) | AdminUnit.parent_id.in_(top),
+            AdminUnit.id.in_(top) | AdminUnit.parent_id.in_(top),
         )
         .options(undefer(AdminUnit.boundary))
         .order_by(AdminUnit.parent_id.is_not(None), AdminUnit.code)

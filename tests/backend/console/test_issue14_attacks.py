@@ -75,3 +75,38 @@ def test_a_moderator_of_one_province_does_not_see_the_others_reports(app, city, 
     found = client.get(f"/moderation/find?code={vl_report}")
     assert found.status_code in (200, 302, 404)
     assert f"/moderation/{vl_report}" not in (found.headers.get("Location") or "")
+
+
+def _local_category(code: str, province_slug: str) -> None:
+    from backend.models import AdminUnit, Category
+
+    province = db.session.scalar(select(AdminUnit).where(AdminUnit.slug == province_slug))
+    db.session.add(
+        Category(
+            code=code,
+            name_vi="Lục bình trên sông",
+            name_en="Water hyacinth",
+            group="moi-truong",
+            province_id=province.id,
+        )
+    )
+    db.session.flush()
+
+
+def test_the_operations_page_offers_only_the_provinces_own_categories_and_outlines(app, city):
+    _local_category("luc-binh", "vinh-long")
+    cantho, vinhlong, national = (app.test_client() for _ in range(3))
+    _signed_in(cantho, "coordinator")
+    _signed_in(vinhlong, "vl.coordinator")
+    _signed_in(national, "national.admin")
+    assert 'value="luc-binh"' not in cantho.get("/console/operations").get_data(as_text=True)
+    assert 'value="luc-binh"' in vinhlong.get("/console/operations").get_data(as_text=True)
+
+    def tops(client) -> set[str]:
+        found = client.get("/console/operations/outlines.geojson").get_json()["features"]
+        return {f["properties"]["name"] for f in found if f["properties"]["level"] == "top"}
+
+    # Not the 34 provinces of the map: the hosted ones the staff member watches.
+    assert tops(cantho) == {"TP Cần Thơ"}
+    assert len(tops(vinhlong)) == 1 and tops(vinhlong) != {"TP Cần Thơ"}
+    assert tops(national) == tops(cantho) | tops(vinhlong)
