@@ -47,8 +47,9 @@ def test_a_calendar_exception_moves_a_sample_deadline(new_page, live_server, scr
 
 
 def test_an_admin_edits_a_category(new_page, live_server, screenshot):
+    """The national list is the national administrator's (a province's admin reads it)."""
     page = new_page(**PHONE)
-    sign_in(page, live_server, "admin", next_path="/console/admin/categories")
+    sign_in(page, live_server, "national.admin", next_path="/console/admin/categories")
     assert page.locator("#category-chieu-sang").count() == 1
     no_sideways_scroll(page)
     page.click("#category-chieu-sang a")
