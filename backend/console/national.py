@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
-from backend.console import Section, add_section
+from backend.console import Section, add_section, forms
 from backend.console.guard import roles_required
 from backend.console.views import bp
 from backend.db import utcnow
 from backend.domain.roles import CITYWIDE_ROLES
-from backend.errors import ValidationFailed
 from backend.localtime import local_date
 from backend.schemas.stats import PeriodArgsSchema
 from backend.services import operations, policy
@@ -42,13 +40,7 @@ def _menu(state):
 @roles_required(*CITYWIDE_ROLES)
 def national_page():
     raw = {k: request.args[k].strip() for k in ("from", "to") if request.args.get(k, "").strip()}
-    try:
-        args = PeriodArgsSchema().load(raw)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {}
-        raise ValidationFailed(
-            fields={k: [str(m) for m in v] for k, v in messages.items()}
-        ) from exc
+    args = forms.load(PeriodArgsSchema(), raw)
     now = utcnow()
     period = Period.chosen(args.get("date_from"), args.get("date_to"), local_date(now))
     items = operations.provinces_ranked(g.staff, period, now)
