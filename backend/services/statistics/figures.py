@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.channels import Channel
+from backend.domain.ranking import ranked
 from backend.domain.scoring import figures
 from backend.domain.text import N_
 from backend.errors import NotFound
@@ -93,11 +94,6 @@ def handling_units(province: str | int | None = None) -> list[Department]:
     return list(db.session.scalars(stmt.order_by(Department.name)))
 
 
-def _rank_key(entry: dict):
-    f = entry["figures"]
-    return (f["received"] == 0, -(f["points"] or 0), -(f["on_time_rate"] or 0), -f["received"])
-
-
 def scoreboard(
     period: Period,
     now: datetime,
@@ -123,18 +119,7 @@ def _ranked(rows: list[CaseRow], province: str | int | None = None) -> list[dict
         }
         for unit in handling_units(province)
     ]
-    entries.sort(key=_rank_key)
-    # Competition ranking: units with the same points share a rank (1, 1, 3).
-    rank, previous = 0, None
-    for position, entry in enumerate(entries, start=1):
-        points = entry["figures"]["points"]
-        if points is None:
-            entry["rank"] = None
-            continue
-        if points != previous:
-            rank, previous = position, points
-        entry["rank"] = rank
-    return entries
+    return ranked(entries)  # competition ranking, as the provinces' (1, 1, 3)
 
 
 def by_admin_unit(
