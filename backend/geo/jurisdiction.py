@@ -56,8 +56,9 @@ class JurisdictionIndex:
             )
         ]
 
-    def locate(self, lat: float, lng: float) -> list[int | str]:
-        """Return the keys of every area containing the point, deepest first.
+    def locate(self, lat: float, lng: float, *, depth: int | None = None) -> list[int | str]:
+        """Return the keys of every area containing the point, deepest first (only the
+        areas of ``depth`` when given: 0 for the provinces).
 
         A point on a boundary counts as inside. Among areas of equal depth the
         smaller one comes first. The list is empty when the point is outside
@@ -65,8 +66,10 @@ class JurisdictionIndex:
         """
         point = shapely.Point(lng, lat)
         candidates = self._tree.query(point)
-        hits = candidates[shapely.covers(self._geometries[candidates], point)]
-        return [self._areas[i].key for i in sorted(hits.tolist(), key=self._rank.__getitem__)]
+        hits = candidates[shapely.covers(self._geometries[candidates], point)].tolist()
+        if depth is not None:
+            hits = [i for i in hits if self._areas[i].depth == depth]
+        return [self._areas[i].key for i in sorted(hits, key=self._rank.__getitem__)]
 
     def __len__(self) -> int:
         return len(self._areas)

@@ -13,23 +13,21 @@ change another one made: no state another process would not see.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from backend import cache
 from backend.db import db
 from backend.domain.provinces import gso_code, province_slug
 from backend.domain.text import N_, nfc
 from backend.errors import ValidationFailed
-from backend.geo.geojson import from_wkb, read_features, to_wkb
-from backend.geo.jurisdiction import Area, JurisdictionIndex
+from backend.geo.geojson import read_features, to_wkb
 from backend.models import AdminUnit, StaffUser
 from backend.models.admin_unit import UnitKind
+from backend.services import geo
 
 #: The bundled 2025 province layer (MIT, Talia Cao; see backend/data/geo/ATTRIBUTION.md).
 PROVINCES_FILE = Path(__file__).resolve().parents[1] / "data" / "geo" / "vn-provinces-2025.geojson"
@@ -79,48 +77,11 @@ def root_of(unit: AdminUnit | None) -> AdminUnit | None:
 
 # ---- which province contains a point ----------------------------------------------------------
 
-_lock = threading.Lock()
-_cache: dict[str, tuple[tuple, JurisdictionIndex]] = {}
-
-
-def _generation() -> tuple:
-    row = db.session.execute(
-        select(func.count(AdminUnit.id), func.max(AdminUnit.updated_at)).where(
-            AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None)
-        )
-    ).one()
-    # With the shared ``places`` (backend.cache, replaced after any commit that changes
-    # administrative units): a change stamped before the latest one is still seen.
-    places = cache.generations([cache.PLACES])
-    return (db.engine.url.render_as_string(hide_password=True), row[0], str(row[1]), places)
-
-
-def province_index() -> JurisdictionIndex:
-    """The index over the provinces' boundaries (keys: their ids), current for this database."""
-    generation = _generation()
-    key = generation[0]
-    cached = _cache.get(key)
-    if cached and cached[0] == generation:
-        return cached[1]
-    with _lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == generation:
-            return cached[1]
-        rows = db.session.execute(
-            select(AdminUnit.id, AdminUnit.boundary).where(
-                AdminUnit.parent_id.is_(None), AdminUnit.boundary.is_not(None)
-            )
-        ).all()
-        index = JurisdictionIndex(
-            Area(key=r.id, depth=0, geometry=from_wkb(r.boundary)) for r in rows
-        )
-        _cache[key] = (generation, index)
-        return index
-
 
 def of_point(lat: float, lng: float) -> AdminUnit | None:
     """Which province (hosted or not) contains the point; None outside all of them."""
-    keys = province_index().locate(lat, lng)
+    # The provinces are in the one boundary index with their wards (backend.services.geo).
+    keys = geo.jurisdiction_index().locate(lat, lng, depth=0)
     return db.session.get(AdminUnit, keys[0]) if keys else None
 
 

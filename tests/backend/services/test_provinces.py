@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.db import db, utcnow
 from backend.domain.provinces import gso_code, province_slug
 from backend.models import AdminUnit, Report, StaffUser
-from backend.services import intake, provinces
+from backend.services import geo, intake, provinces
 from backend.services.photos import Upload
 from tests.factories import HOAN_KIEM, new_resident, photo
 
@@ -61,17 +61,19 @@ def test_which_province_a_point_is_in(city):
 
 
 def test_the_province_index_follows_a_boundary_change(city):
-    index = provinces.province_index()
-    assert provinces.province_index() is index  # built once, while nothing changes
+    index = geo.jurisdiction_index()
+    assert geo.jurisdiction_index() is index  # built once, while nothing changes
     hanoi = _province("01")
     hanoi.boundary = _province("92").boundary  # (absurd, but a change)
     db.session.flush()
-    assert provinces.province_index() is not index
+    assert geo.jurisdiction_index() is not index
     assert {u.code for u in _contains(*CAN_THO_SIDE)} == {"92", "01"}
 
 
 def _contains(lat, lng):
-    return [db.session.get(AdminUnit, k) for k in provinces.province_index().locate(lat, lng)]
+    return [
+        db.session.get(AdminUnit, k) for k in geo.jurisdiction_index().locate(lat, lng, depth=0)
+    ]
 
 
 _filed = itertools.count(1)
