@@ -50,7 +50,17 @@ class DeleteAccountSchema(Schema):
     )
 
 
-class NewReportSchema(EmptyAsAbsentSchema):
+class _PointSchema(EmptyAsAbsentSchema):
+    """An optional point: lat and lng both, or neither."""
+
+    @validates_schema
+    def both_or_neither(self, data, **kwargs):
+        if ("lat" in data) != ("lng" in data):
+            missing = "lng" if "lat" in data else "lat"
+            raise ValidationError("Send lat and lng together.", missing)
+
+
+class NewReportSchema(_PointSchema):
     """One multipart/form-data body: the report's fields and its photos."""
 
     category = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -67,14 +77,8 @@ class NewReportSchema(EmptyAsAbsentSchema):
         metadata={"description": "One or more photos (JPEG, PNG, WebP, HEIC)"},
     )
 
-    @validates_schema
-    def both_or_neither(self, data, **kwargs):
-        if ("lat" in data) != ("lng" in data):
-            missing = "lng" if "lat" in data else "lat"
-            raise ValidationError("Send lat and lng together.", missing)
 
-
-class CategoryArgsSchema(EmptyAsAbsentSchema):
+class CategoryArgsSchema(_PointSchema):
     """Which province's categories: named, or the one containing a point."""
 
     province = fields.String(
@@ -83,12 +87,6 @@ class CategoryArgsSchema(EmptyAsAbsentSchema):
     )
     lat = fields.Float(validate=validate.Range(min=-90, max=90), allow_nan=False)
     lng = fields.Float(validate=validate.Range(min=-180, max=180), allow_nan=False)
-
-    @validates_schema
-    def both_or_neither(self, data, **kwargs):
-        if ("lat" in data) != ("lng" in data):
-            missing = "lng" if "lat" in data else "lat"
-            raise ValidationError("Send lat and lng together.", missing)
 
 
 class NearbyArgsSchema(EmptyAsAbsentSchema):
