@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from backend.db import db, on_rollback
 from backend.domain.text import N_, Msgid
@@ -229,9 +229,15 @@ def delete_withdrawn(*, batch: int) -> tuple[list[int], bool]:
     if not rows:
         return [], False
     keys = {row.key for row in rows}
-    in_use = set(
-        db.session.scalars(select(Photo.thumb_key).where(Photo.thumb_key.in_(keys)))
-    ) | set(db.session.scalars(select(Photo.display_key).where(Photo.display_key.in_(keys))))
+    in_use = {
+        key
+        for pair in db.session.execute(
+            select(Photo.thumb_key, Photo.display_key).where(
+                or_(Photo.thumb_key.in_(keys), Photo.display_key.in_(keys))
+            )
+        )
+        for key in pair
+    }
     storage, done = get_storage(), []
     for row in rows:
         if row.key not in in_use:
