@@ -27,13 +27,14 @@ from flask_babel import ngettext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from backend.console import choices
 from backend.console.queue_rows import one_decimal, queue_row
 from backend.console.views import bp
 from backend.db import commit, db, utcnow
 from backend.domain.roles import CITYWIDE_ROLES, Role
 from backend.errors import NotFound, ValidationFailed
 from backend.localtime import local_tz
-from backend.models import AdminUnit, Category, Department, DepartmentKind, StaffUser
+from backend.models import AdminUnit, StaffUser
 from backend.schemas.filters import StaffReportListArgsSchema
 from backend.services import desk as queues
 from backend.services import desk_export, officers, policy, queries
@@ -157,22 +158,9 @@ def _choices(staff: StaffUser) -> dict:
     top = select(AdminUnit.id).where(AdminUnit.parent_id.is_(None))
     units = []
     if staff.role in CITYWIDE_ROLES:
-        units = db.session.scalars(
-            select(Department)
-            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
-            .where(policy.in_scope_sql(staff, Department.province_id))
-            .order_by(Department.name)
-        ).all()
+        units = choices.handling_units(staff)
     return {
-        "categories": db.session.scalars(
-            select(Category)
-            .where(Category.active.is_(True))
-            # The national list and the reader's province's local additions.
-            .where(
-                Category.province_id.is_(None) | policy.in_scope_sql(staff, Category.province_id)
-            )
-            .order_by(Category.position)
-        ).all(),
+        "categories": choices.categories(staff),
         # The wards of the reader's province (national staff: every hosted province's).
         "wards": db.session.scalars(
             select(AdminUnit)

@@ -17,21 +17,19 @@ from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy import select
 
-from backend.console import Section, add_section
+from backend.console import Section, add_section, choices
 from backend.console.guard import roles_required
 from backend.console.intake import CHANNEL_LABELS
 from backend.console.operations_charts import count_chart
 from backend.console.views import bp
-from backend.db import db, utcnow
+from backend.db import utcnow
 from backend.domain.channels import Channel
 from backend.domain.roles import CITYWIDE_ROLES, Role
 from backend.errors import ValidationFailed
 from backend.localtime import local_date, local_tz
-from backend.models import Category, Department, DepartmentKind
 from backend.schemas.operations import MapArgsSchema, OperationsArgsSchema
-from backend.services import operations, policy
+from backend.services import operations
 from backend.web.charts import month_label, ratio_chart
 
 WATCHERS = (Role.COORDINATOR, Role.ADMIN)
@@ -136,21 +134,8 @@ def operations_page():
         unit_charts=units,
         map_filters=map_filters,
         map_args={k: v for k, v in map_filters.items() if v},
-        departments=db.session.scalars(
-            select(Department)
-            .where(Department.active.is_(True), Department.kind != DepartmentKind.COORDINATOR)
-            .where(policy.in_scope_sql(g.staff, Department.province_id))
-            .order_by(Department.name)
-        ).all(),
-        categories=db.session.scalars(
-            select(Category)
-            .where(Category.active.is_(True))
-            # The national list and the staff member's province's own (national staff: all).
-            .where(
-                Category.province_id.is_(None) | policy.in_scope_sql(g.staff, Category.province_id)
-            )
-            .order_by(Category.position)
-        ).all(),
+        departments=choices.handling_units(g.staff),
+        categories=choices.categories(g.staff),
         tiles=current_app.config.get("MAP_TILE_URL") or "",
         attribution=current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
     )
