@@ -120,8 +120,12 @@ class LocalStorage:
 
 
 #: The type each stored file had when written (originals by their format, renditions JPEG).
-CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
-CONTENT_TYPES[".heic"] = "image/heif"
+CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".heic": "image/heif",
+}
 
 
 def copy_all(source: LocalStorage, target: Storage, *, dry_run: bool = False) -> dict[str, int]:

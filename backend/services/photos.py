@@ -26,11 +26,12 @@ from backend.media.images import RENDITIONS, Limits, PhotoError, PhotoInfo, insp
 from backend.media.images import make_rendition as render
 from backend.models import MediaDeletion, Photo
 from backend.models.photo import RenditionStatus
-from backend.storage import get_storage, new_key
+from backend.storage import CONTENT_TYPES, get_storage, new_key
 
 log = logging.getLogger(__name__)
 
-_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heif": ".heic"}
+#: The key's suffix of each type stored (the storage's table, read the other way).
+_SUFFIX = {content_type: suffix for suffix, content_type in CONTENT_TYPES.items()}
 
 
 @dataclass(frozen=True)
