@@ -49,9 +49,7 @@ def ranking(period: Period, now: datetime) -> list[dict]:
 def scoreboard(province: AdminUnit | None, period: Period, now: datetime) -> list[dict]:
     """The units ranked (:func:`backend.services.statistics.scoreboard`), of one province
     (its units, on its reports) or all."""
-    if province is None:
-        return statistics.scoreboard(period, now)
-    return statistics.scoreboard(period, now, province=province.id)
+    return statistics.scoreboard(period, now, province=province.id if province else None)
 
 
 def of_report(report) -> AdminUnit | None:
