@@ -41,6 +41,7 @@ from backend.schemas.stats import PeriodArgsSchema
 from backend.security import page_policy
 from backend.services import (
     boundaries,
+    catalogue,
     lookup,
     policy,
     province_ref,
@@ -199,12 +200,13 @@ def _parsed_filters():
 
 def _choices() -> dict:
     province = current_province()
-    categories = db.session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.position)
-    ).all()
-    top = [province] if province is not None else province_ref.hosted_provinces()
     if province is not None:  # the national list and the province's own additions
-        categories = [c for c in categories if c.province_id in (None, province.id)]
+        categories = catalogue.categories_for(province.id)
+    else:
+        categories = db.session.scalars(
+            select(Category).where(Category.active.is_(True)).order_by(Category.position)
+        ).all()
+    top = [province] if province is not None else province_ref.hosted_provinces()
     wards = db.session.scalars(
         select(AdminUnit)
         .where(AdminUnit.parent_id.in_([u.id for u in top]))
