@@ -11,9 +11,11 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-from backend.db import commit, rollback
+from backend.db import commit, db, rollback
 from backend.errors import DomainError
+from backend.models import AdminUnit
 from backend.services import provinces
 
 provinces_cli = AppGroup("provinces", help="Provinces as tenants (the 2025 map).")
@@ -53,11 +55,6 @@ def host_command(refs, off):
 @provinces_cli.command("list")
 def list_command():
     """Every province: code, slug, hosted, name."""
-    from sqlalchemy import select
-
-    from backend.db import db
-    from backend.models import AdminUnit
-
     for unit in db.session.scalars(
         select(AdminUnit).where(AdminUnit.parent_id.is_(None)).order_by(AdminUnit.code)
     ):
