@@ -57,8 +57,10 @@ def create_app(
     from backend.api import admin, health, media, public, staff, staff_accounts, swagger_assets
     from backend.api.audit import blp as audit_blp
     from backend.api.audit import init_app as init_audit
+    from backend.services.statistics import settled
 
     init_audit(app)  # staff actions and reporter disclosures in the audit log
+    settled.listen()  # settled cases' figures stored before each commit (statistics)
 
     app.register_blueprint(health.blp)
     app.register_blueprint(media.blp)

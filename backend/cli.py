@@ -17,6 +17,7 @@ from backend import tasks
 from backend.cli_boundaries import boundaries_cli
 from backend.cli_photos import photos_cli
 from backend.cli_provinces import provinces_cli
+from backend.cli_statistics import statistics_cli
 from backend.db import commit, db, rollback
 from backend.errors import DomainError
 from backend.firebase import emulator_id_token, enable_demo_emulator
@@ -267,5 +268,6 @@ def register(app: Flask) -> None:
         boundaries_cli,
         provinces_cli,
         photos_cli,
+        statistics_cli,
     ):
         app.cli.add_command(command)

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from backend.domain.sla import Outcome, on_time_rate
 
@@ -104,15 +106,74 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
 
 
-def deduction(case: Case) -> str | None:
+class Deduction(StrEnum):
+    """Why a case is not counted as satisfied (one reason per case, in this order)."""
+
+    OVERDUE = "overdue"
+    RERAISED = "reraised"
+    UNSATISFIED = "unsatisfied"
+
+
+def deduction(case: Case) -> Deduction | None:
     """Why the case is not counted as satisfied (once, in this order), or None."""
     if case.outcome in _OVERDUE:
-        return "overdue"
+        return Deduction.OVERDUE
     if case.reraised:
-        return "reraised"
+        return Deduction.RERAISED
     if case.score is not None and case.score <= UNSATISFIED_MAX:
-        return "unsatisfied"
+        return Deduction.UNSATISFIED
     return None
+
+
+@dataclass
+class Tally:
+    """What the figures count of a set of cases, without the resolution times: tallies
+    of two sets add up to the tally of both (the statistics add the settled cases' tally,
+    counted by the database, to the open ones', counted here)."""
+
+    outcomes: Counter = field(default_factory=Counter)  # Outcome -> cases
+    handed_over_late: int = 0
+    deducted: Counter = field(default_factory=Counter)  # Deduction -> cases
+    ratings: int = 0
+    score_total: int = 0
+
+    def add(self, case: Case, count: int = 1) -> None:
+        self.count(
+            case.outcome,
+            case.completed,
+            deduction(case),
+            ratings=count if case.score is not None else 0,
+            score_total=(case.score or 0) * count,
+            count=count,
+        )
+
+    def count(
+        self,
+        outcome: Outcome,
+        completed: bool,
+        reason: Deduction | None,
+        *,
+        ratings: int,
+        score_total: int,
+        count: int = 1,
+    ) -> None:
+        """``count`` cases alike in outcome, completion and deduction, with ``ratings`` of
+        them rated (scores adding up to ``score_total``)."""
+        self.outcomes[outcome] += count
+        if outcome == Outcome.LATE and not completed:
+            self.handed_over_late += count
+        if reason is not None:
+            self.deducted[reason] += count
+        self.ratings += ratings
+        self.score_total += score_total
+
+    def __iadd__(self, other: Tally) -> Tally:
+        self.outcomes.update(other.outcomes)
+        self.deducted.update(other.deducted)
+        self.handed_over_late += other.handed_over_late
+        self.ratings += other.ratings
+        self.score_total += other.score_total
+        return self
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -124,23 +185,22 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def figures(cases: Iterable[Case]) -> Figures:
-    cases = list(cases)
-    count = {outcome: 0 for outcome in Outcome}
-    deducted = {"overdue": 0, "reraised": 0, "unsatisfied": 0}
-    days, scores = [], []
-    handed_over_late = 0
+    """The figures of a set of cases."""
+    tally, days = Tally(), []
     for case in cases:
-        count[case.outcome] += 1
-        if case.outcome == Outcome.LATE and not case.completed:
-            handed_over_late += 1
+        tally.add(case)
         if case.completed and case.working_days is not None:
             days.append(case.working_days)
-        if case.score is not None:
-            scores.append(case.score)
-        reason = deduction(case)
-        if reason:
-            deducted[reason] += 1
-    received = len(cases)
+    return figures_of(tally, median(days), percentile(days, 0.9))
+
+
+def figures_of(tally: Tally, median_days: float | None, p90_days: float | None) -> Figures:
+    """The figures from a tally and the resolution times' median and 90th percentile
+    (nearest rank) in working days."""
+    count = {outcome: tally.outcomes.get(outcome, 0) for outcome in Outcome}
+    deducted = {reason: tally.deducted.get(reason, 0) for reason in Deduction}
+    handed_over_late = tally.handed_over_late
+    received = sum(count.values())
     timely = on_time_rate(count[Outcome.ON_TIME], received)
     satisfied = received - sum(deducted.values())
     satisfaction_rate = _ratio(satisfied, received)
@@ -157,13 +217,13 @@ def figures(cases: Iterable[Case]) -> Figures:
         open_in_time=count[Outcome.RUNNING],
         waiting_for_resident=count[Outcome.PAUSED],
         on_time_rate=_round(timely, 4),
-        median_resolution_days=_round(median(days), 2),
-        p90_resolution_days=_round(percentile(days, 0.9), 2),
-        ratings=len(scores),
-        average_rating=_round(statistics.fmean(scores), 2) if scores else None,
-        unsatisfied=deducted["unsatisfied"],
-        reraised=deducted["reraised"],
-        overdue=deducted["overdue"],
+        median_resolution_days=_round(median_days, 2),
+        p90_resolution_days=_round(p90_days, 2),
+        ratings=tally.ratings,
+        average_rating=_round(tally.score_total / tally.ratings, 2) if tally.ratings else None,
+        unsatisfied=deducted[Deduction.UNSATISFIED],
+        reraised=deducted[Deduction.RERAISED],
+        overdue=deducted[Deduction.OVERDUE],
         satisfaction_rate=_round(satisfaction_rate, 4),
         timeliness_points=_round(timeliness_points, 2),
         satisfaction_points=_round(satisfaction_points, 2),

@@ -6,11 +6,21 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import UTCDateTime, db, utcnow
-from backend.domain.sla import ClockKind
+from backend.domain.scoring import Deduction
+from backend.domain.sla import ClockKind, Outcome
 from backend.models.category import Category, Severity
 from backend.models.checks import one_of
 from backend.models.department import Department
@@ -110,6 +120,8 @@ class ReportClock(db.Model):
         Index("ix_report_clocks_kind_started", "kind", "started_at"),
         Index("ix_report_clocks_continues", "continues_id"),
         one_of("kind", ClockKind),
+        one_of("case_outcome", Outcome),
+        one_of("case_deduction", Deduction),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +153,17 @@ class ReportClock(db.Model):
     #: Reopened by the unsatisfied reporter: the handling clock of the same case before
     #: (the case is counted once, in the period it was first received).
     continues_id: Mapped[int | None] = mapped_column(ForeignKey("report_clocks.id"))
+    #: The case this clock opens (a handling clock that continues none), once every clock
+    #: of the case has stopped, as the statistics count it: its outcome, whether the unit
+    #: completed it, the working days it used, the reporter's last score and why it is
+    #: not counted as satisfied. NULL while the case is open (the statistics then work it
+    #: out as of the moment they are asked). Written by backend.services.statistics.settled
+    #: before each commit that changes a clock or a rating of the report; never by hand.
+    case_outcome: Mapped[str | None] = mapped_column(String(20))
+    case_completed: Mapped[bool | None]
+    case_days: Mapped[float | None]
+    case_score: Mapped[int | None] = mapped_column(SmallInteger)
+    case_deduction: Mapped[str | None] = mapped_column(String(12))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,10 +1,9 @@
 """The operations view of the city (coordinator, administrators): the live board, the map of
 open reports by deadline state, and the trends.
 
-One computation with the public statistics: the period's figures are the cases of
-:func:`backend.services.statistics.cases.case_rows` counted by the pure
-:func:`backend.domain.scoring.figures` (what ``/public/v1/stats`` and the Decision 766
-scoreboard publish); the live queues are :func:`backend.services.desk.counts` of the
+One computation with the public statistics: the period's figures are
+:func:`backend.services.statistics.tally.figures_by` (what ``/public/v1/stats`` and the
+Decision 766 scoreboard publish); the live queues are :func:`backend.services.desk.counts` of the
 desk's and the triage's named queues. The queries read open reports and the period's
 clocks and events only (indexed by status and date), never every closed report.
 

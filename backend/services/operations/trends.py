@@ -4,8 +4,8 @@ on-time rate per unit and month.
 Reports per day are the reports the staff member may read filed in the period (by the
 local day they were filed, ``ix_reports_created_at``). The on-time rate per unit and
 month is the public statistics' own: the period's cases
-(:func:`backend.services.statistics.cases.case_rows`, read once) counted by
-:func:`backend.domain.scoring.figures` per unit and per month the unit received them,
+(:func:`backend.services.statistics.tally.figures_by`) per unit and per month the unit
+received them,
 so a unit's month equals ``/public/v1/departments/<code>``'s ``by_month``.
 """
 
@@ -18,14 +18,13 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.domain.channels import Channel
-from backend.domain.scoring import figures
 from backend.localtime import local_tz
 from backend.models import Category, Report
 from backend.services import policy, statistics
 from backend.services.operations.board import require_watcher
 from backend.services.sla import working_calendar
 from backend.services.statistics import Period, Scope
-from backend.services.statistics.cases import case_rows
+from backend.services.statistics.tally import DEPARTMENT, figures_by, with_month
 
 
 def _per_day(staff, period: Period, column) -> dict[str, Counter]:
@@ -92,18 +91,13 @@ def daily_by_channel(staff, period: Period, now: datetime) -> dict:
 def monthly_on_time(staff, period: Period, now: datetime) -> dict:
     """Each handling unit's on-time rate (and cases) per month of ``period``."""
     require_watcher(staff)
-    tz = local_tz()
-    grouped = defaultdict(list)
-    for row in case_rows(Scope(), period, now):
-        grouped[(row.department_id, row.started_at.astimezone(tz).strftime("%Y-%m"))].append(
-            row.case
-        )
+    grouped = figures_by(Scope(), period, now, with_month(DEPARTMENT, period))
     months = [start.strftime("%Y-%m") for start, _ in period.months()]
     units = []
     for unit in statistics.handling_units():
         entries = []
         for month in months:
-            found = figures(grouped.get((unit.id, month), [])).as_dict()
+            found = grouped[(unit.id, month)]
             entries.append(
                 {
                     "month": month,

@@ -88,7 +88,8 @@ class _Clock:
 
 
 def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
-    """Handling clocks started in the period, and the reopenings that continue them.
+    """The open cases' handling clocks started in the period, and the reopenings that
+    continue them (settled cases are counted from their stored figures: :mod:`.tally`).
 
     Two parts joined by UNION ALL, each one an indexed read: the clocks started in the
     period (ix_report_clocks_kind_started), and the clocks that continue one of the
@@ -99,19 +100,36 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
     """
     begin, finish = period.bounds(cal)
     in_period = (ReportClock.started_at >= begin) & (ReportClock.started_at < finish)
+    unsettled = ReportClock.case_outcome.is_(None)
     first_ones = select(ReportClock.id).where(
-        ReportClock.kind == ClockKind.HANDLE, in_period, ReportClock.continues_id.is_(None)
+        ReportClock.kind == ClockKind.HANDLE,
+        in_period,
+        ReportClock.continues_id.is_(None),
+        unsettled,
     )
     parts = union_all(
-        _part(scope, in_period),
+        _part(scope, in_period & (unsettled | ReportClock.continues_id.is_not(None))),
         _part(scope, ReportClock.continues_id.in_(first_ones) & ~in_period),
     ).subquery("cases")
     return select(*parts.c).order_by(parts.c.id)
 
 
-def _part(scope: Scope, condition) -> Select:
-    """The handling clocks meeting ``condition`` in the scope, with report and rating."""
-    stmt = (
+def scoped(stmt: Select, scope: Scope) -> Select:
+    """``stmt`` (over handling clocks joined to their reports) limited to the scope."""
+    if scope.department:
+        department_id = id_of(Department, scope.department, "department")
+        stmt = stmt.where(ReportClock.department_id == department_id)
+    if scope.admin_unit:
+        stmt = stmt.where(Report.admin_unit_id.in_(unit_and_descendants(scope.admin_unit)))
+    if scope.province is not None:
+        stmt = stmt.where(Report.province_id == province_of(scope.province).id)
+    return stmt
+
+
+def clock_rows(condition) -> Select:
+    """The handling clocks meeting ``condition``, with their report's place, channel and
+    province and the reporter's rating of each (the rows :func:`cases_of` reads)."""
+    return (
         select(
             ReportClock.id,
             ReportClock.continues_id,
@@ -129,14 +147,10 @@ def _part(scope: Scope, condition) -> Select:
         )
         .where(ReportClock.kind == ClockKind.HANDLE, condition)
     )
-    if scope.department:
-        department_id = id_of(Department, scope.department, "department")
-        stmt = stmt.where(ReportClock.department_id == department_id)
-    if scope.admin_unit:
-        stmt = stmt.where(Report.admin_unit_id.in_(unit_and_descendants(scope.admin_unit)))
-    if scope.province is not None:
-        stmt = stmt.where(Report.province_id == province_of(scope.province).id)
-    return stmt
+
+
+def _part(scope: Scope, condition) -> Select:
+    return scoped(clock_rows(condition), scope)
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,7 @@ class _Part:
     used_days: float
     score: int | None
     reopened: bool
+    stopped: bool  # completed or handed over, not running
 
 
 #: Of two resolutions of one case, the worse one counts.
@@ -170,15 +185,24 @@ def _case(parts: list[_Part]) -> Case:
     )
 
 
-def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
-    """The cases received in the period within the scope, as of ``now``. Each case's
-    working time is counted on its province's calendar."""
-    cal = working_calendar()
-    calendars = {None: cal}
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as read: the clock that opens it, its report's facts, and its clocks."""
+
+    root_id: int
+    row: CaseRow | None  # None: forwarded or returned in time (never in the unit's remit)
+    settled: bool  # every clock of the case has stopped: it will not change any more
+
+
+def cases_of(rows, now: datetime) -> list[CaseFile]:
+    """The cases of :func:`clock_rows`' rows (ordered by clock id), as of ``now``; each
+    case's working time counted on its province's calendar. A continuing clock whose
+    first clock is not among the rows belongs to a case received elsewhen: left out."""
+    calendars: dict[int | None, WorkingCalendar] = {None: working_calendar()}
     width = len(_CLOCK_COLUMNS)
     cases: dict[int, tuple[_Clock, int | None, str, int | None, list[_Part]]] = {}
     root_of: dict[int, int] = {}  # clock -> the first clock of its case
-    for row in db.session.execute(_statement(scope, period, cal)):
+    for row in rows:
         clock_id, continues_id = row[0], row[1]
         clock = _Clock(*row[2 : 2 + width])
         admin_unit_id, channel, province_id, score, reopened_at = row[2 + width :]
@@ -192,19 +216,19 @@ def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
             own.in_days(clock_facts.used),
             score,
             reopened_at is not None,
+            not clock.open and clock.run_started_at is None,
         )
         if continues_id is None:
             root_of[clock_id] = clock_id
             cases[clock_id] = (clock, admin_unit_id, channel, province_id, [part])
-        elif continues_id in root_of:  # else the case was received before the period
+        elif continues_id in root_of:
             root_of[clock_id] = root_of[continues_id]
             cases[root_of[clock_id]][4].append(part)
-    rows = []
-    for clock, admin_unit_id, channel, province_id, parts in cases.values():
-        if parts[0].outcome == Outcome.HANDED_OVER:
-            continue  # forwarded or returned in time: never in this unit's remit
-        rows.append(
-            CaseRow(
+    files = []
+    for root_id, (clock, admin_unit_id, channel, province_id, parts) in cases.items():
+        row = None
+        if parts[0].outcome != Outcome.HANDED_OVER:
+            row = CaseRow(
                 _case(parts),
                 clock.department_id,
                 admin_unit_id,
@@ -212,5 +236,12 @@ def case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
                 channel,
                 province_id,
             )
-        )
-    return rows
+        files.append(CaseFile(root_id, row, all(p.stopped for p in parts)))
+    return files
+
+
+def open_case_rows(scope: Scope, period: Period, now: datetime) -> list[CaseRow]:
+    """The cases received in the period within the scope that are not settled yet (or
+    whose figures are not stored yet), as of ``now``."""
+    rows = db.session.execute(_statement(scope, period, working_calendar()))
+    return [file.row for file in cases_of(rows, now) if file.row is not None]

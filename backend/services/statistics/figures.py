@@ -7,8 +7,7 @@ another key.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,36 +15,28 @@ from sqlalchemy import select
 from backend.db import db
 from backend.domain.channels import Channel
 from backend.domain.ranking import ranked
-from backend.domain.scoring import figures
 from backend.domain.text import N_
 from backend.errors import NotFound
 from backend.models import AdminUnit, Department, DepartmentKind, StaffUser
 from backend.services import policy
 from backend.services.queries import id_of, unit_and_descendants
-from backend.services.sla import working_calendar
-from backend.services.statistics.cases import CaseRow, case_rows, province_of
+from backend.services.statistics.cases import province_of
 from backend.services.statistics.period import Period, Scope
-
-
-def _figures(rows: list[CaseRow]) -> dict:
-    return figures(row.case for row in rows).as_dict()
-
-
-def _grouped(
-    rows: list[CaseRow], key: Callable[[CaseRow], Hashable]
-) -> dict[Hashable, list[CaseRow]]:
-    groups: dict[Hashable, list[CaseRow]] = defaultdict(list)
-    for row in rows:
-        groups[key(row)].append(row)
-    return groups
+from backend.services.statistics.tally import (
+    CHANNEL,
+    DEPARTMENT,
+    figures_by,
+    month_key,
+    place_key,
+)
 
 
 def summary(scope: Scope, period: Period, now: datetime) -> dict:
     """The figures of one scope over one period."""
-    return _summary(scope, period, case_rows(scope, period, now))
+    return _summary(scope, period, figures_by(scope, period, now)[()])
 
 
-def _summary(scope: Scope, period: Period, rows: list[CaseRow]) -> dict:
+def _summary(scope: Scope, period: Period, found: dict) -> dict:
     return {
         "scope": {
             "department": scope.department,
@@ -53,23 +44,22 @@ def _summary(scope: Scope, period: Period, rows: list[CaseRow]) -> dict:
             "province": _province_name(scope.province),
         },
         "period": period.as_dict(),
-        "figures": _figures(rows),
+        "figures": found,
     }
 
 
 def monthly(scope: Scope, period: Period, now: datetime) -> list[dict]:
     """The figures month by month (cases by the month the unit received them)."""
-    return _by_month(case_rows(scope, period, now), period)
+    return _by_month(scope, period, now)
 
 
-def _by_month(rows: list[CaseRow], period: Period) -> list[dict]:
-    tz = working_calendar().tz
-    by_month = _grouped(rows, lambda r: r.started_at.astimezone(tz).strftime("%Y-%m"))
+def _by_month(scope: Scope, period: Period, now: datetime) -> list[dict]:
+    by_month = figures_by(scope, period, now, month_key(period))
     return [
         {
             "month": start.strftime("%Y-%m"),
             "period": Period(start, end).as_dict(),
-            "figures": _figures(by_month.get(start.strftime("%Y-%m"), [])),
+            "figures": by_month[(start.strftime("%Y-%m"),)],
         }
         for start, end in period.months()
     ]
@@ -106,18 +96,17 @@ def scoreboard(
 
     Units with no case in the period come last, unranked.
     """
-    scope = Scope(admin_unit=admin_unit, province=province)
-    return _ranked(case_rows(scope, period, now), province)
+    return _ranked(Scope(admin_unit=admin_unit, province=province), period, now)
 
 
-def _ranked(rows: list[CaseRow], province: str | int | None = None) -> list[dict]:
-    by_unit = _grouped(rows, lambda r: r.department_id)
+def _ranked(scope: Scope, period: Period, now: datetime) -> list[dict]:
+    by_unit = figures_by(scope, period, now, DEPARTMENT)
     entries = [
         {
             "department": {"code": unit.code, "name": unit.name, "kind": unit.kind},
-            "figures": _figures(by_unit.get(unit.id, [])),
+            "figures": by_unit[(unit.id,)],
         }
-        for unit in handling_units(province)
+        for unit in handling_units(scope.province)
     ]
     return ranked(entries)  # competition ranking, as the provinces' (1, 1, 3)
 
@@ -129,26 +118,31 @@ def by_admin_unit(
 
     A case counts for the child unit that contains the report's location.
     """
-    return _by_place(
-        case_rows(Scope(department=department, admin_unit=parent), period, now), parent
-    )
+    return _by_place(Scope(department=department, admin_unit=parent), period, now, parent)
 
 
-def _by_place(rows: list[CaseRow], parent: str | None) -> list[dict]:
+def _by_place(scope: Scope, period: Period, now: datetime, parent: str | None) -> list[dict]:
+    """The figures per child of ``parent`` (the top units when None): a case counts for
+    the child that contains the report's location."""
     units = _children(parent)
     parents = dict(db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all())
-    by_id = {unit.id: unit for unit in units}
+    children = {unit.id for unit in units}
 
-    def child_of(unit_id: int | None) -> AdminUnit | None:
-        while unit_id is not None and unit_id not in by_id:
+    def child_of(unit_id: int | None) -> int | None:
+        while unit_id is not None and unit_id not in children:
             unit_id = parents.get(unit_id)
-        return by_id.get(unit_id)
+        return unit_id
 
-    groups = _grouped(rows, lambda r: child_of(r.admin_unit_id))
+    mapping: dict[int, Hashable] = {}
+    for unit_id in parents:
+        child = child_of(unit_id)
+        if child is not None:
+            mapping[unit_id] = child
+    by_child = figures_by(scope, period, now, place_key(mapping))
     return [
         {
             "admin_unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
-            "figures": _figures(groups.get(unit, [])),
+            "figures": by_child[(unit.id,)],
         }
         for unit in units
     ]
@@ -200,11 +194,10 @@ def department_page(code: str, period: Period, now: datetime) -> dict:
     """A unit's figures over the period and month by month (its public page)."""
     department = handling_unit(code)
     scope = Scope(department=department.code)
-    rows = case_rows(scope, period, now)
     return {
         "department": department,
-        **_summary(scope, period, rows),
-        "by_month": _by_month(rows, period),
+        **summary(scope, period, now),
+        "by_month": _by_month(scope, period, now),
     }
 
 
@@ -212,30 +205,29 @@ def report(scope: Scope, period: Period, now: datetime, *, group: str | None = N
     """The figures of a scope, optionally with the same figures by month, unit, place or
     channel.
 
-    The cases are read once; the groups are the same cases counted by another key.
+    The groups are the same cases counted by another key.
     """
-    rows = case_rows(scope, period, now)
-    result = _summary(scope, period, rows)
+    result = summary(scope, period, now)
     if group == "month":
-        result["by_month"] = _by_month(rows, period)
+        result["by_month"] = _by_month(scope, period, now)
     elif group == "department":
         result["by_department"] = [
             e
-            for e in _ranked(rows, scope.province)
+            for e in _ranked(scope, period, now)
             if scope.department is None or e["department"]["code"] == scope.department
         ]
     elif group == "admin_unit":
         parent = scope.admin_unit
         if parent is None and scope.province is not None:
             parent = province_of(scope.province).code  # the province's wards
-        result["by_admin_unit"] = _by_place(rows, parent)
+        result["by_admin_unit"] = _by_place(scope, period, now, parent)
     elif group == "channel":
-        result["by_channel"] = by_channel(rows)
+        result["by_channel"] = by_channel(scope, period, now)
     return result
 
 
-def by_channel(rows: list[CaseRow]) -> list[dict]:
+def by_channel(scope: Scope, period: Period, now: datetime) -> list[dict]:
     """The same cases by the channel their report came in by, every channel listed (the
     figures of all of them add up to the scope's)."""
-    groups = _grouped(rows, lambda r: r.channel)
-    return [{"channel": c.value, "figures": _figures(groups.get(c.value, []))} for c in Channel]
+    groups = figures_by(scope, period, now, CHANNEL)
+    return [{"channel": c.value, "figures": groups[(c.value,)]} for c in Channel]

@@ -13,6 +13,7 @@ from backend.services.desk import Queue
 from backend.services.queries import DeskFilter, ReportFilter
 from backend.services.statistics import Period, Scope
 from tests.backend.desk_scenario import NOW, build, user
+from tests.backend.services.statistics.worked_out import worked_out
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 
@@ -38,7 +39,7 @@ def test_the_figures_are_the_public_statistics(app, codes, period):
     assert board["figures"] == statistics.summary(scope, period, NOW)["figures"]
     assert board["units"] == statistics.scoreboard(period, NOW, province=scope.province)
     assert board["period"] == period.as_dict()
-    assert board["figures"]["received"] == len(statistics.cases.case_rows(scope, period, NOW))
+    assert board["figures"]["received"] == len(worked_out(scope, period, NOW))
 
 
 def test_the_november_board(app, codes):

@@ -1,0 +1,138 @@
+"""Settled cases: each case's figures stored on the clock that opens it, once it stops.
+
+A case whose clocks have all stopped (resolved, or handed over) no longer changes
+with time, so the statistics need not work it out again on every request: its outcome,
+completion, working days, the reporter's last score and its deduction are stored on
+its first handling clock (``report_clocks.case_*``) and counted by the database
+(:mod:`.tally`). They are computed by the same code as the open cases'
+(:func:`backend.services.statistics.cases.cases_of`), so both agree by construction.
+
+When: before each commit (and before the statistics read in the same transaction),
+for every report one of whose handling clocks or ratings was added or changed in it.
+The ORM session's events find those reports, whatever changed them (a view, a job, the
+CLI). Settling recomputes from what the database holds, so a report settled twice, or
+one whose transaction was rolled back, comes out right. NULL columns mean "work it
+out": a case that reopens is set back to NULL, and a database from before migration
+0027 is correct, only slower, until ``flask statistics settle`` has stored what is
+already closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, event, select, update
+from sqlalchemy.orm import Session
+
+from backend.db import db, utcnow
+from backend.domain.scoring import deduction
+from backend.domain.sla import ClockKind, Outcome
+from backend.models import Rating, ReportClock
+from backend.services.statistics.cases import CaseFile, cases_of, clock_rows
+
+_PENDING = "phananh_unsettled_reports"
+#: How many reports one statement reads (IN lists stay well under every driver's limit).
+_CHUNK = 2000
+
+
+def _values(file: CaseFile) -> dict:
+    """The ``case_*`` columns of one case (all NULL while it is open)."""
+    stored = {
+        "case_outcome": None,
+        "case_completed": None,
+        "case_days": None,
+        "case_score": None,
+        "case_deduction": None,
+    }
+    if not file.settled:
+        return stored
+    if file.row is None:
+        return {**stored, "case_outcome": Outcome.HANDED_OVER.value}
+    case = file.row.case
+    reason = deduction(case)
+    return {
+        "case_outcome": case.outcome.value,
+        "case_completed": case.completed,
+        "case_days": case.working_days,
+        "case_score": case.score,
+        "case_deduction": reason.value if reason else None,
+    }
+
+
+def settle(report_ids: Iterable[int]) -> int:
+    """Store (or clear) the figures of every case of these reports; how many cases."""
+    ids = sorted(set(report_ids))
+    connection = db.session.connection()
+    statement = (
+        update(ReportClock.__table__)
+        .where(ReportClock.__table__.c.id == bindparam("root_id"))
+        .values(
+            case_outcome=bindparam("case_outcome"),
+            case_completed=bindparam("case_completed"),
+            case_days=bindparam("case_days"),
+            case_score=bindparam("case_score"),
+            case_deduction=bindparam("case_deduction"),
+        )
+    )
+    done = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = connection.execute(
+            clock_rows(ReportClock.report_id.in_(chunk)).order_by(ReportClock.id)
+        )
+        values = [{"root_id": f.root_id, **_values(f)} for f in cases_of(rows, utcnow())]
+        if values:
+            # On the connection, not through the ORM: these columns are a projection that
+            # no object holds (the response cache's ORM hooks need not see it either).
+            connection.execute(statement, values)
+        done += len(values)
+    return done
+
+
+def settle_pending(session: Session | None = None) -> None:
+    """Store the figures of the cases this transaction changed (before reading them)."""
+    session = session or db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what is pending reaches the database (and _after_flush)
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        settle(pending)
+
+
+def settle_batch(after_id: int, limit: int) -> tuple[int, int] | None:
+    """Store the figures of the cases of up to ``limit`` reports with an id above
+    ``after_id`` (the backfill): the last report id done and how many cases, None when
+    there are no more."""
+    ids = list(
+        db.session.scalars(
+            select(ReportClock.report_id)
+            .where(ReportClock.kind == ClockKind.HANDLE, ReportClock.report_id > after_id)
+            .group_by(ReportClock.report_id)
+            .order_by(ReportClock.report_id)
+            .limit(limit)
+        )
+    )
+    if not ids:
+        return None
+    return ids[-1], settle(ids)
+
+
+def _after_flush(session: Session, _context) -> None:
+    touched = session.info.setdefault(_PENDING, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if (isinstance(obj, ReportClock) and obj.kind == ClockKind.HANDLE) or isinstance(
+            obj, Rating
+        ):
+            touched.add(obj.report_id)
+    touched.discard(None)
+
+
+def _before_commit(session: Session) -> None:
+    settle_pending(session)
+
+
+def listen() -> None:
+    """Register the session hooks (once per process)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_commit", _before_commit)
