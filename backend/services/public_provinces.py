@@ -1,7 +1,8 @@
 """The provinces this deployment serves, with their figures, for the public side.
 
-Each province's figures are :func:`backend.services.statistics.summary` of its scope,
-exactly what ``GET /public/v1/stats?province=<slug>`` answers (one computation), and
+Each province's figures are :func:`backend.services.statistics.by_province`'s (the
+country's cases counted once, by province): exactly what
+``GET /public/v1/stats?province=<slug>`` answers (one computation, tested), and
 the provinces are ranked by their Decision 766 points as the units are.
 """
 
@@ -35,15 +36,9 @@ def ref(province: AdminUnit) -> dict:
 
 def ranking(period: Period, now: datetime) -> list[dict]:
     """Every hosted province with its figures over the period, best points first."""
-    return ranked(
-        [
-            {
-                "province": ref(p),
-                "figures": statistics.summary(scope_of(p), period, now)["figures"],
-            }
-            for p in hosted_provinces()
-        ]
-    )
+    provinces = hosted_provinces()
+    figures = statistics.by_province(period, now, [p.id for p in provinces])
+    return ranked([{"province": ref(p), "figures": figures[p.id]} for p in provinces])
 
 
 def scoreboard(province: AdminUnit | None, period: Period, now: datetime) -> list[dict]:

@@ -18,6 +18,7 @@ from backend.services.statistics.cases import ProvinceNotFound, province_of
 from backend.services.statistics.figures import (
     DepartmentNotFound,
     by_admin_unit,
+    by_province,
     department_page,
     handling_unit,
     handling_units,
@@ -36,6 +37,7 @@ __all__ = [
     "ProvinceNotFound",
     "Scope",
     "by_admin_unit",
+    "by_province",
     "department_page",
     "handling_unit",
     "handling_units",

@@ -25,6 +25,7 @@ from backend.services.statistics.period import Period, Scope
 from backend.services.statistics.tally import (
     CHANNEL,
     DEPARTMENT,
+    PROVINCE,
     figures_by,
     month_key,
     place_key,
@@ -46,6 +47,13 @@ def _summary(scope: Scope, period: Period, found: dict) -> dict:
         "period": period.as_dict(),
         "figures": found,
     }
+
+
+def by_province(period: Period, now: datetime, province_ids: list[int]) -> dict[int, dict]:
+    """The figures of each of these provinces' reports, by id: the country's cases counted
+    once, by province (each what ``summary(Scope(province=id))`` gives)."""
+    grouped = figures_by(Scope(), period, now, PROVINCE)
+    return {province_id: grouped[(province_id,)] for province_id in province_ids}
 
 
 def monthly(scope: Scope, period: Period, now: datetime) -> list[dict]:
