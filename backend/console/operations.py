@@ -97,7 +97,7 @@ def operations_page():
         {"code": c, "label": str(CHANNEL_LABELS[Channel(c)])} for c in by_channel["channels"]
     ]
     map_filters = {k: request.args.get(k, "").strip() for k in ("department", "category")}
-    per_month = operations.monthly_on_time(g.staff, monthly, now)
+    per_month = operations.monthly_on_time(g.staff, monthly, now, chosen.get("province"))
     month_labels = [month_label(m, lang) for m in per_month["months"]]
     units = [
         {

@@ -21,7 +21,7 @@ from backend.domain.channels import Channel
 from backend.localtime import local_tz
 from backend.models import Category, Report
 from backend.services import policy, statistics
-from backend.services.operations.board import require_watcher
+from backend.services.operations.board import board_province, require_watcher
 from backend.services.sla import working_calendar
 from backend.services.statistics import Period, Scope
 from backend.services.statistics.tally import DEPARTMENT, figures_by, with_month
@@ -88,13 +88,15 @@ def daily_by_channel(staff, period: Period, now: datetime) -> dict:
     }
 
 
-def monthly_on_time(staff, period: Period, now: datetime) -> dict:
-    """Each handling unit's on-time rate (and cases) per month of ``period``."""
-    require_watcher(staff)
-    grouped = figures_by(Scope(), period, now, with_month(DEPARTMENT, period))
+def monthly_on_time(staff, period: Period, now: datetime, province: str | None = None) -> dict:
+    """Each handling unit's on-time rate (and cases) per month of ``period``, of the
+    province the board shows (:func:`backend.services.operations.board.board_province`:
+    a province's staff their own; national staff the one asked for, or all)."""
+    target = board_province(staff, province)
+    grouped = figures_by(Scope(province=target), period, now, with_month(DEPARTMENT, period))
     months = [start.strftime("%Y-%m") for start, _ in period.months()]
     units = []
-    for unit in statistics.handling_units():
+    for unit in statistics.handling_units(target):
         entries = []
         for month in months:
             found = grouped[(unit.id, month)]

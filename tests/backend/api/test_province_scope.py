@@ -176,3 +176,23 @@ def test_an_admin_of_one_province_imports_only_its_boundaries(client, staff):
     assert refused.status_code == 422, refused.get_json()
     assert refused.get_json()["error"]["code"] == "unknown_province"
     assert send(staff("vl.admin")).status_code in (200, 201)
+
+
+def test_the_trends_show_the_watchers_province_only(client, staff):
+    """The operations trends' units per month are the board's province's units: Vĩnh Long's
+    coordinator sees Vĩnh Long's units, Cần Thơ's coordinator Cần Thơ's, and the national
+    administrator every province's."""
+
+    def units(who: str) -> set[str]:
+        answer = client.get("/staff/v1/operations/trends", headers=staff(who))
+        assert answer.status_code == 200, answer.get_json()
+        return {u["department"]["code"] for u in answer.get_json()["monthly"]["units"]}
+
+    vinh_long, can_tho, everyone = (
+        units("vl.coordinator"),
+        units("coordinator"),
+        units("national.admin"),
+    )
+    assert vinh_long and all(code.startswith("vl-") for code in vinh_long)
+    assert can_tho and not any(code.startswith("vl-") for code in can_tho)
+    assert vinh_long | can_tho <= everyone
