@@ -44,9 +44,10 @@ def _period(args: dict, now):
 def board(args):
     """Received, routed automatically or by hand, resolved, rated and satisfaction over the
     period (by default today; the public statistics' figures), and the queues now: in
-    progress, overdue (by unit, most first), escalated, extensions and apologies waiting."""
+    progress, overdue (by unit, most first), escalated, extensions and apologies waiting;
+    national staff may ask for one province's (``province``)."""
     now = utcnow()
-    return operations.board(current_staff(), _period(args, now), now)
+    return operations.board(current_staff(), _period(args, now), now, args.get("province"))
 
 
 @blp.get("/map")
@@ -85,5 +86,5 @@ def trends(args):
     return {
         "daily": operations.daily_by_category(staff, daily, now),
         "daily_by_channel": operations.daily_by_channel(staff, daily, now),
-        "monthly": operations.monthly_on_time(staff, monthly, now),
+        "monthly": operations.monthly_on_time(staff, monthly, now, args.get("province")),
     }

@@ -12,7 +12,13 @@ _STATES = ["on_time", "due_soon", "overdue"]
 
 class OperationsArgsSchema(PeriodArgsSchema):
     """The board's period: by default today (local time); ``from`` alone: up to today;
-    ``to`` alone: that day."""
+    ``to`` alone: that day. ``province`` (national staff): one province's board (slug or
+    code); a province's staff always read their own (another one: 403)."""
+
+    province = fields.String(
+        validate=validate.Length(max=64),
+        metadata={"description": "National staff: one province (slug or code)"},
+    )
 
 
 class PeriodSchema(Schema):

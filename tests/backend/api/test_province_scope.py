@@ -196,3 +196,20 @@ def test_the_trends_show_the_watchers_province_only(client, staff):
     assert vinh_long and all(code.startswith("vl-") for code in vinh_long)
     assert can_tho and not any(code.startswith("vl-") for code in can_tho)
     assert vinh_long | can_tho <= everyone
+
+
+def test_the_board_of_one_province_for_national_staff(client, staff):
+    """National staff may ask for one province's board; a province's staff asking for
+    another province's is refused."""
+    board = "/staff/v1/operations"
+    everyone = client.get(board, headers=staff("national.admin")).get_json()
+    one = client.get(board + "?province=vinh-long", headers=staff("national.admin")).get_json()
+    own = client.get(board, headers=staff("vl.coordinator")).get_json()
+    assert one["units"] == own["units"]
+    assert {u["department"]["code"] for u in one["units"]} < {
+        u["department"]["code"] for u in everyone["units"]
+    }
+    refused = client.get(board + "?province=vinh-long", headers=staff("coordinator"))
+    assert refused.status_code == 403, refused.get_json()
+    unknown = client.get(board + "?province=atlantis", headers=staff("national.admin"))
+    assert unknown.status_code == 404, unknown.get_json()
