@@ -14,28 +14,30 @@ entries unreachable at once (they expire on their own):
   calendar; any bulk UPDATE/DELETE through the ORM, whose rows are not known);
 - ``places``: the tables of ``epoch`` alone (not bulk statements on report rows): the key
   of each process's boundary and province indexes and working calendars;
-- ``board``: lists and figures: replaced with any of the above.
+- ``board``: the lists: replaced with any of the above. The figures (statistics, the
+  scoreboards, the provinces' ranking) are not keyed by it (every new report anywhere
+  replaces it): they keep ``places`` and a time bucket of ``PUBLIC_FIGURES_SECONDS``.
 
 They are replaced after the commit that made the change (SQLAlchemy session events, in
 whatever process commits: a view, a job, the CLI), never on a rollback. Changes made
 outside the ORM session (raw SQL on a connection) are not seen: they show when the
 entries expire (``PUBLIC_CACHE_SECONDS`` x 2).
+
+When a time bucket ends, the previous bucket's answer (same generations) is served while
+one request rebuilds it (:mod:`backend.cache_store`: single flight, a short lock).
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Protocol
 
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from backend.cache_store import Found, MemoryStore, RedisStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -76,84 +78,6 @@ def report_generation(report_id: int) -> str:
     return f"report:{report_id}"
 
 
-class Store(Protocol):
-    def get(self, key: str) -> bytes | None: ...
-    def set(self, key: str, value: bytes, ttl: int) -> None: ...
-    def generations(self, names: list[str]) -> list[str]: ...
-    def replace(self, names: Iterable[str]) -> None: ...
-
-
-class MemoryStore:
-    """A bounded LRU of answers and a dict of generations, for one process."""
-
-    def __init__(self, entries: int):
-        self.entries = entries
-        self._answers: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._generations: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is None:
-                return None
-            if found[0] < time.monotonic():
-                del self._answers[key]
-                return None
-            self._answers.move_to_end(key)
-            return found[1]
-
-    def set(self, key: str, value: bytes, ttl: int) -> None:
-        with self._lock:
-            self._answers[key] = (time.monotonic() + ttl, value)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.entries:
-                self._answers.popitem(last=False)
-
-    def generations(self, names: list[str]) -> list[str]:
-        with self._lock:
-            return [self._generations.setdefault(n, secrets.token_hex(8)) for n in names]
-
-    def replace(self, names: Iterable[str]) -> None:
-        with self._lock:
-            for name in names:
-                self._generations[name] = secrets.token_hex(8)
-
-
-class RedisStore:
-    """Answers and generations in Redis, under the configured prefix."""
-
-    #: A generation nobody replaced for this long is dropped (a new token then).
-    GENERATION_TTL = 7 * 86400
-
-    def __init__(self, conn, prefix: str):
-        self.conn, self.prefix = conn, prefix
-
-    def get(self, key: str) -> bytes | None:
-        return self.conn.get(self.prefix + "a:" + key)
-
-    def set(self, key: str, value: bytes, ttl: int) -> None:
-        self.conn.set(self.prefix + "a:" + key, value, ex=ttl)
-
-    def generations(self, names: list[str]) -> list[str]:
-        keys = [self.prefix + "g:" + n for n in names]
-        found = self.conn.mget(keys)
-        missing = [i for i, value in enumerate(found) if value is None]
-        if missing:
-            pipe = self.conn.pipeline()
-            for i in missing:
-                pipe.set(keys[i], secrets.token_hex(8), nx=True, ex=self.GENERATION_TTL)
-            pipe.execute()
-            found = self.conn.mget(keys)
-        return [v.decode() if isinstance(v, bytes) else str(v) for v in found]
-
-    def replace(self, names: Iterable[str]) -> None:
-        pipe = self.conn.pipeline(transaction=False)
-        for name in names:
-            pipe.set(self.prefix + "g:" + name, secrets.token_hex(8), ex=self.GENERATION_TTL)
-        pipe.execute()
-
-
 def store() -> Store | None:
     """This app's store (None: the cache is off)."""
     if not current_app.config.get("PUBLIC_CACHE", True):
@@ -184,23 +108,39 @@ def generations(names: list[str]) -> list[str] | None:
         return None
 
 
-def get(key: str) -> bytes | None:
+def lookup(slot: str, names: list[str], bucket: int, stale: bool) -> Found | None:
+    """The slot's answer for these generations and time bucket (:class:`Found`); None: no
+    cache, or Redis failed (then nothing is cached: the view answers)."""
     found = store()
+    if found is None:
+        return None
     try:
-        return found.get(key) if found is not None else None
+        return found.lookup(slot, names, bucket, stale)
     except RedisError as exc:
-        log.warning("public cache: read failed: %s", exc)
+        log.warning("public cache: lookup failed: %s", exc)
         return None
 
 
-def put(key: str, value: bytes) -> None:
+def keep(slot: str, version: str, value: bytes, ttl: int) -> None:
+    """Keep ``value`` as the slot's answer of ``version`` (and release its rebuild lock)."""
     found = store()
     if found is None:
         return
     try:
-        found.set(key, value, 2 * current_app.config.get("PUBLIC_CACHE_SECONDS", 30))
+        found.keep(slot, version, value, ttl)
     except RedisError as exc:
         log.warning("public cache: write failed: %s", exc)
+
+
+def release(slot: str) -> None:
+    """A rebuild that kept nothing (an error, a cookie): the next request rebuilds."""
+    found = store()
+    if found is None:
+        return
+    try:
+        found.release(slot)
+    except RedisError as exc:  # the lock expires on its own (REBUILD_LOCK_MS)
+        log.warning("public cache: releasing a rebuild lock failed: %s", exc)
 
 
 def invalidate(names: Iterable[str]) -> None:

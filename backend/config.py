@@ -83,9 +83,11 @@ class Settings:
     resident_access_minutes: int = 60
     resident_refresh_days: int = 60
     #: The public reads' shared response cache (backend.cache): on/off, the max-age a CDN
-    #: and the cache keep an answer, the stale-while-revalidate, the in-process LRU's size.
+    #: and the cache keep an answer, the stale-while-revalidate, the in-process LRU's size;
+    #: the figures' (statistics, scoreboards) max-age: they do not follow each new report.
     public_cache: bool = True
     public_cache_seconds: int = 30
+    public_figures_seconds: int = 300
     public_cache_stale_seconds: int = 30
     public_cache_entries: int = 1000
 
@@ -181,6 +183,7 @@ class Settings:
             resident_refresh_days=get_int("RESIDENT_REFRESH_DAYS", 60),
             public_cache=get_bool("PUBLIC_CACHE", True),
             public_cache_seconds=get_int("PUBLIC_CACHE_SECONDS", 30),
+            public_figures_seconds=get_int("PUBLIC_FIGURES_SECONDS", 300),
             public_cache_stale_seconds=get_int("PUBLIC_CACHE_STALE_SECONDS", 30),
             public_cache_entries=get_int("PUBLIC_CACHE_ENTRIES", 1000),
         )
@@ -326,6 +329,7 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         # The public reads' response cache (backend.cache, backend.api.caching).
         "PUBLIC_CACHE": settings.public_cache,
         "PUBLIC_CACHE_SECONDS": settings.public_cache_seconds,
+        "PUBLIC_FIGURES_SECONDS": settings.public_figures_seconds,
         "PUBLIC_CACHE_STALE_SECONDS": settings.public_cache_stale_seconds,
         "PUBLIC_CACHE_ENTRIES": settings.public_cache_entries,
         "JSON_SORT_KEYS": False,

@@ -1,15 +1,19 @@
 """Conditional GET and the shared response cache of public answers (API and portal).
 
 Anonymous public reads of the endpoints :func:`register` names are answered from the
-cache (:mod:`backend.cache`): the key, and the strong ``ETag`` made from it, are
-computed *before* the view runs, from the generations the answer depends on (the
-board's, or the report's and the epoch's), the URL, the language and a time bucket of
-``PUBLIC_CACHE_SECONDS`` (figures that depend on the clock, such as working hours left,
-never stay longer than that). A matching ``If-None-Match`` is answered 304 without
-building anything; a cached body is sent as it was; otherwise the view runs and its
-answer is kept if it is a 200 without cookies. Such answers say
-``Cache-Control: public, max-age=<PUBLIC_CACHE_SECONDS>, stale-while-revalidate=<...>``
-for a CDN in front.
+cache (:mod:`backend.cache`) in one lookup (one Redis round trip) *before* the view runs.
+A request's *slot* is its endpoint, URL and language; its answer's *version* is a time
+bucket and the tokens of the generations it depends on (the board's for lists; the
+report's and the epoch's for a report page; the places' for figures). The strong ``ETag``
+is made from both. Lists and report pages have buckets of ``PUBLIC_CACHE_SECONDS``
+(figures that depend on the clock, such as working hours left, never stay longer than
+that); figures (:data:`FIGURES`: statistics, scoreboards, the provinces' ranking), of
+``PUBLIC_FIGURES_SECONDS``, whatever is reported meanwhile. A matching ``If-None-Match``
+is answered 304 without building anything; a cached body is sent as it was; when only the
+time bucket moved on, the previous answer is sent while one request (in any process)
+builds the new one; otherwise the view runs and its answer is kept if it is a 200 without
+cookies. Such answers say ``Cache-Control: public, max-age=<seconds>,
+stale-while-revalidate=<PUBLIC_CACHE_STALE_SECONDS>`` for a CDN in front.
 
 Never shared: a request that is signed in (an ``Authorization`` header or the console's
 session cookie), one that changes the language (it sets a cookie), errors, answers that
@@ -22,11 +26,13 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import select
 
 from backend import cache
+from backend.cache_store import State
 from backend.db import db
 from backend.i18n import current_language
 from backend.models import Report
@@ -38,7 +44,7 @@ _HEADER = b"\n"
 
 
 def board_scope(_view_args: dict) -> list[str]:
-    """Lists and figures: anything public may change them."""
+    """Lists: anything public may change them."""
     return [cache.BOARD]
 
 
@@ -60,56 +66,94 @@ def report_scope(view_args: dict) -> list[str] | None:
     return [cache.report_generation(report_id), cache.EPOCH]
 
 
+def figures_scope(_view_args: dict) -> list[str]:
+    """Figures (statistics, scoreboards, the provinces' ranking): not every new report's
+    (the board generation would never let them be hit at national scale), the places'
+    (a unit renamed shows at once), in a time bucket of ``PUBLIC_FIGURES_SECONDS``."""
+    return [cache.PLACES]
+
+
+#: The endpoints whose answers are figures: keyed by :func:`figures_scope` (and its
+#: seconds) even where a blueprint registers them with :func:`board_scope`.
+FIGURES = frozenset(
+    {
+        "public.stats",
+        "public.departments",
+        "public.department",
+        "public.provinces",
+        "portal.scoreboard",
+        "portal.department",
+        "portal.ranking",
+    }
+)
+
+
+class _Cached(NamedTuple):
+    scope: Scope
+    seconds: str  # the setting of its max-age and time bucket
+
+
 def personal() -> bool:
     """Signed in (or about to be given a cookie): never a shared answer."""
+    headers, cookies = request.headers, request.cookies
     return (
-        "Authorization" in request.headers
-        or current_app.config.get("SESSION_COOKIE_NAME", "session") in request.cookies
+        "Authorization" in headers
+        or (bool(cookies) and current_app.config.get("SESSION_COOKIE_NAME", "session") in cookies)
         or "lang" in request.args
     )
 
 
-def _max_age() -> int:
-    return int(current_app.config.get("PUBLIC_CACHE_SECONDS", 30))
-
-
-def _key(scope: list[str], tokens: list[str]) -> str:
-    bucket = int(time.time() // max(_max_age(), 1))
-    args = sorted(request.args.items(multi=True))
-    parts = [request.endpoint or "", request.path, repr(args), current_language(), str(bucket)]
-    parts += [f"{name}={token}" for name, token in zip(scope, tokens, strict=True)]
+def _slot() -> str:
+    """The request's slot: its endpoint, path, arguments and language."""
+    args = sorted(request.args.items(multi=True)) if request.args else ()
+    parts = (request.endpoint or "", request.path, repr(args), current_language())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _public_headers(response: Response, etag: str) -> Response:
-    response.set_etag(etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = _max_age()
+def _etag(slot: str, version: str) -> str:
+    return hashlib.sha256(f"{slot}|{version}".encode()).hexdigest()[:32]
+
+
+def _cache_control(seconds: int) -> str:
     stale = int(current_app.config.get("PUBLIC_CACHE_STALE_SECONDS", 30))
-    if stale:
-        response.cache_control.stale_while_revalidate = stale
+    value = f"public, max-age={seconds}"
+    return f"{value}, stale-while-revalidate={stale}" if stale else value
+
+
+def _public_headers(response: Response, etag: str, seconds: int) -> Response:
+    headers = response.headers
+    headers["ETag"] = f'"{etag}"'
+    headers["Cache-Control"] = _cache_control(seconds)
     response.vary.add("Cookie")  # the language cookie (backend.i18n)
     return response
 
 
-def _before(scopes: dict[str, Scope]):
+def _before(cached: dict[str, _Cached]):
     def lookup():
-        scope_of = scopes.get(request.endpoint or "")
-        if scope_of is None or request.method not in ("GET", "HEAD") or personal():
+        entry = cached.get(request.endpoint or "")
+        if entry is None or request.method not in ("GET", "HEAD") or personal():
             return None
-        scope = scope_of(request.view_args or {})
-        tokens = cache.generations(scope) if scope else None
-        if tokens is None:
+        scope = entry.scope(request.view_args or {})
+        if not scope:
             return None
-        key = _key(scope, tokens)
-        g.public_cache_key = key
-        if request.if_none_match.contains_weak(key):  # weak comparison (RFC 9110)
-            return _public_headers(Response(status=304), key)
-        stored = cache.get(key)
-        if stored is not None:
-            mimetype, _, body = stored.partition(_HEADER)
+        config = current_app.config
+        seconds = max(int(config.get(entry.seconds, 30)), 1)
+        slot = _slot()
+        stale = int(config.get("PUBLIC_CACHE_STALE_SECONDS", 30)) > 0
+        found = cache.lookup(slot, scope, int(time.time() // seconds), stale)
+        if found is None:
+            return None
+        etag = _etag(slot, found.version)
+        if found.state in (State.FRESH, State.STALE):
             g.public_cache_hit = True
-            return _public_headers(Response(body, mimetype=mimetype.decode()), key)
+        else:
+            g.public_cache_build = (slot, found.version, 2 * seconds, found.state)
+        g.public_cache_seconds = seconds
+        if request.if_none_match and request.if_none_match.contains_weak(etag):
+            return _public_headers(Response(status=304), etag, seconds)  # weak (RFC 9110)
+        if found.body is not None:
+            mimetype, _, body = found.body.partition(_HEADER)
+            return _public_headers(Response(body, mimetype=mimetype.decode()), etag, seconds)
         return None
 
     return lookup
@@ -119,9 +163,14 @@ def conditional(response: Response) -> Response:
     """After a public view: keep and label a shareable answer, or the private ETag."""
     if request.method not in ("GET", "HEAD"):
         return response
-    key = g.pop("public_cache_key", None)
-    if key is not None:
-        if g.pop("public_cache_hit", False) or response.status_code == 304:
+    if g.pop("public_cache_hit", False):
+        return response
+    build = g.pop("public_cache_build", None)
+    if build is not None:
+        slot, version, ttl, state = build
+        if response.status_code == 304:
+            if state == State.BUILD:
+                cache.release(slot)
             return response
         if (
             response.status_code == 200
@@ -129,8 +178,12 @@ def conditional(response: Response) -> Response:
             and not response.direct_passthrough
             and "Set-Cookie" not in response.headers
         ):
-            cache.put(key, response.mimetype.encode() + _HEADER + response.get_data())
-            return _public_headers(response, key)
+            cache.keep(
+                slot, version, response.mimetype.encode() + _HEADER + response.get_data(), ttl
+            )
+            return _public_headers(response, _etag(slot, version), g.public_cache_seconds)
+        if state == State.BUILD:
+            cache.release(slot)  # errors are never kept: the next request rebuilds
     if response.status_code == 200 and not response.is_streamed and not response.direct_passthrough:
         response.cache_control.no_cache = True
         response.add_etag()
@@ -138,7 +191,23 @@ def conditional(response: Response) -> Response:
     return response
 
 
+def _release_unfinished(_exc) -> None:
+    """A rebuild that raised before ``conditional`` ran: let the next request rebuild."""
+    build = g.pop("public_cache_build", None)
+    if build is not None and build[3] == State.BUILD:
+        cache.release(build[0])
+
+
 def register(bp: Blueprint, scopes: dict[str, Scope]) -> None:
-    """Cache ``bp``'s endpoints named in ``scopes`` (view function names) for the public."""
-    named = {f"{bp.name}.{name}": scope for name, scope in scopes.items()}
-    bp.before_request(_before(named))
+    """Cache ``bp``'s endpoints named in ``scopes`` (view function names) for the public.
+
+    An endpoint of :data:`FIGURES` is keyed as figures (``PUBLIC_FIGURES_SECONDS``)."""
+    cached = {}
+    for name, scope in scopes.items():
+        endpoint = f"{bp.name}.{name}"
+        if endpoint in FIGURES:
+            cached[endpoint] = _Cached(figures_scope, "PUBLIC_FIGURES_SECONDS")
+        else:
+            cached[endpoint] = _Cached(scope, "PUBLIC_CACHE_SECONDS")
+    bp.before_request(_before(cached))
+    bp.teardown_request(_release_unfinished)
