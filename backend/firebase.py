@@ -8,6 +8,10 @@ The Firebase Auth emulator convention (``FIREBASE_AUTH_EMULATOR_HOST``) makes
 firebase-admin accept *unsigned* ID tokens, so sign-in works with no network: only
 when the operator sets it, or ``flask --app wsgi quickstart`` turns it on for the demo.
 It is never a default, and production refuses to start with it (see :mod:`backend.config`).
+
+firebase-admin and google-auth (about 30 MB of a worker's memory with their HTTP stacks)
+are imported at the first sign-in, not when the app starts: most workers serve public
+reads and never verify a token.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import firebase_admin
-from firebase_admin import auth, credentials
 from flask import Flask, current_app
-from google.auth.exceptions import DefaultCredentialsError
 
 from backend.domain.text import N_
 from backend.errors import DomainError, Unauthorized
+
+if TYPE_CHECKING:
+    import firebase_admin
 
 APP_NAME = "phananh"
 EMULATOR_ENV = "FIREBASE_AUTH_EMULATOR_HOST"
@@ -59,6 +64,9 @@ def enable_demo_emulator(app: Flask) -> str | None:
 
 
 def firebase_app() -> firebase_admin.App:
+    import firebase_admin
+    from firebase_admin import credentials
+
     try:
         return firebase_admin.get_app(APP_NAME)
     except ValueError:
@@ -76,6 +84,8 @@ def firebase_app() -> firebase_admin.App:
 
 def _verifying_app() -> firebase_admin.App:
     """The firebase-admin app, once it is sure how tokens will be checked."""
+    from google.auth.exceptions import DefaultCredentialsError
+
     emulator = current_app.config.get("FIREBASE_AUTH_EMULATOR_HOST")
     if emulator:
         use_emulator(emulator)
@@ -115,6 +125,9 @@ class VerifiedIdentity:
 
 def verify_id_token(id_token: str, now: float | None = None) -> VerifiedIdentity:
     """Verify a Firebase ID token from phone sign-in and return who it names."""
+    from firebase_admin import auth
+    from google.auth.exceptions import DefaultCredentialsError
+
     try:
         claims = auth.verify_id_token(id_token, app=_verifying_app())
     except DefaultCredentialsError as exc:

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import firebase_admin
 from flask import current_app
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from backend.db import commit, db
 from backend.firebase import firebase_app
-from notifications.fcm import FcmSender, Push, RecordingSender
+from notifications.push import Push, RecordingSender
+
+if TYPE_CHECKING:
+    from notifications.fcm import FcmSender
 from notifications.models import Delivery, Device, Notification
 from notifications.templates import render
 
@@ -35,8 +38,9 @@ def sender() -> FcmSender | RecordingSender:
         return configured
     if not current_app.config.get("FIREBASE_CREDENTIALS"):
         return RecordingSender()
-    app: firebase_admin.App = firebase_app()
-    chosen = FcmSender(app, current_app.config.get("FCM_ENDPOINT"))
+    from notifications.fcm import FcmSender  # firebase-admin: only with credentials
+
+    chosen = FcmSender(firebase_app(), current_app.config.get("FCM_ENDPOINT"))
     current_app.extensions["phananh_push_sender"] = chosen
     return chosen
 

@@ -3,7 +3,8 @@
 :class:`FcmSender` turns :class:`Push` rows of the outbox into FCM v1 messages
 and sends them with ``firebase_admin.messaging.send_each`` in batches of at most
 500 (firebase-admin sends each batch as one HTTP request per message, on a
-thread pool of ``len(batch)`` threads). :class:`RecordingSender` is the embedded
+thread pool of ``len(batch)`` threads). :class:`RecordingSender` (in
+:mod:`notifications.push`, with :class:`Push`: no firebase-admin there) is the embedded
 default when no Firebase credentials are configured: it logs and records.
 
 A re-send of the same outbox row must not show twice on the device: the row id
@@ -24,8 +25,6 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
 from urllib.parse import urlsplit
 
 import firebase_admin
@@ -33,15 +32,17 @@ import google.auth.exceptions
 from firebase_admin import _http_client, exceptions, messaging
 from requests.adapters import HTTPAdapter
 
+# Re-exported: the outbox's Push and the embedded default live in notifications.push, which
+# needs no firebase-admin (see notifications.delivery.sender).
+from notifications.push import Push, RecordingSender, Sender, SendResult
+
+__all__ = ["MAX_BATCH", "FcmSender", "Push", "RecordingSender", "SendResult", "Sender",
+           "build_message", "classify", "error_code"]  # fmt: skip
+
 log = logging.getLogger("notifications.push")
 
 #: firebase-admin refuses more messages than this in one ``send_each`` call.
 MAX_BATCH = 500
-PLATFORMS = ("android", "ios", "web")
-#: Keys FCM refuses in the data payload.
-RESERVED_DATA_KEYS = frozenset({"from", "notification", "message_type"})
-RESERVED_DATA_PREFIXES = ("google.", "gcm.")
-
 _RETRY_ERRORS = (
     messaging.QuotaExceededError,
     exceptions.ResourceExhaustedError,  # HTTP 429 without the QUOTA_EXCEEDED detail
@@ -52,57 +53,6 @@ _RETRY_ERRORS = (
 _FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 _BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 _TOKEN_FIELDS = frozenset({"message.token", "token"})
-
-
-@dataclass(frozen=True)
-class Push:
-    """One push to one device, from one outbox row."""
-
-    notification_id: int  # outbox row id: Android tag, APNs apns-collapse-id, web tag
-    token: str  # FCM registration token
-    platform: str  # "android" | "ios" | "web"
-    title: str
-    body: str
-    report_code: str | None  # deep link; Android collapse_key, APNs thread-id
-    urgent: bool  # Android priority high / APNs priority 10, else normal / 5
-    data: dict[str, str] = field(default_factory=dict)  # extra data payload, strings only
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.token, str) or not self.token:
-            raise ValueError("Push.token must be a non-empty string.")
-        if self.platform not in PLATFORMS:
-            raise ValueError(f"Push.platform must be one of {PLATFORMS}, not {self.platform!r}.")
-        for key, value in self.data.items():
-            if not isinstance(key, str) or not isinstance(value, str):
-                raise ValueError("Push.data keys and values must be strings.")
-            if key in RESERVED_DATA_KEYS or key.startswith(RESERVED_DATA_PREFIXES):
-                raise ValueError(f"Push.data key {key!r} is reserved by FCM.")
-
-    def payload(self) -> dict[str, str]:
-        """The data payload: the extra data plus ``notification_id`` and ``report_code``."""
-        data = dict(self.data)
-        data["notification_id"] = str(self.notification_id)
-        if self.report_code:
-            data["report_code"] = self.report_code
-        return data
-
-
-@dataclass
-class SendResult:
-    sent: list[int] = field(default_factory=list)  # notification ids delivered
-    unregistered: list[str] = field(default_factory=list)  # tokens to delete
-    retry: list[int] = field(default_factory=list)  # notification ids to send again later
-    failed: list[tuple[int, str]] = field(default_factory=list)  # (id, FCM error code)
-
-    def extend(self, other: SendResult) -> None:
-        self.sent += other.sent
-        self.unregistered += other.unregistered
-        self.retry += other.retry
-        self.failed += other.failed
-
-
-class Sender(Protocol):
-    def send(self, pushes: list[Push]) -> SendResult: ...
 
 
 def build_message(push: Push) -> messaging.Message:
@@ -290,23 +240,3 @@ def _point_at(app: firebase_admin.App, url: str) -> None:
         pool_connections=100, pool_maxsize=100, max_retries=_http_client.DEFAULT_RETRY_CONFIG
     )
     client.session.mount(f"{parts.scheme}://{parts.netloc}", adapter)
-
-
-class RecordingSender:
-    """The embedded default (no Firebase credentials): logs and records, sends nothing."""
-
-    def __init__(self) -> None:
-        self.sent: list[Push] = []
-
-    def send(self, pushes: list[Push]) -> SendResult:
-        for push in pushes:
-            log.info(
-                "push %s to %s… (%s): %s [%s]",
-                push.notification_id,
-                push.token[:8],
-                push.platform,
-                push.title,
-                push.report_code or "-",
-            )
-        self.sent += pushes
-        return SendResult(sent=[push.notification_id for push in pushes])

@@ -24,14 +24,26 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-import pillow_heif
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from backend.domain.text import N_
 from backend.media import containers, exif, flatten, jpeg
 from backend.media.jpeg import complete_jpeg
 
-pillow_heif.register_heif_opener()
+_heif_registered = False
+
+
+def _heif_opener(data: bytes) -> None:
+    """Register pillow-heif's opener with Pillow before the first file that may be a HEIF
+    is opened (its own check: ``ftyp`` at bytes 4-8), not when the app starts: libheif
+    and the plugin cost every worker about 8 MB, and most never see a HEIC photo."""
+    global _heif_registered
+    if not _heif_registered and data[4:8] == b"ftyp":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        _heif_registered = True
+
 
 RENDITIONS: dict[str, int] = {"thumb": 320, "display": 1280}
 """Rendition name -> maximum length in pixels of the longest side."""
@@ -179,6 +191,7 @@ def _open(data: bytes) -> ImageFile.ImageFile:
         containers.check_parts(data)
     except (jpeg.TooComplex, containers.TooComplex) as exc:
         raise _too_complex() from exc
+    _heif_opener(data)
     try:
         img = Image.open(io.BytesIO(data), formats=tuple(_MIME_BY_FORMAT))
     except _BOMB_ERRORS as exc:
@@ -195,6 +208,7 @@ def _open(data: bytes) -> ImageFile.ImageFile:
 
 def _classify_unaccepted(data: bytes) -> PhotoError:
     """Tell an image in a format we refuse (GIF, BMP, TIFF...) apart from a non-image."""
+    _heif_opener(data)
     try:
         with Image.open(io.BytesIO(data)) as other:
             return _unsupported_format(str(other.format))
