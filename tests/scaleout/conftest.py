@@ -118,6 +118,8 @@ def _server(name: str, env: dict[str, str]) -> tuple[Process, str]:
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",  # as production starts it: preloaded (see gunicorn.conf.py)
+        str(ROOT / "gunicorn.conf.py"),
         "--workers",
         "1",
         "--bind",
