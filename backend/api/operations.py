@@ -66,6 +66,7 @@ def open_map(args):
         zoom=args["zoom"],
         department=args.get("department"),
         category=args.get("category"),
+        province=args.get("province"),
     )
 
 

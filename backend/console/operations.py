@@ -133,7 +133,9 @@ def operations_page():
         month_labels=month_labels,
         unit_charts=units,
         map_filters=map_filters,
-        map_args={k: v for k, v in map_filters.items() if v},
+        map_args={
+            k: v for k, v in {**map_filters, "province": chosen.get("province")}.items() if v
+        },
         departments=choices.handling_units(g.staff),
         categories=choices.categories(g.staff),
         tiles=current_app.config.get("MAP_TILE_URL") or "",
@@ -151,7 +153,7 @@ def operations_figures():
 @bp.get("/operations/map.json")
 @roles_required(*WATCHERS)
 def operations_map():
-    args = _load(MapArgsSchema(), ("zoom", "department", "category"))
+    args = _load(MapArgsSchema(), ("zoom", "department", "category", "province"))
     return jsonify(
         operations.map_cells(
             g.staff,
@@ -159,6 +161,7 @@ def operations_map():
             zoom=args["zoom"],
             department=args.get("department"),
             category=args.get("category"),
+            province=args.get("province"),
         )
     )
 

@@ -71,6 +71,7 @@ class MapArgsSchema(EmptyAsAbsentSchema):
     zoom = fields.Integer(load_default=12, validate=validate.Range(min=0, max=30))
     department = fields.String(validate=validate.Length(max=64))
     category = fields.String(validate=validate.Length(max=64))
+    province = fields.String(validate=validate.Length(max=64))
 
 
 class StateCountsSchema(Schema):

@@ -23,7 +23,7 @@ from backend.db import db
 from backend.geo.geojson import from_wkb
 from backend.models import AdminUnit, Category, Department, Report
 from backend.services import policy, queries
-from backend.services.operations.board import OPEN_ONLY, require_watcher
+from backend.services.operations.board import OPEN_ONLY, board_province
 from backend.services.sla import working_calendar
 
 #: A cell's side in screen pixels (Web Mercator tiles are 256 px wide).
@@ -66,14 +66,18 @@ def map_cells(
     zoom: int = 12,
     department: str | None = None,
     category: str | None = None,
+    province: str | None = None,
 ) -> dict:
     """The open reports the staff member may read, in cells at ``zoom``, optionally of one
-    handling unit and one category (unknown codes: 422, as on the desk)."""
-    require_watcher(staff)
+    handling unit and one category (unknown codes: 422, as on the desk), of the province
+    the board shows (:func:`backend.services.operations.board.board_province`)."""
+    target = board_province(staff, province)
     zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
     stmt = select(Report.code, Report.lat, Report.lng, _state(now)).where(
         policy.readable(staff), Report.status.in_(OPEN_ONLY.status)
     )
+    if target is not None:
+        stmt = stmt.where(Report.province_id == target)
     if department:
         stmt = stmt.where(
             Report.department_id == queries.id_of(Department, department, "department")

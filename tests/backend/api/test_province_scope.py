@@ -213,3 +213,15 @@ def test_the_board_of_one_province_for_national_staff(client, staff):
     assert refused.status_code == 403, refused.get_json()
     unknown = client.get(board + "?province=atlantis", headers=staff("national.admin"))
     assert unknown.status_code == 404, unknown.get_json()
+
+
+def test_the_map_of_one_province_for_national_staff(client, staff, vl_report, resident, submit):
+    assert submit(resident("+84907777771")).status_code == 201  # one in TP Cần Thơ too
+    path = "/staff/v1/operations/map?zoom=8"
+    every = client.get(path, headers=staff("national.admin")).get_json()["total"]
+    vinh_long = client.get(path + "&province=vinh-long", headers=staff("national.admin"))
+    own = client.get(path, headers=staff("vl.coordinator")).get_json()["total"]
+    assert vinh_long.get_json()["total"] == own >= 1
+    assert every > own
+    refused = client.get(path + "&province=vinh-long", headers=staff("coordinator"))
+    assert refused.status_code == 403
