@@ -8,9 +8,10 @@
    reports over the 34 provinces of the 2025 map, with timelines, clocks, ratings and
    photo records, and a small one of ``--small`` reports (``<name>_small``).
 2. Runs the app (``wsgi:create_app()``) and a bare Flask JSON endpoint (the floor,
-   bench/national_floor.py) under the same gunicorn settings (2 sync workers), one at a
-   time, and drives each route with wrk (2 threads, 32 connections, 10 s; 3 s with
-   ``--quick``): the floor first and last, the app with its public cache off
+   bench/national_floor.py) under the same gunicorn settings (2 sync workers, the
+   repository's gunicorn.conf.py: preloaded, as in production), one at a time, and drives
+   each route with wrk (2 threads, 32 connections, 1 s of warm-up not counted, then 5 s;
+   3 s with ``--quick``): the floor first and last, the app with its public cache off
    (``PUBLIC_CACHE=false``: every read built) and on (Redis).
 3. Prints one table (requests/s, p50, p99, ratio to the floor), the board at the small
    and the large database, the routing rate, the workers' RSS after the run and a photo
@@ -39,10 +40,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import national_data, national_extras, national_report  # noqa: E402
-from bench.national_http import Server, rss_mb, wrk  # noqa: E402
+from bench.national_http import Server, memory_mb, wrk  # noqa: E402
+from bench.national_submit import remove_submitted, sign_in, submission_body  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/phananh_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
+#: The time plan: wrk's seconds per route (``--seconds``), its warm-up before each (not
+#: counted), how long one request may take before a route is skipped, and how long the
+#: cached server is driven at most to reach 10,000 requests before its RSS is read. With
+#: 22 wrk runs, 2 server restarts per mode at most and the deep cursor, the runs take
+#: about 8-10 minutes; with the 1,000,000-report build, the whole command about 20.
+SECONDS, WARMUP, FIRST_TIMEOUT, TOP_UP, SETTLE = 5, 1, 30, 60, 20
 #: (key, label, kind): kind "cached" routes are run with the public cache off and on.
 ROUTES = [
     ("list", "`GET /public/v1/reports` (page 1)", "cached"),
@@ -94,18 +102,24 @@ def codes(url: str, count: int) -> list[str]:
         ]
 
 
+_DEEP: dict[str, str] = {}
+
+
 def deep_cursor(base: str) -> str:
     """The cursor of page 500 of the public list (following ``next`` links), or an offset
-    page when the list has no cursor."""
+    page when the list has no cursor; found once per run (499 requests), then reused."""
     import requests
+
+    if "path" in _DEEP:
+        return _DEEP["path"]
 
     url, cursor = f"{base}/public/v1/reports", None
     for _ in range(499):
         page = requests.get(url, params={"cursor": cursor} if cursor else None, timeout=60)
         cursor = page.json().get("next")
         if not cursor:
-            return "/public/v1/reports?page=500"
-    return f"/public/v1/reports?cursor={cursor}"
+            return _DEEP.setdefault("path", "/public/v1/reports?page=500")
+    return _DEEP.setdefault("path", f"/public/v1/reports?cursor={cursor}")
 
 
 def paths(base: str, hot: list[str], spread: list[str], folder: Path) -> dict[str, dict]:
@@ -154,96 +168,39 @@ def drive(server: Server, route: dict, seconds: float, mode: str, first_timeout:
         status = requests.get(server.base + first, timeout=first_timeout).status_code
     except requests.Timeout as exc:
         raise TooSlow(first) from exc
-    if "paths" in route:
-        result = wrk(server.base + "/", seconds, script="paths.lua",
-                     env={"BENCH_PATHS": route["paths"][mode]})  # fmt: skip
-    else:
-        result = wrk(server.base + route["path"], seconds)
+    for length in (WARMUP, seconds):  # the warm-up's figures are not kept
+        if "paths" in route:
+            result = wrk(server.base + "/", length, script="paths.lua",
+                         env={"BENCH_PATHS": route["paths"][mode]})  # fmt: skip
+        else:
+            result = wrk(server.base + route["path"], length)
     return {**result.as_dict(), "status": status, "path": route.get("path", "(many)")}
 
 
-def settle(app: Server) -> None:
+def settle(app: Server, budget: float = SETTLE) -> bool:
     """Wait until the workers are done with what wrk left queued when it stopped (a sync
-    worker finishes a request whose client went away): the next route starts idle."""
+    worker finishes a request whose client went away): the next route starts idle. False
+    when that takes more than ``budget`` seconds (32 queued requests of a slow route): the
+    server is then started again rather than waited for."""
     import requests
 
-    for _ in range(2):
-        with contextlib.suppress(requests.RequestException):
-            requests.get(app.base + "/healthz", timeout=600)
+    try:
+        for _ in range(2):
+            requests.get(app.base + "/healthz", timeout=budget)
+    except requests.RequestException:
+        return False
+    return True
 
 
-def top_up(app: Server, served: int, path: str, target: int = 10_000, budget: float = 60) -> int:
+def top_up(
+    app: Server, served: int, path: str, target: int = 10_000, budget: float = TOP_UP
+) -> int:
     """More requests of ``path`` until the workers served ``target`` (at most ``budget``
     seconds): the RSS is read after them."""
     extra, started = 0, time.monotonic()
     while served + extra < target and time.monotonic() - started < budget:
-        extra += wrk(app.base + path, 10).requests
+        extra += wrk(app.base + path, 5).requests
     return extra
-
-
-def sign_in(base: str) -> tuple[dict, dict]:
-    import requests
-
-    from backend.firebase import emulator_id_token
-
-    token = emulator_id_token("bench-national-resident", "+84919999999", "phananh-demo")
-    answer = requests.post(f"{base}/mobile/v1/auth/firebase", json={"id_token": token}, timeout=60)
-    answer.raise_for_status()
-    resident = {"Authorization": f"Bearer {answer.json()['access_token']}"}
-    answer = requests.post(
-        f"{base}/staff/v1/auth/login",
-        json={"username": "so-xd.officer", "password": "demo"},
-        timeout=60,
-    )
-    answer.raise_for_status()
-    return resident, {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-
-def submission_body(folder: Path) -> dict[str, str]:
-    """The multipart body of a report with a 1 MB photo, split around lat and lng."""
-    from bench.national_extras import big_photo
-
-    photo = big_photo(1.0, 2000, 1500, 5)
-    boundary = "----phananhbench7d9e"
-
-    def field(name: str, value: str) -> bytes:
-        return (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n").encode()  # fmt: skip
-
-    head = field("category", "giao-thong") + field(
-        "description", "Ổ gà lớn trên đường Hai Bà Trưng, xe máy đi qua rất nguy hiểm"
-    )
-    head += f'--{boundary}\r\nContent-Disposition: form-data; name="lat"\r\n\r\n'.encode()
-    mid = f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="lng"\r\n\r\n'.encode()
-    tail = (
-        f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="photos"; '
-        f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
-    ).encode()
-    tail += photo + f"\r\n--{boundary}--\r\n".encode()
-    names = {}
-    for name, data in (("HEAD", head), ("MID", mid), ("TAIL", tail)):
-        path = folder / f"submit-{name.lower()}.bin"
-        path.write_bytes(data)
-        names[f"BENCH_{name}"] = str(path)
-    names["BENCH_CTYPE"] = f"multipart/form-data; boundary={boundary}"
-    names["photo_bytes"] = str(len(photo))
-    return names
-
-
-def remove_submitted(url: str) -> None:
-    """Delete what the submission runs added (reports from id 10,000,001 on), so the
-    cached database stays the build."""
-    with psycopg.connect(national_data.psycopg_url(url)) as conn:
-        conn.execute("SET session_replication_role = replica")
-        tables = conn.execute(
-            "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c "
-            "WHERE c.confrelid = 'reports'::regclass AND c.contype = 'f' "
-            "AND c.conrelid <> 'reports'::regclass"
-        ).fetchall()
-        for (table,) in tables:
-            conn.execute(f"DELETE FROM {table} WHERE report_id > 10000000")
-        conn.execute("DELETE FROM reports WHERE id > 10000000")
-        conn.commit()
 
 
 def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, only) -> None:
@@ -253,10 +210,10 @@ def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, onl
     env = app_env(args, media, cache=cache)
     app = Server("wsgi:create_app()", env, health="/healthz")
     try:
-        at_start = [round(rss_mb(pid), 1) for pid in app.workers()]
+        at_start = [memory_mb(pid) for pid in app.workers()]
         routes = paths(app.base, hot, spread, folder)
         resident, staff = sign_in(app.base)
-        served = 0
+        served, ten_thousand = 0, None
         for key, _label, kind in ROUTES:
             if (only and key not in only) or kind == "missing":
                 continue
@@ -282,19 +239,36 @@ def measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, onl
                     resident, staff = sign_in(app.base)
                     served = 0
                     continue
-            settle(app)
-            result["rss_mb_after"] = [round(rss_mb(pid), 1) for pid in app.workers()]
+            idle = settle(app)
+            result["rss_mb_after"] = [memory_mb(pid)["rss"] for pid in app.workers()]
             served += result["requests"]
             run["routes"].setdefault(key, {})[mode] = result
+            if mode == "cached" and key == "list":  # the target: 10,000 cached requests
+                served += top_up(app, served, routes["list"]["path"])
+                ten_thousand = (served, [memory_mb(pid) for pid in app.workers()])
+            if not idle:  # still busy with what wrk left queued: a fresh server instead
+                result["restarted_after"] = True
+                app.stop()
+                app = Server("wsgi:create_app()", env, health="/healthz")
+                resident, staff = sign_in(app.base)
+                served = 0
             print(f"  {mode:8} {key:14} {result['rps']:8.1f} req/s "
                   f"p50 {result['p50_ms']:8.1f} ms p99 {result['p99_ms']:8.1f} ms "
                   f"errors {result['errors']}, RSS {result['rss_mb_after']} MB",
                   flush=True)  # fmt: skip
-        served += top_up(app, served, routes["list"]["path"])
+        # The RSS target is read after 10,000 requests of the cached list (a fresh server,
+        # then the list alone); the end of the mode (statistics built in the worker, a
+        # restarted server...) is kept as well.
+        at_end = (served, [memory_mb(pid) for pid in app.workers()])
+        count, after = ten_thousand if mode == "cached" and ten_thousand else at_end
         run.setdefault("rss_mb", {})[mode] = {
-            "at_start": at_start,
-            "after_requests": served,
-            "workers": [round(rss_mb(pid), 1) for pid in app.workers()],
+            "at_start": [m["rss"] for m in at_start],
+            "after_requests": count,
+            "workers": [m["rss"] for m in after],
+            "memory_at_start": at_start,  # rss, pss, uss of each worker
+            "memory": after,
+            "at_end": {"requests": at_end[0], "memory": at_end[1]},
+            "master": memory_mb(app.process.pid),
         }
         if args.profile and mode == "uncached":
             run["profiles"] = national_report.profile_misses(app, routes, run, folder, seconds)
@@ -310,7 +284,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="3 s per route instead of 10")
+    parser.add_argument("--quick", action="store_true", help="3 s per route instead of 5")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--profile", action="store_true")
@@ -321,7 +295,7 @@ def main() -> None:
     parser.add_argument(
         "--first-timeout",
         type=float,
-        default=60,
+        default=FIRST_TIMEOUT,
         help="seconds one request of a route may take before it is skipped",
     )
     args = parser.parse_args()
@@ -332,45 +306,66 @@ def main() -> None:
         national_report.write(run, table, ROOT, keep_json=True)
         return
     args.small_database_url = args.small_database_url or args.database_url + "_small"
-    seconds = args.seconds or (3 if args.quick else 10)
+    seconds = args.seconds or (3 if args.quick else SECONDS)
     os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     started = time.perf_counter()
     run = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "seconds": seconds}
-    run["build"] = national_data.ensure(args.database_url, args.reports, rebuild=args.rebuild)
-    run["build_small"] = national_data.ensure(
-        args.small_database_url, args.small, rebuild=args.rebuild
-    )
+    run["phases"] = phases = {}
+
+    @contextlib.contextmanager
+    def phase(name: str):
+        """Time one phase of the run; printed as it ends, kept in the results."""
+        since = time.perf_counter()
+        yield
+        phases[name] = round(time.perf_counter() - since)
+        print(f"== {name}: {phases[name]} s (run so far {time.perf_counter() - started:.0f} s)",
+              flush=True)  # fmt: skip
+
+    with phase(f"build or reuse {args.reports:,} reports"):
+        run["build"] = national_data.ensure(args.database_url, args.reports, rebuild=args.rebuild)
+    with phase(f"build or reuse {args.small:,} reports"):
+        run["build_small"] = national_data.ensure(
+            args.small_database_url, args.small, rebuild=args.rebuild
+        )
     redis.Redis.from_url(args.redis_url).flushdb()
     only = set(args.only.split(",")) if args.only else None
     with tempfile.TemporaryDirectory(prefix="phananh-national-") as tmp:
         folder = Path(tmp)
         run["routes"], run["floor"] = {}, []
         floor_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        with Server("bench.national_floor:app", floor_env) as floor:
+        with phase("floor (first)"), Server("bench.national_floor:app", floor_env) as floor:
+            wrk(floor.base + "/", WARMUP)
             run["floor"].append(wrk(floor.base + "/", seconds).as_dict())
             print(f"  floor {run['floor'][-1]}", flush=True)
         hot, spread = codes(args.database_url, 20), codes(args.database_url, 5000)
         body = submission_body(folder)
         try:
             for mode, cache in (("uncached", False), ("cached", True)):
-                measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, only)
+                with phase(f"app, {mode}"):
+                    measure_mode(args, run, mode, cache, folder, hot, spread, body, seconds, only)
         finally:
             remove_submitted(args.database_url)
-        with Server("bench.national_floor:app", floor_env) as floor:
+        with phase("floor (last)"), Server("bench.national_floor:app", floor_env) as floor:
+            wrk(floor.base + "/", WARMUP)
             run["floor"].append(wrk(floor.base + "/", seconds).as_dict())
             print(f"  floor {run['floor'][-1]}", flush=True)
     redis.Redis.from_url(args.redis_url).flushdb()
-    run["routing"] = national_extras.routing_rate()
-    run["photo_job"] = national_extras.photo_job_peak(args.database_url)
-    run["board_growth"] = national_extras.board_growth(
-        args.small_database_url, args.database_url, ["/public/v1/reports", "/"]
-    )
+    with phase("routing, photo job, board growth"):
+        run["routing"] = national_extras.routing_rate()
+        run["photo_job"] = national_extras.photo_job_peak(args.database_url)
+        run["board_growth"] = national_extras.board_growth(
+            args.small_database_url, args.database_url, ["/public/v1/reports", "/"]
+        )
     run["machine"] = national_report.machine(args.database_url, args.redis_url)
     run["total_seconds"] = round(time.perf_counter() - started)
     table = national_report.render(run, ROUTES)
     print(table)
     if not args.no_write:
         national_report.write(run, table, ROOT)
+    else:  # the figures are kept all the same, outside the repository
+        kept = Path(tempfile.gettempdir()) / f"phananh-national-{run['started'][:19]}.json"
+        kept.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n")
+        print(f"results (BENCHMARKS.md not written): {kept}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 The schema comes from the app's own migrations and the demo seed (``bench.common``); the
 reports, their timelines, clocks, ratings and photo records are bulk-loaded with
-PostgreSQL COPY (psycopg), with the tables' secondary indexes dropped during the load and
-built again after it, and foreign-key triggers off for the load's session. A database
+PostgreSQL COPY (psycopg) in one transaction, with the tables' secondary indexes dropped
+during the load and built again after it, and foreign-key triggers off for the load's
+session (how it is made fast: bench/national_build.py). A database
 already holding the same build (same count, same columns, recorded in the database's
 comment) is reused after ``flask db upgrade``; ``rebuild=True`` forces a new one.
 """
@@ -18,6 +19,7 @@ import numpy as np
 import psycopg
 from sqlalchemy import create_engine, text
 
+from bench import national_build as load
 from bench import national_places as places
 from bench import national_rows as rows
 from bench.national_text import TextPool
@@ -75,25 +77,37 @@ def ensure(url: str, total: int, *, rebuild: bool = False, seed: int = 14, log=p
 
 
 def build(url: str, total: int, *, seed: int = 14, log=print) -> dict:
+    """Schema and demo seed, then the rows by COPY with the secondary indexes dropped,
+    then the indexes, the after-load hook and ANALYZE (see bench/national_build.py);
+    each phase's seconds are logged and recorded under ``phases``."""
     from bench.common import demo_app
 
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def phase(name: str, since: float) -> float:
+        phases[name] = round(time.perf_counter() - since, 1)
+        log(f"{name}: {phases[name]:.0f} s")
+        return time.perf_counter()
+
     now_dt = datetime.now(UTC).replace(microsecond=0)
     now = int(now_dt.timestamp())
     demo_app(url)
-    log(f"schema and demo seed: {time.perf_counter() - started:.0f} s")
+    mark = phase("schema and demo seed", started)
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
         provinces = places.ensure(conn, now_dt)
         categories = [r.code for r in conn.execute(text("SELECT code FROM categories ORDER BY id"))]
         category_ids = [r.id for r in conn.execute(text("SELECT id FROM categories ORDER BY id"))]
         report_cols = places.columns(conn, "reports")
+    engine.dispose()
     rng = np.random.default_rng(seed)
     pool = TextPool(categories, rng)
-    counts = {}
+    counts: dict[str, int] = {}
     with psycopg.connect(psycopg_url(url), autocommit=False) as conn:
         conn.execute("SET session_replication_role = replica")  # no FK triggers for the load
-        conn.execute("SET maintenance_work_mem = '512MB'")  # faster index builds after it
+        load.session(conn)
+        frozen = load.truncate_for_freeze(conn)  # the whole load is one transaction
         dropped = drop_indexes(conn)
         first_resident = _residents(conn, now)
         # Provinces' shares: uneven, as their populations are.
@@ -102,45 +116,57 @@ def build(url: str, total: int, *, seed: int = 14, log=print) -> dict:
         created = np.sort(now - rng.uniform(0, YEAR, total).astype(np.int64))
         next_ids = {"event": 1, "clock": 1, "rating": 1, "photo": 1}
         sequences: dict[int, int] = {}
-        loaded = time.perf_counter()
-        for first in range(0, total, BATCH):
-            last = min(first + BATCH, total)
-            part = _batch(
-                rng, pool, provinces, province_of[first:last], created[first:last], first + 1,
-                category_ids, first_resident, now, report_cols, next_ids, sequences,
-            )  # fmt: skip
-            for table, columns in part.items():
-                counts[table] = counts.get(table, 0) + copy(conn, table, columns)
-            conn.commit()
-            log(
-                f"  {last:>9,} reports loaded ({time.perf_counter() - loaded:.0f} s)",
-            )
+        mark = phase("places and residents", mark)
+
+        def batches():
+            for first in range(0, total, BATCH):
+                last = min(first + BATCH, total)
+                yield _batch(
+                    rng, pool, provinces, province_of[first:last], created[first:last],
+                    first + 1, category_ids, first_resident, now, report_cols, next_ids,
+                    sequences,
+                )  # fmt: skip
+
+        done = 0
+        for part in load.produced(batches()):
+            for table, (names, data, count) in part.items():
+                counts[table] = counts.get(table, 0) + load.copy(
+                    conn, table, names, data, count, freeze=frozen
+                )
+            done += next(iter(part.values()))[2]
+            if done % 200_000 == 0 or done == total:
+                log(f"  {done:>9,} reports loaded ({time.perf_counter() - mark:.0f} s)")
         for year, value in sequences.items():
             conn.execute(
                 "INSERT INTO report_sequences (year, last_value) VALUES (%s, %s) "
                 "ON CONFLICT (year) DO UPDATE SET last_value = EXCLUDED.last_value",
                 (year, value),
             )
-        conn.commit()
-        indexed = time.perf_counter()
-        for statement in dropped:
-            conn.execute(statement)
-        conn.commit()
-        log(f"indexes built again: {time.perf_counter() - indexed:.0f} s")
         _sequences(conn)
         conn.commit()
+        mark = phase("rows (COPY FREEZE)" if frozen else "rows (COPY)", mark)
+    index_seconds = load.build_indexes(psycopg_url(url), dropped, log)
+    mark = phase(f"indexes ({len(dropped)}, two connections)", mark)
+    after_load = load._after_load(url, log)
+    mark = phase("after-load hook" + ("" if after_load else " (no statistics settle yet)"), mark)
     with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
         for table in TABLES:
-            conn.execute(f"VACUUM ANALYZE {table}")
+            # COPY FREEZE left the rows all-visible: ANALYZE is enough; VACUUM otherwise.
+            conn.execute(f"{'ANALYZE' if frozen else 'VACUUM ANALYZE'} {table}")
+        mark = phase("ANALYZE" if frozen else "VACUUM ANALYZE", mark)
         meta = {
             "reports": total,
             "rows": counts,
             "built": now_dt.isoformat(),
             "seconds": round(time.perf_counter() - started),
+            "phases": phases,
+            "indexes": index_seconds,
+            "after_load": after_load,
         }
         meta["fingerprint"] = fingerprint(url)
         name = url.rsplit("/", 1)[1]
-        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(meta)}'")
+        comment = json.dumps(meta).replace("'", "''")
+        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{comment}'")
     log(f"built {total:,} reports in {meta['seconds']} s: {counts}")
     return meta
 
@@ -161,21 +187,7 @@ def drop_indexes(conn) -> list[str]:
 
 
 def copy(conn, table: str, columns: dict[str, list[str]]) -> int:
-    names = list(columns)
-    count = len(columns[names[0]]) if names else 0
-    if not count:
-        return 0
-    with conn.cursor().copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as cp:
-        lines = map("\t".join, zip(*(columns[n] for n in names), strict=True))
-        block: list[str] = []
-        for line in lines:
-            block.append(line)
-            if len(block) == 20_000:
-                cp.write("\n".join(block) + "\n")
-                block = []
-        if block:
-            cp.write("\n".join(block) + "\n")
-    return count
+    return load.copy(conn, table, *load.encode(columns), freeze=False)
 
 
 def _residents(conn, now: int) -> int:

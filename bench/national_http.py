@@ -1,6 +1,8 @@
 """gunicorn and wrk for the national benchmark: start servers, drive them, read the answers.
 
-Both the app and the floor run under :data:`GUNICORN` (2 sync workers); wrk drives them
+Both the app and the floor run under :data:`GUNICORN` (2 sync workers) with the
+repository's ``gunicorn.conf.py``, as production starts them (the app preloaded in the
+master, see that file); wrk drives them
 with 2 threads and 32 connections and ``--latency``, whose requests/s and 50 % / 99 %
 latencies are parsed from its report.
 """
@@ -21,6 +23,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).resolve().parent / "national_lua"
+#: What production runs with (preload, gc.freeze, the pools reset after the fork).
+CONFIG = ROOT / "gunicorn.conf.py"
 #: The same settings for the app and the floor.
 GUNICORN = ("-w", "2", "-k", "sync", "--backlog", "2048", "--timeout", "120",
             "--graceful-timeout", "5", "--log-level", "warning")  # fmt: skip
@@ -37,11 +41,14 @@ def free_port() -> int:
 class Server:
     """A gunicorn serving ``target`` on a free loopback port, in its own process group."""
 
-    def __init__(self, target: str, env: dict[str, str], health: str = "/"):
+    def __init__(self, target: str, env: dict[str, str], health: str = "/",
+                 config: Path = CONFIG):  # fmt: skip
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "gunicorn", "-c", str(config), *GUNICORN,
+                   "-b", f"127.0.0.1:{self.port}", target]  # fmt: skip
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{self.port}", target],
+            command,
             cwd=ROOT,
             env=env,
             start_new_session=True,
@@ -92,6 +99,20 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """A process's RSS, PSS (each shared page divided among the processes sharing it) and
+    USS (its private pages only), in MB, from ``/proc/<pid>/smaps_rollup``. With the app
+    preloaded the workers' RSS still counts the pages they share with the master; PSS and
+    USS show what each worker really adds."""
+    kb: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        kb[name] = int(value.split()[0])
+    uss = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
+    return {"rss": round(kb["Rss"] / 1024, 1), "pss": round(kb["Pss"] / 1024, 1),
+            "uss": round(uss / 1024, 1)}  # fmt: skip
 
 
 @dataclass

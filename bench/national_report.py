@@ -101,10 +101,18 @@ def render(run: dict, routes: list) -> str:
     for mode, rss in (run.get("rss_mb") or {}).items():
         met = "met" if max(rss["workers"]) <= RSS_MB else "**missed**"
         short = " (fewer than 10,000 in the time given)" if rss["after_requests"] < 10_000 else ""
+        shared = ""
+        if rss.get("memory"):  # PSS/USS: with preload, the pages shared with the master
+            shared = "; PSS " + ", ".join(f"{m['pss']:.0f}" for m in rss["memory"]) + " MB, USS "
+            shared += ", ".join(f"{m['uss']:.0f}" for m in rss["memory"]) + " MB"
+        end = rss.get("at_end")
+        if end and end["requests"] != rss["after_requests"]:
+            shared += (f"; after every route ({end['requests']:,} requests since the last start): "
+                       + ", ".join(f"{m['rss']:.0f}" for m in end["memory"]) + " MB")  # fmt: skip
         lines.append(
             f"- worker RSS, app {mode}, after {rss['after_requests']:,} requests{short}: "
             f"{', '.join(f'{w:.0f} MB' for w in rss['workers'])} ({met}, target ≤ {RSS_MB} MB;"
-            f" {', '.join(f'{w:.0f}' for w in rss.get('at_start', []))} MB at start)"
+            f" {', '.join(f'{w:.0f}' for w in rss.get('at_start', []))} MB at start{shared})"
         )
     job = run.get("photo_job")
     if job:
@@ -278,10 +286,15 @@ def write(run: dict, table: str, root: Path, *, keep_json: bool = False) -> Path
         f"average at the end {' '.join(m['load_average'])} (other work ran at the same time).",
         f"Data: {build['reports']:,} reports over the 34 provinces "
         f"({', '.join(f'{k} {v:,}' for k, v in build.get('rows', {}).items())}), built in "
-        f"{build.get('seconds', '?')} s. gunicorn 2 sync workers for the app and the floor; "
+        f"{build.get('seconds', '?')} s"
+        + (" (" + "; ".join(f"{k} {v:.0f} s" for k, v in build["phases"].items()) + ")"
+           if build.get("phases") else "")
+        + ". gunicorn 2 sync workers (preloaded) for the app and the floor; "
         f"wrk 2 threads, 32 connections, {run['seconds']:g} s per route; 'uncached' is "
         "`PUBLIC_CACHE=false`, 'cached' the Redis response cache. The whole run took "
-        f"{run['total_seconds']} s.",
+        f"{run['total_seconds']} s"
+        + (" (" + "; ".join(f"{k} {v} s" for k, v in run["phases"].items()) + ")"
+           if run.get("phases") else "") + ".",
         "",
         table,
         "",
