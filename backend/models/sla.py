@@ -101,6 +101,21 @@ class CalendarException(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+#: The first handling clocks of settled cases, and the clocks not settled (open cases'
+#: and every reopening's, whose figures go with their first clock).
+SETTLED = "kind = 'handle' AND continues_id IS NULL AND case_outcome IS NOT NULL"
+UNSETTLED = "kind = 'handle' AND case_outcome IS NULL"
+SETTLED_COLUMNS = [
+    "department_id",
+    "report_id",
+    "case_outcome",
+    "case_completed",
+    "case_deduction",
+    "case_score",
+    "case_days",
+]
+
+
 class ReportClock(db.Model):
     """One clock (accept, handle or publish) of one report at one unit.
 
@@ -119,6 +134,21 @@ class ReportClock(db.Model):
         # The statistics' cases of a period: its handling clocks, and their reopenings.
         Index("ix_report_clocks_kind_started", "kind", "started_at"),
         Index("ix_report_clocks_continues", "continues_id"),
+        # The statistics (migration 0028): the settled cases of a period, counted from the
+        # index alone on PostgreSQL, and the few clocks still worked out one by one.
+        Index(
+            "ix_report_clocks_settled",
+            "started_at",
+            postgresql_include=SETTLED_COLUMNS,
+            postgresql_where=text(SETTLED),
+            sqlite_where=text(SETTLED),
+        ),
+        Index(
+            "ix_report_clocks_unsettled",
+            "started_at",
+            postgresql_where=text(UNSETTLED),
+            sqlite_where=text(UNSETTLED),
+        ),
         one_of("kind", ClockKind),
         one_of("case_outcome", Outcome),
         one_of("case_deduction", Deduction),

@@ -92,8 +92,8 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
     continue them (settled cases are counted from their stored figures: :mod:`.tally`).
 
     Two parts joined by UNION ALL, each one an indexed read: the clocks started in the
-    period (ix_report_clocks_kind_started), and the clocks that continue one of the
-    period's first clocks but started outside it (ix_report_clocks_continues). A single
+    period and not settled (ix_report_clocks_unsettled), and the clocks that continue one
+    of the period's first clocks but started outside it (ix_report_clocks_continues). A single
     ``started OR continues_id IN (...)`` condition made PostgreSQL read every clock, report
     and rating. ``started_at`` is never NULL, so the second part's ``NOT started`` keeps
     each clock in exactly one part: the same rows as the OR, in the same order.
@@ -108,7 +108,8 @@ def _statement(scope: Scope, period: Period, cal: WorkingCalendar) -> Select:
         unsettled,
     )
     parts = union_all(
-        _part(scope, in_period & (unsettled | ReportClock.continues_id.is_not(None))),
+        # A reopening's clock never holds figures (its case's first clock does): NULL too.
+        _part(scope, in_period & unsettled),
         _part(scope, ReportClock.continues_id.in_(first_ones) & ~in_period),
     ).subquery("cases")
     return select(*parts.c).order_by(parts.c.id)

@@ -32,17 +32,18 @@ from backend.services.statistics.settled import settle_pending
 
 @dataclass(frozen=True)
 class Key:
-    """What the figures are grouped by: SQL expressions over a settled case's clock and
-    report, and the same key of an open case's row (a tuple either way)."""
+    """What the figures are grouped by: SQL expressions over a settled case's clock (and
+    its report when ``on_report``), and the same key of an open case's row (a tuple)."""
 
     columns: Sequence
     of: Callable[[CaseRow], tuple]
+    on_report: bool = False
 
 
 WHOLE = Key((), lambda row: ())
 DEPARTMENT = Key((ReportClock.department_id,), lambda row: (row.department_id,))
-CHANNEL = Key((Report.channel,), lambda row: (row.channel,))
-PROVINCE = Key((Report.province_id,), lambda row: (row.province_id,))
+CHANNEL = Key((Report.channel,), lambda row: (row.channel,), on_report=True)
+PROVINCE = Key((Report.province_id,), lambda row: (row.province_id,), on_report=True)
 
 
 def month_key(period: Period) -> Key:
@@ -64,34 +65,38 @@ def place_key(child_of: dict[int, Hashable]) -> Key:
     for unit_id, child in child_of.items():
         members[child].append(unit_id)
     if not members:
-        return Key((Report.admin_unit_id.is_(None),), lambda row: (None,))
+        return Key((Report.admin_unit_id.is_(None),), lambda row: (None,), on_report=True)
     column = case(
         *((Report.admin_unit_id.in_(ids), child) for child, ids in members.items()),
         else_=None,
     )
-    return Key((column,), lambda row: (child_of.get(row.admin_unit_id),))
+    return Key((column,), lambda row: (child_of.get(row.admin_unit_id),), on_report=True)
 
 
 def with_month(key: Key, period: Period) -> Key:
     """``key`` and the month together (a unit's months, say)."""
     month = month_key(period)
-    return Key((*key.columns, *month.columns), lambda row: key.of(row) + month.of(row))
+    return Key(
+        (*key.columns, *month.columns),
+        lambda row: key.of(row) + month.of(row),
+        on_report=key.on_report,
+    )
 
 
-def _settled(scope: Scope, period: Period) -> Select:
+def _settled(scope: Scope, period: Period, key: Key) -> Select:
+    """The settled cases' first clocks in the period and scope (ix_report_clocks_settled;
+    the reports joined only when the scope or the key needs them)."""
     begin, finish = period.bounds(working_calendar())
-    stmt = (
-        select()
-        .select_from(ReportClock)
-        .join(Report, Report.id == ReportClock.report_id)
-        .where(
-            ReportClock.kind == ClockKind.HANDLE,
-            ReportClock.continues_id.is_(None),
-            ReportClock.started_at >= begin,
-            ReportClock.started_at < finish,
-            ReportClock.case_outcome.is_not(None),
-            ReportClock.case_outcome != Outcome.HANDED_OVER.value,
-        )
+    stmt = select().select_from(ReportClock)
+    if key.on_report or scope.admin_unit or scope.province is not None:
+        stmt = stmt.join(Report, Report.id == ReportClock.report_id)
+    stmt = stmt.where(
+        ReportClock.kind == ClockKind.HANDLE,
+        ReportClock.continues_id.is_(None),
+        ReportClock.started_at >= begin,
+        ReportClock.started_at < finish,
+        ReportClock.case_outcome.is_not(None),
+        ReportClock.case_outcome != Outcome.HANDED_OVER.value,
     )
     return scoped(stmt, scope)
 
@@ -99,7 +104,7 @@ def _settled(scope: Scope, period: Period) -> Select:
 def _tallies(scope: Scope, period: Period, key: Key) -> dict[tuple, Tally]:
     n = len(key.columns)
     stmt = (
-        _settled(scope, period)
+        _settled(scope, period, key)
         .add_columns(
             *key.columns,
             ReportClock.case_outcome,
@@ -137,7 +142,9 @@ def _times(
     of ``more`` (cases resolved whose figures are not stored yet)."""
     n = len(key.columns)
     days = ReportClock.case_days
-    base = _settled(scope, period).where(ReportClock.case_completed.is_(True), days.is_not(None))
+    base = _settled(scope, period, key).where(
+        ReportClock.case_completed.is_(True), days.is_not(None)
+    )
     if not more and db.session.get_bind().dialect.name == "postgresql":
         stmt = base.add_columns(
             *key.columns,
