@@ -303,7 +303,8 @@ def main() -> None:
         run = json.loads(Path(args.render).read_text())
         table = national_report.render(run, ROUTES)
         print(table)
-        national_report.write(run, table, ROOT, keep_json=True)
+        if not args.no_write:
+            national_report.write(run, table, ROOT, keep_json=True)
         return
     args.small_database_url = args.small_database_url or args.database_url + "_small"
     seconds = args.seconds or (3 if args.quick else SECONDS)

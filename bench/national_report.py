@@ -66,6 +66,10 @@ def rows(run: dict, routes: list) -> list[list[str]]:
                 slow = f"one request > {result['too_slow_s']:g} s"
                 out.append([name, "~0", slow, slow, "0", verdict(key, kind, mode, result, floor)])
                 continue
+            if not result.get("requests"):  # wrk saw no answer within its seconds
+                slow = f"no answer within {result.get('seconds', run['seconds']):g} s"
+                out.append([name, "~0", slow, slow, "0", verdict(key, kind, mode, result, floor)])
+                continue
             out.append([
                 name, f"{result['rps']:,.1f}", f"{result['p50_ms']:,.1f} ms",
                 f"{result['p99_ms']:,.1f} ms", f"{result['rps'] / floor['rps']:.3f}",
@@ -101,6 +105,8 @@ def render(run: dict, routes: list) -> str:
     for mode, rss in (run.get("rss_mb") or {}).items():
         met = "met" if max(rss["workers"]) <= RSS_MB else "**missed**"
         short = " (fewer than 10,000 in the time given)" if rss["after_requests"] < 10_000 else ""
+        if short and rss.get("memory"):  # since the time plan: only cached mode is topped up
+            met, short = "not the target's measurement", " (the uncached routes only)"
         shared = ""
         if rss.get("memory"):  # PSS/USS: with preload, the pages shared with the master
             shared = "; PSS " + ", ".join(f"{m['pss']:.0f}" for m in rss["memory"]) + " MB, USS "
