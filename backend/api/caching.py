@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, g, request
@@ -114,10 +115,14 @@ def _etag(slot: str, version: str) -> str:
     return hashlib.sha256(f"{slot}|{version}".encode()).hexdigest()[:32]
 
 
-def _cache_control(seconds: int) -> str:
-    stale = int(current_app.config.get("PUBLIC_CACHE_STALE_SECONDS", 30))
+@lru_cache(maxsize=64)
+def _control(seconds: int, stale: int) -> str:
     value = f"public, max-age={seconds}"
     return f"{value}, stale-while-revalidate={stale}" if stale else value
+
+
+def _cache_control(seconds: int) -> str:
+    return _control(seconds, int(current_app.config.get("PUBLIC_CACHE_STALE_SECONDS", 30)))
 
 
 def _public_headers(response: Response, etag: str, seconds: int) -> Response:
@@ -126,6 +131,15 @@ def _public_headers(response: Response, etag: str, seconds: int) -> Response:
     headers["Cache-Control"] = _cache_control(seconds)
     response.vary.add("Cookie")  # the language cookie (backend.i18n)
     return response
+
+
+def _answer(stored: bytes | None, etag: str, seconds: int) -> Response:
+    """A hit (``stored``: the content type and the body) or a 304 (None), headers set once."""
+    headers = {"ETag": f'"{etag}"', "Cache-Control": _cache_control(seconds), "Vary": "Cookie"}
+    if stored is None:
+        return Response(status=304, headers=headers)
+    content_type, _, body = stored.partition(_HEADER)
+    return Response(body, headers=headers, content_type=content_type.decode())
 
 
 def _before(cached: dict[str, _Cached]):
@@ -148,12 +162,11 @@ def _before(cached: dict[str, _Cached]):
             g.public_cache_hit = True
         else:
             g.public_cache_build = (slot, found.version, 2 * seconds, found.state)
-        g.public_cache_seconds = seconds
-        if request.if_none_match and request.if_none_match.contains_weak(etag):
-            return _public_headers(Response(status=304), etag, seconds)  # weak (RFC 9110)
+            g.public_cache_seconds = seconds
+        if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
+            return _answer(None, etag, seconds)  # weak comparison (RFC 9110)
         if found.body is not None:
-            mimetype, _, body = found.body.partition(_HEADER)
-            return _public_headers(Response(body, mimetype=mimetype.decode()), etag, seconds)
+            return _answer(found.body, etag, seconds)
         return None
 
     return lookup
@@ -178,9 +191,8 @@ def conditional(response: Response) -> Response:
             and not response.direct_passthrough
             and "Set-Cookie" not in response.headers
         ):
-            cache.keep(
-                slot, version, response.mimetype.encode() + _HEADER + response.get_data(), ttl
-            )
+            value = response.content_type.encode() + _HEADER + response.get_data()
+            cache.keep(slot, version, value, ttl)
             return _public_headers(response, _etag(slot, version), g.public_cache_seconds)
         if state == State.BUILD:
             cache.release(slot)  # errors are never kept: the next request rebuilds
