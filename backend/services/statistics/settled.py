@@ -21,7 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    SmallInteger,
+    String,
+    bindparam,
+    cast,
+    column,
+    event,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.orm import Session
 
 from backend.db import db, utcnow
@@ -59,33 +72,57 @@ def _values(file: CaseFile) -> dict:
     }
 
 
+#: The stored columns, typed (the VALUES list of one UPDATE per chunk of reports).
+_COLUMNS = (
+    column("root_id", Integer),
+    column("case_outcome", String),
+    column("case_completed", Boolean),
+    column("case_days", Float),
+    column("case_score", SmallInteger),
+    column("case_deduction", String),
+)
+
+
+def _store(connection, rows: list[dict]) -> None:
+    """Write the cases' columns: on PostgreSQL one UPDATE ... FROM (VALUES ...) for the
+    lot (a backfill of a million cases in minutes, not an UPDATE each); elsewhere (SQLite
+    cannot name a VALUES list's columns) one statement run for each."""
+    table = ReportClock.__table__
+    if connection.dialect.name == "postgresql":
+        given = values(*_COLUMNS, name="settled").data(
+            [tuple(row[c.name] for c in _COLUMNS) for row in rows]
+        )
+        connection.execute(
+            update(table)
+            .where(table.c.id == given.c.root_id)
+            # Cast: a column of NULLs alone would be text to PostgreSQL.
+            .values({c.name: cast(given.c[c.name], c.type) for c in _COLUMNS[1:]})
+        )
+        return
+    each = (
+        update(table)
+        .where(table.c.id == bindparam("root_id"))
+        .values({c.name: bindparam(c.name) for c in _COLUMNS[1:]})
+    )
+    connection.execute(each, rows)
+
+
 def settle(report_ids: Iterable[int]) -> int:
     """Store (or clear) the figures of every case of these reports; how many cases."""
     ids = sorted(set(report_ids))
     connection = db.session.connection()
-    statement = (
-        update(ReportClock.__table__)
-        .where(ReportClock.__table__.c.id == bindparam("root_id"))
-        .values(
-            case_outcome=bindparam("case_outcome"),
-            case_completed=bindparam("case_completed"),
-            case_days=bindparam("case_days"),
-            case_score=bindparam("case_score"),
-            case_deduction=bindparam("case_deduction"),
-        )
-    )
     done = 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         rows = connection.execute(
             clock_rows(ReportClock.report_id.in_(chunk)).order_by(ReportClock.id)
         )
-        values = [{"root_id": f.root_id, **_values(f)} for f in cases_of(rows, utcnow())]
-        if values:
+        found = [{"root_id": f.root_id, **_values(f)} for f in cases_of(rows, utcnow())]
+        for part in range(0, len(found), _CHUNK):
             # On the connection, not through the ORM: these columns are a projection that
             # no object holds (the response cache's ORM hooks need not see it either).
-            connection.execute(statement, values)
-        done += len(values)
+            _store(connection, found[part : part + _CHUNK])
+        done += len(found)
     return done
 
 
