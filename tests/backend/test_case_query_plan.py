@@ -293,9 +293,7 @@ def test_stored_figures_give_the_figures_worked_out_case_by_case(clocks_300k):
     while (done := settle_batch(after, 20_000)) is not None:
         after = done[0]
     commit()
-    stored = db.session.scalar(
-        select(func.count()).where(ReportClock.case_outcome.is_not(None))
-    )
+    stored = db.session.scalar(select(func.count()).where(ReportClock.case_outcome.is_not(None)))
     assert stored > 50_000
     started = time.perf_counter()
     counted = [dict(figures_by(Scope(), year, now, key)) for key in keys]
