@@ -38,6 +38,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def workers_of(master: int) -> list[int]:
+    """The pids of a process's children (a gunicorn master's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
 class Server:
     """A gunicorn serving ``target`` on a free loopback port, in its own process group."""
 
@@ -68,15 +81,7 @@ class Server:
 
     def workers(self) -> list[int]:
         """The worker processes' pids (children of the gunicorn master)."""
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                found.append(int(stat.parent.name))
-        return sorted(found)
+        return workers_of(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -27,19 +27,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.national_http import GUNICORN, free_port, memory_mb, wrk  # noqa: E402
-
-
-def workers_of(master: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            found.append(int(stat.parent.name))
-    return sorted(found)
+from bench.national_http import GUNICORN, free_port, memory_mb, workers_of, wrk  # noqa: E402
 
 
 def snapshot(master: int) -> dict:
