@@ -92,13 +92,35 @@ def _store(connection, rows: list[dict]) -> None:
     connection.execute(each, rows)
 
 
-def settle(report_ids: Iterable[int]) -> int:
+def _lock(connection, report_ids: list[int]) -> None:
+    """PostgreSQL: lock the first clocks of these reports' cases (the rows settling writes),
+    in id order, before their cases are read. Two transactions settling one report at once
+    (a rating and a follower's answer, a request and ``flask statistics settle``) then run
+    one after the other, and the second reads what the first committed (READ COMMITTED: a
+    statement sees what was committed before it started); otherwise it would write the
+    figures it read before the first committed over the first's. SQLite has one writer."""
+    if connection.dialect.name != "postgresql":
+        return
+    connection.execute(
+        select(ReportClock.id)
+        .where(
+            ReportClock.report_id.in_(report_ids),
+            ReportClock.kind == ClockKind.HANDLE,
+            ReportClock.continues_id.is_(None),
+        )
+        .order_by(ReportClock.id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: what the UPDATE takes
+    )
+
+
+def settle(report_ids: Iterable[int], session: Session | None = None) -> int:
     """Store (or clear) the figures of every case of these reports; how many cases."""
     ids = sorted(set(report_ids))
-    connection = db.session.connection()
+    connection = (session or db.session()).connection()
     done = 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
+        _lock(connection, chunk)
         rows = connection.execute(
             clock_rows(ReportClock.report_id.in_(chunk)).order_by(ReportClock.id)
         )
@@ -118,7 +140,7 @@ def settle_pending(session: Session | None = None) -> None:
         session.flush()  # what is pending reaches the database (and _after_flush)
     pending = session.info.pop(_PENDING, None)
     if pending:
-        settle(pending)
+        settle(pending, session)
 
 
 def settle_batch(after_id: int, limit: int) -> tuple[int, int] | None:
