@@ -33,16 +33,18 @@ from backend.media.jpeg import complete_jpeg
 _heif_registered = False
 
 
-def _heif_opener(data: bytes) -> None:
-    """Register pillow-heif's opener with Pillow before the first file that may be a HEIF
-    is opened (its own check: ``ftyp`` at bytes 4-8), not when the app starts: libheif
-    and the plugin cost every worker about 8 MB, and most never see a HEIC photo."""
+def _heif_opener(data: bytes) -> tuple[str, ...]:
+    """The formats to open ``data`` as: HEIF's opener registered with Pillow before the
+    first file that may be a HEIF (its own check: ``ftyp`` at bytes 4-8), not when the app
+    starts (libheif and the plugin cost every worker about 8 MB, most never see a HEIC);
+    until then HEIF is not named (Pillow raises KeyError for an unregistered format)."""
     global _heif_registered
     if not _heif_registered and data[4:8] == b"ftyp":
         import pillow_heif
 
         pillow_heif.register_heif_opener()
         _heif_registered = True
+    return _ACCEPTED if _heif_registered else _ACCEPTED_BUT_HEIF
 
 
 RENDITIONS: dict[str, int] = {"thumb": 320, "display": 1280}
@@ -54,6 +56,8 @@ _MIME_BY_FORMAT: dict[str, str] = {
     "WEBP": "image/webp",
     "HEIF": "image/heif",
 }
+_ACCEPTED = tuple(_MIME_BY_FORMAT)
+_ACCEPTED_BUT_HEIF = tuple(f for f in _ACCEPTED if f != "HEIF")
 # Pillow's JPEG opener reports JPEGs carrying a Multi-Picture (MPF) extension, which many
 # phone cameras write, as "MPO"; they are ordinary JPEG files.
 _FORMAT_ALIASES: dict[str, str] = {"MPO": "JPEG"}
@@ -191,9 +195,9 @@ def _open(data: bytes) -> ImageFile.ImageFile:
         containers.check_parts(data)
     except (jpeg.TooComplex, containers.TooComplex) as exc:
         raise _too_complex() from exc
-    _heif_opener(data)
+    formats = _heif_opener(data)
     try:
-        img = Image.open(io.BytesIO(data), formats=tuple(_MIME_BY_FORMAT))
+        img = Image.open(io.BytesIO(data), formats=formats)
     except _BOMB_ERRORS as exc:
         raise _too_many_pixels() from exc
     except UnidentifiedImageError as exc:
