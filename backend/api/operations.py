@@ -84,8 +84,9 @@ def trends(args):
     now = utcnow()
     staff = current_staff()
     daily, monthly = operations.trend_periods(_period(args, now))
+    province = args.get("province")
     return {
-        "daily": operations.daily_by_category(staff, daily, now),
-        "daily_by_channel": operations.daily_by_channel(staff, daily, now),
-        "monthly": operations.monthly_on_time(staff, monthly, now, args.get("province")),
+        "daily": operations.daily_by_category(staff, daily, now, province),
+        "daily_by_channel": operations.daily_by_channel(staff, daily, now, province),
+        "monthly": operations.monthly_on_time(staff, monthly, now, province),
     }

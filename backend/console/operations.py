@@ -89,10 +89,10 @@ def operations_page():
     now, period, chosen = _board_args()
     daily, monthly = operations.trend_periods(period)
     lang = g.get("lang", "vi")
-    per_day = operations.daily_by_category(g.staff, daily, now)
+    per_day = operations.daily_by_category(g.staff, daily, now, chosen.get("province"))
     for category in per_day["categories"]:
         category["label"] = category["name_en" if lang == "en" else "name_vi"]
-    by_channel = operations.daily_by_channel(g.staff, daily, now)
+    by_channel = operations.daily_by_channel(g.staff, daily, now, chosen.get("province"))
     channels = [
         {"code": c, "label": str(CHANNEL_LABELS[Channel(c)])} for c in by_channel["channels"]
     ]

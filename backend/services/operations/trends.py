@@ -21,21 +21,26 @@ from backend.domain.channels import Channel
 from backend.localtime import local_tz
 from backend.models import Category, Report
 from backend.services import policy, statistics
-from backend.services.operations.board import board_province, require_watcher
+from backend.services.operations.board import board_province
 from backend.services.sla import working_calendar
 from backend.services.statistics import Period, Scope
 from backend.services.statistics.tally import DEPARTMENT, figures_by, with_month
 
 
-def _per_day(staff, period: Period, column) -> dict[str, Counter]:
-    """Reports the staff member may read filed each local day of ``period``, by ``column``."""
+def _per_day(staff, period: Period, column, province: str | None) -> dict[str, Counter]:
+    """Reports the staff member may read filed each local day of ``period``, by ``column``,
+    of the province the board shows (:func:`board_province`)."""
+    target = board_province(staff, province)
     tz = local_tz()
     begin, finish = period.bounds(working_calendar())
-    rows = db.session.execute(
+    stmt = (
         select(Report.created_at, column)
         .join(Category, Category.id == Report.category_id)
         .where(policy.readable(staff), Report.created_at >= begin, Report.created_at < finish)
     )
+    if target is not None:
+        stmt = stmt.where(Report.province_id == target)
+    rows = db.session.execute(stmt)
     counted: dict[str, Counter] = defaultdict(Counter)
     for created_at, key in rows:
         counted[created_at.astimezone(tz).date().isoformat()][key] += 1
@@ -57,10 +62,10 @@ def _days(period: Period, counted: dict[str, Counter], keys: list[str], name: st
     return days
 
 
-def daily_by_category(staff, period: Period, now: datetime) -> dict:
-    """How many reports were filed each local day of ``period``, by category."""
-    require_watcher(staff)
-    counted = _per_day(staff, period, Category.code)
+def daily_by_category(staff, period: Period, now: datetime, province: str | None = None) -> dict:
+    """How many reports were filed each local day of ``period``, by category (of the
+    board's province: :func:`board_province`)."""
+    counted = _per_day(staff, period, Category.code, province)
     used = {code for day in counted.values() for code in day}
     categories = db.session.execute(
         select(Category.code, Category.name_vi, Category.name_en)
@@ -74,11 +79,11 @@ def daily_by_category(staff, period: Period, now: datetime) -> dict:
     }
 
 
-def daily_by_channel(staff, period: Period, now: datetime) -> dict:
+def daily_by_channel(staff, period: Period, now: datetime, province: str | None = None) -> dict:
     """How many reports were filed each local day of ``period``, by the channel they came
-    by (the app, a hotline call, Zalo ...: ``backend.domain.channels.Channel``)."""
-    require_watcher(staff)
-    counted = _per_day(staff, period, Report.channel)
+    by (the app, a hotline call, Zalo ...: ``backend.domain.channels.Channel``), of the
+    board's province."""
+    counted = _per_day(staff, period, Report.channel, province)
     used = {channel for day in counted.values() for channel in day}
     channels = [c.value for c in Channel if c.value in used]
     return {
