@@ -13,7 +13,8 @@ gets the caller's new token), compare with the slot's version, and answer
 - ``BUILD``: as ``STALE``, but this request took the lock: build, then :meth:`keep`
   (which releases it) or :meth:`release`;
 - ``MISS``: nothing usable (never stale across a changed generation: a change is seen at
-  once).
+  once); :meth:`claim` takes the same lock, so that one request builds it while others
+  wait (the figures: :func:`backend.api.caching._one_builder`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from enum import IntEnum
 from typing import NamedTuple, Protocol
 
 #: The longest a rebuild holds a slot's lock: past it (the builder died, or is that slow)
-#: the next request rebuilds, and until then the previous answer is served.
+#: the next request rebuilds, and until then the previous answer is served. The app's
+#: stores hold it longer when a request may (``backend.cache.store``: the time budget):
+#: a country's figures take longer than 10 s to count on a cold database.
 REBUILD_LOCK_MS = 10_000
 
 
@@ -51,8 +54,11 @@ def previous(version: str) -> str:
 
 
 class Store(Protocol):
+    lock_ms: int
+
     def lookup(self, slot: str, names: list[str], bucket: int, stale: bool) -> Found: ...
     def keep(self, slot: str, version: str, value: bytes, ttl: int) -> None: ...
+    def claim(self, slot: str) -> bool: ...
     def release(self, slot: str) -> None: ...
     def generations(self, names: list[str]) -> list[str]: ...
     def replace(self, names: Iterable[str]) -> None: ...
@@ -61,8 +67,8 @@ class Store(Protocol):
 class MemoryStore:
     """A bounded LRU of slots, the rebuild locks and a dict of generations, for one process."""
 
-    def __init__(self, entries: int):
-        self.entries = entries
+    def __init__(self, entries: int, lock_ms: int = REBUILD_LOCK_MS):
+        self.entries, self.lock_ms = entries, lock_ms
         self._slots: OrderedDict[str, tuple[float, str, bytes]] = OrderedDict()
         self._locks: dict[str, float] = {}
         self._generations: dict[str, str] = {}
@@ -88,7 +94,7 @@ class MemoryStore:
                 return Found(State.MISS, version, None)
             if self._locks.get(slot, 0.0) > now:
                 return Found(State.STALE, found[1], found[2])
-            self._locks[slot] = now + REBUILD_LOCK_MS / 1000
+            self._locks[slot] = now + self.lock_ms / 1000
             return Found(State.BUILD, version, None)
 
     def keep(self, slot: str, version: str, value: bytes, ttl: int) -> None:
@@ -99,6 +105,14 @@ class MemoryStore:
             while len(self._slots) > self.entries:
                 dropped, _ = self._slots.popitem(last=False)
                 self._locks.pop(dropped, None)
+
+    def claim(self, slot: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._locks.get(slot, 0.0) > now:
+                return False
+            self._locks[slot] = now + self.lock_ms / 1000
+            return True
 
     def release(self, slot: str) -> None:
         with self._lock:
@@ -151,14 +165,14 @@ class RedisStore:
     #: A generation nobody replaced for this long is dropped (a new token then).
     GENERATION_TTL = 7 * 86400
 
-    def __init__(self, conn, prefix: str):
-        self.conn, self.prefix = conn, prefix
+    def __init__(self, conn, prefix: str, lock_ms: int = REBUILD_LOCK_MS):
+        self.conn, self.prefix, self.lock_ms = conn, prefix, lock_ms
         self._lookup = conn.register_script(LOOKUP)
 
     def lookup(self, slot: str, names: list[str], bucket: int, stale: bool) -> Found:
         keys = [self.prefix + "a:" + slot, self.prefix + "l:" + slot]
         keys += [self.prefix + "g:" + n for n in names]
-        args = [bucket, self.GENERATION_TTL, REBUILD_LOCK_MS if stale else 0]
+        args = [bucket, self.GENERATION_TTL, self.lock_ms if stale else 0]
         args += [secrets.token_hex(8) for _ in names]
         state, version, *body = self._lookup(keys=keys, args=args)
         version = version.decode() if isinstance(version, bytes) else str(version)
@@ -170,6 +184,9 @@ class RedisStore:
         pipe.expire(self.prefix + "a:" + slot, ttl)
         pipe.delete(self.prefix + "l:" + slot)
         pipe.execute()
+
+    def claim(self, slot: str) -> bool:
+        return bool(self.conn.set(self.prefix + "l:" + slot, "1", nx=True, px=self.lock_ms))
 
     def release(self, slot: str) -> None:
         self.conn.delete(self.prefix + "l:" + slot)

@@ -2,9 +2,10 @@
 
 Anonymous public reads of the endpoints :func:`register` names are answered from the
 cache (:mod:`backend.cache`) in one lookup (one Redis round trip) *before* the view runs.
-A request's *slot* is its endpoint, URL and language; its answer's *version* is a time
-bucket and the tokens of the generations it depends on (the board's for lists; the
-report's and the epoch's for a report page; the places' for figures). The strong ``ETag``
+A request's *slot* is its endpoint, URL (with its scheme and host) and language; its
+answer's *version* is a time bucket and the tokens of the generations it depends on (the
+board's for lists; the report's and the epoch's for a report page; the places' for
+figures; the places' and withdrawn content's for a unit's page). The strong ``ETag``
 is made from both. Lists and report pages have buckets of ``PUBLIC_CACHE_SECONDS``
 (figures that depend on the clock, such as working hours left, never stay longer than
 that); figures (:data:`FIGURES`: statistics, scoreboards, the provinces' ranking), of
@@ -33,7 +34,7 @@ from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import select
 
 from backend import cache
-from backend.cache_store import State
+from backend.cache_store import Found, State
 from backend.db import db
 from backend.i18n import current_language
 from backend.models import Report
@@ -74,19 +75,24 @@ def figures_scope(_view_args: dict) -> list[str]:
     return [cache.PLACES]
 
 
-#: The endpoints whose answers are figures: keyed by :func:`figures_scope` (and its
-#: seconds) even where a blueprint registers them with :func:`board_scope`.
-FIGURES = frozenset(
-    {
-        "public.stats",
-        "public.departments",
-        "public.department",
-        "public.provinces",
-        "portal.scoreboard",
-        "portal.department",
-        "portal.ranking",
-    }
-)
+def listing_figures_scope(_view_args: dict) -> list[str]:
+    """Figures shown with reports (a unit's page lists its latest): as
+    :func:`figures_scope`, and the reports' withdrawn content (``cache.SHOWN``), so a report
+    refused, redacted or with a photo hidden leaves the page at once."""
+    return [cache.PLACES, cache.SHOWN]
+
+
+#: The endpoints whose answers are figures, with their scopes: keyed by them (and
+#: ``PUBLIC_FIGURES_SECONDS``) even where a blueprint registers them with :func:`board_scope`.
+FIGURES: dict[str, Scope] = {
+    "public.stats": figures_scope,
+    "public.departments": figures_scope,
+    "public.department": figures_scope,
+    "public.provinces": figures_scope,
+    "portal.scoreboard": figures_scope,
+    "portal.department": listing_figures_scope,
+    "portal.ranking": figures_scope,
+}
 
 
 class _Cached(NamedTuple):
@@ -104,10 +110,19 @@ def personal() -> bool:
     )
 
 
+def _name(item: tuple[str, str]) -> str:
+    return item[0]
+
+
 def _slot() -> str:
-    """The request's slot: its endpoint, path, arguments and language."""
-    args = sorted(request.args.items(multi=True)) if request.args else ()
-    parts = (request.endpoint or "", request.path, repr(args), current_language())
+    """The request's slot: its endpoint, scheme and host, path, arguments and language.
+
+    The host and scheme: answers carry absolute URLs built from them (photos without
+    ``PUBLIC_BASE_URL``, ``_external`` links), so a request with a forged ``Host`` never
+    fills the slot others read. The arguments are sorted by name only: a name's repeated
+    values keep their order (``?from=A&from=B`` is read as A, ``?from=B&from=A`` as B)."""
+    args = sorted(request.args.items(multi=True), key=_name) if request.args else ()
+    parts = (request.endpoint or "", request.host_url, request.path, repr(args), current_language())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
@@ -142,6 +157,28 @@ def _answer(stored: bytes | None, etag: str, seconds: int) -> Response:
     return Response(body, headers=headers, content_type=content_type.decode())
 
 
+_FIGURES = "PUBLIC_FIGURES_SECONDS"
+#: How often a request waiting for another's build of the same figures looks again.
+WAIT_STEP_SECONDS = 0.1
+
+
+def _one_builder(slot: str, scope: list[str], bucket: int, stale: bool, found: Found) -> Found:
+    """Figures with nothing usable kept (a cold cache, a unit renamed): one request builds
+    them (it takes the slot's rebuild lock); the others wait for its answer, at most as
+    long as the lock lasts, instead of every one of them counting a country's cases at
+    once (the rebuild storm). A build that fails releases the lock: a waiter takes it."""
+    deadline = time.monotonic() + cache.lock_seconds()
+    while True:
+        if cache.claim(slot):
+            return Found(State.BUILD, found.version, None)
+        if time.monotonic() >= deadline:
+            return found  # the builder is stuck: build it here too
+        time.sleep(WAIT_STEP_SECONDS)
+        again = cache.lookup(slot, scope, bucket, stale)
+        if again is None or again.state != State.MISS:
+            return again  # kept meanwhile (or the previous answer while one rebuilds)
+
+
 def _before(cached: dict[str, _Cached]):
     def lookup():
         entry = cached.get(request.endpoint or "")
@@ -154,7 +191,10 @@ def _before(cached: dict[str, _Cached]):
         seconds = max(int(config.get(entry.seconds, 30)), 1)
         slot = _slot()
         stale = int(config.get("PUBLIC_CACHE_STALE_SECONDS", 30)) > 0
-        found = cache.lookup(slot, scope, int(time.time() // seconds), stale)
+        bucket = int(time.time() // seconds)
+        found = cache.lookup(slot, scope, bucket, stale)
+        if found is not None and found.state == State.MISS and entry.seconds == _FIGURES:
+            found = _one_builder(slot, scope, bucket, stale, found)
         if found is None:
             return None
         etag = _etag(slot, found.version)
@@ -218,7 +258,7 @@ def register(bp: Blueprint, scopes: dict[str, Scope]) -> None:
     for name, scope in scopes.items():
         endpoint = f"{bp.name}.{name}"
         if endpoint in FIGURES:
-            cached[endpoint] = _Cached(figures_scope, "PUBLIC_FIGURES_SECONDS")
+            cached[endpoint] = _Cached(FIGURES[endpoint], _FIGURES)
         else:
             cached[endpoint] = _Cached(scope, "PUBLIC_CACHE_SECONDS")
     bp.before_request(_before(cached))
