@@ -84,6 +84,14 @@ def lang_url(lang: str) -> str:
     return f"{request.path}?{urlencode([*args.items(), ('lang', lang)])}"
 
 
+@bp.app_template_global()
+def period_args() -> dict[str, str]:
+    """This page's period (``from``/``to``) for the links that carry it on; never any other
+    argument (one named like the link's own, ``province`` or ``code``, was a 500;
+    ``_external``/``_scheme`` made the link absolute, even ``javascript:``)."""
+    return {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+
+
 # Dates in the deployment's time zone and the page's language (backend.i18n).
 bp.app_template_filter("local_time")(local_time)
 
