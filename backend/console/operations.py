@@ -29,7 +29,7 @@ from backend.domain.roles import CITYWIDE_ROLES, Role
 from backend.errors import ValidationFailed
 from backend.localtime import local_date, local_tz
 from backend.schemas.operations import MapArgsSchema, OperationsArgsSchema
-from backend.services import operations
+from backend.services import operations, policy, province_ref
 from backend.web.charts import month_label, ratio_chart
 
 WATCHERS = (Role.COORDINATOR, Role.ADMIN)
@@ -72,6 +72,11 @@ def _figures_context(now, period, chosen: dict) -> dict:
     dates = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     return {
         "board": board,
+        # Named as people know it (Tỉnh Vĩnh Long), not by its URL name (vinh-long).
+        "province_name": province_ref.find(chosen["province"]).name
+        if chosen.get("province")
+        else None,
+        "national": policy.watches_provinces(g.staff),
         "updated": format_datetime(now.astimezone(local_tz()), "HH:mm:ss dd/MM/yyyy"),
         "dates": dates,
         "chosen": chosen,

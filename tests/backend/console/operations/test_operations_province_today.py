@@ -1,6 +1,7 @@
-"""A national administrator on one province's operations board who clicks "Today" stays
-on that province's board (it used to open every province's); without a province, and for
-a province's own staff, "Today" is the plain board."""
+"""A national administrator on one province's operations board reads the province's name
+(not its URL name) and, clicking "Today", stays on that province's board (it used to open
+every province's); without a province, and for a province's own staff, "Today" is the
+plain board, and a province's staff are offered no "every province" link."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ def test_today_keeps_the_province_the_national_admin_chose(console, provinces):
     client = console("national.admin")
     board = client.get(f"/console/operations?province=vinh-long&{_dates()}")
     assert board.status_code == 200
-    today = _today_link(board.get_data(as_text=True))
+    html = board.get_data(as_text=True)
+    hint = re.search(r'<p class="hint" id="ops-province"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert "Tỉnh Vĩnh Long" in hint and "vinh-long." not in hint
+    assert "/console/operations?from=" in hint  # back to every province, same period
+    today = _today_link(html)
     assert today == "/console/operations?province=vinh-long"
     # Following it: today's board of Vĩnh Long, still one province's.
     followed = client.get(today).get_data(as_text=True)
@@ -35,3 +40,13 @@ def test_a_provinces_coordinator_gets_the_plain_today_link(console, provinces):
     client = console("admin")  # TP Cần Thơ's administrator: always their own province
     html = client.get(f"/console/operations?{_dates()}").get_data(as_text=True)
     assert _today_link(html) == "/console/operations"
+
+
+def test_a_provinces_staff_asking_for_their_own_province_get_no_every_province_link(
+    console, provinces
+):
+    client = console("admin")
+    html = client.get(f"/console/operations?province=92&{_dates()}").get_data(as_text=True)
+    hint = re.search(r'<p class="hint" id="ops-province"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert "TP Cần Thơ" in hint
+    assert "<a " not in hint  # "every province" would only lead back to their own
