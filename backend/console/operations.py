@@ -26,10 +26,11 @@ from backend.console.views import bp
 from backend.db import utcnow
 from backend.domain.channels import Channel
 from backend.domain.roles import CITYWIDE_ROLES, Role
-from backend.errors import ValidationFailed
+from backend.domain.text import N_
+from backend.errors import Forbidden, ValidationFailed
 from backend.localtime import local_date, local_tz
 from backend.schemas.operations import MapArgsSchema, OperationsArgsSchema
-from backend.services import operations, policy, province_ref
+from backend.services import operations, policy, province_ref, statistics
 from backend.web.charts import month_label, ratio_chart
 
 WATCHERS = (Role.COORDINATOR, Role.ADMIN)
@@ -58,12 +59,26 @@ def _load(schema, keys: tuple[str, ...]) -> dict:
         ) from exc
 
 
+class AnotherProvince(Forbidden):
+    code = "another_province"
+    message = N_("This account sees only the operations centre of %(province)s.")
+
+
+def _refuse_another_province(requested: str | None) -> None:
+    """A province's staff asking for another province's board: refused (403, as the
+    service does) with a page that names the province they do see."""
+    own = policy.province_scope(g.staff)
+    if requested and own is not None and province_ref.find(requested).id != own:
+        raise AnotherProvince(params={"province": statistics.province_of(own).name})
+
+
 def _board_args():
     now = utcnow()
     args = _load(OperationsArgsSchema(), ("from", "to"))
     period = operations.board_period(args.get("date_from"), args.get("date_to"), local_date(now))
     keys = ("from", "to", "province")
     chosen = {k: request.args[k].strip() for k in keys if request.args.get(k, "").strip()}
+    _refuse_another_province(chosen.get("province"))
     return now, period, chosen
 
 
@@ -159,6 +174,7 @@ def operations_figures():
 @roles_required(*WATCHERS)
 def operations_map():
     args = _load(MapArgsSchema(), ("zoom", "department", "category", "province"))
+    _refuse_another_province(args.get("province"))
     return jsonify(
         operations.map_cells(
             g.staff,

@@ -50,3 +50,22 @@ def test_a_provinces_staff_asking_for_their_own_province_get_no_every_province_l
     hint = re.search(r'<p class="hint" id="ops-province"[^>]*>(.*?)</p>', html, re.S).group(1)
     assert "TP Cần Thơ" in hint
     assert "<a " not in hint  # "every province" would only lead back to their own
+
+
+def test_another_provinces_board_is_refused_naming_the_province_one_sees(console, provinces):
+    client = console("admin")  # TP Cần Thơ's administrator
+    for path in (
+        "/console/operations?province=vinh-long",
+        "/console/operations/figures?province=86",
+        "/console/operations/map.json?province=vinh-long&zoom=12",
+    ):
+        refused = client.get(path)
+        assert refused.status_code == 403, path
+        page = refused.get_data(as_text=True)
+        assert "Tài khoản này chỉ xem được trung tâm điều hành của TP Cần Thơ." in page, path
+    client.get("/console/operations?lang=en")
+    english = client.get("/console/operations?province=vinh-long").get_data(as_text=True)
+    assert "This account sees only the operations centre of TP Cần Thơ." in english
+    # Their own province, by URL name or code, is their board; an unknown one is a 404.
+    assert client.get("/console/operations?province=92").status_code == 200
+    assert client.get("/console/operations?province=nowhere").status_code == 404
