@@ -179,6 +179,14 @@ def _one_builder(slot: str, scope: list[str], bucket: int, stale: bool, found: F
             return again  # kept meanwhile (or the previous answer while one rebuilds)
 
 
+def _matches(etag: str, kept: bool) -> bool:
+    """``If-None-Match`` names this answer (weak comparison, RFC 9110). ``*`` matches a
+    current representation only: one kept, not a slot whose view has not yet said whether
+    there is one (an unknown unit is a 404, not a 304)."""
+    tags = request.if_none_match
+    return kept if tags.star_tag else tags.contains_weak(etag)
+
+
 def _before(cached: dict[str, _Cached]):
     def lookup():
         entry = cached.get(request.endpoint or "")
@@ -203,8 +211,8 @@ def _before(cached: dict[str, _Cached]):
         else:
             g.public_cache_build = (slot, found.version, 2 * seconds, found.state)
             g.public_cache_seconds = seconds
-        if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
-            return _answer(None, etag, seconds)  # weak comparison (RFC 9110)
+        if "If-None-Match" in request.headers and _matches(etag, found.body is not None):
+            return _answer(None, etag, seconds)
         if found.body is not None:
             return _answer(found.body, etag, seconds)
         return None

@@ -106,3 +106,14 @@ def test_a_failed_cold_build_lets_a_waiting_request_build(app, city, slow_figure
         thread.join(30)
     assert sorted(a.status_code for a in answers) == [200, 500]
     assert len(built) == 2  # the waiter built it at once (the lock was released)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/public/v1/departments/khong-co", "/departments/khong-co", "/p/can-tho/departments/khong-co"],
+)
+def test_if_none_match_star_is_no_304_for_a_unit_that_does_not_exist(client, city, path):
+    """``If-None-Match: *`` matches a current representation only (RFC 9110 13.1.2): an
+    unknown unit's figures are its 404, not a 304 made up before anything was looked up."""
+    answer = client.get(path, headers={"If-None-Match": "*"})
+    assert answer.status_code == 404, answer.status_code
