@@ -156,11 +156,21 @@ def operations_page():
         map_args={
             k: v for k, v in {**map_filters, "province": chosen.get("province")}.items() if v
         },
-        departments=choices.handling_units(g.staff),
-        categories=choices.categories(g.staff),
+        **_map_choices(chosen.get("province")),
         tiles=current_app.config.get("MAP_TILE_URL") or "",
         attribution=current_app.config.get("MAP_TILE_ATTRIBUTION") or "",
     )
+
+
+def _map_choices(province: str | None) -> dict:
+    """The map filter's units and categories: the staff member's, narrowed to the board's
+    province for national staff (a unit of another province would only empty the map)."""
+    units, categories = choices.handling_units(g.staff), choices.categories(g.staff)
+    if province:
+        target = province_ref.find(province).id
+        units = [u for u in units if u.province_id == target]
+        categories = [c for c in categories if c.province_id in (None, target)]
+    return {"departments": units, "categories": categories}
 
 
 @bp.get("/operations/figures")

@@ -69,3 +69,19 @@ def test_another_provinces_board_is_refused_naming_the_province_one_sees(console
     # Their own province, by URL name or code, is their board; an unknown one is a 404.
     assert client.get("/console/operations?province=92").status_code == 200
     assert client.get("/console/operations?province=nowhere").status_code == 404
+
+
+def _options(html: str, select_id: str) -> list[str]:
+    body = re.search(rf'<select name="[a-z]+" id="{select_id}">(.*?)</select>', html, re.S)
+    return [v for v in re.findall(r'<option value="([^"]*)"', body.group(1)) if v]
+
+
+def test_the_map_filter_offers_the_chosen_provinces_units_only(console, provinces):
+    client = console("national.admin")
+    one = client.get(f"/console/operations?province=vinh-long&{_dates()}").get_data(as_text=True)
+    every = client.get(f"/console/operations?{_dates()}").get_data(as_text=True)
+    units = _options(one, "map-department")
+    assert provinces.b_unit.code in units and "so-xd" not in units  # Cần Thơ's: no choice
+    assert all(code.startswith("vl-") for code in units), units
+    assert {"so-xd", provinces.b_unit.code} <= set(_options(every, "map-department"))
+    assert _options(one, "map-category") == _options(every, "map-category")  # national ones
