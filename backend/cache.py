@@ -17,10 +17,6 @@ entries unreachable at once (they expire on their own):
 - ``board``: the lists: replaced with any of the above. The figures (statistics, the
   scoreboards, the provinces' ranking) are not keyed by it (every new report anywhere
   replaces it): they keep ``places`` and a time bucket of ``PUBLIC_FIGURES_SECONDS``;
-- ``shown``: something the public could read of a report was taken back (the report
-  refused or deleted, its public text edited, a photo hidden; any bulk UPDATE/DELETE of
-  reports or photos): the figures pages that also list reports (a unit's page) keep it,
-  so hidden content disappears from them at once, not when their bucket ends.
 
 They are replaced after the commit that made the change (SQLAlchemy session events, in
 whatever process commits: a view, a job, the CLI), never on a rollback. Changes made
@@ -38,7 +34,7 @@ from collections.abc import Iterable
 
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from backend.cache_store import REBUILD_LOCK_MS, Found, MemoryStore, RedisStore, Store
@@ -51,8 +47,6 @@ EPOCH = "epoch"
 #: Units, boundaries, categories, SLA policies, the calendar: what the per-process indexes
 #: and calendars (backend.services.geo, provinces, sla.config) are built from.
 PLACES = "places"
-#: Public content of a report withdrawn (hidden, refused, redacted, a photo hidden).
-SHOWN = "shown"
 
 #: Tables whose rows belong to one report (``report_id``) or are the report itself.
 REPORT_TABLES = frozenset(
@@ -208,30 +202,8 @@ def _note(session: Session, objects: Iterable) -> None:
             changed.add(report_generation(report_id) if report_id else EPOCH)
 
 
-def _changed_attribute(obj, name: str) -> bool:
-    return inspect(obj).attrs[name].history.has_changes()
-
-
-def _withdrawn(obj) -> bool:
-    """A changed report or photo whose public content is taken back (see ``shown``)."""
-    table = getattr(obj, "__tablename__", None)
-    if table == "photos":
-        return _changed_attribute(obj, "hidden") and bool(obj.hidden)
-    if table != "reports":
-        return False
-    if _changed_attribute(obj, "public_description"):
-        return True
-    from backend.services.policy import is_published  # services import this module
-
-    moved = _changed_attribute(obj, "status") or _changed_attribute(obj, "moderation_status")
-    return moved and not is_published(obj)
-
-
 def _after_flush(session: Session, _context) -> None:
     _note(session, (*session.new, *session.dirty, *session.deleted))
-    gone = any(getattr(o, "__tablename__", None) in ("reports", "photos") for o in session.deleted)
-    if gone or any(_withdrawn(obj) for obj in session.dirty):
-        _changed(session).add(SHOWN)
 
 
 def _on_orm_execute(state) -> None:
@@ -251,8 +223,6 @@ def _on_orm_execute(state) -> None:
     if tables & REPORT_TABLES:
         report_id = _one_report(state) if state.is_insert else None
         changed.add(report_generation(report_id) if report_id else EPOCH)
-    if not state.is_insert and tables & {"reports", "photos"}:
-        changed.add(SHOWN)  # which rows and columns is not known: perhaps a hidden one
 
 
 def _one_report(state) -> int | None:

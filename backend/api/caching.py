@@ -75,13 +75,6 @@ def figures_scope(_view_args: dict) -> list[str]:
     return [cache.PLACES]
 
 
-def listing_figures_scope(_view_args: dict) -> list[str]:
-    """Figures shown with reports (a unit's page lists its latest): as
-    :func:`figures_scope`, and the reports' withdrawn content (``cache.SHOWN``), so a report
-    refused, redacted or with a photo hidden leaves the page at once."""
-    return [cache.PLACES, cache.SHOWN]
-
-
 #: The endpoints whose answers are figures, with their scopes: keyed by them (and
 #: ``PUBLIC_FIGURES_SECONDS``) even where a blueprint registers them with :func:`board_scope`.
 FIGURES: dict[str, Scope] = {
@@ -90,7 +83,6 @@ FIGURES: dict[str, Scope] = {
     "public.department": figures_scope,
     "public.provinces": figures_scope,
     "portal.scoreboard": figures_scope,
-    "portal.department": listing_figures_scope,
     "portal.ranking": figures_scope,
 }
 
