@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -223,7 +224,19 @@ def scheduler_command():
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 def worker_command(burst):
     """Run an RQ worker for the app's queue (needs REDIS_URL)."""
+    preload_for_jobs(current_app)
     worker(wait_for_redis=not burst).work(burst=burst)  # a burst with no Redis fails
+
+
+#: Modules a worker imports before its first job, named by plugins in
+#: ``app.extensions["phananh_worker_preload"]``: RQ forks a process for each job, so a
+#: library a job imports lazily (firebase-admin for a push) would be imported again by
+#: every job; imported once in the worker, every job's fork has it already.
+def preload_for_jobs(app: Flask) -> list[str]:
+    names = list(app.extensions.get("phananh_worker_preload", ()))
+    for name in names:
+        importlib.import_module(name)
+    return names
 
 
 @click.command("quickstart")
@@ -255,6 +268,7 @@ def quickstart_command(host, port, no_serve):
 
 def register(app: Flask) -> None:
     app.extensions["phananh_periodic"] = list(PERIODIC)
+    app.extensions["phananh_worker_preload"] = []
     for command in (
         geo_cli,
         seed_cli,

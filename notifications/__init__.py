@@ -29,3 +29,6 @@ def init_app(app, api) -> None:
     app.register_blueprint(console_bp)  # the staff inbox in the console, with its menu entry
     # Left behind: Redis down at commit, quiet hours over, retries due.
     app.extensions["phananh_periodic"].append(("notifications.delivery:deliver_due", 60))
+    if app.config.get("FIREBASE_CREDENTIALS"):
+        # Pushes go out through FCM: the worker imports firebase-admin once, not every job.
+        app.extensions["phananh_worker_preload"].append("notifications.fcm")

@@ -74,3 +74,22 @@ def test_dev_id_token_signs_in(app, client):
     response = client.post("/mobile/v1/auth/firebase", json={"id_token": token})
     assert response.status_code == 200
     assert response.get_json()["resident"]["phone"] == "+84909999999"
+
+
+def test_a_worker_imports_what_plugins_name_before_its_first_job(app, tmp_path, monkeypatch):
+    """RQ forks a process per job: what a plugin names (FCM's firebase-admin when pushes
+    are configured) is imported once in the worker, so no job imports it again."""
+    import sys
+
+    from backend.cli import preload_for_jobs
+
+    assert app.extensions["phananh_worker_preload"] == []  # no FIREBASE_CREDENTIALS here
+    (tmp_path / "phananh_preload_probe.py").write_text("LOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(app.extensions, "phananh_worker_preload", ["phananh_preload_probe"])
+    assert "phananh_preload_probe" not in sys.modules
+    try:
+        assert preload_for_jobs(app) == ["phananh_preload_probe"]
+        assert sys.modules["phananh_preload_probe"].LOADED
+    finally:
+        sys.modules.pop("phananh_preload_probe", None)
