@@ -101,40 +101,33 @@ def store() -> Store | None:
     return found
 
 
-def generations(names: list[str]) -> list[str] | None:
-    """The current tokens of ``names`` (None: no cache, or Redis failed: do not cache)."""
+def _on_store(what: str, call, otherwise):
+    """``call(store)`` on the cache's store; ``otherwise`` without a cache or when Redis
+    fails (logged: a cache that is away never fails a request)."""
     found = store()
     if found is None:
-        return None
+        return otherwise
     try:
-        return found.generations(names)
+        return call(found)
     except RedisError as exc:
-        log.warning("public cache: reading generations failed: %s", exc)
-        return None
+        log.warning("public cache: %s failed: %s", what, exc)
+        return otherwise
+
+
+def generations(names: list[str]) -> list[str] | None:
+    """The current tokens of ``names`` (None: no cache, or Redis failed: do not cache)."""
+    return _on_store("reading generations", lambda found: found.generations(names), None)
 
 
 def lookup(slot: str, names: list[str], bucket: int, stale: bool) -> Found | None:
     """The slot's answer for these generations and time bucket (:class:`Found`); None: no
     cache, or Redis failed (then nothing is cached: the view answers)."""
-    found = store()
-    if found is None:
-        return None
-    try:
-        return found.lookup(slot, names, bucket, stale)
-    except RedisError as exc:
-        log.warning("public cache: lookup failed: %s", exc)
-        return None
+    return _on_store("lookup", lambda found: found.lookup(slot, names, bucket, stale), None)
 
 
 def keep(slot: str, version: str, value: bytes, ttl: int) -> None:
     """Keep ``value`` as the slot's answer of ``version`` (and release its rebuild lock)."""
-    found = store()
-    if found is None:
-        return
-    try:
-        found.keep(slot, version, value, ttl)
-    except RedisError as exc:
-        log.warning("public cache: write failed: %s", exc)
+    _on_store("write", lambda found: found.keep(slot, version, value, ttl), None)
 
 
 def lock_seconds() -> float:
@@ -146,25 +139,13 @@ def lock_seconds() -> float:
 def claim(slot: str) -> bool:
     """Take the slot's build lock (False: another request holds it). Without a cache, or
     when Redis fails: True (build it, as if no one else were)."""
-    found = store()
-    if found is None:
-        return True
-    try:
-        return found.claim(slot)
-    except RedisError as exc:
-        log.warning("public cache: taking a build lock failed: %s", exc)
-        return True
+    return _on_store("taking a build lock", lambda found: found.claim(slot), True)
 
 
 def release(slot: str) -> None:
-    """A rebuild that kept nothing (an error, a cookie): the next request rebuilds."""
-    found = store()
-    if found is None:
-        return
-    try:
-        found.release(slot)
-    except RedisError as exc:  # the lock expires on its own (REBUILD_LOCK_MS)
-        log.warning("public cache: releasing a rebuild lock failed: %s", exc)
+    """A rebuild that kept nothing (an error, a cookie): the next request rebuilds (if
+    Redis fails, the lock expires on its own)."""
+    _on_store("releasing a rebuild lock", lambda found: found.release(slot), None)
 
 
 def invalidate(names: Iterable[str]) -> None:
