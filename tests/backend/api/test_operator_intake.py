@@ -67,7 +67,8 @@ def test_an_operator_files_a_phone_report_routed_like_the_app(client, staff, run
         f"/staff/v1/reports/{body['code']}", headers=staff("so-xd.officer")
     ).get_json()
     assert unit["channel"] == "hotline" and "entered_by" not in unit and "reporter" not in unit
-    assert "912" not in str(unit) and "Lan" not in str(unit.get("timeline"))
+    assert "912345678" not in str(unit) and "0912 345" not in str(unit)
+    assert "Lan" not in str(unit.get("timeline"))
 
 
 def test_the_operator_lists_only_what_they_filed(client, staff, submit):
