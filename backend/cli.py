@@ -16,6 +16,7 @@ from werkzeug.serving import run_simple
 
 from backend import tasks
 from backend.cli_boundaries import boundaries_cli
+from backend.cli_open311 import open311_cli
 from backend.cli_photos import photos_cli
 from backend.cli_provinces import provinces_cli
 from backend.cli_statistics import statistics_cli
@@ -283,5 +284,6 @@ def register(app: Flask) -> None:
         provinces_cli,
         photos_cli,
         statistics_cli,
+        open311_cli,
     ):
         app.cli.add_command(command)

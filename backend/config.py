@@ -205,6 +205,7 @@ LIMITS = {
     "LIMIT_RATINGS_RESIDENT": "10/minute;100/day",
     "LIMIT_FOLLOWS_RESIDENT": "30/minute;500/day",
     "LIMIT_DEVICES_ACCOUNT": "10/minute;50/day",
+    "LIMIT_OPEN311_CLIENT": "30/minute;2000/day",
 }
 
 #: Multipart bodies: the text fields (a description is at most 5,000 characters) ...

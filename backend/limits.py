@@ -41,6 +41,9 @@ REPORTS_DAILY = "REPORTS_DAILY_CAP"
 RATINGS_RESIDENT = "LIMIT_RATINGS_RESIDENT"
 FOLLOWS_RESIDENT = "LIMIT_FOLLOWS_RESIDENT"
 DEVICES_ACCOUNT = "LIMIT_DEVICES_ACCOUNT"
+#: Requests posted through Open311 (``POST /open311/v2/requests``) per client application
+#: (its API key): count with ``hit(OPEN311_CLIENT, open311_client_key(client.id))``.
+OPEN311_CLIENT = "LIMIT_OPEN311_CLIENT"
 
 
 def init_app(app: Flask) -> None:
@@ -142,6 +145,11 @@ def per_resident(family: str):
 
 def per_account(family: str):
     return (family, account_key)
+
+
+def open311_client_key(client_id: int) -> str:
+    """The key an Open311 client application is counted under (``OPEN311_CLIENT``)."""
+    return f"open311:{client_id}"
 
 
 # --- staff login: rates per account and address, growing delay, temporary lock ------------

@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
         admin_boundaries,
         admin_calendar,
         admin_catalogue,
+        admin_open311,
         admin_routing,
         admin_staff,
         admin_units,

@@ -38,6 +38,11 @@ PAGES = (
         _l("Administrative units"),
         _l("Import communes and wards from a GeoJSON file"),
     ),
+    (
+        "console.admin_open311",
+        _l("Open311 keys"),
+        _l("API keys of the client applications that post through Open311"),
+    ),
 )
 
 

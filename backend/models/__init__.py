@@ -6,6 +6,7 @@ from backend.models.category import Category, Severity
 from backend.models.department import Department, DepartmentKind
 from backend.models.event import ActorKind, ReportEvent
 from backend.models.idempotency import IdempotencyKey
+from backend.models.open311_client import Open311Client
 from backend.models.photo import MediaDeletion, Photo, PhotoKind
 from backend.models.rating import RaterKind, Rating
 from backend.models.report import Report, ReportFollower, ReportSequence
@@ -34,6 +35,7 @@ __all__ = [
     "IdempotencyKey",
     "LegacyUnitCode",
     "MediaDeletion",
+    "Open311Client",
     "Photo",
     "PhotoKind",
     "RaterKind",

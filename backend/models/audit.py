@@ -26,6 +26,8 @@ class AuditAction(StrEnum):
     STAFF_CHANGED = "staff_changed"  # detail: the fields changed
     PASSWORD_RESET = "password_reset"  # by an administrator, or one's own change
     ROUTING_RULE_CHANGED = "routing_rule_changed"  # detail: op, rule id, before/after
+    OPEN311_KEY_ISSUED = "open311_key_issued"  # detail: client id, name, prefix, province
+    OPEN311_KEY_REVOKED = "open311_key_revoked"  # detail: the same (never the key)
 
 
 class AuditEntry(db.Model):

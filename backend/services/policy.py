@@ -59,6 +59,8 @@ from backend.errors import DomainError
 from backend.models import Report, Resident, StaffUser
 from backend.models.sla import ExtensionStatus
 from backend.services import sla
+from backend.services.policy_open311 import may_manage_open311_key as may_manage_open311_key
+from backend.services.policy_open311 import may_manage_open311_keys as may_manage_open311_keys
 from backend.services.policy_provinces import (
     in_province,
     in_scope_sql,
