@@ -86,6 +86,9 @@ def create_app(
     from backend.api.operator_intake import blp as intake_blp
 
     api.register_blueprint(intake_blp)
+    from backend import open311
+
+    open311.init_app(app)  # /open311/v2: GeoReport v2, its own formats and errors
     from backend.web import provinces as _province_pages  # noqa: F401 (/p/<slug>/ on the portal)
     from backend.web import views as portal
 

@@ -73,12 +73,17 @@ def idempotent(
     *,
     implicit: bool = False,
     owner: Callable[[], tuple[Resident, str]] = _resident_owner,
+    content_type: Callable[[], str] | None = None,
 ) -> Callable:
     """Make a POST idempotent (see the module). ``owner`` gives the account the store keeps
     the key under and a prefix for it (a staff POST keeps its keys under another account,
-    namespaced by the staff member: ``backend.api.operator_intake``)."""
+    namespaced by the staff member: ``backend.api.operator_intake``; an Open311 client's
+    under its application's). ``content_type`` gives a replay's (a view answering XML,
+    with :func:`answer_text`); JSON by default."""
     if view is None:
-        return functools.partial(idempotent, implicit=implicit, owner=owner)
+        return functools.partial(
+            idempotent, implicit=implicit, owner=owner, content_type=content_type
+        )
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -96,7 +101,9 @@ def idempotent(
         if isinstance(outcome, idempotency.Replay):
             rollback()
             response = current_app.response_class(
-                outcome.body, status=outcome.status_code, mimetype="application/json"
+                outcome.body,
+                status=outcome.status_code,
+                content_type=content_type() if content_type else "application/json",
             )
             response.headers[REPLAYED_HEADER] = "true"
             return response
@@ -118,9 +125,13 @@ def idempotent(
 def answer(body: object, status: int = 200):
     """Commit the view's work with its answer stored under the request's key, if any;
     the JSON response."""
-    text = current_app.json.dumps(body) + "\n"
+    return answer_text(current_app.json.dumps(body) + "\n", status, "application/json")
+
+
+def answer_text(text: str, status: int, content_type: str):
+    """:func:`answer` for an answer already written (``content_type``: its type)."""
     claim = g.get(_CLAIM)
     if claim is not None:
         idempotency.complete(claim, status, text, utcnow())
     commit()
-    return current_app.response_class(text, status=status, mimetype="application/json")
+    return current_app.response_class(text, status=status, content_type=content_type)

@@ -7,6 +7,7 @@ from backend.models.department import Department, DepartmentKind
 from backend.models.event import ActorKind, ReportEvent
 from backend.models.idempotency import IdempotencyKey
 from backend.models.open311_client import Open311Client
+from backend.models.open311_request import Open311Request
 from backend.models.photo import MediaDeletion, Photo, PhotoKind
 from backend.models.rating import RaterKind, Rating
 from backend.models.report import Report, ReportFollower, ReportSequence
@@ -36,6 +37,7 @@ __all__ = [
     "LegacyUnitCode",
     "MediaDeletion",
     "Open311Client",
+    "Open311Request",
     "Photo",
     "PhotoKind",
     "RaterKind",

@@ -115,6 +115,9 @@ class Report(db.Model):
     #: The operator who entered it on the resident's behalf (internal: never public, never
     #: shown to a handling unit); None for a report the resident filed.
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    #: The answers to the category's extra questions ({code: value}, checked against its
+    #: definition at intake: backend.domain.questions); None where the channel asked none.
+    answers: Mapped[dict | None] = mapped_column(JSON)
     #: Optimistic lock: two staff acting on the same report at once cannot both win.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -85,19 +85,24 @@ def view(category: Category) -> dict:
         "photo_required": category.photo_required,
         "active": category.active,
         "position": category.position,
-        "questions": [
-            {
-                "code": q.code,
-                "datatype": q.datatype,
-                "required": q.required,
-                "order": q.position,
-                "description_vi": q.description_vi,
-                "description_en": q.description_en,
-                "values": list(q.values or []),
-            }
-            for q in category.questions
-        ],
+        "questions": questions_of(category),
     }
+
+
+def questions_of(category: Category) -> list[dict]:
+    """The category's extra questions as :mod:`backend.domain.questions` reads them."""
+    return [
+        {
+            "code": q.code,
+            "datatype": q.datatype,
+            "required": q.required,
+            "order": q.position,
+            "description_vi": q.description_vi,
+            "description_en": q.description_en,
+            "values": list(q.values or []),
+        }
+        for q in category.questions
+    ]
 
 
 def category_tag(category: Category) -> str:

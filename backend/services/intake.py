@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.db import db
+from backend.domain import questions
 from backend.domain.channels import Channel
 from backend.domain.privacy import mask_personal_data
 from backend.domain.text import N_, fold, nfc
@@ -22,7 +24,17 @@ from backend.models import Report, ReportSequence, Resident, StaffUser
 from backend.models.event import ActorKind
 from backend.models.photo import PhotoKind
 from backend.models.report import LocationSource
-from backend.services import catalogue, geo, lookup, photos, provinces, queries, routing, sla
+from backend.services import (
+    catalogue,
+    categories_admin,
+    geo,
+    lookup,
+    photos,
+    provinces,
+    queries,
+    routing,
+    sla,
+)
 from backend.services.text_input import free_text
 from backend.services.timeline import record
 from backend.signals import report_received
@@ -39,6 +51,9 @@ class NewReport:
     address: str | None
     #: Where lat/lng come from when given (an operator's map click, a ward's centre).
     location_source: LocationSource = LocationSource.DEVICE
+    #: The answers to the category's extra questions ({code: value}), checked against its
+    #: definition; None: a channel that does not ask them (nothing is checked or kept).
+    answers: Mapping | None = None
 
 
 class LocationRequired(ValidationFailed):
@@ -49,6 +64,11 @@ class LocationRequired(ValidationFailed):
 class OutsideServiceArea(ValidationFailed):
     code = "outside_service_area"
     message = N_("The location is outside the service area.")
+
+
+class InvalidAnswers(ValidationFailed):
+    code = "invalid_attributes"
+    message = N_("An answer to the category's questions is missing or not valid.")
 
 
 class PhotoRequired(ValidationFailed):
@@ -74,6 +94,7 @@ def submit(
     description = free_text(
         data.description, "description", required=True, max_length=DESCRIPTION_MAX
     )
+    answers = _answers(category, data.answers)
     if category.photo_required and not uploads:
         raise PhotoRequired(fields={"photos": ["At least one photo is required."]})
     inspected = photos.inspect_all(uploads, max_photos=max_photos)
@@ -121,6 +142,7 @@ def submit(
         reporter=resident,
         channel=channel,
         entered_by=entered_by,
+        answers=answers,
         created_at=now,
         updated_at=now,
     )
@@ -178,6 +200,17 @@ def provide_info(resident: Resident, code: str, now: datetime, text: str) -> Rep
     report.waiting_since = None
     sla.resume(report, now)
     return report
+
+
+def _answers(category, given: Mapping | None) -> dict | None:
+    """``given`` checked against the category's questions (what is kept); None if None."""
+    if given is None:
+        return None
+    asked = categories_admin.questions_of(category)
+    problems = questions.check_answers(asked, given)
+    if problems:
+        raise InvalidAnswers(fields=problems)
+    return dict(given) or None
 
 
 def _screen(report: Report, now: datetime) -> None:

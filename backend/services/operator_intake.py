@@ -207,6 +207,12 @@ def walk_in(now: datetime) -> Resident:
     return _get_or_create(phones.WALK_IN_UID, now)
 
 
+def account(uid: str, now: datetime, *, phone: str | None = None) -> Resident:
+    """The resident of the Firebase uid ``uid``, created (unclaimable) if new; safe under
+    concurrent intakes (an Open311 client's posters: backend.services.open311)."""
+    return _get_or_create(uid, now, phone=phone)
+
+
 def _get_or_create(uid: str, now: datetime, *, phone: str | None = None) -> Resident:
     query = select(Resident).where(Resident.firebase_uid == uid)
     found = db.session.scalar(query)
@@ -247,6 +253,12 @@ def ward_point(code: str) -> tuple[float, float]:
         raise UnknownWard(fields={"ward": ["Unknown ward."]})
     point = from_wkb(unit.boundary).representative_point()
     return point.y, point.x
+
+
+def address_point(address: str) -> tuple[float, float]:
+    """A point inside the one ward or commune ``address`` names (as (lat, lng));
+    :class:`AddressNotPlaced` when it names none or several (Open311's ``address_string``)."""
+    return ward_point(_address_ward(address, required=True))
 
 
 def _address_ward(address: str, *, required: bool) -> str | None:

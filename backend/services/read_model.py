@@ -33,7 +33,7 @@ from flask import current_app
 
 from backend.domain import system_notes
 from backend.domain.privacy import mask_personal_data
-from backend.domain.sla import Outcome
+from backend.domain.sla import ClockKind, Outcome
 from backend.domain.vocabulary import EventKind
 from backend.localtime import local_tz
 from backend.models import Photo, Report, ReportEvent, Resident, StaffUser
@@ -50,7 +50,20 @@ _BETWEEN_UNIT_AND_RESIDENT = frozenset({EventKind.REQUEST_INFO, EventKind.PROVID
 #: The reporter's account: the oversight roles' business, never a handling unit's.
 _ACCOUNT_ENTRIES = frozenset({EventKind.REPORTER_LOCKED, EventKind.REPORTER_UNLOCKED})
 #: Keys of an entry's data that would let a unit link a reporter's reports.
-_RESIDENT_KEYS = frozenset({"resident_id", "reporter_id", "phone", "reporter_name"})
+#: What the submit entry keeps of who filed it (an operator's caller, an Open311 poster):
+#: for the oversight roles, never a handling unit.
+_RESIDENT_KEYS = frozenset(
+    {
+        "resident_id",
+        "reporter_id",
+        "phone",
+        "reporter_name",
+        "email",
+        "device_id",
+        "account_id",
+        "media_url",
+    }
+)
 
 
 #: :func:`mask_personal_data` remembered per text (it is pure): a board page masks every
@@ -376,3 +389,25 @@ def row(
         following=following,
         distance_m=None if distance_m is None else round(distance_m, 1),
     )
+
+
+def public_notes(report: Report) -> list[EventView]:
+    """The public history of ``report`` (its events preloaded), as the portal shows it."""
+    return _timeline(report, Audience.PUBLIC, None)
+
+
+def handling_due(report: Report) -> datetime | None:
+    """When the handling unit must have resolved it: the date promised in an apology, else
+    the handling clock's current due date (None before routing)."""
+    clocks = [c for c in report.clocks if c.kind == ClockKind.HANDLE and not c.superseded]
+    if not clocks:
+        return None
+    return clocks[-1].promised_due_at or clocks[-1].due_at
+
+
+def public_answers(report: Report) -> dict:
+    """The answers to the category's questions as the public reads them: text masked."""
+    return {
+        code: _masked(value) if isinstance(value, str) else value
+        for code, value in (report.answers or {}).items()
+    }
