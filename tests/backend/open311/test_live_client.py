@@ -113,6 +113,13 @@ def _photo():
     return {"media": (PHOTO.name, PHOTO.read_bytes(), "image/jpeg")}
 
 
+def _assert_private(body: bytes) -> None:
+    """The poster's identity (e-mail, phone, names, device) is in no answer."""
+    text = body.decode()
+    for private in ("nguoidan.open311", "+84911222333", "911222333", "device-open311", "Lan"):
+        assert private not in text, private
+
+
 def _ids(answer) -> list[str]:
     return [r["service_request_id"] for r in answer.data]
 
@@ -181,9 +188,16 @@ def test_a_request_with_attributes_and_a_photo_is_filed_and_read_back(live, fmt)
     assert request_id, answer  # not held: published at once
     STATE.setdefault("filed", []).append(request_id)
 
-    (read,) = live.call(
-        "GET", f"requests/{request_id}", fmt, "requests", params={"jurisdiction_id": JURISDICTION}
+    assert answer["token"]  # a published request's token answers its id at once
+    (followed,) = live.call(
+        "GET", f"tokens/{answer['token']}", fmt, "tokens", params={"jurisdiction_id": JURISDICTION}
     ).data
+    assert followed == {"service_request_id": request_id, "token": answer["token"]}
+
+    got = live.call(
+        "GET", f"requests/{request_id}", fmt, "requests", params={"jurisdiction_id": JURISDICTION}
+    )
+    (read,) = got.data
     assert read["service_request_id"] == request_id
     assert read["service_code"] == SERVICE
     assert read["status"] == "open"
@@ -191,9 +205,10 @@ def test_a_request_with_attributes_and_a_photo_is_filed_and_read_back(live, fmt)
     assert abs(float(read["lat"]) - LAT) < 1e-4 and abs(float(read["long"]) - LONG) < 1e-4
     assert read["agency_responsible"]
     assert read["expected_datetime"]  # the handling deadline
-    text = str(read)
-    for private in ("nguoidan.open311", "+84911222333", "911222333", "device-open311"):
-        assert private not in text  # the poster's identity stays private
+    assert read["service_notice"] == answer["service_notice"]
+    requested = datetime.fromisoformat(read["requested_datetime"].replace("Z", "+00:00"))
+    assert abs(datetime.now(UTC) - requested) < timedelta(minutes=10)
+    _assert_private(got.body)
 
     media_url = read["media_url"]
     assert media_url, "the photo's public rendition"
@@ -228,6 +243,68 @@ def test_a_multipart_post_with_media_list_and_a_form_encoded_post_without_photo(
     for (answer,) in (with_list, form_only):
         assert answer["service_request_id"]
         STATE.setdefault("filed", []).append(answer["service_request_id"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_optional_fields_count_as_absent_on_post(live, fmt):
+    empties = {
+        "email": "",
+        "first_name": "",
+        "last_name": "",
+        "phone": "",
+        "device_id": "",
+        "account_id": "",
+        "media_url": "",
+        "address_string": "",
+        "attribute[plate]": "",
+        "attribute[objects][]": "",
+    }
+    (answer,) = live.call(
+        "POST",
+        "requests",
+        fmt,
+        "post_response",
+        expect=POSTED,
+        data=_form(live, description=f"Vỉa hè bị chiếm dụng làm bãi giữ xe ({fmt})", **empties),
+    ).data
+    assert answer["service_request_id"]
+
+
+def test_a_request_located_by_address_string(live):
+    (answer,) = live.call(
+        "POST",
+        "requests",
+        "json",
+        "post_response",
+        expect=POSTED,
+        data=_form(
+            live,
+            lat=None,
+            long=None,
+            address_string="12 Hòa Bình, Ninh Kiều, Cần Thơ",
+            description="Hàng rong chiếm vỉa hè trước cổng trường, đề nghị kiểm tra",
+        ),
+    ).data
+    (read,) = live.call(
+        "GET",
+        f"requests/{answer['service_request_id']}",
+        "json",
+        "requests",
+        params={"jurisdiction_id": JURISDICTION},
+    ).data
+    assert 9.5 < read["lat"] < 10.5 and 105.2 < read["long"] < 106.0  # in TP Cần Thơ
+    assert read["address"] == "12 Hòa Bình, Ninh Kiều, Cần Thơ"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_another_provinces_jurisdiction_does_not_see_the_request(live, fmt):
+    code = STATE["filed"][0]
+    other = {"jurisdiction_id": "86"}  # Vĩnh Long, the demo's second province
+    live.call("GET", f"requests/{code}", fmt, "errors", expect=404, params=other)
+    listed = live.call("GET", "requests", fmt, "requests", params=other)
+    assert code not in _ids(listed)
+    services = live.call("GET", "services", fmt, "services", params=other).data
+    assert SERVICE not in [s["service_code"] for s in services]  # Cần Thơ's own category
 
 
 # -- querying -----------------------------------------------------------------------------
@@ -427,6 +504,7 @@ def test_extensions_add_status_deadlines_department_rating_attributes_and_notes(
     attributes = str(extended["attributes"])
     for given in ("65A-123.45", "left", "table", "stall", "2.5"):
         assert given in attributes, (given, attributes)
+    _assert_private(live.http.get(live.url(f"requests/{code}", fmt), params=params).content)
     notes = read["notes"]
     assert notes and any(RESOLUTION in str(n.get("summary")) for n in notes)
     listed = live.call(
@@ -456,36 +534,71 @@ def _error(live: Live, method: str, path: str, fmt: str, expect: int | tuple, **
     return errors
 
 
+NO_ATTRIBUTES = {f"attribute[{code}]": None for code, _, _ in QUESTIONS} | {
+    "attribute[objects][]": None
+}
+#: case: (the form's changes, the HTTP status, the parameter the description names).
 POST_ERRORS = {
-    "missing api_key": ({"api_key": None}, (400, 403)),
-    "empty api_key": ({"api_key": ""}, (400, 403)),
-    "unknown api_key": ({"api_key": "not-a-key-0123456789"}, 403),
-    "missing service_code": ({"service_code": None}, 400),
-    "empty service_code": ({"service_code": ""}, 400),
-    "unknown service_code": ({"service_code": "no-such-service"}, 400),
-    "missing required attribute": ({"attribute[width]": None}, 400),
-    "empty required attribute": ({"attribute[side]": ""}, 400),
-    "invalid single list value": ({"attribute[side]": "middle"}, 400),
-    "invalid multi list value": ({"attribute[objects][]": ["table", "car"]}, 400),
-    "number attribute not a number": ({"attribute[width]": "wide"}, 400),
-    "datetime attribute not a date": ({"attribute[seen_at]": "yesterday"}, 400),
-    "lat not a number": ({"lat": "north"}, 400),
-    "lat out of range": ({"lat": "95"}, 400),
-    "long out of range": ({"long": "-181"}, 400),
-    "no location": ({"lat": None, "long": None}, 400),
-    "lat without long": ({"long": None}, 400),
+    "missing api_key": ({"api_key": None}, 403, "api_key"),
+    "empty api_key": ({"api_key": ""}, 403, "api_key"),
+    "unknown api_key": ({"api_key": "not-a-key-0123456789"}, 403, "api_key"),
+    "missing service_code": ({"service_code": None}, 400, "service_code"),
+    "empty service_code": ({"service_code": ""}, 400, "service_code"),
+    "unknown service_code": ({"service_code": "no-such-service"}, 400, "service_code"),
+    "missing required attribute": ({"attribute[width]": None}, 400, "attribute[width]"),
+    "empty required attribute": ({"attribute[side]": ""}, 400, "attribute[side]"),
+    "invalid single list value": ({"attribute[side]": "middle"}, 400, "attribute[side]"),
+    "invalid multi list value": (
+        {"attribute[objects][]": ["table", "car"]},
+        400,
+        "attribute[objects]",
+    ),
+    "number attribute not a number": ({"attribute[width]": "wide"}, 400, "attribute[width]"),
+    "datetime attribute not a date": (
+        {"attribute[seen_at]": "yesterday"},
+        400,
+        "attribute[seen_at]",
+    ),
+    "lat not a number": ({"lat": "north"}, 400, "lat"),
+    "lat out of range": ({"lat": "95"}, 400, "lat"),
+    "long out of range": ({"long": "-181"}, 400, "long"),
+    "no location": ({"lat": None, "long": None}, 400, "lat"),
+    "lat without long": ({"long": None}, 400, "long"),
     # GeoReport v2 answers an unknown jurisdiction_id 404 on reads; on POST 400 or 404.
-    "unknown jurisdiction": ({"jurisdiction_id": "no-such-province"}, (400, 404)),
-    "missing jurisdiction (two provinces hosted)": ({"jurisdiction_id": None}, 400),
-    "empty jurisdiction (two provinces hosted)": ({"jurisdiction_id": ""}, 400),
+    "unknown jurisdiction": (
+        {"jurisdiction_id": "no-such-province"},
+        (400, 404),
+        "jurisdiction_id",
+    ),
+    "media_url not a URL": ({"media_url": "photo.jpg"}, 400, "media_url"),
+    "outside every served province": ({"lat": "21.0285", "long": "105.8542"}, 400, "lat"),
+    "address_string nowhere": (
+        {"lat": None, "long": None, "address_string": "zzzz qqqq"},
+        400,
+        "address",
+    ),
+    # Vĩnh Long's jurisdiction, a national category, a place in Cần Thơ (and a photo)
+    "a place outside the jurisdiction": (
+        {"jurisdiction_id": "86", "service_code": "giao-thong", **NO_ATTRIBUTES},
+        400,
+        "lat",
+    ),
+    "missing jurisdiction (two provinces hosted)": (
+        {"jurisdiction_id": None},
+        400,
+        "jurisdiction_id",
+    ),
+    "empty jurisdiction (two provinces hosted)": ({"jurisdiction_id": ""}, 400, "jurisdiction_id"),
 }
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", sorted(POST_ERRORS))
 def test_post_errors(live, case, fmt):
-    changes, expect = POST_ERRORS[case]
-    _error(live, "POST", "requests", fmt, expect, data=_form(live, **changes))
+    changes, expect, mentions = POST_ERRORS[case]
+    photo = {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
+    errors = _error(live, "POST", "requests", fmt, expect, data=_form(live, **changes), files=photo)
+    assert any(mentions in e["description"] for e in errors), errors  # names the parameter
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -518,7 +631,11 @@ GET_ERRORS = {
         {"jurisdiction_id": "no-such-province"},
         404,
     ),
+    "missing jurisdiction on services": ("GET", "services", {"jurisdiction_id": None}, 400),
+    "missing jurisdiction on requests": ("GET", "requests", {"jurisdiction_id": None}, 400),
+    "empty jurisdiction on services": ("GET", "services", {"jurisdiction_id": ""}, 400),
     "wrong method on services": ("DELETE", "services", {}, 405),
+    "wrong method on discovery": ("POST", "discovery", {}, 405),
     "wrong method on a request": ("PUT", "requests/PA-2026-000001", {}, 405),
 }
 
@@ -529,3 +646,14 @@ def test_read_errors(live, case, fmt):
     method, path, params, expect = GET_ERRORS[case]
     params = {"jurisdiction_id": JURISDICTION, **params}
     _error(live, method, path, fmt, expect, params=params)
+
+
+def test_an_unknown_format_answers_the_spec_error(live):
+    response = live.http.get(
+        f"{live.base_url}/open311/v2/services.html",
+        params={"jurisdiction_id": JURISDICTION},
+        timeout=30,
+    )
+    assert response.status_code == 404, response.text
+    fmt = "json" if "json" in response.headers.get("Content-Type", "") else "xml"
+    answer_of(response, fmt, "errors")
