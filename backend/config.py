@@ -46,6 +46,8 @@ class Settings:
     firebase_auth_emulator_host: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     public_base_url: str | None = None
+    #: Who runs the Open311 endpoint, in its discovery document (a sentence or an address).
+    open311_contact: str | None = None
     office_hours: str = "07:30-11:30,13:00-17:00"
     sla_reminders: str = "0.5,0.8"
     apology_grace_hours: int = 8
@@ -149,6 +151,7 @@ class Settings:
             firebase_auth_emulator_host=get("FIREBASE_AUTH_EMULATOR_HOST"),
             timezone=get("TIMEZONE") or "Asia/Ho_Chi_Minh",
             public_base_url=get("PUBLIC_BASE_URL"),
+            open311_contact=get("OPEN311_CONTACT"),
             office_hours=get("OFFICE_HOURS") or "07:30-11:30,13:00-17:00",
             sla_reminders=get("SLA_REMINDERS") or "0.5,0.8",
             apology_grace_hours=get_int("APOLOGY_GRACE_HOURS", 8),
@@ -265,6 +268,7 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "FIREBASE_AUTH_EMULATOR_HOST": settings.auth_emulator_host,
         "TIMEZONE": settings.timezone,
         "PUBLIC_BASE_URL": settings.public_base_url,
+        "OPEN311_CONTACT": settings.open311_contact,
         "OFFICE_HOURS": office_hours(settings.office_hours),
         "SLA_REMINDERS": fractions(settings.sla_reminders),
         "APOLOGY_GRACE_HOURS": settings.apology_grace_hours,

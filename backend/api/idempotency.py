@@ -51,10 +51,16 @@ PARAMETER = {
 }
 
 
+#: Bodies read by their fields: a multipart body's boundary changes from one send to the
+#: next, and a form already parsed (``request.values`` read before the view, as Open311's
+#: ``api_key`` is) has no bytes left to read.
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def _parts() -> list[tuple[str, bytes]]:
-    """The body as (name, bytes) parts: a multipart body by its fields and files (its
-    boundary changes from one send to the next), anything else byte for byte."""
-    if request.mimetype != "multipart/form-data":
+    """The body as (name, bytes) parts: a form by its fields and files, anything else byte
+    for byte."""
+    if request.mimetype not in FORMS:
         return [("body", request.get_data(cache=True))]
     parts = [(name, value.encode()) for name, value in request.form.items(multi=True)]
     for name, upload in request.files.items(multi=True):

@@ -9,7 +9,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from backend.open311 import errors, views
+    from backend.open311 import views
 
-    errors.register(views.bp, app)
     app.register_blueprint(views.bp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, current_app, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -82,7 +82,8 @@ def http_error(error: HTTPException):
     return response
 
 
-def register(bp: Blueprint, app: Flask) -> None:
+def register(bp: Blueprint) -> None:
+    """Once, on the module's blueprint: its error handlers and the catch-all route."""
     bp.register_error_handler(DomainError, domain_error)
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(StaleDataError, lambda _e: domain_error(ConcurrentUpdate()))
@@ -97,7 +98,7 @@ def register(bp: Blueprint, app: Flask) -> None:
     def unknown(rest: str = ""):
         """Any other URL under ``/open311/v2``: 404, or 405 where the path is a route of
         another method, in the specification's format."""
-        adapter = app.url_map.bind_to_environ(request.environ)
+        adapter = current_app.url_map.bind_to_environ(request.environ)
         allowed = []
         for method in ("GET", "POST"):
             try:

@@ -20,7 +20,7 @@ from backend.domain import open311 as spec
 from backend.domain.text import N_
 from backend.errors import Forbidden, ValidationFailed
 from backend.i18n import current_language, translate
-from backend.open311 import documents, formats
+from backend.open311 import documents, errors, formats
 from backend.open311.errors import UnknownFormat
 from backend.services import open311 as service
 from backend.services import open311_clients, open311_queries, operator_intake, policy
@@ -114,7 +114,8 @@ def discovery():
     lang = _language()
     doc = documents.discovery(
         base.rstrip("/") + bp.url_prefix,
-        translate(N_("The province's smart city operations centre (IOC)."), lang),
+        current_app.config.get("OPEN311_CONTACT")
+        or translate(N_("The province's smart city operations centre (IOC)."), lang),
         translate(N_("Ask the platform's administrators for an api_key."), lang),
     )
     return formats.respond(doc, "discovery")
@@ -162,10 +163,8 @@ def _owner():
 
 @route("/requests", methods=("POST",))
 @client_required
-@limits.limited(
-    (limits.OPEN311_CLIENT, _client_key),
-    limits.per_address(limits.REPORTS_ADDRESS),
-)
+# Per client application, not per address: a back-office files for many residents from one.
+@limits.limited((limits.OPEN311_CLIENT, _client_key))
 @idempotent(implicit=True, owner=_owner, content_type=formats.content_type)
 def post_request():
     now, client = utcnow(), g.open311_client
@@ -256,3 +255,6 @@ def _requests(found, now):
     notices = documents.Notices(now, _language())
     body = [documents.request(r, now, notices, extended=extended) for r in found]
     return formats.respond(body, "service_requests")
+
+
+errors.register(bp)
