@@ -88,11 +88,18 @@ class Live:
         params=None,
         data=None,
         files=None,
+        headers=None,
     ) -> Answer:
         """One call as a client makes it; the answer must have the ``expect`` status and
         conform to the ``kind`` answer (its JSON Schema, or the XML structure)."""
         response = self.http.request(
-            method, self.url(path, fmt), params=params, data=data, files=files, timeout=30
+            method,
+            self.url(path, fmt),
+            params=params,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=30,
         )
         answer = answer_of(response, fmt, kind)
         assert response.status_code in (expect if isinstance(expect, tuple) else (expect,)), (

@@ -18,6 +18,8 @@ import pytest
 from PIL import Image
 
 from tests.backend.open311.live import FORMATS, JURISDICTION, Live, answer_of, live_open311
+from tests.faults.conftest import wait_for
+from tests.scaleout.conftest import _ready, _server
 
 PHOTOS = Path(__file__).resolve().parents[2] / "fixtures" / "photos"
 #: A camera photo with GPS coordinates in its EXIF (the original must never be served).
@@ -120,6 +122,10 @@ def _assert_private(body: bytes) -> None:
         assert private not in text, private
 
 
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def _ids(answer) -> list[str]:
     return [r["service_request_id"] for r in answer.data]
 
@@ -206,8 +212,7 @@ def test_a_request_with_attributes_and_a_photo_is_filed_and_read_back(live, fmt)
     assert read["agency_responsible"]
     assert read["expected_datetime"]  # the handling deadline
     assert read["service_notice"] == answer["service_notice"]
-    requested = datetime.fromisoformat(read["requested_datetime"].replace("Z", "+00:00"))
-    assert abs(datetime.now(UTC) - requested) < timedelta(minutes=10)
+    assert abs(datetime.now(UTC) - _when(read["requested_datetime"])) < timedelta(minutes=10)
     _assert_private(got.body)
 
     media_url = read["media_url"]
@@ -305,6 +310,83 @@ def test_another_provinces_jurisdiction_does_not_see_the_request(live, fmt):
     assert code not in _ids(listed)
     services = live.call("GET", "services", fmt, "services", params=other).data
     assert SERVICE not in [s["service_code"] for s in services]  # Cần Thơ's own category
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_retried_post_with_its_idempotency_key_answers_the_same_request(live, fmt):
+    retry = {"Idempotency-Key": f"open311-retry-{fmt}-0001"}
+    form = _form(live, description=f"Quán ăn bày bàn ghế kín vỉa hè, xin kiểm tra ({fmt})")
+    first = live.call(
+        "POST", "requests", fmt, "post_response", expect=POSTED, data=form, headers=retry
+    )
+    again = live.call(
+        "POST", "requests", fmt, "post_response", expect=POSTED, data=form, headers=retry
+    )
+    assert again.data == first.data and again.data[0]["service_request_id"]
+    # the same key with another request: refused, in the spec's error format
+    other = {**form, "description": f"Một phản ánh khác về vỉa hè bị lấn chiếm ({fmt})"}
+    refused = live.http.post(live.url("requests", fmt), data=other, headers=retry, timeout=30)
+    assert 400 <= refused.status_code < 500, refused.text
+    errors = answer_of(refused, fmt, "errors").data
+    assert all(int(e["code"]) == refused.status_code for e in errors)
+
+
+@pytest.fixture(scope="module")
+def as_deployed(live):
+    """A second server of the same deployment with the default duplicate window
+    (DUPLICATE_SUBMISSION_SECONDS: 120 s, where ``live`` has none) and a client limit of
+    five requests a minute (LIMIT_OPEN311_CLIENT)."""
+    env = {k: v for k, v in live.env.items() if k != "DUPLICATE_SUBMISSION_SECONDS"}
+    process, base_url = _server("open311-default", env | {"LIMIT_OPEN311_CLIENT": "5/minute"})
+    try:
+        wait_for(lambda: _ready(process, base_url), 90, "the second server to answer")
+        yield base_url
+    finally:
+        process.stop()
+
+
+@pytest.mark.parametrize("encoding", ["form", "multipart"])
+def test_two_different_requests_within_the_duplicate_window_are_both_filed(
+    live, as_deployed, encoding
+):
+    """The duplicate window answers a request sent twice with the first answer; two
+    different requests are two requests, however they are encoded."""
+    url = f"{as_deployed}/open311/v2/requests.json"
+    ids = []
+    for n in (1, 2):
+        form = _form(
+            live,
+            description=f"{encoding} {n}: vỉa hè trước chợ bị lấn chiếm làm bãi xe",
+            lat=str(LAT + n / 1000),
+        )
+        photo = {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
+        response = live.http.post(
+            url, data=form, files=photo if encoding == "multipart" else None, timeout=30
+        )
+        assert response.status_code in POSTED, response.text
+        ids.append(answer_of(response, "json", "post_response").data[0]["service_request_id"])
+        assert response.headers.get("Idempotent-Replayed") is None, (
+            f"request {n} ({encoding}) answered as a replay of an earlier one: {ids}"
+        )
+    assert ids[0] != ids[1]
+
+
+def test_a_client_over_its_limit_is_refused_in_the_spec_format(live, as_deployed):
+    statuses = []
+    for n in range(7):
+        form = _form(live, description=f"Lần thứ {n + 1}: vỉa hè bị lấn chiếm trước cổng chợ")
+        photo = {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
+        response = live.http.post(
+            f"{as_deployed}/open311/v2/requests.xml", data=form, files=photo, timeout=30
+        )
+        statuses.append(response.status_code)
+        if response.status_code not in POSTED:
+            break
+    assert statuses[-1] == 429, statuses
+    assert len(statuses) <= 6, statuses  # five a minute, whatever the other tests used
+    errors = answer_of(response, "xml", "errors").data
+    assert [int(e["code"]) for e in errors] == [429]
+    assert response.headers.get("Retry-After")
 
 
 # -- querying -----------------------------------------------------------------------------
@@ -482,6 +564,7 @@ def test_the_unit_resolving_a_request_closes_it_with_its_note(live):
         ).data
         assert read["status"] == "closed"
         assert read["status_notes"] == RESOLUTION
+        assert _when(read["updated_datetime"]) > _when(read["requested_datetime"])
         closed = _ids(_get_requests(live, fmt, service_code=SERVICE, status="closed"))
         assert code in closed
         assert code not in _ids(_get_requests(live, fmt, service_code=SERVICE, status="open"))
