@@ -62,7 +62,7 @@ ROUTES = [
     ("scoreboard", "`GET /public/v1/departments` (scoreboard)", "cached"),
     ("portal", "`GET /` (portal board)", "cached"),
     ("portal_report", "`GET /r/<code>` (portal report)", "cached"),
-    ("open311", "Open311 `GET /open311/v2/requests.json`", "missing"),
+    ("open311", "Open311 `GET /open311/v2/requests.json` (1,000 a page)", "uncached"),
     ("submit", "`POST /mobile/v1/reports` (1 MB photo)", "write"),
     ("staff", "`GET /staff/v1/reports` (a unit's queue)", "private"),
 ]
@@ -145,6 +145,8 @@ def paths(base: str, hot: list[str], spread: list[str], folder: Path) -> dict[st
         "stats": {"path": "/public/v1/stats"},
         "scoreboard": {"path": "/public/v1/departments"},
         "portal": {"path": "/"},
+        # A client's default query: the province's last 90 days, the first 1,000.
+        "open311": {"path": "/open311/v2/requests.json?jurisdiction_id=92"},
         "portal_report": {
             "paths": {
                 "cached": listing("r-hot", [f"/r/{c}" for c in hot]),

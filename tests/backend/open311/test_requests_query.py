@@ -181,3 +181,17 @@ def test_unknown_routes_and_methods_in_the_specs_format(client):
     assert wrong.get_json()[0]["code"] == 405
     bad_format = client.get(f"/open311/v2/services.html?{J}")
     assert bad_format.status_code == 404 and bad_format.data.startswith(b"<?xml")
+
+
+def test_a_page_costs_the_same_statements_whatever_its_length(client, filed):
+    from tests.conftest import count_statements
+
+    one, _ = count_statements(client, f"/open311/v2/requests.json?{J}&page_size=1")
+    three, answer = count_statements(client, f"/open311/v2/requests.json?{J}")
+    # The same statements, and one more for the second category's notice (its SLA policy).
+    assert len(answer.get_json()) == 3 and three == one + 1, (one, three)
+    extended_one, _ = count_statements(
+        client, f"/open311/v2/requests.json?{J}&page_size=1&extensions=true"
+    )
+    extended, _ = count_statements(client, f"/open311/v2/requests.json?{J}&extensions=true")
+    assert extended == extended_one + 1, (extended_one, extended)
