@@ -34,6 +34,7 @@ from backend.services import (
     catalogue,
     categories_admin,
     intake,
+    lookup,
     operator_intake,
     photos,
     policy,
@@ -217,6 +218,9 @@ def post(
     if (lat is None or lng is None) and data.address_string and not _has_gps(uploads):
         lat, lng = operator_intake.address_point(data.address_string)
         source = intake.LocationSource.WARD
+    allowed = client.province_id or (province.id if province else None)
+    if allowed is not None and lat is not None and lng is not None:
+        _check_place(provinces.of_point(lat, lng), allowed, client)  # before photos are stored
     reporter = _reporter(client, poster, now)
     new = intake.NewReport(
         category=category.code,
@@ -241,10 +245,8 @@ def post(
             **{k: v for k, v in given.items() if v},
         },
     )
-    allowed = client.province_id or (province.id if province else None)
-    if allowed is not None and report.province_id != allowed:
-        error = ClientOutOfJurisdiction if client.province_id else OutsideJurisdiction
-        raise error(fields={"lat": ["Outside the jurisdiction."]})
+    if allowed is not None:  # a place from the photo's GPS
+        _check_place(db.session.get(AdminUnit, report.province_id), allowed, client)
     filed = Open311Request(
         report=report,
         client_id=client.id,
@@ -255,6 +257,15 @@ def post(
     db.session.add(filed)
     db.session.flush()
     return filed
+
+
+def _check_place(found: AdminUnit | None, allowed: int, client) -> None:
+    """A place outside the province the call (or the key) is about is refused (another
+    province this deployment serves would otherwise take it)."""
+    if found is None or found.id == allowed or not found.hosted:
+        return  # outside every province, or not served: the intake's own refusal
+    error = ClientOutOfJurisdiction if client.province_id else OutsideJurisdiction
+    raise error(fields={"lat": ["Outside the jurisdiction."]})
 
 
 def _media_url(value: str | None) -> str | None:
@@ -330,8 +341,9 @@ def _reporter(client, poster: Mapping, now: datetime):
 def by_token(token: str, province: AdminUnit | None) -> tuple[str, str | None]:
     """``(token, service_request_id)``: the id once the public may read the request, None
     while it waits (for moderation); refused by moderation or unknown: 404."""
-    filed = db.session.scalar(select(Open311Request).where(Open311Request.token == token))
-    if filed is None or len(token) > 64:
+    found = select(Open311Request).where(Open311Request.token == token)
+    filed = db.session.scalar(found) if len(token) <= 64 else None
+    if filed is None:
         raise TokenNotFound(fields={"token": ["Unknown."]})
     report = filed.report
     if province is not None and report.province_id != province.id:
@@ -345,7 +357,7 @@ def by_token(token: str, province: AdminUnit | None) -> tuple[str, str | None]:
 
 def published(code: str, province: AdminUnit | None) -> Report:
     """One request as the public may read it (a report's code), or 404."""
-    report = db.session.scalar(select(Report).where(Report.code == code)) if code else None
+    report = lookup.by_code(code) if code else None
     if report is None or not policy.is_published(report):
         raise RequestNotFound(fields={"service_request_id": ["Unknown."]})
     if province is not None and report.province_id != province.id:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from backend.db import db
 from backend.domain import open311 as spec
-from backend.domain.text import N_
+from backend.domain.text import N_, tracking_code
 from backend.errors import ValidationFailed
 from backend.models import AdminUnit, Category, Report, ReportEvent
 from backend.services import catalogue, policy, queries
@@ -53,7 +53,8 @@ def find(query: RequestQuery, province: AdminUnit | None, now: datetime) -> list
     if province is not None:
         stmt = stmt.where(Report.province_id == province.id)
     if query.ids:
-        stmt = stmt.where(Report.code.in_(query.ids[: spec.PAGE_SIZE]))
+        codes = [tracking_code(code) for code in query.ids[: spec.PAGE_SIZE]]
+        stmt = stmt.where(Report.code.in_(codes))
     else:
         stmt = _filtered(stmt, query, province, now)
     check_depth(query.page, query.page_size)

@@ -308,3 +308,25 @@ def test_each_key_is_limited_and_told_when_to_retry(client, key, app):
     assert statuses == [201, 201]
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
     assert check_xml(refused.data, "errors").find("error/code").text == "429"
+
+
+def test_a_place_in_another_hosted_province_than_the_jurisdiction_is_refused(client, key):
+    def in_vinh_long():
+        return {
+            "lat": "10.2537",
+            "long": "105.9722",
+            "media": (io.BytesIO(photo("jolla.jpg")), "den.jpg"),
+        }
+
+    refused = post(client, form(key, **in_vinh_long()))
+    assert "[outside_jurisdiction]" in errors_of(refused, 400)
+    assert db.session.query(Report).count() == 0
+    filed = post(client, form(key, jurisdiction_id="vinh-long", **in_vinh_long()))
+    assert filed.status_code == 201, filed.get_data(as_text=True)
+    assert db.session.query(Report).one().province_id != _province_id("can-tho")
+
+
+def _province_id(slug):
+    from backend.services import provinces
+
+    return provinces.by_slug(slug).id
