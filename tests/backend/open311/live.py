@@ -46,6 +46,93 @@ XML_LISTS = {
 }
 
 
+# -- what the client files ------------------------------------------------------------
+
+PHOTOS = ROOT / "tests" / "fixtures" / "photos"
+#: A camera photo with GPS coordinates in its EXIF (the original must never be served).
+PHOTO = PHOTOS / "DSCN0010.jpg"
+SERVICE = "o311-via-he"
+LAT, LONG = 10.0315, 105.7852  # Ninh Kiều, TP Cần Thơ
+QUESTIONS = [
+    ("plate", "string", False),
+    ("details", "text", False),
+    ("width", "number", True),
+    ("seen_at", "datetime", False),
+    ("side", "singlevaluelist", True),
+    ("objects", "multivaluelist", False),
+]
+VALUES = {
+    "side": [("left", "Bên trái", "Left"), ("right", "Bên phải", "Right")],
+    "objects": [("table", "Bàn ghế", "Tables"), ("stall", "Quầy hàng", "Stalls")],
+}
+#: POST requests answers 200 or 201 (GeoReport v2 names no success code; clients take both).
+POSTED = (200, 201)
+
+
+def category() -> dict:
+    """The category made through the staff API: a question of every datatype."""
+    questions = []
+    for order, (code, datatype, required) in enumerate(QUESTIONS, start=1):
+        questions.append(
+            {
+                "code": code,
+                "datatype": datatype,
+                "required": required,
+                "order": order,
+                "description_vi": f"Câu hỏi {code}",
+                "description_en": f"Question {code}",
+                "values": [
+                    {"key": k, "name_vi": vi, "name_en": en} for k, vi, en in VALUES.get(code, [])
+                ],
+            }
+        )
+    return {
+        "code": SERVICE,
+        "name_vi": "Lấn chiếm vỉa hè (Open311)",
+        "name_en": "Pavement encroachment (Open311)",
+        "group": "do_thi",
+        "default_severity": "normal",
+        "photo_required": False,
+        "questions": questions,
+    }
+
+
+def form(live: Live, **more) -> dict:
+    """A complete POST requests body in :func:`category`; ``more`` replaces or adds
+    fields (None: drops one)."""
+    body = {
+        "api_key": live.key,
+        "jurisdiction_id": JURISDICTION,
+        "service_code": SERVICE,
+        "lat": str(LAT),
+        "long": str(LONG),
+        "description": "Quán nước lấn chiếm toàn bộ vỉa hè trước số 12 Hòa Bình",
+        "email": "nguoidan.open311@example.com",
+        "first_name": "Lan",
+        "last_name": "Nguyễn",
+        "phone": "+84911222333",
+        "device_id": "device-open311-1",
+        "attribute[width]": "2.5",
+        "attribute[side]": "left",
+        "attribute[plate]": "65A-123.45",
+        "attribute[details]": "Bàn ghế kê kín lối đi",
+        "attribute[seen_at]": "2026-12-01T07:30:00+07:00",
+        "attribute[objects][]": ["table", "stall"],
+    }
+    body.update(more)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def gps_photo() -> dict:
+    """``media``: the camera photo with GPS coordinates."""
+    return {"media": (PHOTO.name, PHOTO.read_bytes(), "image/jpeg")}
+
+
+def plain_photo() -> dict:
+    """``media``: a photo without coordinates (the place is the posted lat/long)."""
+    return {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
+
+
 def xml_to_python(element: ET.Element):
     """The XML answer in the JSON answer's shape (leaves as text, an empty one None)."""
     if element.tag in XML_LISTS:

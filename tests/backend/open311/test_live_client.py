@@ -1,118 +1,41 @@
 """A third-party Open311 client against the live server (issue 15): plain HTTP, form and
 multipart bodies, every call of GeoReport v2 in JSON and in XML, every answer checked
 against the project's schemas (JSON) or the specification's structure (XML), and every
-error case answering in the specification's error format.
+answer checked for the poster's privacy.
 
-The server is a separate gunicorn process (:mod:`tests.backend.open311.live`), on SQLite or
-on PostgreSQL as ``DATABASE_URL`` says. The tests share it and run in the file's order:
-the requests filed early are the ones queried, held, approved and resolved later.
+The server is a separate gunicorn process (:mod:`tests.backend.open311.live`, the
+``live`` fixture of this package's conftest), on SQLite or on PostgreSQL as
+``DATABASE_URL`` says; the error cases are in ``test_live_errors``. The tests share it and
+run in the file's order: the requests filed early are the ones queried, held, approved
+and resolved later.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.backend.open311.live import FORMATS, JURISDICTION, Live, answer_of, live_open311
-from tests.faults.conftest import wait_for
-from tests.scaleout.conftest import _ready, _server
+from tests.backend.open311.live import (
+    FORMATS,
+    JURISDICTION,
+    LAT,
+    LONG,
+    PHOTO,
+    POSTED,
+    QUESTIONS,
+    SERVICE,
+    VALUES,
+    Live,
+    form,
+    gps_photo,
+)
 
-PHOTOS = Path(__file__).resolve().parents[2] / "fixtures" / "photos"
-#: A camera photo with GPS coordinates in its EXIF (the original must never be served).
-PHOTO = PHOTOS / "DSCN0010.jpg"
-SERVICE = "o311-via-he"
-LAT, LONG = 10.0315, 105.7852  # Ninh Kiều, TP Cần Thơ
-QUESTIONS = [
-    ("plate", "string", False),
-    ("details", "text", False),
-    ("width", "number", True),
-    ("seen_at", "datetime", False),
-    ("side", "singlevaluelist", True),
-    ("objects", "multivaluelist", False),
-]
-VALUES = {
-    "side": [("left", "Bên trái", "Left"), ("right", "Bên phải", "Right")],
-    "objects": [("table", "Bàn ghế", "Tables"), ("stall", "Quầy hàng", "Stalls")],
-}
 RESOLUTION = "Đã giải tỏa vỉa hè và nhắc nhở chủ quán."
 INSULT = "Quán này lấn chiếm vỉa hè vcl, đề nghị xử lý ngay trước số 12"
-#: POST requests answers 200 or 201 (GeoReport v2 names no success code; clients take both).
-POSTED = (200, 201)
 STATE: dict = {}  # what earlier tests filed, for the later ones
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory) -> Live:
-    with live_open311(tmp_path_factory.mktemp("open311")) as server:
-        admin = server.staff("admin")
-        created = server.http.post(
-            f"{server.base_url}/staff/v1/admin/categories",
-            headers=admin,
-            json=_category(),
-            timeout=30,
-        )
-        assert created.status_code == 201, created.text
-        yield server
-
-
-def _category() -> dict:
-    questions = []
-    for order, (code, datatype, required) in enumerate(QUESTIONS, start=1):
-        questions.append(
-            {
-                "code": code,
-                "datatype": datatype,
-                "required": required,
-                "order": order,
-                "description_vi": f"Câu hỏi {code}",
-                "description_en": f"Question {code}",
-                "values": [
-                    {"key": k, "name_vi": vi, "name_en": en} for k, vi, en in VALUES.get(code, [])
-                ],
-            }
-        )
-    return {
-        "code": SERVICE,
-        "name_vi": "Lấn chiếm vỉa hè (Open311)",
-        "name_en": "Pavement encroachment (Open311)",
-        "group": "do_thi",
-        "default_severity": "normal",
-        "photo_required": False,
-        "questions": questions,
-    }
-
-
-def _form(live: Live, **more) -> dict:
-    """A complete POST requests body; ``more`` replaces or adds fields (None: drops)."""
-    form = {
-        "api_key": live.key,
-        "jurisdiction_id": JURISDICTION,
-        "service_code": SERVICE,
-        "lat": str(LAT),
-        "long": str(LONG),
-        "description": "Quán nước lấn chiếm toàn bộ vỉa hè trước số 12 Hòa Bình",
-        "email": "nguoidan.open311@example.com",
-        "first_name": "Lan",
-        "last_name": "Nguyễn",
-        "phone": "+84911222333",
-        "device_id": "device-open311-1",
-        "attribute[width]": "2.5",
-        "attribute[side]": "left",
-        "attribute[plate]": "65A-123.45",
-        "attribute[details]": "Bàn ghế kê kín lối đi",
-        "attribute[seen_at]": "2026-12-01T07:30:00+07:00",
-        "attribute[objects][]": ["table", "stall"],
-    }
-    form.update(more)
-    return {k: v for k, v in form.items() if v is not None}
-
-
-def _photo():
-    return {"media": (PHOTO.name, PHOTO.read_bytes(), "image/jpeg")}
 
 
 def _assert_private(body: bytes) -> None:
@@ -187,7 +110,7 @@ def test_the_service_definition_has_every_datatype(live, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_request_with_attributes_and_a_photo_is_filed_and_read_back(live, fmt):
     posted = live.call(
-        "POST", "requests", fmt, "post_response", expect=POSTED, data=_form(live), files=_photo()
+        "POST", "requests", fmt, "post_response", expect=POSTED, data=form(live), files=gps_photo()
     ).data
     (answer,) = posted
     request_id = answer["service_request_id"]
@@ -231,7 +154,7 @@ def test_a_multipart_post_with_media_list_and_a_form_encoded_post_without_photo(
         "json",
         "post_response",
         expect=POSTED,
-        data=_form(live, device_id="device-open311-2"),
+        data=form(live, device_id="device-open311-2"),
         files=[("media[]", (PHOTO.name, PHOTO.read_bytes(), "image/jpeg"))],
     ).data
     form_only = live.call(
@@ -240,7 +163,7 @@ def test_a_multipart_post_with_media_list_and_a_form_encoded_post_without_photo(
         "json",
         "post_response",
         expect=POSTED,
-        data=_form(
+        data=form(
             live,
             description=("Xe máy đậu kín vỉa hè đường Hòa Bình, người đi bộ phải xuống lòng đường"),
         ),
@@ -270,7 +193,7 @@ def test_empty_optional_fields_count_as_absent_on_post(live, fmt):
         fmt,
         "post_response",
         expect=POSTED,
-        data=_form(live, description=f"Vỉa hè bị chiếm dụng làm bãi giữ xe ({fmt})", **empties),
+        data=form(live, description=f"Vỉa hè bị chiếm dụng làm bãi giữ xe ({fmt})", **empties),
     ).data
     assert answer["service_request_id"]
 
@@ -282,7 +205,7 @@ def test_a_request_located_by_address_string(live):
         "json",
         "post_response",
         expect=POSTED,
-        data=_form(
+        data=form(
             live,
             lat=None,
             long=None,
@@ -310,83 +233,6 @@ def test_another_provinces_jurisdiction_does_not_see_the_request(live, fmt):
     assert code not in _ids(listed)
     services = live.call("GET", "services", fmt, "services", params=other).data
     assert SERVICE not in [s["service_code"] for s in services]  # Cần Thơ's own category
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_a_retried_post_with_its_idempotency_key_answers_the_same_request(live, fmt):
-    retry = {"Idempotency-Key": f"open311-retry-{fmt}-0001"}
-    form = _form(live, description=f"Quán ăn bày bàn ghế kín vỉa hè, xin kiểm tra ({fmt})")
-    first = live.call(
-        "POST", "requests", fmt, "post_response", expect=POSTED, data=form, headers=retry
-    )
-    again = live.call(
-        "POST", "requests", fmt, "post_response", expect=POSTED, data=form, headers=retry
-    )
-    assert again.data == first.data and again.data[0]["service_request_id"]
-    # the same key with another request: refused, in the spec's error format
-    other = {**form, "description": f"Một phản ánh khác về vỉa hè bị lấn chiếm ({fmt})"}
-    refused = live.http.post(live.url("requests", fmt), data=other, headers=retry, timeout=30)
-    assert 400 <= refused.status_code < 500, refused.text
-    errors = answer_of(refused, fmt, "errors").data
-    assert all(int(e["code"]) == refused.status_code for e in errors)
-
-
-@pytest.fixture(scope="module")
-def as_deployed(live):
-    """A second server of the same deployment with the default duplicate window
-    (DUPLICATE_SUBMISSION_SECONDS: 120 s, where ``live`` has none) and a client limit of
-    five requests a minute (LIMIT_OPEN311_CLIENT)."""
-    env = {k: v for k, v in live.env.items() if k != "DUPLICATE_SUBMISSION_SECONDS"}
-    process, base_url = _server("open311-default", env | {"LIMIT_OPEN311_CLIENT": "5/minute"})
-    try:
-        wait_for(lambda: _ready(process, base_url), 90, "the second server to answer")
-        yield base_url
-    finally:
-        process.stop()
-
-
-@pytest.mark.parametrize("encoding", ["form", "multipart"])
-def test_two_different_requests_within_the_duplicate_window_are_both_filed(
-    live, as_deployed, encoding
-):
-    """The duplicate window answers a request sent twice with the first answer; two
-    different requests are two requests, however they are encoded."""
-    url = f"{as_deployed}/open311/v2/requests.json"
-    ids = []
-    for n in (1, 2):
-        form = _form(
-            live,
-            description=f"{encoding} {n}: vỉa hè trước chợ bị lấn chiếm làm bãi xe",
-            lat=str(LAT + n / 1000),
-        )
-        photo = {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
-        response = live.http.post(
-            url, data=form, files=photo if encoding == "multipart" else None, timeout=30
-        )
-        assert response.status_code in POSTED, response.text
-        ids.append(answer_of(response, "json", "post_response").data[0]["service_request_id"])
-        assert response.headers.get("Idempotent-Replayed") is None, (
-            f"request {n} ({encoding}) answered as a replay of an earlier one: {ids}"
-        )
-    assert ids[0] != ids[1]
-
-
-def test_a_client_over_its_limit_is_refused_in_the_spec_format(live, as_deployed):
-    statuses = []
-    for n in range(7):
-        form = _form(live, description=f"Lần thứ {n + 1}: vỉa hè bị lấn chiếm trước cổng chợ")
-        photo = {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
-        response = live.http.post(
-            f"{as_deployed}/open311/v2/requests.xml", data=form, files=photo, timeout=30
-        )
-        statuses.append(response.status_code)
-        if response.status_code not in POSTED:
-            break
-    assert statuses[-1] == 429, statuses
-    assert len(statuses) <= 6, statuses  # five a minute, whatever the other tests used
-    errors = answer_of(response, "xml", "errors").data
-    assert [int(e["code"]) for e in errors] == [429]
-    assert response.headers.get("Retry-After")
 
 
 # -- querying -----------------------------------------------------------------------------
@@ -491,7 +337,7 @@ def test_a_held_request_answers_a_token_then_its_id_once_approved(live, fmt):
         fmt,
         "post_response",
         expect=POSTED,
-        data=_form(live, description=description, device_id=f"device-held-{fmt}"),
+        data=form(live, description=description, device_id=f"device-held-{fmt}"),
     ).data
     assert not posted["service_request_id"], posted
     token = posted["token"]
@@ -600,143 +446,3 @@ def test_extensions_add_status_deadlines_department_rating_attributes_and_notes(
     assert [r["service_request_id"] for r in listed] == [code]
     # without extensions=true the same request has only the specification's fields
     live.call("GET", f"requests/{code}", fmt, "requests", params={"jurisdiction_id": JURISDICTION})
-
-
-# -- every error in the specification's format ----------------------------------------------
-
-
-def _error(live: Live, method: str, path: str, fmt: str, expect: int | tuple, **kwargs) -> list:
-    response = live.http.request(method, live.url(path, fmt), timeout=30, **kwargs)
-    codes = expect if isinstance(expect, tuple) else (expect,)
-    assert response.status_code in codes, (
-        f"{method} {path}.{fmt}: {response.status_code}, not {expect}: {response.text[:500]}"
-    )
-    errors = answer_of(response, fmt, "errors").data
-    assert all(int(e["code"]) == response.status_code for e in errors), errors
-    assert all(e["description"] for e in errors)
-    return errors
-
-
-NO_ATTRIBUTES = {f"attribute[{code}]": None for code, _, _ in QUESTIONS} | {
-    "attribute[objects][]": None
-}
-#: case: (the form's changes, the HTTP status, the parameter the description names).
-POST_ERRORS = {
-    "missing api_key": ({"api_key": None}, 403, "api_key"),
-    "empty api_key": ({"api_key": ""}, 403, "api_key"),
-    "unknown api_key": ({"api_key": "not-a-key-0123456789"}, 403, "api_key"),
-    "missing service_code": ({"service_code": None}, 400, "service_code"),
-    "empty service_code": ({"service_code": ""}, 400, "service_code"),
-    "unknown service_code": ({"service_code": "no-such-service"}, 400, "service_code"),
-    "missing required attribute": ({"attribute[width]": None}, 400, "attribute[width]"),
-    "empty required attribute": ({"attribute[side]": ""}, 400, "attribute[side]"),
-    "invalid single list value": ({"attribute[side]": "middle"}, 400, "attribute[side]"),
-    "invalid multi list value": (
-        {"attribute[objects][]": ["table", "car"]},
-        400,
-        "attribute[objects]",
-    ),
-    "number attribute not a number": ({"attribute[width]": "wide"}, 400, "attribute[width]"),
-    "datetime attribute not a date": (
-        {"attribute[seen_at]": "yesterday"},
-        400,
-        "attribute[seen_at]",
-    ),
-    "lat not a number": ({"lat": "north"}, 400, "lat"),
-    "lat out of range": ({"lat": "95"}, 400, "lat"),
-    "long out of range": ({"long": "-181"}, 400, "long"),
-    "no location": ({"lat": None, "long": None}, 400, "lat"),
-    "lat without long": ({"long": None}, 400, "long"),
-    # GeoReport v2 answers an unknown jurisdiction_id 404 on reads; on POST 400 or 404.
-    "unknown jurisdiction": (
-        {"jurisdiction_id": "no-such-province"},
-        (400, 404),
-        "jurisdiction_id",
-    ),
-    "media_url not a URL": ({"media_url": "photo.jpg"}, 400, "media_url"),
-    "outside every served province": ({"lat": "21.0285", "long": "105.8542"}, 400, "lat"),
-    "address_string nowhere": (
-        {"lat": None, "long": None, "address_string": "zzzz qqqq"},
-        400,
-        "address",
-    ),
-    # Vĩnh Long's jurisdiction, a national category, a place in Cần Thơ (and a photo)
-    "a place outside the jurisdiction": (
-        {"jurisdiction_id": "86", "service_code": "giao-thong", **NO_ATTRIBUTES},
-        400,
-        "lat",
-    ),
-    "missing jurisdiction (two provinces hosted)": (
-        {"jurisdiction_id": None},
-        400,
-        "jurisdiction_id",
-    ),
-    "empty jurisdiction (two provinces hosted)": ({"jurisdiction_id": ""}, 400, "jurisdiction_id"),
-}
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("case", sorted(POST_ERRORS))
-def test_post_errors(live, case, fmt):
-    changes, expect, mentions = POST_ERRORS[case]
-    photo = {"media": ("jolla.jpg", (PHOTOS / "jolla.jpg").read_bytes(), "image/jpeg")}
-    errors = _error(live, "POST", "requests", fmt, expect, data=_form(live, **changes), files=photo)
-    assert any(mentions in e["description"] for e in errors), errors  # names the parameter
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_a_revoked_key_is_refused(live, fmt):
-    _error(live, "POST", "requests", fmt, 403, data=_form(live, api_key=live.revoked_key))
-
-
-def _long_ago(days: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-GET_ERRORS = {
-    "unknown service definition": ("GET", "services/no-such-service", {}, 404),
-    "unknown request id": ("GET", "requests/PA-2099-999999", {}, 404),
-    "unknown token": ("GET", "tokens/no-such-token", {}, 404),
-    "unknown route": ("GET", "no-such-route", {}, 404),
-    "unknown nested route": ("GET", "requests/PA-2026-000001/notes", {}, 404),
-    "date range over 90 days": (
-        "GET",
-        "requests",
-        {"start_date": _long_ago(120), "end_date": _long_ago(1)},
-        400,
-    ),
-    "start_date not a date": ("GET", "requests", {"start_date": "last week"}, 400),
-    "bad status": ("GET", "requests", {"status": "pending"}, 400),
-    "bad page_size": ("GET", "requests", {"page_size": "many"}, 400),
-    "unknown jurisdiction on services": (
-        "GET",
-        "services",
-        {"jurisdiction_id": "no-such-province"},
-        404,
-    ),
-    "missing jurisdiction on services": ("GET", "services", {"jurisdiction_id": None}, 400),
-    "missing jurisdiction on requests": ("GET", "requests", {"jurisdiction_id": None}, 400),
-    "empty jurisdiction on services": ("GET", "services", {"jurisdiction_id": ""}, 400),
-    "wrong method on services": ("DELETE", "services", {}, 405),
-    "wrong method on discovery": ("POST", "discovery", {}, 405),
-    "wrong method on a request": ("PUT", "requests/PA-2026-000001", {}, 405),
-}
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("case", sorted(GET_ERRORS))
-def test_read_errors(live, case, fmt):
-    method, path, params, expect = GET_ERRORS[case]
-    params = {"jurisdiction_id": JURISDICTION, **params}
-    _error(live, method, path, fmt, expect, params=params)
-
-
-def test_an_unknown_format_answers_the_spec_error(live):
-    response = live.http.get(
-        f"{live.base_url}/open311/v2/services.html",
-        params={"jurisdiction_id": JURISDICTION},
-        timeout=30,
-    )
-    assert response.status_code == 404, response.text
-    fmt = "json" if "json" in response.headers.get("Content-Type", "") else "xml"
-    answer_of(response, fmt, "errors")
