@@ -280,3 +280,28 @@ def check_xml(body: bytes, kind: str) -> ET.Element:
     problems = xml_problems(body, kind)
     assert not problems, f"{kind} XML answer breaks the structure:\n" + "\n".join(problems[:20])
     return ET.fromstring(body)
+
+
+#: The platform's statuses as the Open311 routes answer them (a refused input is a 400).
+OPEN311_STATUS = {422: 400, 401: 403}
+
+
+def open311_refusal(response, status: int | None = None, code: str | None = None) -> str:
+    """Assert ``response`` is an Open311 error in the specification's shape (JSON or XML,
+    never the platform's envelope), with ``status`` as Open311 maps it and the platform's
+    ``code`` named in its description; returns the description."""
+    if status is not None:
+        status = OPEN311_STATUS.get(status, status)
+        assert response.status_code == status, (response.status_code, response.data[:300])
+    if response.mimetype == "application/json":
+        document = response.get_json()
+        validate_json("errors", document)
+        text = " ".join(e["description"] for e in document)
+        assert all(e["code"] == response.status_code for e in document)
+    else:
+        root = check_xml(response.data, "errors")
+        text = " ".join(e.text or "" for e in root.iter("description"))
+        assert root.find("error/code").text == str(response.status_code)
+    if code is not None:
+        assert f"[{code}]" in text, text
+    return text
