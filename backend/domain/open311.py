@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from backend.domain.workflow import CLOSED_STATUSES, Status
@@ -44,23 +44,30 @@ def statuses_in(group: Open311Status) -> list[str]:
 
 
 def parse_statuses(value: str | None) -> list[Open311Status] | None:
-    """``status=open``, ``closed``, both (comma-separated); None: any. Raises ValueError."""
-    if value is None:
+    """``status=open``, ``closed``, both (``open,closed`` or ``both``); None: any. Raises
+    ValueError."""
+    if value is None or value.strip().lower() == "both":
         return None
     found = [Open311Status(part.strip().lower()) for part in value.split(",") if part.strip()]
     return sorted(set(found)) or None
 
 
-def parse_datetime(value: str) -> datetime:
-    """An ISO 8601 date-time of a query. A date alone is its midnight UTC and a time
-    without a zone is UTC (the specification asks for a zone; clients forget it).
-    Raises ValueError."""
+def parse_datetime(value: str, tz: tzinfo = UTC, *, end: bool = False) -> datetime:
+    """An ISO 8601 date-time of a query. The specification asks for a zone; a client that
+    forgets it means the province's time (``tz``), and a date alone means that whole day
+    there: its start, or for an ``end`` its last instant. A ``+`` the URL turned into a
+    space is read back. Raises ValueError."""
     text = value.strip()
+    if len(text) > 19 and text[19:20] == " ":
+        text = text[:19] + "+" + text[20:]  # "...T07:30:00 07:00": an unencoded "+"
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     parsed = datetime.fromisoformat(text)
+    if len(text) == 10:  # a date alone
+        parsed = parsed.replace(tzinfo=tz)
+        return parsed + timedelta(days=1, microseconds=-1) if end else parsed
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=tz)
     return parsed
 
 

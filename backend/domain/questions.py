@@ -22,14 +22,15 @@ def service_definition(code: str, questions: Sequence[Mapping], lang: str = "vi"
     name = "name_en" if lang == "en" else "name_vi"
     described = "description_en" if lang == "en" else "description_vi"
     attributes = []
-    for q in sorted(questions, key=lambda q: (q["order"], q["code"])):
+    # ``order`` counts from 1, the first shown first (the specification's).
+    for order, q in enumerate(sorted(questions, key=lambda q: (q["order"], q["code"])), 1):
         attribute = {
             "variable": True,
             "code": q["code"],
             "datatype": q["datatype"],
             "required": bool(q["required"]),
             "datatype_description": None,
-            "order": q["order"],
+            "order": order,
             "description": q[described],
         }
         if q["datatype"] in LISTS:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from backend.domain import open311 as spec
 from backend.domain import questions
+from backend.domain.text import N_
 from backend.domain.workflow import STATUS_LABELS, STATUS_NAMES, Status
 from backend.i18n import translate
 from backend.models import Category, Report
@@ -17,6 +18,9 @@ from backend.services import categories_admin, read_model
 from backend.services import open311 as service
 from backend.storage import public_url
 
+#: Said of a category that needs a photo (a client that only sends ``media_url`` learns it
+#: before posting: links are not fetched).
+PHOTO_NOTE = N_(" (at least one photo, uploaded as media)")
 #: When this endpoint's description last changed (the discovery document's changeset).
 CHANGESET = datetime.fromisoformat("2026-12-02T00:00:00+00:00")
 
@@ -45,7 +49,7 @@ def service_entry(category: Category, lang: str) -> dict:
     return {
         "service_code": category.code,
         "service_name": name,
-        "description": name,
+        "description": name + (translate(PHOTO_NOTE, lang) if category.photo_required else ""),
         "metadata": bool(category.questions),
         "type": "realtime",
         "keywords": ", ".join(dict.fromkeys(filter(None, [name, other, category.group]))),
@@ -79,7 +83,7 @@ def request(report: Report, now: datetime, notices: Notices, *, extended: bool) 
     row = read_model.row(report, now)
     notes = read_model.public_notes(report)
     latest = next((n.note for n in reversed(notes) if n.note), None)
-    photo = next((p for p in report.photos if p.public and p.display_key), None)
+    photo = read_model.public_photo(report)
     category = report.category
     doc = {
         "service_request_id": report.code,
@@ -96,8 +100,8 @@ def request(report: Report, now: datetime, notices: Notices, *, extended: bool) 
         "address": row.location["address"],
         "address_id": None,
         "zipcode": None,
-        "lat": row.location["lat"],
-        "long": row.location["lng"],
+        "lat": round(row.location["lat"], 6),
+        "long": round(row.location["lng"], 6),
         "media_url": public_url(photo.display_key) if photo else None,
     }
     if extended:

@@ -18,7 +18,6 @@ from backend.db import rollback
 from backend.domain.text import N_
 from backend.errors import ConcurrentUpdate, DomainError, http_message
 from backend.errors import NotFound as DomainNotFound
-from backend.i18n import current_language
 from backend.open311 import formats
 
 log = logging.getLogger(__name__)
@@ -50,10 +49,10 @@ def field_name(name: str) -> str:
 
 
 def describe(error: DomainError) -> str:
-    lang = current_language()
+    lang = formats.language()
     text = error.message_en if lang == "en" else error.message_vi
     problems = "; ".join(
-        f"{field_name(name)}: {' '.join(messages)}"
+        f"{field_name(name)}: {' '.join(m.rstrip('.') for m in messages)}"
         for name, messages in (error.fields or {}).items()
     )
     return f"{text}" + (f" ({problems})" if problems else "") + f" [{error.code}]"
@@ -72,7 +71,7 @@ def http_error(error: HTTPException):
     rollback()
     status = _STATUS.get(error.code or 500, error.code or 500)
     code, vi, en = http_message(error.code or 500)
-    text = en if current_language() == "en" else vi
+    text = en if formats.language() == "en" else vi
     response = formats.errors(status, [f"{text} [{code}]"])
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
@@ -93,7 +92,7 @@ def register(bp: Blueprint) -> None:
         log.exception("unhandled error on an Open311 route")
         rollback()
         code, vi, en = http_message(500)
-        return formats.errors(500, [f"{en if current_language() == 'en' else vi} [{code}]"])
+        return formats.errors(500, [f"{en if formats.language() == 'en' else vi} [{code}]"])
 
     def unknown(rest: str = ""):
         """Any other URL under ``/open311/v2``: 404, or 405 where the path is a route of
@@ -112,5 +111,5 @@ def register(bp: Blueprint) -> None:
         raise UnknownRoute()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-    bp.add_url_rule("/", "unknown", unknown, methods=methods)
+    bp.add_url_rule("/", "unknown", unknown, methods=methods, strict_slashes=False)
     bp.add_url_rule("/<path:rest>", "unknown", unknown, methods=methods)

@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 from flask import Response, request
 
 from backend.domain.open311 import Format
+from backend.i18n import DEFAULT, LANGUAGES
 
 CONTENT_TYPES = {
     Format.JSON: "application/json; charset=utf-8",
@@ -42,6 +43,15 @@ def current() -> Format:
     name = request.path.rsplit("/", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return Format.JSON if extension == Format.JSON else Format.XML
+
+
+def language() -> str:
+    """The reader's language: ``?lang=``, else ``Accept-Language`` (a client sets it more
+    often than a cookie), else Vietnamese."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT
 
 
 def known(extension: str) -> bool:
@@ -88,5 +98,6 @@ def _fill(element: ET.Element, name: str, value) -> None:
 
 
 def _clean(value: str) -> str:
-    """XML 1.0 cannot hold most control characters: they are dropped (the JSON keeps them)."""
-    return "".join(c for c in value if c in "\t\n\r" or c >= " ")
+    """XML 1.0 cannot hold most control characters nor U+FFFE/U+FFFF: they are dropped
+    (the JSON keeps them)."""
+    return "".join(c for c in value if (c >= " " or c in "\t\n\r") and c not in "\ufffe\uffff")

@@ -14,25 +14,35 @@ from flask import Blueprint, current_app, g, request
 
 from backend import limits
 from backend.api.common import uploaded_photos
-from backend.api.idempotency import answer_text, idempotent
+from backend.api.idempotency import FORMS, answer_text, idempotent
 from backend.db import utcnow
 from backend.domain import open311 as spec
 from backend.domain.text import N_
 from backend.errors import Forbidden, ValidationFailed
-from backend.i18n import current_language, translate
+from backend.i18n import translate
+from backend.localtime import local_tz
 from backend.open311 import documents, errors, formats
 from backend.open311.errors import UnknownFormat
 from backend.services import open311 as service
-from backend.services import open311_clients, open311_queries, operator_intake, policy
+from backend.services import open311_clients, open311_queries, operator_intake
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 #: The fields of a POST that are files (the extension's uploaded media).
 MEDIA_FIELDS = ("media", "media[]")
+#: Who posted it, as the client says (all optional; private: backend.services.open311).
+POSTER_FIELDS = ("email", "device_id", "account_id", "first_name", "last_name", "phone")
 
 
 class InvalidApiKey(Forbidden):
     code = "invalid_api_key"
     message = N_("api_key is missing, unknown or revoked.")
+
+
+class FormRequired(ValidationFailed):
+    code = "form_required"
+    message = N_(
+        "Send the request as a form: application/x-www-form-urlencoded or multipart/form-data."
+    )
 
 
 class InvalidParameter(ValidationFailed):
@@ -58,8 +68,10 @@ def route(path: str, methods=("GET",)) -> Callable:
 
 
 def arg(name: str) -> str | None:
-    """A parameter from the query or the form; empty or blank: absent."""
-    value = request.values.get(name)
+    """A parameter: a POST's from its form only (what its idempotency fingerprint covers),
+    a GET's from the query; empty or blank: absent."""
+    source = request.form if request.method == "POST" else request.args
+    value = source.get(name)
     if value is None or not value.strip():
         return None
     return value.strip()
@@ -82,7 +94,7 @@ def _integer(name: str, default: int, high: int) -> int:
     value = arg(name)
     if value is None:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
         raise InvalidParameter(fields={name: [f"A whole number from 1 to {high}."]})
     return int(value)
 
@@ -92,13 +104,16 @@ def _datetime(name: str):
     if value is None:
         return None
     try:
-        return spec.parse_datetime(value)
-    except ValueError:
+        parsed = spec.parse_datetime(value, local_tz(), end=name == "end_date")
+        if not 1970 <= parsed.year <= 9000:
+            raise ValueError(value)
+        return parsed
+    except (ValueError, OverflowError):
         raise InvalidParameter(fields={name: ["Not an ISO 8601 date and time."]}) from None
 
 
 def _language() -> str:
-    return current_language()
+    return formats.language()
 
 
 def _province():
@@ -142,7 +157,11 @@ def client_required(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        client = open311_clients.by_key(arg("api_key"))
+        if request.mimetype not in FORMS:
+            raise FormRequired(fields={"body": ["Not a form."]})
+        # The body only: a key in the URL would be kept in access logs and Referer headers.
+        raw = request.form.get("api_key")
+        client = open311_clients.by_key(raw.strip() if raw else None)
         if client is None:
             raise InvalidApiKey(fields={"api_key": ["Invalid."]})
         g.open311_client = client
@@ -181,14 +200,7 @@ def post_request():
             for name, value in request.form.items(multi=True)
             if name.startswith("attribute[")
         ],
-        poster=service.Poster(
-            email=arg("email"),
-            device_id=arg("device_id"),
-            account_id=arg("account_id"),
-            first_name=arg("first_name"),
-            last_name=arg("last_name"),
-            phone=arg("phone"),
-        ),
+        poster=service.Poster(**{name: arg(name) for name in POSTER_FIELDS}),
     )
     files = [f for name in MEDIA_FIELDS for f in request.files.getlist(name)]
     filed = service.post(
@@ -199,15 +211,11 @@ def post_request():
         now,
         max_photos=current_app.config["MAX_PHOTOS_PER_REPORT"],
     )
-    open311_clients.touch(client, now)
-    report = filed.report
-    published = policy.is_published(report)
-    notice = documents.Notices(now, _language()).of(report.category, report.province_id)
     body = [
         {
-            "service_request_id": report.code if published else None,
+            "service_request_id": filed.service_request_id,
             "token": filed.token,
-            "service_notice": notice,
+            "service_notice": filed.notice[_language()],
             "account_id": filed.account_id,
         }
     ]
@@ -230,7 +238,7 @@ def requests():
     try:
         statuses = spec.parse_statuses(arg("status"))
     except ValueError:
-        raise InvalidParameter(fields={"status": ["open, closed or both."]}) from None
+        raise InvalidParameter(fields={"status": ["open, closed or both (open,closed)."]}) from None
     query = open311_queries.RequestQuery(
         ids=tuple(spec.split_codes(arg("service_request_id"))),
         service_codes=tuple(spec.split_codes(arg("service_code"))),

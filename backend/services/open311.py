@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from backend.db import db
 from backend.domain import open311 as spec
@@ -35,6 +36,7 @@ from backend.services import (
     categories_admin,
     intake,
     lookup,
+    open311_clients,
     operator_intake,
     photos,
     policy,
@@ -55,7 +57,7 @@ UID_PREFIX = "open311:"
 
 class JurisdictionRequired(ValidationFailed):
     code = "jurisdiction_required"
-    message = N_("This service hosts several provinces: give jurisdiction_id.")
+    message = N_("This service hosts several provinces: give jurisdiction_id (%(provinces)s).")
 
 
 class JurisdictionNotFound(NotFound):
@@ -65,7 +67,7 @@ class JurisdictionNotFound(NotFound):
 
 class ClientOutOfJurisdiction(Forbidden):
     code = "jurisdiction_not_allowed"
-    message = N_("This api_key files requests in another province only.")
+    message = N_("This api_key files requests in %(province)s only.")
 
 
 class ServiceNotFound(NotFound):
@@ -93,6 +95,11 @@ class OutsideJurisdiction(ValidationFailed):
 class InvalidPoster(ValidationFailed):
     code = "invalid_poster"
     message = N_("The poster's e-mail, phone, name, device or account is not valid.")
+
+
+class InvalidMediaUrl(ValidationFailed):
+    code = "invalid_media_url"
+    message = N_("media_url is not an http(s) link (upload photos as media: no link is fetched).")
 
 
 class PosterLocked(Forbidden):
@@ -137,6 +144,18 @@ class NewRequest:
     poster: Poster = field(default_factory=Poster)
 
 
+@dataclass(frozen=True)
+class Filed:
+    """What a client is told of the request it filed."""
+
+    token: str
+    account_id: str | None
+    #: The report's code; None while it waits for moderation (follow the token).
+    service_request_id: str | None
+    #: The category's notice in both languages ({"vi", "en"}).
+    notice: dict
+
+
 # ---- jurisdiction and services ---------------------------------------------------------------
 
 
@@ -146,7 +165,10 @@ def jurisdiction(ref: str | None) -> AdminUnit | None:
     if ref is None:
         hosted = provinces.hosted()
         if len(hosted) > 1:
-            raise JurisdictionRequired(fields={"jurisdiction_id": ["Required."]})
+            named = ", ".join(f"{p.code} {p.name}" for p in hosted)
+            raise JurisdictionRequired(
+                params={"provinces": named}, fields={"jurisdiction_id": ["Required."]}
+            )
         return hosted[0] if hosted else None
     try:
         return province_ref.find(ref)
@@ -155,8 +177,16 @@ def jurisdiction(ref: str | None) -> AdminUnit | None:
 
 
 def services(province: AdminUnit | None) -> list[Category]:
-    """The categories a request may be filed under in the province (open ones only)."""
-    return [c for c in catalogue.categories_for(province.id if province else None) if c.active]
+    """The categories a request may be filed under in the province (open ones only), their
+    questions loaded with them (``metadata`` says whether there are any)."""
+    return list(
+        db.session.scalars(
+            select(Category)
+            .where(catalogue.offered_in(province.id if province else None), Category.active)
+            .order_by(Category.position, Category.id)
+            .options(selectinload(Category.questions))
+        )
+    )
 
 
 def service(code: str, province: AdminUnit | None) -> Category:
@@ -197,11 +227,11 @@ def post(
     now: datetime,
     *,
     max_photos: int,
-) -> Open311Request:
-    """File the request; the caller commits. ``client`` is the api_key's client
-    application (:mod:`backend.services.open311_clients`)."""
+) -> Filed:
+    """File the request for ``client``, the api_key's application
+    (:mod:`backend.services.open311_clients`, marked as used); the caller commits."""
     if None not in (client.province_id, province) and province.id != client.province_id:
-        raise ClientOutOfJurisdiction(fields={"jurisdiction_id": ["Not this key's."]})
+        raise _out_of_key(client, "jurisdiction_id")
     if not data.service_code:
         raise ServiceCodeRequired(fields={"service_code": ["Required."]})
     try:
@@ -256,7 +286,13 @@ def post(
     )
     db.session.add(filed)
     db.session.flush()
-    return filed
+    open311_clients.touch(client, now)
+    return Filed(
+        filed.token,
+        filed.account_id,
+        report.code if policy.is_published(report) else None,
+        service_notice(category, report.province_id, now),
+    )
 
 
 def _check_place(found: AdminUnit | None, allowed: int, client) -> None:
@@ -264,8 +300,16 @@ def _check_place(found: AdminUnit | None, allowed: int, client) -> None:
     province this deployment serves would otherwise take it)."""
     if found is None or found.id == allowed or not found.hosted:
         return  # outside every province, or not served: the intake's own refusal
-    error = ClientOutOfJurisdiction if client.province_id else OutsideJurisdiction
-    raise error(fields={"lat": ["Outside the jurisdiction."]})
+    if client.province_id:
+        raise _out_of_key(client, "lat")
+    raise OutsideJurisdiction(fields={"lat": ["Outside the jurisdiction."]})
+
+
+def _out_of_key(client, field: str) -> ClientOutOfJurisdiction:
+    province = db.session.get(AdminUnit, client.province_id)
+    return ClientOutOfJurisdiction(
+        params={"province": province.name}, fields={field: ["Not this key's province."]}
+    )
 
 
 def _media_url(value: str | None) -> str | None:
@@ -273,7 +317,7 @@ def _media_url(value: str | None) -> str | None:
         return None
     value = value.strip()
     if len(value) > URL_MAX or not value.lower().startswith(("https://", "http://")):
-        raise InvalidPoster(fields={"media_url": ["Not an http(s) URL."]})
+        raise InvalidMediaUrl(fields={"media_url": ["Not an http(s) URL."]})
     return value
 
 
@@ -327,7 +371,9 @@ def _reporter(client, poster: Mapping, now: datetime):
     uid = f"{UID_PREFIX}{client.id}"
     if identity:
         uid += ":" + hashlib.sha256(identity.casefold().encode()).hexdigest()[:40]
-    resident = operator_intake.account(uid, now, phone=poster.get("phone"))
+    # No phone on the account: a number a third party typed must never make it the "app
+    # user" of that phone; the phone is on the submit entry, for the oversight roles.
+    resident = operator_intake.account(uid, now)
     if resident.locked_at is not None:
         raise PosterLocked()
     if poster.get("reporter_name") and not resident.display_name:

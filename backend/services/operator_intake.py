@@ -182,6 +182,9 @@ def app_user(phone: str) -> Resident | None:
             Resident.phone == phone,
             Resident.deleted_at.is_(None),
             Resident.firebase_uid.not_like(f"{phones.PLACEHOLDER_PREFIX}%"),
+            # An Open311 poster's account holds no phone, but never let a third party's
+            # account stand for a caller (backend.services.open311).
+            Resident.firebase_uid.not_like("open311:%"),
             Resident.firebase_uid != phones.WALK_IN_UID,
         )
         .order_by(Resident.last_login_at.desc().nulls_last(), Resident.id.desc())

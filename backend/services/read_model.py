@@ -391,6 +391,15 @@ def row(
     )
 
 
+def public_photo(report: Report) -> Photo | None:
+    """The photo that stands for the report in a list (the board's, Open311's
+    ``media_url``): the first public photo the resident sent, its renditions made."""
+    return next(
+        (p for p in report.photos if p.public and p.kind == PhotoKind.BEFORE and p.display_key),
+        None,
+    )
+
+
 def public_notes(report: Report) -> list[EventView]:
     """The public history of ``report`` (its events preloaded), as the portal shows it."""
     return _timeline(report, Audience.PUBLIC, None)

@@ -200,7 +200,7 @@ def test_an_empty_attribute_counts_as_absent(client, key, asked):
         ({"description": None}, 400, "validation_error"),
         ({"email": "not an address"}, 400, "invalid_poster"),
         ({"phone": "12"}, 400, "invalid_poster"),
-        ({"media_url": "file:///etc/passwd"}, 400, "invalid_poster"),
+        ({"media_url": "file:///etc/passwd"}, 400, "invalid_media_url"),
         ({"media": (io.BytesIO(b"not a photo"), "x.jpg")}, 400, None),
     ],
 )

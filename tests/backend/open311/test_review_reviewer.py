@@ -55,7 +55,6 @@ from backend.services import open311_clients  # noqa: E402
 from tests.backend.open311.test_post import form, post  # noqa: E402
 
 
-@pytest.mark.xfail(strict=True, reason="page=² passes str.isdigit() and int() raises: a 500")
 @pytest.mark.parametrize("value", ["²", "①"])
 def test_a_superscript_page_number_is_a_400_not_a_500(client, city, value):
     response = client.get(f"/open311/v2/requests.json?{J}&page={value}")
@@ -120,9 +119,6 @@ def test_time_of_1000_rows(app, client, city, resident, run_jobs):
             )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="service_entry reads category.questions lazily: a statement per category"
-)
 def test_services_costs_the_same_statements_for_more_categories(client, city):
     from backend.models import Category
 

@@ -17,11 +17,6 @@ from tests.backend.open311.test_requests_query import codes, filed, get  # noqa:
 PAGE = "/console/admin/open311"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="status=both is refused with 'open, closed or both.' (the message names a value "
-    "the parser does not take); issue 15 lists status open, closed, both",
-)
 def test_status_both_is_every_status(client, filed):  # noqa: F811
     assert sorted(codes(get(client, "status=both"))) == sorted(codes(get(client, "")))
 
