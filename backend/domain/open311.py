@@ -143,7 +143,9 @@ def answers_from_form(
     answers: dict = {}
     for code, values in raw.items():
         kind = kinds.get(code)
-        if kind == "multivaluelist":
+        if kind is None:
+            answers[code] = values[0]  # not a question of the service: check_answers says so
+        elif kind == "multivaluelist":
             answers[code] = values
         elif len(values) > 1:
             problems[f"attribute[{code}]"] = ["One value only."]
