@@ -1,7 +1,8 @@
 """``flask --app wsgi open311 ...``: the API keys of Open311 client applications.
 
 ``issue-key`` prints a new key once (it is never stored, only its hash); ``revoke-key``
-ends one at once; ``keys`` lists them. The same service as the console's page
+ends one at once; ``keys`` lists them. Times are ISO 8601 in the deployment's time zone
+with its offset. The same service as the console's page
 (:mod:`backend.services.open311_clients`), run as the deployment's operator (no staff
 account: the key's "issued by" stays empty and no audit entry is written).
 """
@@ -28,7 +29,8 @@ def _refused(exc: DomainError) -> click.ClickException:
 
 
 def _when(at) -> str:
-    return at.astimezone(local_tz()).strftime("%Y-%m-%d %H:%M") if at is not None else "-"
+    """ISO 8601 in the deployment's time zone, with its offset (``2026-12-02T13:05:09+07:00``)."""
+    return at.astimezone(local_tz()).isoformat(timespec="seconds") if at is not None else "-"
 
 
 @open311_cli.command("issue-key")

@@ -7,6 +7,10 @@ flash message or any cookie: the console's pages are ``no-store``); only its SHA
 kept. Every form calls :mod:`backend.services.open311_clients`, as the ``flask open311``
 command does; who may is the access policy's ``may_manage_open311_keys`` (administrators;
 a province's administrator the keys of their province only).
+
+The issue form carries a one-time nonce (``form_nonce``): the browser's reload of the
+page that showed a key (which posts the same form again) or a double click issues no
+second key but answers a page saying the form was used and the key shown then (409).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from backend.console.admin_forms import refused
 from backend.console.guard import error_page, roles_required
 from backend.console.views import bp
-from backend.db import commit, utcnow
+from backend.db import commit, rollback, utcnow
 from backend.domain.roles import Role
 from backend.errors import DomainError
 from backend.services import open311_clients, policy, provinces
@@ -29,6 +33,24 @@ LABELS = {
     "contact": _l("Contact"),
     "province": _l("Province"),
 }
+#: What a refused field says next to it (the service names the field; the form says why).
+FIELD_MESSAGES = {
+    "name": (_l("Enter the application's name"), _l("At most 200 characters")),
+    "contact": (None, _l("At most 500 characters")),
+}
+
+
+def _field_errors(error: DomainError, form) -> dict[str, str]:
+    """A message per refused field of the form, in the page's language."""
+    found = {}
+    for field in error.fields or {}:
+        if field in FIELD_MESSAGES:
+            empty, long = FIELD_MESSAGES[field]
+            typed = (form.get(field) or "").strip()
+            found[field] = str(empty if empty is not None and not typed else long)
+        elif field == "province":
+            found[field] = error.in_language(g.get("lang", "vi"))
+    return found
 
 
 def _page(**extra) -> dict:
@@ -39,6 +61,8 @@ def _page(**extra) -> dict:
         "provinces": [p for p in hosted if own is None or p.id == own],
         "national": own is None,
         "values": None,
+        "field_errors": {},
+        "form_nonce": open311_clients.new_form_nonce(),
         **extra,
     }
 
@@ -69,9 +93,26 @@ def admin_open311_issue():
             utcnow(),
             contact=form.get("contact") or None,
             province=form.get("province") or None,
+            form_nonce=form.get("form_nonce", ""),
         )
+    except open311_clients.IssueFormUsed as used:
+        rollback()
+        return render_template("console/admin/open311_used.html", client=used.client), 409
+    except open311_clients.InvalidFormNonce as error:
+        rollback()
+        return error_page(400, error.code, error.in_language(g.get("lang", "vi")))
     except DomainError as error:
-        return refused(TEMPLATE, error, LABELS.get, **_page(values=form))
+        fields = _field_errors(error, form)
+        if not fields:
+            return refused(TEMPLATE, error, LABELS.get, **_page(values=form))
+        rollback()
+        page = render_template(
+            TEMPLATE,
+            error=_("Nothing was issued: correct the fields marked below."),
+            error_fields=set(fields),
+            **_page(values=form, field_errors=fields),
+        )
+        return page, error.status
     commit()
     return render_template("console/admin/open311_issued.html", client=client, key=raw)
 

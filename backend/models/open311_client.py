@@ -11,6 +11,10 @@ brute force that a slow password hash would protect (as for the staff session to
 A key may be limited to one hosted province (``province_id``), or None: every province
 the deployment hosts. Revoking a key (``revoked_at``) ends it at once; the row stays,
 with who issued and who revoked it.
+
+A key issued from the console's form keeps the SHA-256 of that form's one-time nonce
+(``form_nonce``, unique): the same form sent again (a reload of the page that showed the
+key, a double click), in any process, finds this row and issues nothing.
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ class Open311Client(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: Updated at most once a minute (see ``open311_clients.touch``).
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 (hex) of the console form's one-time nonce that issued it; None: issued
+    #: with the ``flask open311`` command.
+    form_nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     province: Mapped[AdminUnit | None] = relationship()
     created_by: Mapped[StaffUser | None] = relationship(foreign_keys=[created_by_id])

@@ -6,6 +6,12 @@ returned once and never stored: the row keeps its first characters and its SHA-2
 (:func:`hash_key`; 32 random bytes need no slow hash). The Open311 routes find the client
 with :func:`by_key`, count it in ``limits.OPEN311_CLIENT`` and :func:`touch` it.
 
+The console's issue form carries a one-time nonce (``form_nonce``): the key it issues
+keeps the nonce's SHA-256 (unique), so the same form sent again (the browser's reload of
+the page that showed the key, a double click), in any process and even at the same
+instant, issues nothing and raises :class:`IssueFormUsed` naming the key issued the
+first time (which cannot be shown again).
+
 Who may: :func:`backend.services.policy.may_manage_open311_keys` (administrators; a
 province's administrator only the keys of their province). ``actor`` None is the
 ``flask`` command (the operator of the deployment): allowed, and not in the audit log
@@ -23,10 +29,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from backend.db import db
 from backend.domain.text import N_
-from backend.errors import Forbidden, NotFound, ValidationFailed
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.models import AdminUnit, StaffUser
 from backend.models.audit import AuditAction
 from backend.models.open311_client import KEY_PREFIX_LENGTH, Open311Client
@@ -35,6 +42,7 @@ from backend.services.text_input import free_text
 
 __all__ = [
     "KEY_PREFIX",
+    "IssueFormUsed",
     "Open311ClientNotFound",
     "UnknownProvince",
     "by_key",
@@ -63,6 +71,54 @@ class Open311ClientNotFound(NotFound):
 class UnknownProvince(ValidationFailed):
     code = "unknown_province"
     message = N_("This deployment does not serve that province.")
+
+
+class IssueFormUsed(Conflict):
+    """The issue form's nonce issued a key already: nothing new is issued. ``client`` is
+    that key's application (None when the actor may not see it)."""
+
+    code = "open311_form_used"
+    message = N_(
+        "This form was already used: the key it issued was shown then and cannot be shown "
+        "again. If it was not copied, revoke it and issue a new one."
+    )
+
+    def __init__(self, client: Open311Client | None = None):
+        super().__init__()
+        self.client = client
+
+
+class InvalidFormNonce(ValidationFailed):
+    code = "invalid_form_nonce"
+    message = N_("This form is out of date: open the page again. Nothing was issued.")
+
+
+#: The console's form nonce: ``secrets.token_urlsafe`` of 16 to 64 bytes.
+_NONCE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def new_form_nonce() -> str:
+    """A one-time nonce for an issue form (nothing is stored until a key is issued)."""
+    return secrets.token_urlsafe(24)
+
+
+def _nonce_hash(nonce: str) -> str:
+    if not 22 <= len(nonce) <= 86 or not set(nonce) <= _NONCE_CHARS:
+        raise InvalidFormNonce(fields={"form_nonce": ["Not a form nonce."]})
+    return hash_key(nonce)
+
+
+def _issued_with(actor: StaffUser | None, nonce_hash: str) -> Open311Client | None:
+    client = db.session.scalar(
+        select(Open311Client)
+        .where(Open311Client.form_nonce == nonce_hash)
+        .execution_options(populate_existing=True)
+    )
+    if client is None:
+        return None
+    if actor is not None and not policy.may_manage_open311_key(actor, client.province_id):
+        raise IssueFormUsed(None)
+    raise IssueFormUsed(client)
 
 
 def hash_key(raw: str) -> str:
@@ -107,13 +163,20 @@ def issue(
     *,
     contact: str | None = None,
     province: str | None = None,
+    form_nonce: str | None = None,
 ) -> tuple[Open311Client, str]:
     """A new client application and its raw key (shown once, never stored).
 
     ``name`` is required (at most 200 characters), ``contact`` optional (500),
     ``province`` a hosted province's slug or code (None: every hosted province; a
-    province's administrator's keys are always their province's)."""
+    province's administrator's keys are always their province's). ``form_nonce``: the
+    console form's one-time nonce (:func:`new_form_nonce`); a nonce that issued a key
+    already raises :class:`IssueFormUsed` (a malformed one :class:`InvalidFormNonce`),
+    a refused form leaves it unused (the corrected form may be sent with it)."""
     _require(actor)
+    nonce_hash = _nonce_hash(form_nonce) if form_nonce is not None else None
+    if nonce_hash is not None:
+        _issued_with(actor, nonce_hash)
     errors: dict[str, list[str]] = {}
     try:
         name = free_text(name, "name", required=True, max_length=NAME_MAX)
@@ -135,9 +198,16 @@ def issue(
         province=unit,
         created_at=now,
         created_by_id=actor.id if actor is not None else None,
+        form_nonce=nonce_hash,
     )
-    db.session.add(client)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same form at the same instant: one row
+            db.session.add(client)
+    except IntegrityError:
+        if nonce_hash is None:
+            raise
+        _issued_with(actor, nonce_hash)
+        raise
     if actor is not None:
         audit.record(actor, AuditAction.OPEN311_KEY_ISSUED, now, detail=_detail(client))
     return client, raw

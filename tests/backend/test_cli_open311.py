@@ -4,6 +4,7 @@ revoked at once, listed with its prefix (never the key)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -66,3 +67,24 @@ def test_refusals_exit_non_zero_and_change_nothing(app, city):
     assert db.session.scalar(select(Open311Client)) is None
     unknown = _run(app, "revoke-key", "987654")
     assert unknown.exit_code != 0 and "No such Open311 client" in unknown.output
+
+
+def test_keys_prints_iso_8601_times_with_their_offset(app, city):
+    issued = datetime(2026, 12, 2, 5, 30, 9, 123456, tzinfo=UTC)
+    client, _ = open311_clients.issue(None, "Cổng DVC quốc gia", issued, province="can-tho")
+    client.last_used_at = datetime(2026, 12, 2, 17, 1, tzinfo=UTC)  # the next local day
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["open311", "keys"])
+    assert result.exit_code == 0, result.output
+    header, row = result.output.splitlines()[:2]
+    assert header.split("\t")[4:] == ["created", "last used", "revoked"]
+    fields = row.split("\t")
+    assert fields[1:4] == ["Cổng DVC quốc gia", client.key_prefix, "can-tho"]
+    assert fields[4:] == ["2026-12-02T12:30:09+07:00", "2026-12-03T00:01:00+07:00", "-"]
+    for at in fields[4:6]:
+        assert datetime.fromisoformat(at).utcoffset() is not None
+
+    revoked = app.test_cli_runner().invoke(args=["open311", "revoke-key", str(client.id)])
+    assert revoked.exit_code == 0, revoked.output
+    when = revoked.output.split(" revoked at ")[1].strip()
+    assert datetime.fromisoformat(when).utcoffset().total_seconds() == 7 * 3600

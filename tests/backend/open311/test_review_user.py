@@ -1,11 +1,10 @@
 """A new user's review of the Open311 server and its keys page (issue 15 review): the bugs
-found, each xfail strict so that it turns green when fixed."""
+found, each xfail strict until it was fixed (both are now)."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from flask import g
 from sqlalchemy import func, select
 
@@ -21,11 +20,6 @@ def test_status_both_is_every_status(client, filed):  # noqa: F811
     assert sorted(codes(get(client, "status=both"))) == sorted(codes(get(client, "")))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the new key is the answer to the POST: the browser's reload (or a double click) "
-    "resubmits the form and silently issues a second active key nobody ever sees",
-)
 def test_resubmitting_the_same_issue_form_issues_one_key(console):  # noqa: F811
     client = console("admin")
     g.pop("csrf_token", None)  # as csrf_token() does: a new request's token
