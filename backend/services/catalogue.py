@@ -10,6 +10,7 @@ the same condition (:func:`offered_in`).
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import selectinload
 
 from backend.db import db
 from backend.models import AdminUnit, Category
@@ -25,13 +26,17 @@ def offered_in(province_id: int | None) -> ColumnElement[bool]:
     return Category.active.is_(True) & local
 
 
-def categories_for(province_id: int | None) -> list[Category]:
-    """The national categories and the province's own, in the order residents see them."""
-    return list(
-        db.session.scalars(
-            select(Category).where(offered_in(province_id)).order_by(Category.position, Category.id)
-        )
-    )
+def categories_for(
+    province_id: int | None, *, active_only: bool = False, with_questions: bool = False
+) -> list[Category]:
+    """The national categories and the province's own, in the order residents see them;
+    ``active_only``: the open ones; ``with_questions``: their questions loaded at once."""
+    stmt = select(Category).where(offered_in(province_id))
+    if active_only:
+        stmt = stmt.where(Category.active)
+    if with_questions:
+        stmt = stmt.options(selectinload(Category.questions))
+    return list(db.session.scalars(stmt.order_by(Category.position, Category.id)))
 
 
 def check_offered(category: Category, province_id: int | None) -> Category:

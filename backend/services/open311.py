@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from backend.db import db
 from backend.domain import open311 as spec
@@ -29,6 +28,7 @@ from backend.domain.channels import Channel
 from backend.domain.text import N_, nfc
 from backend.domain.vocabulary import ModerationStatus
 from backend.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from backend.i18n import both
 from backend.models import AdminUnit, Category, Report
 from backend.models.open311_request import Open311Request
 from backend.services import (
@@ -179,13 +179,8 @@ def jurisdiction(ref: str | None) -> AdminUnit | None:
 def services(province: AdminUnit | None) -> list[Category]:
     """The categories a request may be filed under in the province (open ones only), their
     questions loaded with them (``metadata`` says whether there are any)."""
-    return list(
-        db.session.scalars(
-            select(Category)
-            .where(catalogue.offered_in(province.id if province else None), Category.active)
-            .order_by(Category.position, Category.id)
-            .options(selectinload(Category.questions))
-        )
+    return catalogue.categories_for(
+        province.id if province else None, active_only=True, with_questions=True
     )
 
 
@@ -202,18 +197,12 @@ def service_notice(category: Category, province_id: int | None, now: datetime) -
     handle = durations_for(category.id, category.default_severity, now, province_id).handle
     hours = handle / timedelta(hours=1)
     if hours <= 8:
-        return _both(N_("Handled within %(hours)s working hours."), hours=_number(hours))
-    return _both(N_("Handled within %(days)s working days."), days=_number(hours / 8))
+        return both(N_("Handled within %(hours)s working hours."), hours=_number(hours))
+    return both(N_("Handled within %(days)s working days."), days=_number(hours / 8))
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def _both(msgid: str, **params) -> dict:
-    from backend.i18n import both
-
-    return both(msgid, **params)
 
 
 # ---- posting ----------------------------------------------------------------------------------
